@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a Debian/Ubuntu machine: installs the
+# packages the tests need (real Dovecot, an SMTP relay, GNOME Keyring, the
+# mail clients the exports are checked with), then `cargo test`. The test
+# harness starts and stops the mail servers and the keyring itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-test-deps.sh
+export CARGO_TERM_COLOR=never
+cargo build --locked --all-targets
+cargo test --locked --all-targets -- --test-threads "${MAILWIZ_TEST_THREADS:-4}"

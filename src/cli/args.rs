@@ -1,0 +1,133 @@
+//! The command line, exactly as documented (other tools rely on the names).
+
+use crate::account::{Protocol, Security};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mailwiz",
+    version,
+    about = "Set up an email account end to end, and fix it when mail breaks.",
+    long_about = "Set up an email account end to end, and fix it when mail breaks.\n\
+                  Without a subcommand, mailwiz opens the full-screen wizard."
+)]
+pub struct Cli {
+    /// The accounts file (default: $MAILWIZ_CONFIG, else ~/.config/mailwiz/accounts.toml)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Language of the messages: fr or en (default: from the locale)
+    #[arg(long, global = true, value_name = "fr|en")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add (or replace) an account
+    Add(AddArgs),
+    /// List the accounts
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one account's settings (never its password)
+    Show {
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an account and its keyring entries
+    Remove { name: String },
+    /// Log in to the incoming server and authenticate to the SMTP server, both at once
+    Check(CheckArgs),
+    /// Send a real test message, and optionally wait until it arrives
+    SendTest(SendTestArgs),
+    /// Print the stored password (for other mail clients' password commands)
+    Password {
+        name: String,
+        /// incoming (default) or smtp
+        role: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long, value_name = "ADDR")]
+    pub email: String,
+    /// Account name (default: the address)
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub display_name: Option<String>,
+    /// Fill the settings from a built-in preset (e.g. free, gmail); explicit flags override it
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
+    #[arg(long, value_name = "imap|pop3")]
+    pub incoming: Option<Protocol>,
+    #[arg(long, value_name = "H")]
+    pub in_host: Option<String>,
+    #[arg(long, value_name = "P")]
+    pub in_port: Option<u16>,
+    #[arg(long, value_name = "tls|starttls|none")]
+    pub in_security: Option<Security>,
+    #[arg(long, value_name = "U")]
+    pub in_user: Option<String>,
+    #[arg(long, value_name = "H")]
+    pub smtp_host: Option<String>,
+    #[arg(long, value_name = "P")]
+    pub smtp_port: Option<u16>,
+    #[arg(long, value_name = "tls|starttls|none")]
+    pub smtp_security: Option<Security>,
+    /// The SMTP server requires authentication (the default)
+    #[arg(long, overrides_with = "no_smtp_auth")]
+    pub smtp_auth: bool,
+    /// The SMTP server takes mail without authentication
+    #[arg(long)]
+    pub no_smtp_auth: bool,
+    /// SMTP login when it differs from the incoming one (its password is then asked separately)
+    #[arg(long, value_name = "U")]
+    pub smtp_user: Option<String>,
+    /// A PEM file of extra CA certificates to trust for this account
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Read the password from standard input and store it in the OS keyring
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Instead of the keyring: a command that prints the password
+    #[arg(long, value_name = "CMD", conflicts_with = "password_stdin")]
+    pub password_command: Option<String>,
+    /// Pin the incoming server's certificate (SHA-256 fingerprint)
+    #[arg(long, value_name = "SHA256")]
+    pub in_pin: Option<String>,
+    /// Pin the SMTP server's certificate (SHA-256 fingerprint)
+    #[arg(long, value_name = "SHA256")]
+    pub smtp_pin: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    pub name: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    /// Deadline per server, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct SendTestArgs {
+    pub name: Option<String>,
+    /// Recipient (default: the account itself)
+    #[arg(long, value_name = "ADDR")]
+    pub to: Option<String>,
+    /// Then watch the incoming server until the message arrives
+    #[arg(long)]
+    pub verify: bool,
+    #[arg(long)]
+    pub json: bool,
+    /// Deadline for sending, and for the arrival check, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+}

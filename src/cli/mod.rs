@@ -1,0 +1,67 @@
+//! The non-interactive face: the same core as the wizard, for scripts and
+//! power users. Exit codes: 0 success, 1 a check or send failed, 2 usage or
+//! configuration error.
+
+mod accounts;
+mod args;
+mod output;
+mod run_checks;
+
+pub use args::{Cli, Command};
+
+use crate::config::{self, Config, ConfigError};
+use crate::i18n::Lang;
+use clap::Parser;
+use std::path::PathBuf;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// Everything a command needs besides its own arguments.
+pub struct Ctx {
+    pub lang: Lang,
+    pub config_path: PathBuf,
+}
+
+impl Ctx {
+    pub fn load(&self) -> Result<Config, ConfigError> {
+        config::load(&self.config_path)
+    }
+}
+
+/// Parses the process arguments and runs; returns the exit code.
+pub fn main() -> i32 {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    run(cli)
+}
+
+pub fn run(cli: Cli) -> i32 {
+    let lang = Lang::detect(cli.lang.as_deref());
+    let config_path = match config::resolve_path(cli.config.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            output::error(&e.localized(lang));
+            return EXIT_USAGE;
+        }
+    };
+    let ctx = Ctx { lang, config_path };
+    match cli.command {
+        None => crate::tui::run(ctx.config_path, ctx.lang),
+        Some(Command::Add(a)) => accounts::add(&ctx, a),
+        Some(Command::List { json }) => accounts::list(&ctx, json),
+        Some(Command::Show { name, json }) => accounts::show(&ctx, name.as_deref(), json),
+        Some(Command::Remove { name }) => accounts::remove(&ctx, &name),
+        Some(Command::Password { name, role }) => accounts::password(&ctx, &name, role.as_deref()),
+        Some(Command::Check(a)) => run_checks::check(&ctx, a),
+        Some(Command::SendTest(a)) => run_checks::send_test(&ctx, a),
+    }
+}

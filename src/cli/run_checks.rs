@@ -1,0 +1,201 @@
+//! `check` and `send-test`: the core's network work, printed live.
+
+use super::accounts::{load_or_report, resolve};
+use super::args::{CheckArgs, SendTestArgs};
+use super::output::{self, line};
+use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use crate::account::{Account, AuthMethod, Role};
+use crate::check::{self, CheckOptions, Progress, ServerReport, Side, StepRecord};
+use crate::i18n::{Lang, t, tf};
+use crate::secret::Secret;
+use crate::{secrets, send};
+use std::time::Duration;
+
+fn timeout(ctx: &Ctx, secs: f64) -> Result<Duration, i32> {
+    if secs.is_finite() && secs > 0.0 && secs <= 3600.0 {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        output::error(&tf(ctx.lang, "cli.error.timeout", &[("value", &secs.to_string())]));
+        Err(EXIT_USAGE)
+    }
+}
+
+/// The password for `role`, or None when that side does not log in.
+fn password(ctx: &Ctx, acct: &Account, role: Role) -> Result<Option<Secret>, i32> {
+    let needed = match role {
+        Role::Incoming => acct.incoming.auth == AuthMethod::Password,
+        Role::Smtp => acct.smtp.auth_required,
+    };
+    if !needed {
+        return Ok(None);
+    }
+    secrets::password_for(acct, role).map(Some).map_err(|e| {
+        output::error(&e.localized(ctx.lang));
+        output::hint(&e.advice(ctx.lang));
+        EXIT_FAILED
+    })
+}
+
+fn side_label(acct: &Account, side: Side) -> String {
+    match side {
+        Side::Incoming => acct.incoming.protocol.as_str().to_uppercase(),
+        Side::Smtp => "SMTP".to_string(),
+    }
+}
+
+fn print_step(lang: Lang, label: &str, step: &StepRecord) {
+    let phase = t(lang, step.phase.i18n_key());
+    let detail = if step.detail.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", step.detail)
+    };
+    output::status(step.ok, &format!("[{label}] {phase}{detail} ({} ms)", step.ms));
+}
+
+/// A live progress printer for text mode (silent for --json).
+fn printer<'a>(lang: Lang, acct: &'a Account, json: bool) -> impl Fn(Progress) + Sync + 'a {
+    move |p| {
+        if let (false, Progress::Finished { side, step }) = (json, p) {
+            print_step(lang, &side_label(acct, side), &step);
+        }
+    }
+}
+
+fn summarize(lang: Lang, label: &str, report: &ServerReport) {
+    match &report.error {
+        None if report.ok => line(&tf(lang, "cli.check.ok", &[("server", label)])),
+        Some(e) => line(&tf(
+            lang,
+            "cli.check.failed",
+            &[("server", label), ("reason", &e.localized(lang))],
+        )),
+        None => line(&tf(lang, "cli.check.failed", &[("server", label), ("reason", "?")])),
+    }
+}
+
+pub(super) fn check(ctx: &Ctx, a: CheckArgs) -> i32 {
+    let deadline = match timeout(ctx, a.timeout) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let cfg = match load_or_report(ctx) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let acct = match resolve(ctx, &cfg, a.name.as_deref()) {
+        Ok(acct) => acct,
+        Err(code) => return code,
+    };
+    let (in_pw, smtp_pw) = match (password(ctx, acct, Role::Incoming), password(ctx, acct, Role::Smtp)) {
+        (Ok(i), Ok(s)) => (i, s),
+        _ => return EXIT_FAILED,
+    };
+    if !a.json {
+        line(&tf(ctx.lang, "cli.check.start", &[("name", &acct.name)]));
+    }
+    let opts = CheckOptions {
+        timeout: deadline,
+        cancel: None,
+    };
+    let progress = printer(ctx.lang, acct, a.json);
+    let report = check::check_account(acct, in_pw.as_ref(), smtp_pw.as_ref(), &opts, &progress);
+    if a.json {
+        output::json(&report);
+    } else {
+        summarize(ctx.lang, &side_label(acct, Side::Incoming), &report.incoming);
+        summarize(ctx.lang, &side_label(acct, Side::Smtp), &report.smtp);
+    }
+    if report.incoming.ok && report.smtp.ok {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    }
+}
+
+pub(super) fn send_test(ctx: &Ctx, a: SendTestArgs) -> i32 {
+    let lang = ctx.lang;
+    let deadline = match timeout(ctx, a.timeout) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    if let Some(to) = &a.to
+        && let Err(e) = crate::account::validate_email(to)
+    {
+        output::error(&format!("--to: {}", t(lang, e.i18n_key())));
+        return EXIT_USAGE;
+    }
+    let cfg = match load_or_report(ctx) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let acct = match resolve(ctx, &cfg, a.name.as_deref()) {
+        Ok(acct) => acct,
+        Err(code) => return code,
+    };
+    let smtp_pw = match password(ctx, acct, Role::Smtp) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let in_pw = if a.verify {
+        match password(ctx, acct, Role::Incoming) {
+            Ok(p) => p,
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
+    let msg = send::new_test_message(acct, a.to.as_deref());
+    if !a.json {
+        line(&tf(lang, "cli.send.start", &[("to", &msg.to), ("subject", &msg.subject)]));
+    }
+    let opts = CheckOptions {
+        timeout: deadline,
+        cancel: None,
+    };
+    let progress = printer(lang, acct, a.json);
+    let report = send::send_test(acct, &msg, smtp_pw.as_ref(), &opts, &progress);
+    if !a.json {
+        match (&report.reply, &report.error) {
+            (_, Some(e)) => line(&tf(lang, "cli.send.failed", &[("reason", &e.localized(lang))])),
+            (Some(r), None) => line(&tf(lang, "cli.send.sent", &[("reply", &reply_line(r))])),
+            (None, None) => {}
+        }
+    }
+    let verify = (a.verify && report.ok).then(|| {
+        if !a.json {
+            line(&tf(lang, "cli.verify.start", &[("mailbox", &acct.email)]));
+            if !msg.to.eq_ignore_ascii_case(&acct.email) {
+                line(&tf(lang, "cli.verify.other_recipient", &[("to", &msg.to)]));
+            }
+        }
+        send::verify_arrival(acct, &msg.id, in_pw.as_ref(), deadline, None)
+    });
+    if let (false, Some(v)) = (a.json, &verify) {
+        let ms = v.elapsed_ms.to_string();
+        match (&v.error, v.found) {
+            (_, true) => line(&tf(lang, "cli.verify.found", &[("ms", &ms)])),
+            (Some(e), false) => line(&tf(lang, "cli.verify.error", &[("reason", &e.localized(lang))])),
+            (None, false) => line(&tf(lang, "cli.verify.not_found", &[("ms", &ms)])),
+        }
+    }
+    if a.json {
+        output::json(&serde_json::json!({ "send": report, "verify": verify }));
+    }
+    let ok = report.ok && verify.as_ref().is_none_or(|v| v.found);
+    if ok { EXIT_OK } else { EXIT_FAILED }
+}
+
+fn reply_line(r: &crate::net::Reply) -> String {
+    let mut s = String::new();
+    if let Some(c) = r.code {
+        s.push_str(&c.to_string());
+        s.push(' ');
+    }
+    if let Some(e) = &r.enhanced {
+        s.push_str(e);
+        s.push(' ');
+    }
+    s.push_str(&r.text);
+    s
+}

@@ -1,0 +1,367 @@
+//! The accounts file: TOML with a schema version, written atomically with
+//! mode 0600 in a 0700 folder. A file that does not parse is reported with
+//! its line and column and never overwritten. It never holds a password.
+
+use crate::account::Account;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    pub schema_version: u32,
+    #[serde(default, rename = "account")]
+    pub accounts: Vec<Account>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            schema_version: SCHEMA_VERSION,
+            accounts: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid (line {line}, column {column}): {message}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path} has schema version {found}; this mailwiz knows version {SCHEMA_VERSION}")]
+    Version { path: PathBuf, found: u32 },
+    #[error("{path} is not UTF-8 text")]
+    NotUtf8 { path: PathBuf },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no configuration folder could be found (set $MAILWIZ_CONFIG or use --config)")]
+    NoConfigDir,
+}
+
+impl ConfigError {
+    /// Localized message for the faces.
+    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::tf;
+        let p = |p: &Path| p.display().to_string();
+        match self {
+            ConfigError::Read { path, source } => tf(
+                lang,
+                "config.error.read",
+                &[("path", &p(path)), ("detail", &source.to_string())],
+            ),
+            ConfigError::Parse {
+                path,
+                line,
+                column,
+                message,
+            } => tf(
+                lang,
+                "config.error.parse",
+                &[
+                    ("path", &p(path)),
+                    ("line", &line.to_string()),
+                    ("column", &column.to_string()),
+                    ("detail", message),
+                ],
+            ),
+            ConfigError::Version { path, found } => tf(
+                lang,
+                "config.error.version",
+                &[
+                    ("path", &p(path)),
+                    ("found", &found.to_string()),
+                    ("known", &SCHEMA_VERSION.to_string()),
+                ],
+            ),
+            ConfigError::NotUtf8 { path } => tf(lang, "config.error.not_utf8", &[("path", &p(path))]),
+            ConfigError::Write { path, source } => tf(
+                lang,
+                "config.error.write",
+                &[("path", &p(path)), ("detail", &source.to_string())],
+            ),
+            ConfigError::NoConfigDir => crate::i18n::t(lang, "config.error.no_dir").to_string(),
+        }
+    }
+}
+
+/// `--config PATH`, else `$MAILWIZ_CONFIG`, else the platform config folder.
+pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
+    if let Some(p) = explicit {
+        return Ok(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os("MAILWIZ_CONFIG").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "mailwiz")
+        .map(|d| d.config_dir().join("accounts.toml"))
+        .ok_or(ConfigError::NoConfigDir)
+}
+
+/// Reads the file; a missing file is an empty configuration.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let text = String::from_utf8(bytes).map_err(|_| ConfigError::NotUtf8 {
+        path: path.to_path_buf(),
+    })?;
+    parse(path, &text)
+}
+
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|span| line_column(text, span.start))
+            .unwrap_or((1, 1));
+        ConfigError::Parse {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().to_string(),
+        }
+    })?;
+    if config.schema_version != SCHEMA_VERSION {
+        return Err(ConfigError::Version {
+            path: path.to_path_buf(),
+            found: config.schema_version,
+        });
+    }
+    Ok(config)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+pub fn to_toml(config: &Config) -> String {
+    let header = "# mailwiz accounts. Passwords are never stored here: they live in the\n\
+                  # OS keyring (or come from a password_command you set).\n";
+    let body = toml::to_string_pretty(config).expect("the config model always serializes");
+    format!("{header}{body}")
+}
+
+/// Writes atomically: a temp file in the same folder, fsync, rename, then
+/// fsync of the folder. Permissions: file 0600, folder 0700 (when created).
+pub fn save(path: &Path, config: &Config) -> Result<(), ConfigError> {
+    let werr = |source| ConfigError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.exists() {
+        create_private_dir(dir).map_err(werr)?;
+    }
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "accounts.toml".into());
+    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = open_private(&tmp)?;
+        f.write_all(to_toml(config).as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(werr)
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::create(path)
+}
+
+impl Config {
+    pub fn find(&self, name: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.name == name)
+    }
+
+    pub fn find_mut(&mut self, name: &str) -> Option<&mut Account> {
+        self.accounts.iter_mut().find(|a| a.name == name)
+    }
+
+    /// Adds or replaces the account with the same name.
+    pub fn upsert(&mut self, account: Account) {
+        match self.find_mut(&account.name) {
+            Some(slot) => *slot = account,
+            None => self.accounts.push(account),
+        }
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<Account> {
+        let i = self.accounts.iter().position(|a| a.name == name)?;
+        Some(self.accounts.remove(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::*;
+
+    pub(crate) fn sample() -> Account {
+        Account {
+            name: "alice@example.test".into(),
+            email: "alice@example.test".into(),
+            display_name: "Alice Liddell".into(),
+            provider: None,
+            incoming: IncomingServer {
+                protocol: Protocol::Imap,
+                host: "mail.example.test".into(),
+                port: 993,
+                security: Security::Tls,
+                username: "alice@example.test".into(),
+                auth: AuthMethod::Password,
+                keep_on_server: true,
+                pinned_sha256: None,
+            },
+            smtp: SmtpServer {
+                host: "mail.example.test".into(),
+                port: 465,
+                security: Security::Tls,
+                auth_required: true,
+                username: "alice@example.test".into(),
+                same_password: true,
+                pinned_sha256: None,
+            },
+            ca_file: Some("/tmp/ca.pem".into()),
+            secrets: SecretSource::default(),
+        }
+    }
+
+    #[test]
+    fn round_trip_keeps_every_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/accounts.toml");
+        let mut cfg = Config::default();
+        let mut a = sample();
+        a.smtp.pinned_sha256 = Some("ab".repeat(32));
+        a.secrets.password_command = Some("pass show mail".into());
+        cfg.upsert(a);
+        save(&path, &cfg).unwrap();
+        assert_eq!(load(&path).unwrap(), cfg);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new/accounts.toml");
+        save(&path, &Config::default()).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("accounts.toml")]);
+    }
+
+    #[test]
+    fn parse_error_has_line_and_column() {
+        let text = "schema_version = 1\n\n[[account]]\nname = \"x\"\nemail = \n";
+        match parse(Path::new("a.toml"), text) {
+            Err(ConfigError::Parse { line, column, .. }) => {
+                assert_eq!(line, 5);
+                assert!(column >= 8, "column {column}");
+            }
+            other => panic!("expected a parse error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_schema_version_is_refused() {
+        let r = parse(Path::new("a.toml"), "schema_version = 99\n");
+        assert!(matches!(r, Err(ConfigError::Version { found: 99, .. })));
+    }
+
+    #[test]
+    fn missing_file_is_empty_config() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load(&dir.path().join("none.toml")).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn non_utf8_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, [0xff, 0xfe, b'a']).unwrap();
+        assert!(matches!(load(&path), Err(ConfigError::NotUtf8 { .. })));
+    }
+
+    #[test]
+    fn upsert_replaces_by_name() {
+        let mut cfg = Config::default();
+        cfg.upsert(sample());
+        let mut b = sample();
+        b.display_name = "Changed".into();
+        cfg.upsert(b);
+        assert_eq!(cfg.accounts.len(), 1);
+        assert_eq!(cfg.accounts[0].display_name, "Changed");
+        assert!(cfg.remove("alice@example.test").is_some());
+        assert!(cfg.accounts.is_empty());
+    }
+}

@@ -1,0 +1,213 @@
+//! Every user-facing string, in English and French, from the tables in
+//! `assets/i18n/<lang>/<area>.toml` (embedded). Each area of the code owns
+//! its file, so the tables stay small and reviewable.
+//!
+//! Keys are dotted paths (`cli.added`); `{name}` placeholders are filled
+//! from the arguments. A missing key shows the key itself, so a gap is
+//! visible instead of a crash (and a test proves there is none).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Fr,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    pub fn toggle(self) -> Lang {
+        match self {
+            Lang::En => Lang::Fr,
+            Lang::Fr => Lang::En,
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        let code = code.trim().to_ascii_lowercase();
+        if code.starts_with("fr") {
+            Some(Lang::Fr)
+        } else if code.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// `--lang` wins; else LC_ALL, LC_MESSAGES, LANG (POSIX order: the first
+    /// one set and non-empty decides); `fr*` means French, anything else
+    /// English.
+    pub fn detect(explicit: Option<&str>) -> Lang {
+        if let Some(lang) = explicit.and_then(Lang::parse) {
+            return lang;
+        }
+        Self::from_env(|k| std::env::var(k).ok())
+    }
+
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Lang {
+        for key in ["MAILWIZ_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Some(v) = get(key).filter(|v| !v.is_empty()) {
+                return if v.to_ascii_lowercase().starts_with("fr") {
+                    Lang::Fr
+                } else {
+                    Lang::En
+                };
+            }
+        }
+        Lang::En
+    }
+}
+
+/// The areas, one table file each per language.
+macro_rules! areas {
+    ($($name:literal),* $(,)?) => {
+        pub const AREAS: &[&str] = &[$($name),*];
+        const EN: &[&str] = &[$(include_str!(concat!("../assets/i18n/en/", $name, ".toml"))),*];
+        const FR: &[&str] = &[$(include_str!(concat!("../assets/i18n/fr/", $name, ".toml"))),*];
+    };
+}
+areas!("common", "cli", "net", "secrets", "config", "tui");
+
+type Table = BTreeMap<String, String>;
+
+fn flatten(prefix: &str, value: &toml::Value, out: &mut Table) {
+    match value {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        toml::Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
+fn parse_tables(files: &[&str]) -> Table {
+    let mut out = Table::new();
+    for (area, text) in AREAS.iter().zip(files) {
+        let value: toml::Value = toml::from_str(text)
+            .unwrap_or_else(|e| panic!("assets/i18n table '{area}' is not valid TOML: {e}"));
+        flatten("", &value, &mut out);
+    }
+    out
+}
+
+pub fn table(lang: Lang) -> &'static Table {
+    static EN_T: OnceLock<Table> = OnceLock::new();
+    static FR_T: OnceLock<Table> = OnceLock::new();
+    match lang {
+        Lang::En => EN_T.get_or_init(|| parse_tables(EN)),
+        Lang::Fr => FR_T.get_or_init(|| parse_tables(FR)),
+    }
+}
+
+/// The text for `key`, or the key itself when the table has no such entry.
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    match table(lang).get(key) {
+        Some(s) => s.as_str(),
+        None => leak_key(key),
+    }
+}
+
+fn leak_key(key: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    static MISSING: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut set = MISSING
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(k) = set.get(key) {
+        return k;
+    }
+    let k: &'static str = Box::leak(key.to_string().into_boxed_str());
+    set.insert(k);
+    k
+}
+
+/// `t` with `{name}` placeholders filled.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    fill(t(lang, key), args)
+}
+
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let en: Vec<_> = table(Lang::En).keys().collect();
+        let fr: Vec<_> = table(Lang::Fr).keys().collect();
+        let only_en: Vec<_> = en.iter().filter(|k| !table(Lang::Fr).contains_key(**k)).collect();
+        let only_fr: Vec<_> = fr.iter().filter(|k| !table(Lang::En).contains_key(**k)).collect();
+        assert!(only_en.is_empty(), "keys missing in French: {only_en:?}");
+        assert!(only_fr.is_empty(), "keys missing in English: {only_fr:?}");
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        let names = |s: &str| {
+            let mut v: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        for (key, en) in table(Lang::En) {
+            let fr = &table(Lang::Fr)[key];
+            assert_eq!(names(en), names(fr), "placeholders differ for {key}");
+        }
+    }
+
+    #[test]
+    fn lookup_and_fill() {
+        assert_eq!(t(Lang::En, "no.such.key"), "no.such.key");
+        assert_eq!(fill("a {x} b {y}", &[("x", "1"), ("y", "2")]), "a 1 b 2");
+    }
+
+    #[test]
+    fn language_detection() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        assert_eq!(Lang::from_env(env(&[("LANG", "fr_FR.UTF-8")])), Lang::Fr);
+        assert_eq!(Lang::from_env(env(&[("LANG", "de_DE.UTF-8")])), Lang::En);
+        assert_eq!(
+            Lang::from_env(env(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "fr_FR")])),
+            Lang::En
+        );
+        assert_eq!(Lang::from_env(env(&[("LC_MESSAGES", "fr_CA")])), Lang::Fr);
+        assert_eq!(Lang::from_env(env(&[])), Lang::En);
+        assert_eq!(Lang::detect(Some("fr")), Lang::Fr);
+    }
+}

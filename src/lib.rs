@@ -1,0 +1,17 @@
+//! mailwiz: set up an email account end to end, and troubleshoot it.
+//!
+//! The core (`account`, `config`, `secrets`, `providers`, `net`, `check`,
+//! `send`, `i18n`) never imports ratatui or crossterm; `cli` and `tui` are
+//! two thin faces over it.
+
+pub mod account;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod i18n;
+pub mod net;
+pub mod providers;
+pub mod secret;
+pub mod secrets;
+pub mod send;
+pub mod tui;

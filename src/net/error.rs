@@ -1,0 +1,327 @@
+//! What can go wrong talking to a server, as kinds a diagnosis can match.
+//! Every text comes from `assets/i18n/*/net.toml`; `Display` is the English.
+
+use super::Phase;
+use super::cert::CertInfo;
+use crate::i18n::{self, Lang};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::io;
+
+/// A server's answer: SMTP code and enhanced status when there is one, and
+/// the text (IMAP: the tagged line without the tag; POP3: the `-ERR` line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Reply {
+    pub code: Option<u16>,
+    pub enhanced: Option<String>,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn text(text: impl Into<String>) -> Self {
+        Reply {
+            code: None,
+            enhanced: None,
+            text: text.into(),
+        }
+    }
+
+    /// From an SMTP code and its text, taking a leading `x.y.z` as the
+    /// enhanced status code.
+    pub fn smtp(code: u16, text: &str) -> Self {
+        let text = text.trim();
+        let first = text.split_whitespace().next().unwrap_or("");
+        let is_enhanced = {
+            let parts: Vec<&str> = first.split('.').collect();
+            parts.len() == 3
+                && matches!(parts[0], "2" | "4" | "5")
+                && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        };
+        Reply {
+            code: Some(code),
+            enhanced: is_enhanced.then(|| first.to_string()),
+            text: text.to_string(),
+        }
+    }
+
+    /// An IMAP response code such as `AUTHENTICATIONFAILED` in `NO [..] text`.
+    pub fn imap_code(&self) -> Option<&str> {
+        let rest = self.text.split_once('[')?.1;
+        let code = rest.split([']', ' ']).next()?;
+        (!code.is_empty()).then_some(code)
+    }
+}
+
+impl fmt::Display for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "{code} {}", self.text),
+            None => f.write_str(&self.text),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsKind {
+    /// Not signed by a trusted authority (self-signed, private CA).
+    Untrusted,
+    HostnameMismatch,
+    Expired,
+    NotYetValid,
+    /// A fingerprint was pinned and the server shows another certificate.
+    PinMismatch,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TlsError {
+    pub kind: TlsKind,
+    /// The server's certificate, when the handshake got that far.
+    pub cert: Option<CertInfo>,
+    /// The TLS library's words, for the curious.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetError {
+    Dns { host: String, detail: String },
+    Refused { addr: String },
+    Unreachable { addr: String, detail: String },
+    Timeout { phase: Phase },
+    Tls(TlsError),
+    StarttlsNotOffered,
+    LoginDisabled,
+    AuthFailed { reply: Reply },
+    Rejected { phase: Phase, reply: Reply },
+    Protocol { phase: Phase, detail: String },
+    Io { phase: Phase, detail: String },
+    /// A login method mailwiz cannot use yet (OAuth2).
+    Unsupported { what: String },
+    Cancelled,
+}
+
+impl NetError {
+    pub fn i18n_key(&self) -> &'static str {
+        match self {
+            NetError::Dns { .. } => "net.error.dns",
+            NetError::Refused { .. } => "net.error.refused",
+            NetError::Unreachable { .. } => "net.error.unreachable",
+            NetError::Timeout { .. } => "net.error.timeout",
+            NetError::Tls(t) => match t.kind {
+                TlsKind::Untrusted => "net.error.tls.untrusted",
+                TlsKind::HostnameMismatch => "net.error.tls.hostname_mismatch",
+                TlsKind::Expired => "net.error.tls.expired",
+                TlsKind::NotYetValid => "net.error.tls.not_yet_valid",
+                TlsKind::PinMismatch => "net.error.tls.pin_mismatch",
+                TlsKind::Other => "net.error.tls.other",
+            },
+            NetError::StarttlsNotOffered => "net.error.starttls_not_offered",
+            NetError::LoginDisabled => "net.error.login_disabled",
+            NetError::AuthFailed { .. } => "net.error.auth_failed",
+            NetError::Rejected { .. } => "net.error.rejected",
+            NetError::Protocol { .. } => "net.error.protocol",
+            NetError::Io { .. } => "net.error.io",
+            NetError::Unsupported { .. } => "net.error.unsupported",
+            NetError::Cancelled => "net.error.cancelled",
+        }
+    }
+
+    /// The placeholders of the message. `phase` is the phase's short name;
+    /// `localized` replaces it by the step's name in the chosen language.
+    pub fn i18n_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            NetError::Dns { host, detail } => vec![("host", host.clone()), ("detail", detail.clone())],
+            NetError::Refused { addr } => vec![("addr", addr.clone())],
+            NetError::Unreachable { addr, detail } => {
+                vec![("addr", addr.clone()), ("detail", detail.clone())]
+            }
+            NetError::Timeout { phase } => vec![("phase", phase.as_str().to_string())],
+            NetError::Tls(t) => {
+                let mut args = vec![("detail", t.detail.clone())];
+                if let Some(c) = &t.cert {
+                    args.push(("subject", c.subject.clone()));
+                    args.push(("names", c.sans.join(", ")));
+                    args.push(("not_after", c.not_after.clone()));
+                    args.push(("not_before", c.not_before.clone()));
+                    args.push(("sha256", c.sha256.clone()));
+                } else {
+                    for k in ["subject", "names", "not_after", "not_before", "sha256"] {
+                        args.push((k, "?".to_string()));
+                    }
+                }
+                args
+            }
+            NetError::AuthFailed { reply } => vec![("reply", reply.to_string())],
+            NetError::Rejected { phase, reply } => {
+                vec![("phase", phase.as_str().to_string()), ("reply", reply.to_string())]
+            }
+            NetError::Protocol { phase, detail } | NetError::Io { phase, detail } => {
+                vec![("phase", phase.as_str().to_string()), ("detail", detail.clone())]
+            }
+            NetError::Unsupported { what } => vec![("what", what.clone())],
+            NetError::StarttlsNotOffered | NetError::LoginDisabled | NetError::Cancelled => vec![],
+        }
+    }
+
+    pub fn phase(&self) -> Option<Phase> {
+        match self {
+            NetError::Dns { .. } => Some(Phase::Resolve),
+            NetError::Refused { .. } | NetError::Unreachable { .. } => Some(Phase::Connect),
+            NetError::Timeout { phase }
+            | NetError::Rejected { phase, .. }
+            | NetError::Protocol { phase, .. }
+            | NetError::Io { phase, .. } => Some(*phase),
+            NetError::Tls(_) => Some(Phase::Tls),
+            NetError::StarttlsNotOffered => Some(Phase::Starttls),
+            NetError::LoginDisabled | NetError::AuthFailed { .. } | NetError::Unsupported { .. } => {
+                Some(Phase::Login)
+            }
+            NetError::Cancelled => None,
+        }
+    }
+
+    pub fn reply(&self) -> Option<&Reply> {
+        match self {
+            NetError::AuthFailed { reply } | NetError::Rejected { reply, .. } => Some(reply),
+            _ => None,
+        }
+    }
+
+    pub fn localized(&self, lang: Lang) -> String {
+        let args = self.i18n_args();
+        let phase_name = self.phase().map(|p| p.localized(lang)).unwrap_or("");
+        let filled: Vec<(&str, &str)> = args
+            .iter()
+            .map(|(k, v)| match *k {
+                "phase" => (*k, phase_name),
+                _ => (*k, v.as_str()),
+            })
+            .collect();
+        i18n::tf(lang, self.i18n_key(), &filled)
+    }
+
+    /// An I/O error met in `phase`: a read timeout (`WouldBlock`, os error
+    /// 11) or `TimedOut` is a `Timeout`; a TLS failure inside it is `Tls`.
+    pub fn from_io(phase: Phase, e: &io::Error) -> NetError {
+        if let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+            return NetError::Tls(super::tls::classify(tls, None));
+        }
+        match e.kind() {
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => NetError::Timeout { phase },
+            io::ErrorKind::UnexpectedEof
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe => NetError::Io {
+                phase,
+                detail: "the server closed the connection".to_string(),
+            },
+            _ => NetError::Io {
+                phase,
+                detail: e.to_string(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for NetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+impl std::error::Error for NetError {}
+
+/// `{"kind": key, "message": English text, "phase": .., "reply": {..}, "tls": {..}}`
+impl Serialize for NetError {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("kind", self.i18n_key())?;
+        map.serialize_entry("message", &self.localized(Lang::En))?;
+        if let Some(phase) = self.phase() {
+            map.serialize_entry("phase", &phase)?;
+        }
+        if let Some(reply) = self.reply() {
+            map.serialize_entry("reply", reply)?;
+        }
+        if let NetError::Tls(t) = self {
+            map.serialize_entry("tls", t)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_reply_parts() {
+        let r = Reply::smtp(535, "5.7.8 Authentication failed.");
+        assert_eq!(r.enhanced.as_deref(), Some("5.7.8"));
+        assert_eq!(r.to_string(), "535 5.7.8 Authentication failed.");
+        let r = Reply::smtp(250, "mail.example.test");
+        assert_eq!(r.enhanced, None);
+    }
+
+    #[test]
+    fn imap_response_code() {
+        let r = Reply::text("NO [AUTHENTICATIONFAILED] Authentication failed.");
+        assert_eq!(r.imap_code(), Some("AUTHENTICATIONFAILED"));
+        assert_eq!(Reply::text("NO bad").imap_code(), None);
+    }
+
+    #[test]
+    fn read_timeout_is_timeout() {
+        let e = io::Error::from_raw_os_error(11);
+        assert_eq!(NetError::from_io(Phase::Greeting, &e), NetError::Timeout { phase: Phase::Greeting });
+        let e = io::Error::new(io::ErrorKind::TimedOut, "x");
+        assert_eq!(NetError::from_io(Phase::Login, &e), NetError::Timeout { phase: Phase::Login });
+    }
+
+    #[test]
+    fn tls_inside_io_is_tls() {
+        let inner = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let e = io::Error::new(io::ErrorKind::InvalidData, inner);
+        match NetError::from_io(Phase::Greeting, &e) {
+            NetError::Tls(t) => assert_eq!(t.kind, TlsKind::Untrusted),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_error_has_both_texts() {
+        let samples = [
+            NetError::Dns { host: "h".into(), detail: "d".into() },
+            NetError::Refused { addr: "a".into() },
+            NetError::Unreachable { addr: "a".into(), detail: "d".into() },
+            NetError::Timeout { phase: Phase::Greeting },
+            NetError::StarttlsNotOffered,
+            NetError::LoginDisabled,
+            NetError::AuthFailed { reply: Reply::text("NO") },
+            NetError::Rejected { phase: Phase::Rcpt, reply: Reply::smtp(550, "5.7.1 no") },
+            NetError::Protocol { phase: Phase::Greeting, detail: "d".into() },
+            NetError::Io { phase: Phase::Data, detail: "d".into() },
+            NetError::Unsupported { what: "OAuth2".into() },
+            NetError::Cancelled,
+        ];
+        let tls = [TlsKind::Untrusted, TlsKind::HostnameMismatch, TlsKind::Expired, TlsKind::NotYetValid, TlsKind::PinMismatch, TlsKind::Other]
+            .map(|kind| NetError::Tls(TlsError { kind, cert: None, detail: "d".into() }));
+        for e in samples.iter().chain(tls.iter()) {
+            for lang in Lang::ALL {
+                let text = e.localized(lang);
+                assert_ne!(text, e.i18n_key(), "missing text for {}", e.i18n_key());
+                assert!(!text.contains('{'), "unfilled placeholder in {text}");
+            }
+        }
+        for p in Phase::ALL {
+            for lang in Lang::ALL {
+                assert_ne!(p.localized(lang), p.i18n_key());
+            }
+        }
+        let json = serde_json::to_value(&samples[7]).unwrap();
+        assert_eq!(json["kind"], "net.error.rejected");
+        assert_eq!(json["reply"]["code"], 550);
+    }
+}

@@ -1,0 +1,323 @@
+//! Certificate trust: the system roots (webpki-roots when the system store
+//! is empty), the account's CA file, and a pinned fingerprint that accepts
+//! exactly one certificate. There is no "accept anything" mode.
+
+use super::cert::{CertInfo, sha256_hex};
+use super::error::{NetError, TlsError, TlsKind};
+use super::{Deadline, Phase};
+use crate::account::{Trust, normalize_fingerprint};
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime, pem::PemObject};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// System roots, loaded once per process.
+fn system_roots() -> &'static (Vec<CertificateDer<'static>>, bool) {
+    static ROOTS: OnceLock<(Vec<CertificateDer<'static>>, bool)> = OnceLock::new();
+    ROOTS.get_or_init(|| {
+        let native = rustls_native_certs::load_native_certs().certs;
+        let has_native = !native.is_empty();
+        (native, has_native)
+    })
+}
+
+/// How to trust one server.
+#[derive(Clone)]
+pub struct TlsSetup {
+    pub host: String,
+    pub(crate) roots: Arc<RootCertStore>,
+    /// The account's extra CA certificates (DER), for lettre.
+    pub(crate) extra_cas: Vec<Vec<u8>>,
+    pub(crate) pin: Option<String>,
+    /// False when the system store was empty and webpki-roots stand in.
+    pub(crate) system_store: bool,
+}
+
+impl TlsSetup {
+    pub fn new(host: &str, trust: &Trust) -> Result<TlsSetup, NetError> {
+        let mut roots = RootCertStore::empty();
+        let (native, has_native) = system_roots();
+        if *has_native {
+            roots.add_parsable_certificates(native.iter().cloned());
+        } else {
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        }
+        let mut extra_cas = Vec::new();
+        if let Some(path) = &trust.ca_file {
+            let other = |detail: String| {
+                NetError::Tls(TlsError {
+                    kind: TlsKind::Other,
+                    cert: None,
+                    detail,
+                })
+            };
+            let pem = std::fs::read(path).map_err(|e| other(format!("CA file {path}: {e}")))?;
+            for cert in CertificateDer::pem_slice_iter(&pem) {
+                let cert = cert.map_err(|e| other(format!("CA file {path}: {e}")))?;
+                extra_cas.push(cert.to_vec());
+                roots
+                    .add(cert)
+                    .map_err(|e| other(format!("CA file {path}: {e}")))?;
+            }
+            if extra_cas.is_empty() {
+                return Err(other(format!("CA file {path}: no certificate in it")));
+            }
+        }
+        Ok(TlsSetup {
+            host: host.trim().to_string(),
+            roots: Arc::new(roots),
+            extra_cas,
+            pin: trust.pinned_sha256.as_deref().and_then(normalize_fingerprint),
+            system_store: *has_native,
+        })
+    }
+
+    pub fn server_name(&self) -> Result<ServerName<'static>, NetError> {
+        ServerName::try_from(self.host.clone()).map_err(|_| {
+            NetError::Tls(TlsError {
+                kind: TlsKind::Other,
+                cert: None,
+                detail: format!("'{}' is not a valid server name", self.host),
+            })
+        })
+    }
+
+    fn webpki(&self) -> Result<Arc<WebPkiServerVerifier>, NetError> {
+        WebPkiServerVerifier::builder_with_provider(self.roots.clone(), provider())
+            .build()
+            .map_err(|e| {
+                NetError::Tls(TlsError {
+                    kind: TlsKind::Other,
+                    cert: None,
+                    detail: e.to_string(),
+                })
+            })
+    }
+
+    /// Checks a chain the handshake already accepted loosely (lettre with a
+    /// pin, or without system roots): the pin, else full verification.
+    pub fn verify_chain(&self, chain: &[Vec<u8>]) -> Result<CertInfo, NetError> {
+        let Some(ee) = chain.first() else {
+            return Err(NetError::Tls(TlsError {
+                kind: TlsKind::Other,
+                cert: None,
+                detail: "the server sent no certificate".into(),
+            }));
+        };
+        let info = CertInfo::from_der(ee);
+        if self.pin.as_deref() == Some(info.sha256.as_str()) {
+            return Ok(info);
+        }
+        let ee_der = CertificateDer::from(ee.clone());
+        let inter: Vec<CertificateDer> = chain[1..].iter().map(|c| CertificateDer::from(c.clone())).collect();
+        match self.webpki()?.verify_server_cert(&ee_der, &inter, &self.server_name()?, &[], UnixTime::now()) {
+            Ok(_) => Ok(info),
+            Err(e) => Err(NetError::Tls(self.classify_with_pin(&e, Some(info)))),
+        }
+    }
+
+    fn classify_with_pin(&self, e: &rustls::Error, cert: Option<CertInfo>) -> TlsError {
+        let mut t = classify(e, cert);
+        if self.pin.is_some() && matches!(e, rustls::Error::InvalidCertificate(_)) {
+            t.kind = TlsKind::PinMismatch;
+        }
+        t
+    }
+
+    /// TLS over a connected socket, handshake completed within the deadline.
+    pub fn handshake(
+        &self,
+        mut tcp: TcpStream,
+        deadline: &Deadline,
+    ) -> Result<(TlsStream, String, CertInfo), NetError> {
+        let seen = Arc::new(Mutex::new(None));
+        let verifier = Arc::new(PinningVerifier {
+            inner: self.webpki()?,
+            pin: self.pin.clone(),
+            seen: seen.clone(),
+        });
+        let config = rustls::ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| NetError::Io { phase: Phase::Tls, detail: e.to_string() })?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth();
+        let mut conn = rustls::ClientConnection::new(Arc::new(config), self.server_name()?)
+            .map_err(|e| NetError::Io { phase: Phase::Tls, detail: e.to_string() })?;
+        let seen_cert = || seen.lock().ok().and_then(|s| s.clone()).map(|d: Vec<u8>| CertInfo::from_der(&d));
+        while conn.is_handshaking() {
+            let left = deadline.remaining(Phase::Tls)?;
+            let _ = tcp.set_read_timeout(Some(left));
+            let _ = tcp.set_write_timeout(Some(left));
+            if let Err(e) = conn.complete_io(&mut tcp) {
+                let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
+                return Err(match inner {
+                    Some(tls) => NetError::Tls(self.classify_with_pin(tls, seen_cert())),
+                    None => NetError::from_io(Phase::Tls, &e),
+                });
+            }
+        }
+        let version = match conn.protocol_version() {
+            Some(rustls::ProtocolVersion::TLSv1_3) => "TLS 1.3".to_string(),
+            Some(rustls::ProtocolVersion::TLSv1_2) => "TLS 1.2".to_string(),
+            Some(v) => format!("{v:?}"),
+            None => "TLS".to_string(),
+        };
+        let cert = conn
+            .peer_certificates()
+            .and_then(|c| c.first())
+            .map(|c| CertInfo::from_der(c))
+            .unwrap_or_default();
+        Ok((rustls::StreamOwned::new(conn, tcp), version, cert))
+    }
+
+    /// lettre's TLS parameters. Without a pin, lettre verifies as usual
+    /// (system roots + the CA file). With a pin, or when the system store is
+    /// empty, lettre's loose mode is used and `verify_chain` MUST run right
+    /// after the handshake, before AUTH.
+    pub fn lettre_params(&self) -> Result<(lettre::transport::smtp::client::TlsParameters, bool), NetError> {
+        use lettre::transport::smtp::client::{Certificate, TlsParameters};
+        let lettre_err = |e: lettre::transport::smtp::Error| {
+            NetError::Tls(TlsError { kind: TlsKind::Other, cert: None, detail: e.to_string() })
+        };
+        let mut b = TlsParameters::builder(self.host.clone());
+        for der in &self.extra_cas {
+            b = b.add_root_certificate(Certificate::from_der(der.clone()).map_err(lettre_err)?);
+        }
+        let loose = self.pin.is_some() || !self.system_store;
+        if loose {
+            b = b
+                .dangerous_accept_invalid_certs(true)
+                .dangerous_accept_invalid_hostnames(true);
+        }
+        Ok((b.build_rustls().map_err(lettre_err)?, loose))
+    }
+}
+
+/// The usual verification, except that the pinned certificate is accepted;
+/// remembers the server's certificate so a failure can show it.
+#[derive(Debug)]
+struct PinningVerifier {
+    inner: Arc<WebPkiServerVerifier>,
+    pin: Option<String>,
+    seen: Arc<Mutex<Option<Vec<u8>>>>,
+}
+
+impl ServerCertVerifier for PinningVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut s) = self.seen.lock() {
+            *s = Some(end_entity.to_vec());
+        }
+        if let Some(pin) = &self.pin
+            && sha256_hex(end_entity) == *pin
+        {
+            return Ok(ServerCertVerified::assertion());
+        }
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// The kind of a rustls failure, by its variant.
+pub fn classify(e: &rustls::Error, cert: Option<CertInfo>) -> TlsError {
+    let kind = match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            CertificateError::UnknownIssuer | CertificateError::BadSignature => TlsKind::Untrusted,
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                TlsKind::HostnameMismatch
+            }
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => TlsKind::Expired,
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                TlsKind::NotYetValid
+            }
+            _ => TlsKind::Other,
+        },
+        _ => TlsKind::Other,
+    };
+    TlsError {
+        kind,
+        cert,
+        detail: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(c: CertificateError) -> TlsKind {
+        classify(&rustls::Error::InvalidCertificate(c), None).kind
+    }
+
+    #[test]
+    fn classification() {
+        assert_eq!(err(CertificateError::UnknownIssuer), TlsKind::Untrusted);
+        assert_eq!(err(CertificateError::NotValidForName), TlsKind::HostnameMismatch);
+        assert_eq!(err(CertificateError::Expired), TlsKind::Expired);
+        assert_eq!(err(CertificateError::NotValidYet), TlsKind::NotYetValid);
+        assert_eq!(err(CertificateError::Revoked), TlsKind::Other);
+        assert_eq!(
+            classify(&rustls::Error::HandshakeNotComplete, None).kind,
+            TlsKind::Other
+        );
+    }
+
+    #[test]
+    fn pin_accepts_only_that_certificate() {
+        let pem = include_bytes!("testdata/selfsigned.pem");
+        let der: Vec<u8> = CertificateDer::pem_slice_iter(pem).next().unwrap().unwrap().to_vec();
+        let trust = |pin: Option<String>| Trust { ca_file: None, pinned_sha256: pin };
+        let setup = TlsSetup::new("mail.example.test", &trust(None)).unwrap();
+        match setup.verify_chain(std::slice::from_ref(&der)) {
+            Err(NetError::Tls(t)) => {
+                assert_eq!(t.kind, TlsKind::Untrusted);
+                assert_eq!(t.cert.unwrap().sha256, sha256_hex(&der));
+            }
+            other => panic!("{other:?}"),
+        }
+        let pinned = TlsSetup::new("other.name", &trust(Some(crate::account::display_fingerprint(&sha256_hex(&der))))).unwrap();
+        assert!(pinned.verify_chain(std::slice::from_ref(&der)).is_ok());
+        let wrong = TlsSetup::new("mail.example.test", &trust(Some("ab".repeat(32)))).unwrap();
+        match wrong.verify_chain(&[der]) {
+            Err(NetError::Tls(t)) => assert_eq!(t.kind, TlsKind::PinMismatch),
+            other => panic!("{other:?}"),
+        }
+    }
+}

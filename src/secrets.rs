@@ -1,0 +1,338 @@
+//! Passwords live in the OS keyring (service `mailwiz`, one entry per
+//! account and role) or come from the account's explicit
+//! `password_command`. Never from a file, never silently from anywhere else.
+//!
+//! The store is chosen with `$MAILWIZ_KEYRING`: `secret-service` (the
+//! default on Linux: GNOME Keyring, KeePassXC, KWallet through its Secret
+//! Service bridge), `keyutils` (the kernel keyring, for headless machines;
+//! lost at reboot), or `mock` (in-memory, for unit tests).
+
+use crate::account::{Account, Role};
+use crate::i18n::{Lang, tf};
+use crate::secret::Secret;
+use keyring::Error as KrError;
+use keyring_core::{CredentialStore, Entry};
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+pub const SERVICE: &str = "mailwiz";
+const PASSWORD_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    SecretService,
+    Keyutils,
+    Mock,
+}
+
+impl Backend {
+    pub fn from_env() -> Result<Backend, SecretsError> {
+        match std::env::var("MAILWIZ_KEYRING").ok().as_deref() {
+            None | Some("") | Some("secret-service") => Ok(Backend::SecretService),
+            Some("keyutils") => Ok(Backend::Keyutils),
+            Some("mock") => Ok(Backend::Mock),
+            Some(other) => Err(SecretsError::UnknownBackend(other.to_string())),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Backend::SecretService => "Secret Service",
+            Backend::Keyutils => "kernel keyring (keyutils)",
+            Backend::Mock => "in-memory mock",
+        }
+    }
+}
+
+/// Why a password could not be stored or read. Each kind says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    #[error("no Secret Service is reachable on the session bus: {detail}")]
+    NoSecretService { detail: String },
+    #[error("the keyring is locked: {detail}")]
+    Locked { detail: String },
+    #[error("access to the kernel keyring was denied: {detail}")]
+    KeyutilsDenied { detail: String },
+    #[error("no password is stored for {account} ({role})")]
+    NotFound { account: String, role: &'static str },
+    #[error("the keyring failed: {detail}")]
+    Keyring { detail: String },
+    #[error("MAILWIZ_KEYRING={0} is not a known store (secret-service, keyutils, mock)")]
+    UnknownBackend(String),
+    #[error("the password command failed: {detail}")]
+    Command { detail: String },
+}
+
+impl SecretsError {
+    /// True when the store itself cannot be used (as opposed to one entry
+    /// missing): the faces then offer the alternatives.
+    pub fn store_unusable(&self) -> bool {
+        !matches!(
+            self,
+            SecretsError::NotFound { .. } | SecretsError::Command { .. }
+        )
+    }
+
+    pub fn localized(&self, lang: Lang) -> String {
+        let (key, args): (&str, Vec<(&str, String)>) = match self {
+            SecretsError::NoSecretService { detail } => {
+                ("secrets.error.no_secret_service", vec![("detail", detail.clone())])
+            }
+            SecretsError::Locked { detail } => ("secrets.error.locked", vec![("detail", detail.clone())]),
+            SecretsError::KeyutilsDenied { detail } => {
+                ("secrets.error.keyutils_denied", vec![("detail", detail.clone())])
+            }
+            SecretsError::NotFound { account, role } => (
+                "secrets.error.not_found",
+                vec![("account", account.clone()), ("role", role.to_string())],
+            ),
+            SecretsError::Keyring { detail } => ("secrets.error.keyring", vec![("detail", detail.clone())]),
+            SecretsError::UnknownBackend(v) => ("secrets.error.unknown_backend", vec![("value", v.clone())]),
+            SecretsError::Command { detail } => ("secrets.error.command", vec![("detail", detail.clone())]),
+        };
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        tf(lang, key, &args)
+    }
+
+    /// What the user can do about it, in their language.
+    pub fn advice(&self, lang: Lang) -> String {
+        let key = match self {
+            SecretsError::NoSecretService { .. } => "secrets.advice.no_secret_service",
+            SecretsError::Locked { .. } => "secrets.advice.locked",
+            SecretsError::KeyutilsDenied { .. } => "secrets.advice.keyutils_denied",
+            SecretsError::NotFound { .. } => "secrets.advice.not_found",
+            SecretsError::Keyring { .. } | SecretsError::UnknownBackend(_) => "secrets.advice.other",
+            SecretsError::Command { .. } => "secrets.advice.command",
+        };
+        crate::i18n::t(lang, key).to_string()
+    }
+}
+
+/// One opened credential store.
+pub struct Keyring {
+    backend: Backend,
+    store: Arc<CredentialStore>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyring").field("backend", &self.backend).finish()
+    }
+}
+
+fn classify(backend: Backend, err: KrError) -> SecretsError {
+    let detail = err.to_string();
+    match (backend, err) {
+        (Backend::Keyutils, KrError::NoStorageAccess(_) | KrError::PlatformFailure(_)) => {
+            SecretsError::KeyutilsDenied { detail }
+        }
+        (_, KrError::NoStorageAccess(_)) => SecretsError::Locked { detail },
+        (Backend::SecretService, KrError::PlatformFailure(_) | KrError::NoDefaultStore) => {
+            SecretsError::NoSecretService { detail }
+        }
+        _ => SecretsError::Keyring { detail },
+    }
+}
+
+/// The mock store must be shared across `Keyring::open()` calls in one
+/// process, like a real store is.
+fn mock_store() -> Arc<CredentialStore> {
+    static MOCK: OnceLock<Arc<CredentialStore>> = OnceLock::new();
+    MOCK.get_or_init(|| keyring_core::mock::Store::new().expect("the mock store always opens"))
+        .clone()
+}
+
+impl Keyring {
+    pub fn open() -> Result<Keyring, SecretsError> {
+        Self::open_backend(Backend::from_env()?)
+    }
+
+    pub fn open_backend(backend: Backend) -> Result<Keyring, SecretsError> {
+        let store: Arc<CredentialStore> = match backend {
+            Backend::SecretService => zbus_secret_service_keyring_store::Store::new()
+                .map_err(|e| SecretsError::NoSecretService {
+                    detail: e.to_string(),
+                })?,
+            Backend::Keyutils => linux_keyutils_keyring_store::Store::new()
+                .map_err(|e| classify(backend, e))?,
+            Backend::Mock => mock_store(),
+        };
+        Ok(Keyring { backend, store })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn entry(&self, account: &str, role: Role) -> Result<Entry, SecretsError> {
+        Entry::new_in_store(&self.store, SERVICE, &entry_user(account, role))
+            .map_err(|e| classify(self.backend, e))
+    }
+
+    /// Proves the store can be used before a password is asked for: a
+    /// lookup of an entry that does not exist must answer "no entry".
+    pub fn probe(&self) -> Result<(), SecretsError> {
+        let entry = self.entry("probe", Role::Incoming)?;
+        match entry.get_password() {
+            Ok(_) | Err(KrError::NoEntry) => Ok(()),
+            Err(e) => Err(classify(self.backend, e)),
+        }
+    }
+
+    pub fn set(&self, account: &str, role: Role, secret: &Secret) -> Result<(), SecretsError> {
+        self.entry(account, role)?
+            .set_password(secret.expose())
+            .map_err(|e| classify(self.backend, e))
+    }
+
+    pub fn get(&self, account: &str, role: Role) -> Result<Secret, SecretsError> {
+        match self.entry(account, role)?.get_password() {
+            Ok(p) => Ok(Secret::new(p)),
+            Err(KrError::NoEntry) => Err(SecretsError::NotFound {
+                account: account.to_string(),
+                role: role.as_str(),
+            }),
+            Err(e) => Err(classify(self.backend, e)),
+        }
+    }
+
+    /// Deletes the entry; a missing entry is not an error. Returns whether
+    /// something was deleted.
+    pub fn delete(&self, account: &str, role: Role) -> Result<bool, SecretsError> {
+        match self.entry(account, role)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(KrError::NoEntry) => Ok(false),
+            Err(e) => Err(classify(self.backend, e)),
+        }
+    }
+}
+
+/// The keyring entry's user name: role and account, e.g.
+/// `incoming:alice@free.fr`.
+pub fn entry_user(account: &str, role: Role) -> String {
+    format!("{}:{account}", role.as_str())
+}
+
+/// The password the account uses for `role`: the explicit command when the
+/// account has one, else the keyring entry (the SMTP role reads the
+/// incoming entry when the account shares it).
+pub fn password_for(account: &Account, role: Role) -> Result<Secret, SecretsError> {
+    let effective = match role {
+        Role::Incoming => Role::Incoming,
+        Role::Smtp => account.smtp_secret_role(),
+    };
+    let command = match effective {
+        Role::Incoming => account.secrets.password_command.as_deref(),
+        Role::Smtp => account
+            .secrets
+            .smtp_password_command
+            .as_deref()
+            .or(account.secrets.password_command.as_deref()),
+    };
+    if let Some(cmd) = command {
+        return run_password_command(cmd);
+    }
+    Keyring::open()?.get(&account.name, effective)
+}
+
+/// Runs `sh -c CMD` and takes the first line of its stdout as the
+/// password. Its stderr is not shown: it could echo what it read.
+pub fn run_password_command(cmd: &str) -> Result<Secret, SecretsError> {
+    let fail = |detail: String| SecretsError::Command { detail };
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| fail(e.to_string()))?;
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| fail(e.to_string()))? {
+            break status;
+        }
+        if start.elapsed() > PASSWORD_COMMAND_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(fail(format!(
+                "no answer after {} s",
+                PASSWORD_COMMAND_TIMEOUT.as_secs()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let out = reader.join().unwrap_or_default();
+    if !status.success() {
+        return Err(fail(format!("exit status {}", status.code().unwrap_or(-1))));
+    }
+    let text = String::from_utf8(out).map_err(|_| fail("output is not UTF-8".into()))?;
+    let first = text.lines().next().unwrap_or("");
+    if first.is_empty() {
+        return Err(fail("empty output".into()));
+    }
+    Ok(Secret::new(first))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mock_round_trip_and_delete() {
+        let kr = Keyring::open_backend(Backend::Mock).unwrap();
+        kr.probe().unwrap();
+        let name = "mock-round-trip@example.test";
+        kr.set(name, Role::Incoming, &Secret::new("pw-1")).unwrap();
+        // A second handle sees the same store, as a real keyring would.
+        let again = Keyring::open_backend(Backend::Mock).unwrap();
+        assert_eq!(again.get(name, Role::Incoming).unwrap().expose(), "pw-1");
+        assert!(matches!(
+            again.get(name, Role::Smtp),
+            Err(SecretsError::NotFound { role: "smtp", .. })
+        ));
+        assert!(again.delete(name, Role::Incoming).unwrap());
+        assert!(!again.delete(name, Role::Incoming).unwrap());
+    }
+
+    #[test]
+    fn password_command_first_line_only() {
+        let s = run_password_command("printf 'abc def\\nsecond\\n'").unwrap();
+        assert_eq!(s.expose(), "abc def");
+        assert!(matches!(run_password_command("exit 3"), Err(SecretsError::Command { .. })));
+        assert!(matches!(run_password_command("true"), Err(SecretsError::Command { .. })));
+    }
+
+    #[test]
+    fn entry_names() {
+        assert_eq!(entry_user("a@b.fr", Role::Smtp), "smtp:a@b.fr");
+    }
+
+    #[test]
+    fn every_error_has_text_and_advice_in_both_languages() {
+        let errs = [
+            SecretsError::NoSecretService { detail: "x".into() },
+            SecretsError::Locked { detail: "x".into() },
+            SecretsError::KeyutilsDenied { detail: "x".into() },
+            SecretsError::NotFound { account: "a".into(), role: "smtp" },
+            SecretsError::Keyring { detail: "x".into() },
+            SecretsError::UnknownBackend("x".into()),
+            SecretsError::Command { detail: "x".into() },
+        ];
+        for e in &errs {
+            for lang in Lang::ALL {
+                let text = e.localized(lang);
+                assert!(!text.starts_with("secrets."), "missing text for {e:?} in {lang:?}");
+                assert!(!e.advice(lang).starts_with("secrets."), "missing advice for {e:?}");
+            }
+        }
+    }
+}
