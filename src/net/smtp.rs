@@ -1,0 +1,343 @@
+//! SMTP submission through lettre's `SmtpConnection`: EHLO, mandatory
+//! STARTTLS when chosen, AUTH, and MAIL/RCPT/DATA as separate steps so a
+//! refusal names its phase. lettre errors are mapped by status code and by
+//! the io/rustls error inside them, never by their text.
+
+use super::cert::CertInfo;
+use super::error::{NetError, Reply};
+use super::stream::{self, Conn};
+use super::tls::TlsSetup;
+use super::{Deadline, Phase, StepSink, step};
+use crate::account::{Security, SmtpServer};
+use crate::secret::Secret;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, MailBodyParameter, MailParameter};
+use lettre::transport::smtp::response::Response;
+use std::error::Error as _;
+use std::io;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+type LettreError = lettre::transport::smtp::Error;
+
+pub struct SmtpSession {
+    conn: SmtpConnection,
+    client_id: ClientId,
+    deadline: Deadline,
+    pub capabilities: Vec<String>,
+    pub cert: Option<CertInfo>,
+}
+
+/// A lettre reply as ours: `250 2.0.0 Ok: queued as …`.
+pub(crate) fn reply_of(r: &Response) -> Reply {
+    Reply::smtp(u16::from(r.code()), &r.message().collect::<Vec<_>>().join(" "))
+}
+
+/// EHLO lines after the first, as capabilities. An empty `250-AUTH ` line
+/// (Dovecot before STARTTLS) becomes the bare keyword `AUTH`.
+pub(crate) fn ehlo_capabilities<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
+    lines
+        .skip(1)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The io error inside a lettre error, if any.
+fn io_inside(e: &LettreError) -> Option<&io::Error> {
+    let mut src = e.source();
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<io::Error>() {
+            return Some(io);
+        }
+        src = s.source();
+    }
+    None
+}
+
+/// Maps a lettre error met in `phase`.
+pub(crate) fn map_error(e: &LettreError, phase: Phase, addr: Option<SocketAddr>, encrypted: bool) -> NetError {
+    if let Some(code) = e.status() {
+        let code = u16::from(code);
+        let text = e.source().map(|s| s.to_string()).unwrap_or_default();
+        let reply = Reply::smtp(code, &text);
+        return match (phase, code) {
+            (Phase::Login, 535) => NetError::AuthFailed { reply },
+            (Phase::Login, 530 | 538 | 523) if !encrypted => NetError::LoginDisabled,
+            _ => NetError::Rejected { phase, reply },
+        };
+    }
+    if let Some(io_err) = io_inside(e) {
+        if phase == Phase::Connect
+            && let Some(addr) = addr
+        {
+            if io_err.kind() != io::ErrorKind::WouldBlock {
+                return stream::connect_error(addr, io_err);
+            }
+        }
+        if io_err.kind() == io::ErrorKind::TimedOut && phase != Phase::Connect {
+            return NetError::Timeout { phase };
+        }
+        return NetError::from_io(phase, io_err);
+    }
+    if e.is_client() && phase == Phase::Starttls {
+        return NetError::StarttlsNotOffered;
+    }
+    let detail = e.source().map(|s| s.to_string()).unwrap_or_else(|| e.to_string());
+    let detail = if e.is_response() { format!("not an SMTP reply ({detail})") } else { detail };
+    NetError::Protocol { phase, detail: super::clean_text(detail.as_bytes()) }
+}
+
+impl SmtpSession {
+    pub fn connect(
+        server: &SmtpServer,
+        setup: &TlsSetup,
+        deadline: &Deadline,
+        sink: &mut dyn StepSink,
+    ) -> Result<SmtpSession, NetError> {
+        let addrs = step(sink, deadline, Phase::Resolve, || {
+            let addrs = stream::resolve(&server.host, server.port, deadline)?;
+            let shown: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
+            Ok((addrs, shown.join(", ")))
+        })?;
+        let (params, loose) = setup.lettre_params()?;
+        let client_id = ClientId::default();
+        let wrapper = server.security == Security::Tls;
+        deadline.check_cancel()?;
+        sink.started(Phase::Connect);
+        let start = Instant::now();
+        let left = deadline.remaining(Phase::Connect)?;
+        let connected = SmtpConnection::connect(&addrs[..], Some(left), &client_id, wrapper.then_some(&params), None);
+        let ms = start.elapsed().as_millis() as u64;
+        let mut conn = match connected {
+            Ok(c) => c,
+            Err(e) => {
+                let mut err = map_error(&e, Phase::Connect, addrs.first().copied(), false);
+                if let NetError::Timeout { phase: Phase::Connect } = err
+                    && io_inside(&e).is_some_and(|i| i.kind() == io::ErrorKind::WouldBlock)
+                {
+                    err = NetError::Timeout { phase: if wrapper { Phase::Tls } else { Phase::Greeting } };
+                }
+                if let NetError::Tls(t) = &mut err
+                    && t.cert.is_none()
+                {
+                    t.cert = probe_cert(&addrs, wrapper, setup, deadline);
+                }
+                let failed = err.phase().unwrap_or(Phase::Connect);
+                if failed != Phase::Connect {
+                    sink.finished(Phase::Connect, true, addrs[0].to_string(), ms);
+                    sink.started(failed);
+                }
+                sink.finished(failed, false, err.to_string(), if failed == Phase::Connect { ms } else { 0 });
+                return Err(err);
+            }
+        };
+        sink.finished(Phase::Connect, true, addrs[0].to_string(), ms);
+        let mut s = SmtpSession { conn, client_id, deadline: deadline.clone(), capabilities: Vec::new(), cert: None };
+        if wrapper {
+            s.tls_step(setup, loose, sink)?;
+        }
+        step(sink, deadline, Phase::Greeting, || Ok(((), s.conn.server_info().name().to_string())))?;
+        s.ehlo_step(sink)?;
+        if server.security == Security::Starttls {
+            if !s.conn.can_starttls() {
+                sink.started(Phase::Starttls);
+                sink.finished(Phase::Starttls, false, NetError::StarttlsNotOffered.to_string(), 0);
+                s.conn.abort();
+                return Err(NetError::StarttlsNotOffered);
+            }
+            let r = step(sink, deadline, Phase::Starttls, || {
+                s.arm(Phase::Starttls)?;
+                let client_id = s.client_id.clone();
+                s.conn.starttls(&params, &client_id).map_err(|e| {
+                    let mut err = map_error(&e, Phase::Starttls, None, false);
+                    if let NetError::Tls(t) = &mut err {
+                        t.cert = probe_cert(&addrs, false, setup, deadline);
+                    }
+                    err
+                })?;
+                Ok(((), "220".to_string()))
+            });
+            if let Err(e) = r {
+                s.conn.abort();
+                return Err(e);
+            }
+            s.tls_step(setup, loose, sink)?;
+            s.ehlo_step(sink)?;
+        }
+        Ok(s)
+    }
+
+    fn arm(&mut self, phase: Phase) -> Result<(), NetError> {
+        let left = self.deadline.remaining(phase)?;
+        self.conn.set_timeout(Some(left)).map_err(|e| NetError::from_io(phase, &e))
+    }
+
+    /// The certificate, checked against the pin (or fully, in loose mode)
+    /// before anything else is sent.
+    fn tls_step(&mut self, setup: &TlsSetup, loose: bool, sink: &mut dyn StepSink) -> Result<(), NetError> {
+        let deadline = self.deadline.clone();
+        let r = step(sink, &deadline, Phase::Tls, || {
+            let cert = if loose {
+                let chain = self.conn.certificate_chain().map_err(|e| map_error(&e, Phase::Tls, None, true))?;
+                setup.verify_chain(&chain)?
+            } else {
+                let der = self.conn.peer_certificate().map_err(|e| map_error(&e, Phase::Tls, None, true))?;
+                CertInfo::from_der(&der)
+            };
+            let detail = stream::tls_detail("TLS", &cert, setup);
+            self.cert = Some(cert);
+            Ok(((), detail))
+        });
+        if r.is_err() {
+            self.conn.abort();
+        }
+        r
+    }
+
+    fn ehlo_step(&mut self, sink: &mut dyn StepSink) -> Result<(), NetError> {
+        let deadline = self.deadline.clone();
+        step(sink, &deadline, Phase::Capabilities, || {
+            self.arm(Phase::Capabilities)?;
+            let r = self
+                .conn
+                .command(Ehlo::new(self.client_id.clone()))
+                .map_err(|e| map_error(&e, Phase::Capabilities, None, self.conn.is_encrypted()))?;
+            self.capabilities = ehlo_capabilities(r.message());
+            Ok(((), self.capabilities.join(", ")))
+        })
+    }
+
+    pub fn login(&mut self, user: &str, password: &Secret, sink: &mut dyn StepSink) -> Result<(), NetError> {
+        let deadline = self.deadline.clone();
+        step(sink, &deadline, Phase::Login, || {
+            let mechanisms = [Mechanism::Plain, Mechanism::Login];
+            let encrypted = self.conn.is_encrypted();
+            if self.conn.server_info().get_auth_mechanism(&mechanisms).is_none() {
+                return Err(if encrypted {
+                    NetError::Protocol { phase: Phase::Login, detail: "the server offers neither AUTH PLAIN nor AUTH LOGIN".into() }
+                } else {
+                    NetError::LoginDisabled
+                });
+            }
+            self.arm(Phase::Login)?;
+            let creds = Credentials::new(user.to_string(), password.expose().to_string());
+            let r = self.conn.auth(&mechanisms, &creds).map_err(|e| map_error(&e, Phase::Login, None, encrypted))?;
+            Ok(((), reply_of(&r).to_string()))
+        })
+    }
+
+    /// MAIL, RCPT and DATA as three steps; the final reply on success.
+    pub fn send(&mut self, from: &str, to: &str, message: &[u8], sink: &mut dyn StepSink) -> Result<Reply, NetError> {
+        let deadline = self.deadline.clone();
+        let parse = |phase: Phase, a: &str| {
+            a.parse::<lettre::Address>()
+                .map_err(|e| NetError::Protocol { phase, detail: format!("{a}: {e}") })
+        };
+        let encrypted = self.conn.is_encrypted();
+        step(sink, &deadline, Phase::Mail, || {
+            let from = parse(Phase::Mail, from)?;
+            let mut params = Vec::new();
+            if !message.is_ascii() {
+                params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+            }
+            self.arm(Phase::Mail)?;
+            let r = self.conn.command(Mail::new(Some(from), params)).map_err(|e| map_error(&e, Phase::Mail, None, encrypted))?;
+            Ok(((), reply_of(&r).to_string()))
+        })?;
+        step(sink, &deadline, Phase::Rcpt, || {
+            let to = parse(Phase::Rcpt, to)?;
+            self.arm(Phase::Rcpt)?;
+            let r = self.conn.command(Rcpt::new(to, vec![])).map_err(|e| map_error(&e, Phase::Rcpt, None, encrypted))?;
+            Ok(((), reply_of(&r).to_string()))
+        })?;
+        step(sink, &deadline, Phase::Data, || {
+            self.arm(Phase::Data)?;
+            self.conn.command(Data).map_err(|e| map_error(&e, Phase::Data, None, encrypted))?;
+            let r = self.conn.message(message).map_err(|e| map_error(&e, Phase::Data, None, encrypted))?;
+            let reply = reply_of(&r);
+            Ok((reply.clone(), reply.to_string()))
+        })
+    }
+
+    pub fn quit(&mut self, sink: &mut dyn StepSink) -> Result<(), NetError> {
+        let deadline = self.deadline.clone();
+        let r = step(sink, &deadline, Phase::Logout, || {
+            self.arm(Phase::Logout)?;
+            let r = self.conn.quit().map_err(|e| map_error(&e, Phase::Logout, None, true))?;
+            Ok(((), reply_of(&r).to_string()))
+        });
+        self.conn.abort();
+        r
+    }
+
+    /// Ends the session without ceremony (after a failure).
+    pub fn abort(&mut self) {
+        self.conn.abort();
+    }
+}
+
+/// lettre cannot show the certificate it refused; this second, short
+/// connection fetches it (greeting, EHLO, STARTTLS, handshake; no AUTH) so
+/// the user can see what the server presents, e.g. to pin it.
+fn probe_cert(addrs: &[SocketAddr], starttls: bool, setup: &TlsSetup, deadline: &Deadline) -> Option<CertInfo> {
+    let probe = || -> Result<Option<CertInfo>, NetError> {
+        let tcp = stream::connect_any(addrs, deadline)?;
+        let mut conn = Conn::plain(tcp, deadline.clone());
+        if starttls {
+            read_reply(&mut conn)?;
+            conn.send(Phase::Capabilities, b"EHLO mailwiz\r\n")?;
+            read_reply(&mut conn)?;
+            conn.send(Phase::Starttls, b"STARTTLS\r\n")?;
+            if !read_reply(&mut conn)?.starts_with("220") {
+                return Ok(None);
+            }
+        }
+        match conn.start_tls(setup) {
+            Ok((_, cert)) => Ok(Some(cert)),
+            Err(NetError::Tls(t)) => Ok(t.cert),
+            Err(_) => Ok(None),
+        }
+    };
+    probe().ok().flatten()
+}
+
+fn read_reply(conn: &mut Conn) -> Result<String, NetError> {
+    loop {
+        let line = super::clean_text(&conn.read_line(Phase::Greeting)?);
+        if line.len() < 4 || line.as_bytes()[3] != b'-' {
+            return Ok(line);
+        }
+    }
+}
+
+/// Type check: the TLS parameters type stays lettre's.
+#[allow(dead_code)]
+fn _params(p: TlsParameters) -> TlsParameters {
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ehlo_lines() {
+        let lines = ["mail.example.test", "PIPELINING", "AUTH ", "STARTTLS", "", "SIZE  1000"];
+        assert_eq!(ehlo_capabilities(lines.into_iter()), vec!["PIPELINING", "AUTH", "STARTTLS", "SIZE 1000"]);
+    }
+
+    #[test]
+    fn replies() {
+        use lettre::transport::smtp::response::{Category, Code, Detail, Severity};
+        let r = Response::new(
+            Code::new(Severity::PositiveCompletion, Category::MailSystem, Detail::Zero),
+            vec!["2.0.0 Ok: queued as 123".into()],
+        );
+        let reply = reply_of(&r);
+        assert_eq!(reply.code, Some(250));
+        assert_eq!(reply.enhanced.as_deref(), Some("2.0.0"));
+    }
+}

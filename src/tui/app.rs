@@ -1,0 +1,215 @@
+//! The whole state of the wizard. Plain data: `update` changes it, `render`
+//! draws it. Passwords are only inside `Secret`s, so `Debug` never shows one.
+
+use super::field::Field;
+use super::form::Form;
+use super::step::Step;
+use super::theme::Theme;
+use crate::check::{ServerReport, StepRecord};
+use crate::config::{Config, ConfigError};
+use crate::i18n::Lang;
+use crate::net::Phase;
+use crate::secrets::SecretsError;
+use crate::send::{SendReport, TestMessage, VerifyReport};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// What `App::new` needs; `run` reads the config file and the environment.
+#[derive(Debug)]
+pub struct AppOptions {
+    pub config_path: PathBuf,
+    pub lang: Lang,
+    pub config: Result<Config, ConfigError>,
+    pub no_color: bool,
+}
+
+impl AppOptions {
+    pub fn new(config_path: PathBuf, lang: Lang, config: Result<Config, ConfigError>) -> Self {
+        AppOptions {
+            config_path,
+            lang,
+            config,
+            no_color: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Modal {
+    Help,
+    ConfirmQuit,
+    ConfirmRemove(String),
+}
+
+/// Why the wizard was opened on an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// New account, or editing one: every step, then save.
+    Setup,
+    /// Check or send test of a saved account: Esc goes back to Welcome.
+    Existing,
+}
+
+#[derive(Debug, Default)]
+pub enum KeyringState {
+    #[default]
+    Idle,
+    Storing(u64),
+    Stored,
+    Failed(SecretsError),
+    /// The user chose a password command instead.
+    Command,
+}
+
+/// One side of the test (incoming or SMTP), live.
+#[derive(Debug, Default)]
+pub struct SideRun {
+    pub id: Option<u64>,
+    pub running: Option<Phase>,
+    pub steps: Vec<StepRecord>,
+    pub report: Option<ServerReport>,
+    pub cancelled: bool,
+    pub crashed: Option<String>,
+}
+
+impl SideRun {
+    pub fn ok(&self) -> bool {
+        self.report.as_ref().is_some_and(|r| r.ok)
+    }
+
+    pub fn done(&self) -> bool {
+        self.id.is_none() && (self.report.is_some() || self.cancelled || self.crashed.is_some())
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct SendState {
+    pub id: Option<u64>,
+    pub running: Option<Phase>,
+    pub message: Option<TestMessage>,
+    pub report: Option<SendReport>,
+    pub verify_id: Option<u64>,
+    pub verify: Option<VerifyReport>,
+    pub cancelled: bool,
+    pub crashed: Option<String>,
+    /// Focus on the To field (else on the buttons).
+    pub editing_to: bool,
+}
+
+#[derive(Debug, Default)]
+pub enum SaveState {
+    #[default]
+    NotYet,
+    Saving(u64),
+    Saved,
+    Failed(ConfigError),
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub lang: Lang,
+    pub theme: Theme,
+    pub step: Step,
+    pub flow: Flow,
+    pub config_path: PathBuf,
+    pub config: Config,
+    pub config_error: Option<ConfigError>,
+    /// The account selected on the welcome screen.
+    pub selected: usize,
+    /// An account being edited keeps its name (and entry in the config).
+    pub editing: Option<String>,
+    pub form: Form,
+    pub focus: usize,
+    /// Show every field's error (after a refused Enter), not only typed ones.
+    pub show_errors: bool,
+    pub modal: Option<Modal>,
+    /// Something was entered that is not saved yet.
+    pub dirty: bool,
+    pub next_id: u64,
+    pub pending: BTreeSet<u64>,
+    pub spinner: usize,
+    pub keyring: KeyringState,
+    pub incoming: SideRun,
+    pub smtp: SideRun,
+    pub send: SendState,
+    pub save: SaveState,
+    /// A one-line message key for the welcome screen (`tui.welcome.*`).
+    pub notice: Option<&'static str>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(options: AppOptions) -> App {
+        let (config, config_error) = match options.config {
+            Ok(c) => (c, None),
+            Err(e) => (Config::default(), Some(e)),
+        };
+        App {
+            lang: options.lang,
+            theme: Theme::new(!options.no_color),
+            step: Step::Welcome,
+            flow: Flow::Setup,
+            config_path: options.config_path,
+            config,
+            config_error,
+            selected: 0,
+            editing: None,
+            form: Form::default(),
+            focus: 0,
+            show_errors: false,
+            modal: None,
+            dirty: false,
+            next_id: 1,
+            pending: BTreeSet::new(),
+            spinner: 0,
+            keyring: KeyringState::Idle,
+            incoming: SideRun::default(),
+            smtp: SideRun::default(),
+            send: SendState::default(),
+            save: SaveState::default(),
+            notice: None,
+            quit: false,
+        }
+    }
+
+    pub fn request_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.pending.insert(id);
+        id
+    }
+
+    pub fn busy(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// The focusable fields of the current step.
+    pub fn fields(&self) -> Vec<Field> {
+        super::steps::fields(self)
+    }
+
+    pub fn focused(&self) -> Option<Field> {
+        let fields = self.fields();
+        fields.get(self.focus.min(fields.len().saturating_sub(1))).copied()
+    }
+
+    /// Keys go into a text field (so `?` and letters are text).
+    pub fn typing(&self) -> bool {
+        if self.modal.is_some() {
+            return false;
+        }
+        self.focused().is_some_and(|f| f.takes_text())
+    }
+
+    pub fn accounts(&self) -> &[crate::account::Account] {
+        &self.config.accounts
+    }
+
+    pub fn t(&self, key: &str) -> &'static str {
+        crate::i18n::t(self.lang, key)
+    }
+
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        crate::i18n::tf(self.lang, key, args)
+    }
+}

@@ -1,0 +1,303 @@
+//! The account being built: one input per field, turned into an `Account`
+//! on demand. Pure; the provider lookup reads the embedded presets only.
+
+use super::field::{Field, PasswordField};
+use crate::account::{
+    self, Account, AuthMethod, FieldError, IncomingServer, Protocol, SecretSource, Security,
+    SmtpServer,
+};
+use crate::providers::{self, Provider};
+use tui_input::Input;
+
+/// Where the settings came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Preset(&'static Provider),
+    Manual,
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// The account's name in the config (the address for a new account).
+    pub name: String,
+    pub display_name: Input,
+    pub email: Input,
+    pub source: Source,
+    pub variant: usize,
+    pub protocol: Protocol,
+    pub keep_copy: bool,
+    pub in_host: Input,
+    pub in_port: Input,
+    pub in_port_typed: bool,
+    pub in_security: Security,
+    pub in_user: Input,
+    pub out_host: Input,
+    pub out_port: Input,
+    pub out_port_typed: bool,
+    pub out_security: Security,
+    pub auth_required: bool,
+    pub same_login: bool,
+    pub out_user: Input,
+    pub password: PasswordField,
+    pub smtp_password: PasswordField,
+    pub password_command: Input,
+    /// The test message's recipient.
+    pub to: Input,
+    pub ca_file: Option<String>,
+    pub pins: (Option<String>, Option<String>),
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Form {
+            name: String::new(),
+            display_name: Input::default(),
+            email: Input::default(),
+            source: Source::Manual,
+            variant: 0,
+            protocol: Protocol::Imap,
+            keep_copy: true,
+            in_host: Input::default(),
+            in_port: Input::new("993".into()),
+            in_port_typed: false,
+            in_security: Security::Tls,
+            in_user: Input::default(),
+            out_host: Input::default(),
+            out_port: Input::new("465".into()),
+            out_port_typed: false,
+            out_security: Security::Tls,
+            auth_required: true,
+            same_login: true,
+            out_user: Input::default(),
+            password: PasswordField::default(),
+            smtp_password: PasswordField::default(),
+            password_command: Input::default(),
+            to: Input::default(),
+            ca_file: None,
+            pins: (None, None),
+        }
+    }
+}
+
+fn input(s: &str) -> Input {
+    Input::new(s.to_string())
+}
+
+impl Form {
+    /// A form holding an existing account (edit, check, send test).
+    pub fn from_account(a: &Account) -> Form {
+        let mut f = Form {
+            name: a.name.clone(),
+            display_name: input(&a.display_name),
+            email: input(&a.email),
+            source: a
+                .provider
+                .as_deref()
+                .and_then(providers::by_id)
+                .map_or(Source::Manual, Source::Preset),
+            ..Form::default()
+        };
+        f.set_servers(a);
+        f.password_command = input(a.secrets.password_command.as_deref().unwrap_or(""));
+        f.ca_file = a.ca_file.clone();
+        f.pins = (a.incoming.pinned_sha256.clone(), a.smtp.pinned_sha256.clone());
+        f
+    }
+
+    fn set_servers(&mut self, a: &Account) {
+        self.protocol = a.incoming.protocol;
+        self.keep_copy = a.incoming.keep_on_server;
+        self.in_host = input(&a.incoming.host);
+        self.in_port = input(&a.incoming.port.to_string());
+        self.in_port_typed = false;
+        self.in_security = a.incoming.security;
+        self.in_user = input(&a.incoming.username);
+        self.out_host = input(&a.smtp.host);
+        self.out_port = input(&a.smtp.port.to_string());
+        self.out_port_typed = false;
+        self.out_security = a.smtp.security;
+        self.auth_required = a.smtp.auth_required;
+        self.same_login = a.smtp.same_password && a.smtp.username == a.incoming.username;
+        self.out_user = input(&a.smtp.username);
+    }
+
+    pub fn email(&self) -> &str {
+        self.email.value().trim()
+    }
+
+    pub fn provider(&self) -> Option<&'static Provider> {
+        match self.source {
+            Source::Preset(p) => Some(p),
+            Source::Manual => None,
+        }
+    }
+
+    pub fn variant_id(&self) -> Option<&'static str> {
+        self.provider()
+            .and_then(|p| p.variants.get(self.variant))
+            .map(|v| v.id.as_str())
+    }
+
+    /// Fills the servers from the preset for the address, or with guesses
+    /// (`imap.<domain>`, `smtp.<domain>`) when no preset is known.
+    pub fn apply_preset(&mut self) {
+        let email = self.email().to_string();
+        self.source = providers::for_email(&email).map_or(Source::Manual, Source::Preset);
+        if let Source::Preset(p) = self.source {
+            let default = p.default_variant().id.as_str();
+            self.variant = p.variants.iter().position(|v| v.id == default).unwrap_or(0);
+        }
+        self.refill(None);
+    }
+
+    /// Re-applies the preset for a protocol (and the chosen variant), or,
+    /// for settings entered by hand, only what depends on the protocol.
+    pub fn refill(&mut self, protocol: Option<Protocol>) {
+        let email = self.email().to_string();
+        match self.source {
+            Source::Preset(p) => {
+                let a = p.account_for(&email, protocol, self.variant_id());
+                self.set_servers(&a);
+            }
+            Source::Manual => {
+                let domain = account::domain_of(&email).to_string();
+                let proto = protocol.unwrap_or(self.protocol);
+                self.protocol = proto;
+                let guesses = [format!("imap.{domain}"), format!("pop.{domain}")];
+                let host = self.in_host.value();
+                if host.is_empty() || guesses.iter().any(|g| g == host) {
+                    let guess = &guesses[usize::from(proto == Protocol::Pop3)];
+                    self.in_host = input(guess);
+                }
+                if self.out_host.value().is_empty() {
+                    self.out_host = input(&format!("smtp.{domain}"));
+                }
+                if self.in_user.value().is_empty() {
+                    self.in_user = input(&email);
+                }
+                if !self.in_port_typed {
+                    self.in_port = input(&proto.default_port(self.in_security).to_string());
+                }
+            }
+        }
+    }
+
+    /// The user left the preset: the values stay, but they are now theirs.
+    pub fn go_manual(&mut self) {
+        self.source = Source::Manual;
+    }
+
+    pub fn set_in_security(&mut self, s: Security) {
+        self.in_security = s;
+        if !self.in_port_typed {
+            self.in_port = input(&self.protocol.default_port(s).to_string());
+        }
+    }
+
+    pub fn set_out_security(&mut self, s: Security) {
+        self.out_security = s;
+        if !self.out_port_typed {
+            self.out_port = input(&s.smtp_default_port().to_string());
+        }
+    }
+
+    pub fn input_mut(&mut self, field: Field) -> Option<&mut Input> {
+        Some(match field {
+            Field::DisplayName => &mut self.display_name,
+            Field::Email => &mut self.email,
+            Field::InHost => &mut self.in_host,
+            Field::InPort => &mut self.in_port,
+            Field::InUser => &mut self.in_user,
+            Field::OutHost => &mut self.out_host,
+            Field::OutPort => &mut self.out_port,
+            Field::OutUser => &mut self.out_user,
+            Field::PasswordCommand => &mut self.password_command,
+            Field::To => &mut self.to,
+            _ => return None,
+        })
+    }
+
+    pub fn input(&self, field: Field) -> Option<&Input> {
+        Some(match field {
+            Field::DisplayName => &self.display_name,
+            Field::Email => &self.email,
+            Field::InHost => &self.in_host,
+            Field::InPort => &self.in_port,
+            Field::InUser => &self.in_user,
+            Field::OutHost => &self.out_host,
+            Field::OutPort => &self.out_port,
+            Field::OutUser => &self.out_user,
+            Field::PasswordCommand => &self.password_command,
+            Field::To => &self.to,
+            _ => return None,
+        })
+    }
+
+    /// The problem with a field's current value, if any.
+    pub fn error(&self, field: Field) -> Option<FieldError> {
+        let v = |f: Field| self.input(f).map(|i| i.value().trim()).unwrap_or("");
+        let nonempty = |s: &str| {
+            if s.is_empty() {
+                Err(FieldError::Empty)
+            } else {
+                Ok(())
+            }
+        };
+        match field {
+            Field::Email | Field::To => account::validate_email(v(field)),
+            Field::InHost | Field::OutHost => account::validate_host(v(field)),
+            Field::InPort | Field::OutPort => account::parse_port(v(field)).map(|_| ()),
+            Field::InUser => nonempty(v(field)),
+            Field::OutUser if self.auth_required && !self.same_login => nonempty(v(field)),
+            _ => Ok(()),
+        }
+        .err()
+    }
+
+    /// The account as the form describes it now.
+    pub fn account(&self) -> Account {
+        let in_user = self.in_user.value().trim().to_string();
+        let email = self.email().to_string();
+        let name = if self.name.is_empty() { email.clone() } else { self.name.clone() };
+        let command = self.password_command.value().trim();
+        Account {
+            name,
+            email,
+            display_name: self.display_name.value().trim().to_string(),
+            provider: self.provider().map(|p| p.id.clone()),
+            incoming: IncomingServer {
+                protocol: self.protocol,
+                host: self.in_host.value().trim().to_string(),
+                port: account::parse_port(self.in_port.value()).unwrap_or(0),
+                security: self.in_security,
+                username: in_user.clone(),
+                auth: self.provider().map_or(AuthMethod::Password, |p| p.auth_method()),
+                keep_on_server: self.keep_copy,
+                pinned_sha256: self.pins.0.clone(),
+            },
+            smtp: SmtpServer {
+                host: self.out_host.value().trim().to_string(),
+                port: account::parse_port(self.out_port.value()).unwrap_or(0),
+                security: self.out_security,
+                auth_required: self.auth_required,
+                username: if self.same_login {
+                    in_user
+                } else {
+                    self.out_user.value().trim().to_string()
+                },
+                same_password: self.same_login,
+                pinned_sha256: self.pins.1.clone(),
+            },
+            ca_file: self.ca_file.clone(),
+            secrets: SecretSource {
+                password_command: (!command.is_empty()).then(|| command.to_string()),
+                smtp_password_command: None,
+            },
+        }
+    }
+
+    /// True when the SMTP login needs its own password.
+    pub fn separate_smtp_password(&self) -> bool {
+        self.auth_required && !self.same_login
+    }
+}

@@ -1,0 +1,162 @@
+//! What flows in (`Msg`: keys, ticks, results tagged with a request id) and
+//! out (`Effect`: work for the background runner), and the small `Control`
+//! vocabulary keys are mapped to.
+
+use crate::account::Account;
+use crate::check::{Progress, ServerReport};
+use crate::config::{Config, ConfigError};
+use crate::secret::Secret;
+use crate::secrets::SecretsError;
+use crate::send::{SendReport, TestMessage, VerifyReport};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::path::PathBuf;
+use std::time::Duration;
+use tui_input::InputRequest;
+
+pub type RequestId = u64;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// Drives the spinner; sent by the loop about ten times a second.
+    Tick,
+    Stored {
+        id: RequestId,
+        result: Result<(), SecretsError>,
+    },
+    Progress {
+        id: RequestId,
+        progress: Progress,
+    },
+    Checked {
+        id: RequestId,
+        report: ServerReport,
+    },
+    Sent {
+        id: RequestId,
+        message: TestMessage,
+        report: SendReport,
+    },
+    Arrived {
+        id: RequestId,
+        report: VerifyReport,
+    },
+    /// After a save or a removal: the config as it now is on disk.
+    ConfigWritten {
+        id: RequestId,
+        result: Result<Config, ConfigError>,
+    },
+    /// The background work died (a panic); its detail is for the screen.
+    Failed {
+        id: RequestId,
+        detail: String,
+    },
+}
+
+#[derive(Debug)]
+pub enum Effect {
+    /// Keyring::open, probe, then set `incoming:<account>` (and `smtp:` when
+    /// the SMTP login has its own password).
+    StorePassword {
+        id: RequestId,
+        account: String,
+        incoming: Secret,
+        smtp: Option<Secret>,
+    },
+    /// `password: None` reads it with `secrets::password_for`.
+    CheckIncoming {
+        id: RequestId,
+        account: Box<Account>,
+        password: Option<Secret>,
+    },
+    CheckSmtp {
+        id: RequestId,
+        account: Box<Account>,
+        password: Option<Secret>,
+    },
+    SendTest {
+        id: RequestId,
+        account: Box<Account>,
+        to: String,
+        password: Option<Secret>,
+    },
+    VerifyArrival {
+        id: RequestId,
+        account: Box<Account>,
+        message_id: String,
+        password: Option<Secret>,
+        deadline: Duration,
+    },
+    /// config::load, upsert (removing `replaces` when the name changed),
+    /// save. A file that does not load is never overwritten.
+    SaveAccount {
+        id: RequestId,
+        path: PathBuf,
+        account: Box<Account>,
+    },
+    RemoveAccount {
+        id: RequestId,
+        path: PathBuf,
+        name: String,
+    },
+    /// Raise the cancel flag of a running request.
+    Cancel(RequestId),
+    Quit,
+}
+
+/// What a key means, once the focus (typing or not) is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Next,
+    Prev,
+    Up,
+    Down,
+    Left,
+    Right,
+    Confirm,
+    Back,
+    Help,
+    Quit,
+    Toggle,
+    /// F2: show or hide the password.
+    Reveal,
+    /// A shortcut letter (only when not typing).
+    Char(char),
+    /// An edit for the focused text field.
+    Edit(InputRequest),
+}
+
+/// Maps a key to a control. When `typing`, letters, space and `?` go to the
+/// field; otherwise they are shortcuts.
+pub fn control(key: KeyEvent, typing: bool) -> Option<Control> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('c') if ctrl => Control::Quit,
+        KeyCode::Tab => Control::Next,
+        KeyCode::BackTab => Control::Prev,
+        KeyCode::Up => Control::Up,
+        KeyCode::Down => Control::Down,
+        KeyCode::Enter => Control::Confirm,
+        KeyCode::Esc => Control::Back,
+        KeyCode::F(1) => Control::Help,
+        KeyCode::F(2) => Control::Reveal,
+        _ if typing => {
+            let event = crossterm::event::Event::Key(key);
+            return tui_input::backend::crossterm::to_input_request(&event).map(Control::Edit);
+        }
+        KeyCode::Left => Control::Left,
+        KeyCode::Right => Control::Right,
+        KeyCode::Char(' ') => Control::Toggle,
+        KeyCode::Char('?') => Control::Help,
+        KeyCode::Char(c) if !ctrl => Control::Char(c.to_ascii_lowercase()),
+        _ => return None,
+    })
+}
+
+/// A plain key press, for tests and the e2e driver.
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}

@@ -1,0 +1,49 @@
+//! Step 2: display name and address, checked as typed.
+
+use crate::account;
+use crate::providers;
+use crate::tui::app::App;
+use crate::tui::field::Field;
+use crate::tui::msg::{Control, Effect};
+use crate::tui::step::Step;
+use crate::tui::update::{form_control, goto, validate};
+use crate::tui::widgets::{block_text, form, split_top};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Text};
+
+pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
+    match c {
+        Control::Confirm => {
+            if !validate(app, &[Field::Email]) {
+                return Vec::new();
+            }
+            let email = app.form.email().to_string();
+            let keep = app.editing.is_some()
+                && app.config.find(app.editing.as_deref().unwrap_or("")).is_some_and(|a| a.email == email);
+            if !keep {
+                app.form.apply_preset();
+            }
+            goto(app, Step::SettingsFound)
+        }
+        Control::Back => goto(app, Step::Welcome),
+        c => {
+            form_control(app, c);
+            Vec::new()
+        }
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let rest = block_text(frame, area, Text::styled(app.t("tui.identity.intro"), th.value()), 1);
+    let used = form(app, frame, rest, &[Field::DisplayName, Field::Email]);
+    let email = app.form.email();
+    if account::validate_email(email).is_ok() {
+        let hint = match providers::for_email(email) {
+            Some(p) => Line::styled(app.tf("tui.identity.known", &[("provider", &p.name)]), th.ok()),
+            None => Line::styled(app.t("tui.identity.unknown"), th.muted()),
+        };
+        block_text(frame, split_top(rest, used + 1).1, hint, 0);
+    }
+}

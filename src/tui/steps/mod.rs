@@ -1,0 +1,119 @@
+//! One file per step; this module only dispatches to them.
+
+mod identity;
+mod incoming;
+mod outgoing;
+mod password;
+mod protocol;
+mod send;
+mod settings_found;
+mod summary;
+mod test;
+mod welcome;
+
+use super::app::App;
+use super::field::Field;
+use super::msg::{Control, Effect, Msg};
+use super::step::Step;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+pub fn fields(app: &App) -> Vec<Field> {
+    match app.step {
+        Step::Welcome | Step::Test | Step::Summary => Vec::new(),
+        Step::Identity => vec![Field::DisplayName, Field::Email],
+        Step::SettingsFound => settings_found::fields(app),
+        Step::Protocol => protocol::fields(app),
+        Step::Incoming => incoming::FIELDS.to_vec(),
+        Step::Outgoing => outgoing::fields(app),
+        Step::Password => password::fields(app),
+        Step::Send if app.send.editing_to => vec![Field::To],
+        Step::Send => Vec::new(),
+    }
+}
+
+pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
+    match app.step {
+        Step::Welcome => welcome::on_control(app, c),
+        Step::Identity => identity::on_control(app, c),
+        Step::SettingsFound => settings_found::on_control(app, c),
+        Step::Protocol => protocol::on_control(app, c),
+        Step::Incoming => incoming::on_control(app, c),
+        Step::Outgoing => outgoing::on_control(app, c),
+        Step::Password => password::on_control(app, c),
+        Step::Test => test::on_control(app, c),
+        Step::Send => send::on_control(app, c),
+        Step::Summary => summary::on_control(app, c),
+    }
+}
+
+pub fn on_enter(app: &mut App) -> Vec<Effect> {
+    match app.step {
+        Step::Test => test::start(app),
+        Step::Send => send::enter(app),
+        Step::Summary => summary::save(app),
+        _ => Vec::new(),
+    }
+}
+
+/// A result whose id was pending (the caller dropped the others).
+pub fn on_result(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Stored { id, result } => password::on_stored(app, id, result),
+        Msg::Progress { id, progress } => {
+            // Progress is not the end of the request: keep waiting for it.
+            app.pending.insert(id);
+            send::on_progress(app, id, &progress);
+            test::on_progress(app, id, progress);
+            Vec::new()
+        }
+        Msg::Checked { id, report } => test::on_checked(app, id, report),
+        Msg::Sent {
+            id,
+            message,
+            report,
+        } => send::on_sent(app, id, message, report),
+        Msg::Arrived { id, report } => send::on_arrived(app, id, report),
+        Msg::ConfigWritten { id, result } => summary::on_written(app, id, result),
+        Msg::Failed { id, detail } => {
+            test::on_failed(app, id, &detail);
+            send::on_failed(app, id, &detail);
+            summary::on_failed(app, id, &detail);
+            password::on_failed(app, id, &detail);
+            Vec::new()
+        }
+        Msg::Key(_) | Msg::Tick => Vec::new(),
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    match app.step {
+        Step::Welcome => welcome::render(app, frame, area),
+        Step::Identity => identity::render(app, frame, area),
+        Step::SettingsFound => settings_found::render(app, frame, area),
+        Step::Protocol => protocol::render(app, frame, area),
+        Step::Incoming => incoming::render(app, frame, area),
+        Step::Outgoing => outgoing::render(app, frame, area),
+        Step::Password => password::render(app, frame, area),
+        Step::Test => test::render(app, frame, area),
+        Step::Send => send::render(app, frame, area),
+        Step::Summary => summary::render(app, frame, area),
+    }
+}
+
+/// The step's own keys for the footer: (key, i18n label key).
+pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    match app.step {
+        Step::Welcome => welcome::keys(app),
+        Step::Test => test::keys(app),
+        Step::Send => send::keys(app),
+        Step::Summary => summary::keys(app),
+        Step::Password => password::keys(app),
+        Step::SettingsFound => settings_found::keys(app),
+        _ => vec![
+            ("Tab", "tui.key.move"),
+            ("Enter", "tui.key.next"),
+            ("Esc", "tui.key.back"),
+        ],
+    }
+}

@@ -1,0 +1,227 @@
+//! Step 8: incoming login and SMTP authentication, in parallel, live.
+//! Esc cancels; on failure, what went wrong and a key to the step to fix.
+
+use crate::account::Role;
+use crate::check::{Progress, ServerReport};
+use crate::net::NetError;
+use crate::secret::Secret;
+use crate::tui::app::{App, Flow, SideRun};
+use crate::tui::msg::{Control, Effect};
+use crate::tui::step::Step;
+use crate::tui::update::goto;
+use crate::tui::widgets::{block_text, protocol_label, spinner};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+
+/// The password for a role as held in memory; `None` lets the runner read
+/// it from the keyring or the password command.
+pub fn password(app: &App, role: Role) -> Option<Secret> {
+    let f = &app.form;
+    let pw = match role {
+        Role::Smtp if f.separate_smtp_password() => &f.smtp_password,
+        _ => &f.password,
+    };
+    (!pw.is_empty()).then(|| pw.secret().clone())
+}
+
+pub fn start(app: &mut App) -> Vec<Effect> {
+    let mut effects = cancel(app);
+    let account = Box::new(app.form.account());
+    let (a, b) = (app.request_id(), app.request_id());
+    app.incoming = SideRun { id: Some(a), ..SideRun::default() };
+    app.smtp = SideRun { id: Some(b), ..SideRun::default() };
+    effects.push(Effect::CheckIncoming {
+        id: a,
+        account: account.clone(),
+        password: password(app, Role::Incoming),
+    });
+    effects.push(Effect::CheckSmtp {
+        id: b,
+        account,
+        password: password(app, Role::Smtp),
+    });
+    effects
+}
+
+fn cancel(app: &mut App) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for side in [&mut app.incoming, &mut app.smtp] {
+        if let Some(id) = side.id.take() {
+            app.pending.remove(&id);
+            side.cancelled = true;
+            side.running = None;
+            effects.push(Effect::Cancel(id));
+        }
+    }
+    effects
+}
+
+fn running(app: &App) -> bool {
+    app.incoming.id.is_some() || app.smtp.id.is_some()
+}
+
+fn side_mut(app: &mut App, id: u64) -> Option<&mut SideRun> {
+    [&mut app.incoming, &mut app.smtp]
+        .into_iter()
+        .find(|s| s.id == Some(id))
+}
+
+pub fn on_progress(app: &mut App, id: u64, progress: Progress) {
+    if let Some(side) = side_mut(app, id) {
+        match progress {
+            Progress::Started { phase, .. } => side.running = Some(phase),
+            Progress::Finished { step, .. } => {
+                side.running = None;
+                side.steps.push(step);
+            }
+        }
+    }
+}
+
+pub fn on_checked(app: &mut App, id: u64, report: ServerReport) -> Vec<Effect> {
+    if let Some(side) = side_mut(app, id) {
+        side.id = None;
+        side.running = None;
+        side.steps = report.steps.clone();
+        side.report = Some(report);
+    }
+    Vec::new()
+}
+
+pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+    if let Some(side) = side_mut(app, id) {
+        side.id = None;
+        side.running = None;
+        side.crashed = Some(detail.to_string());
+    }
+}
+
+fn is_auth(e: &NetError) -> bool {
+    matches!(
+        e,
+        NetError::AuthFailed { .. } | NetError::LoginDisabled | NetError::Unsupported { .. }
+    )
+}
+
+/// Where to go to fix the first failure: auth → password, else the server.
+pub fn fix_target(app: &App) -> Option<Step> {
+    let failed = |s: &SideRun| s.done() && !s.ok() && !s.cancelled;
+    let err = |s: &SideRun| s.report.as_ref().and_then(|r| r.error.clone());
+    if failed(&app.incoming) {
+        return Some(match err(&app.incoming) {
+            Some(e) if is_auth(&e) => Step::Password,
+            _ => Step::Incoming,
+        });
+    }
+    if failed(&app.smtp) {
+        return Some(match err(&app.smtp) {
+            Some(e) if is_auth(&e) => Step::Password,
+            _ => Step::Outgoing,
+        });
+    }
+    None
+}
+
+pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
+    match c {
+        Control::Back if running(app) => cancel(app),
+        Control::Back => match app.flow {
+            Flow::Existing => goto(app, Step::Welcome),
+            Flow::Setup => goto(app, Step::Password),
+        },
+        _ if running(app) => Vec::new(),
+        Control::Char('r') => start(app),
+        Control::Char('f') => match fix_target(app) {
+            Some(step) => {
+                app.flow = Flow::Setup;
+                goto(app, step)
+            }
+            None => Vec::new(),
+        },
+        Control::Confirm => goto(app, Step::Send),
+        _ => Vec::new(),
+    }
+}
+
+pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    if running(app) {
+        return vec![("Esc", "tui.test.key_cancel")];
+    }
+    let mut keys = vec![("Enter", "tui.key.next"), ("R", "tui.test.key_retry")];
+    if fix_target(app).is_some() {
+        keys.push(("F", "tui.test.key_fix"));
+    }
+    keys.push(("Esc", "tui.key.back"));
+    keys
+}
+
+fn side_text(app: &App, side: &SideRun, title: String) -> Text<'static> {
+    let th = app.theme;
+    let mut text = Text::from(Line::styled(title, th.title()));
+    for s in &side.steps {
+        let (mark, style) = if s.ok { ("✓", th.ok()) } else { ("✗", th.error()) };
+        text.lines.push(Line::from(vec![
+            Span::styled(format!("{mark} "), style),
+            Span::styled(s.phase.localized(app.lang).to_string(), th.value()),
+            Span::styled(format!("  {} ms", s.ms), th.muted()),
+        ]));
+    }
+    if let Some(phase) = side.running {
+        text.lines.push(Line::styled(
+            format!("{} {}…", spinner(app), phase.localized(app.lang)),
+            th.value(),
+        ));
+    } else if side.id.is_some() {
+        text.lines.push(Line::styled(format!("{} {}", spinner(app), app.t("tui.test.starting")), th.value()));
+    }
+    if side.cancelled {
+        text.lines.push(Line::styled(app.t("tui.test.cancelled"), th.warn()));
+    }
+    if let Some(detail) = &side.crashed {
+        text.lines.push(Line::styled(app.tf("tui.test.crashed", &[("detail", detail)]), th.error()));
+    }
+    match &side.report {
+        Some(r) if r.ok => text.lines.push(Line::styled(app.t("tui.test.ok"), th.ok())),
+        Some(r) => {
+            if let Some(e) = &r.error {
+                text.lines.push(Line::styled(e.localized(app.lang), th.error()));
+                let key = format!("tui.advice.{}", e.i18n_key().trim_start_matches("net.error."));
+                text.lines.push(Line::styled(app.t(&key), th.muted()));
+            }
+        }
+        None => {}
+    }
+    text
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let f = &app.form;
+    let rest = block_text(frame, area, Text::styled(app.t("tui.test.intro"), th.value()), 1);
+    let inc_title = format!(
+        "{} ({}) {}:{}",
+        app.t("tui.test.incoming"),
+        protocol_label(app, f.protocol),
+        f.in_host.value(),
+        f.in_port.value()
+    );
+    let out_title = format!("{} {}:{}", app.t("tui.test.smtp"), f.out_host.value(), f.out_port.value());
+    let left = side_text(app, &app.incoming, inc_title);
+    let right = side_text(app, &app.smtp, out_title);
+    let (a, b) = if rest.width >= 70 {
+        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).spacing(2).areas(rest);
+        (a, b)
+    } else {
+        let [a, b] = Layout::vertical([Constraint::Fill(1); 2]).areas(rest);
+        (a, b)
+    };
+    let a_rest = block_text(frame, a, left, 1);
+    block_text(frame, b, right, 0);
+    if let Some(step) = fix_target(app) {
+        let hint = app.tf("tui.test.fix_hint", &[("step", app.t(&step.title_key()))]);
+        block_text(frame, a_rest, Line::styled(hint, th.key()), 0);
+    } else if app.incoming.ok() && app.smtp.ok() {
+        block_text(frame, a_rest, Line::styled(app.t("tui.test.all_ok"), th.ok()), 0);
+    }
+}

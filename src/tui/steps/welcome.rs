@@ -1,0 +1,122 @@
+//! Step 1: what mailwiz does, the language, and the saved accounts with
+//! their actions.
+
+use crate::tui::app::{App, Flow, KeyringState, Modal, SaveState, SendState, SideRun};
+use crate::tui::form::Form;
+use crate::tui::msg::{Control, Effect};
+use crate::tui::step::Step;
+use crate::tui::update::{goto, on_control as global};
+use crate::tui::widgets::{paragraph, protocol_label};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span, Text};
+
+pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
+    let n = app.accounts().len();
+    let selected = app.accounts().get(app.selected).cloned();
+    app.notice = None;
+    match c {
+        Control::Up | Control::Prev if n > 0 => app.selected = (app.selected + n - 1) % n,
+        Control::Down | Control::Next if n > 0 => app.selected = (app.selected + 1) % n,
+        Control::Char('l') => app.lang = app.lang.toggle(),
+        Control::Char('q') => return global(app, Control::Quit),
+        Control::Confirm | Control::Char('n') => {
+            begin(app, Form::default(), Flow::Setup, None);
+            return goto(app, Step::Identity);
+        }
+        Control::Char(k @ ('e' | 'c' | 's' | 'd' | 't')) => {
+            let Some(account) = selected else {
+                app.notice = Some("tui.welcome.no_account");
+                return Vec::new();
+            };
+            let form = Form::from_account(&account);
+            match k {
+                'e' => {
+                    begin(app, form, Flow::Setup, Some(account.name.clone()));
+                    return goto(app, Step::Identity);
+                }
+                'c' => {
+                    begin(app, form, Flow::Existing, Some(account.name.clone()));
+                    return goto(app, Step::Test);
+                }
+                's' => {
+                    begin(app, form, Flow::Existing, Some(account.name.clone()));
+                    return goto(app, Step::Send);
+                }
+                'd' => app.modal = Some(Modal::ConfirmRemove(account.name.clone())),
+                _ => app.notice = Some("tui.welcome.troubleshoot_soon"),
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Starts a fresh run of the wizard on this form.
+pub fn begin(app: &mut App, form: Form, flow: Flow, editing: Option<String>) {
+    app.form = form;
+    app.flow = flow;
+    app.editing = editing;
+    app.keyring = KeyringState::Idle;
+    app.incoming = SideRun::default();
+    app.smtp = SideRun::default();
+    app.send = SendState::default();
+    app.save = SaveState::NotYet;
+    app.dirty = false;
+}
+
+pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    let mut keys = vec![("Enter", "tui.welcome.key_new"), ("L", "tui.welcome.key_lang")];
+    if !app.accounts().is_empty() {
+        keys.insert(1, ("↑↓", "tui.key.select"));
+    }
+    keys.push(("Q", "tui.key.quit"));
+    keys
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let mut text = Text::default();
+    text.lines.push(Line::styled(app.t("tui.welcome.intro"), th.value()));
+    text.lines.push(Line::default());
+    text.lines.push(Line::from(vec![
+        Span::styled(app.t("tui.welcome.language"), th.label()),
+        Span::styled(app.t("tui.welcome.language_name"), th.value()),
+        Span::styled(app.t("tui.welcome.language_switch"), th.muted()),
+    ]));
+    text.lines.push(Line::default());
+    if let Some(e) = &app.config_error {
+        text.lines.push(Line::styled(app.t("tui.welcome.config_error"), th.error()));
+        text.lines.push(Line::styled(e.localized(app.lang), th.error()));
+        text.lines.push(Line::default());
+    }
+    if app.accounts().is_empty() {
+        if app.config_error.is_none() {
+            text.lines.push(Line::styled(app.t("tui.welcome.no_accounts"), th.muted()));
+        }
+    } else {
+        text.lines.push(Line::styled(app.t("tui.welcome.accounts"), th.title()));
+        for (i, a) in app.accounts().iter().enumerate() {
+            let sel = i == app.selected;
+            let style = if sel { th.focused() } else { th.value() };
+            let detail = format!(
+                "  {} {}:{}",
+                protocol_label(app, a.incoming.protocol),
+                a.incoming.host,
+                a.incoming.port
+            );
+            text.lines.push(Line::from(vec![
+                Span::styled(if sel { "› " } else { "  " }, th.key()),
+                Span::styled(a.name.clone(), style),
+                Span::styled(detail, th.muted()),
+            ]));
+        }
+        text.lines.push(Line::default());
+        text.lines.push(Line::styled(app.t("tui.welcome.actions"), th.label()));
+    }
+    if let Some(key) = app.notice {
+        text.lines.push(Line::default());
+        text.lines.push(Line::styled(app.t(key), th.warn()));
+    }
+    frame.render_widget(paragraph(text), area);
+}
