@@ -62,8 +62,18 @@ pub(super) fn account_from_args(lang: Lang, a: &AddArgs) -> Result<(Account, Opt
         None if a.in_host.is_none() && a.smtp_host.is_none() => providers::for_email(&email),
         None => None,
     };
+    if let (Some(p), Some(v)) = (preset, &a.variant)
+        && p.variant(Some(v)).is_none()
+    {
+        let ids: Vec<&str> = p.variants.iter().map(|v| v.id.as_str()).collect();
+        return Err(tf(
+            lang,
+            "cli.error.unknown_variant",
+            &[("provider", &p.name), ("id", v), ("ids", &ids.join(", "))],
+        ));
+    }
     let mut acct = match preset {
-        Some(p) => p.account_for(&email, a.incoming, None),
+        Some(p) => p.account_for(&email, a.incoming, a.variant.as_deref()),
         None => manual_account(lang, &email, a)?,
     };
     let origin = preset.map(|p| p.name.as_str());

@@ -64,6 +64,9 @@ pub struct AddArgs {
     /// Fill the settings from a built-in preset (e.g. free, gmail); explicit flags override it
     #[arg(long, value_name = "ID")]
     pub provider: Option<String>,
+    /// The preset's variant when it has several (e.g. Free: ssl or starttls)
+    #[arg(long, value_name = "ID")]
+    pub variant: Option<String>,
     #[arg(long, value_name = "imap|pop3")]
     pub incoming: Option<Protocol>,
     #[arg(long, value_name = "H")]

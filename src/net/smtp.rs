@@ -111,7 +111,7 @@ impl SmtpSession {
         let left = deadline.remaining(Phase::Connect)?;
         let connected = SmtpConnection::connect(&addrs[..], Some(left), &client_id, wrapper.then_some(&params), None);
         let ms = start.elapsed().as_millis() as u64;
-        let mut conn = match connected {
+        let conn = match connected {
             Ok(c) => c,
             Err(e) => {
                 let mut err = map_error(&e, Phase::Connect, addrs.first().copied(), false);

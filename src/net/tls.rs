@@ -259,7 +259,12 @@ impl ServerCertVerifier for PinningVerifier {
 pub fn classify(e: &rustls::Error, cert: Option<CertInfo>) -> TlsError {
     let kind = match e {
         rustls::Error::InvalidCertificate(c) => match c {
-            CertificateError::UnknownIssuer | CertificateError::BadSignature => TlsKind::Untrusted,
+            // `Other` holds webpki's structural refusals, mostly a
+            // self-signed CA certificate served as the server's own
+            // (CaUsedAsEndEntity): to the user, an untrusted certificate.
+            CertificateError::UnknownIssuer
+            | CertificateError::BadSignature
+            | CertificateError::Other(_) => TlsKind::Untrusted,
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 TlsKind::HostnameMismatch
             }
@@ -307,7 +312,7 @@ mod tests {
         let setup = TlsSetup::new("mail.example.test", &trust(None)).unwrap();
         match setup.verify_chain(std::slice::from_ref(&der)) {
             Err(NetError::Tls(t)) => {
-                assert_eq!(t.kind, TlsKind::Untrusted);
+                assert_eq!(t.kind, TlsKind::Untrusted, "{}", t.detail);
                 assert_eq!(t.cert.unwrap().sha256, sha256_hex(&der));
             }
             other => panic!("{other:?}"),

@@ -1,0 +1,228 @@
+//! Step 9: send a test message (To defaults to the account itself), show
+//! the server's reply, and optionally wait until it arrives.
+
+use crate::account::Role;
+use crate::check::Progress;
+use crate::send::{SendReport, TestMessage, VerifyReport};
+use crate::tui::app::{App, Flow};
+use crate::tui::field::Field;
+use crate::tui::msg::{Control, Effect};
+use crate::tui::step::Step;
+use crate::tui::update::{form_control, goto, validate};
+use crate::tui::widgets::{block_text, form, spinner, split_top};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span, Text};
+use std::time::Duration;
+
+pub const ARRIVAL_DEADLINE: Duration = Duration::from_secs(60);
+
+pub fn enter(app: &mut App) -> Vec<Effect> {
+    let effects = cancel(app);
+    let to = app.form.to.value().to_string();
+    app.send = Default::default();
+    if to.trim().is_empty() {
+        app.form.to = tui_input::Input::new(app.form.email().to_string());
+    }
+    effects
+}
+
+fn busy(app: &App) -> bool {
+    app.send.id.is_some() || app.send.verify_id.is_some()
+}
+
+fn cancel(app: &mut App) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for id in [app.send.id.take(), app.send.verify_id.take()].into_iter().flatten() {
+        app.pending.remove(&id);
+        app.send.cancelled = true;
+        effects.push(Effect::Cancel(id));
+    }
+    app.send.running = None;
+    effects
+}
+
+fn send(app: &mut App) -> Vec<Effect> {
+    if !validate(app, &[Field::To]) {
+        app.send.editing_to = true;
+        return Vec::new();
+    }
+    app.send.editing_to = false;
+    let id = app.request_id();
+    app.send.id = Some(id);
+    app.send.report = None;
+    app.send.message = None;
+    app.send.verify = None;
+    app.send.cancelled = false;
+    app.send.crashed = None;
+    vec![Effect::SendTest {
+        id,
+        account: Box::new(app.form.account()),
+        to: app.form.to.value().trim().to_string(),
+        password: super::test::password(app, Role::Smtp),
+    }]
+}
+
+fn sent_ok(app: &App) -> bool {
+    app.send.report.as_ref().is_some_and(|r| r.ok)
+}
+
+pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
+    match c {
+        Control::Back if busy(app) => cancel(app),
+        Control::Back if app.send.editing_to => {
+            app.send.editing_to = false;
+            Vec::new()
+        }
+        Control::Back => match app.flow {
+            Flow::Existing => goto(app, Step::Welcome),
+            Flow::Setup => goto(app, Step::Test),
+        },
+        _ if busy(app) => Vec::new(),
+        Control::Confirm if app.send.editing_to => send(app),
+        Control::Next | Control::Prev | Control::Char('e') if !app.send.editing_to => {
+            app.send.editing_to = true;
+            Vec::new()
+        }
+        Control::Next | Control::Prev => {
+            app.send.editing_to = false;
+            Vec::new()
+        }
+        Control::Char('s') => send(app),
+        Control::Char('w') if sent_ok(app) => {
+            let Some(message_id) = app.send.message.as_ref().map(|m| m.id.clone()) else {
+                return Vec::new();
+            };
+            let id = app.request_id();
+            app.send.verify_id = Some(id);
+            app.send.verify = None;
+            vec![Effect::VerifyArrival {
+                id,
+                account: Box::new(app.form.account()),
+                message_id,
+                password: super::test::password(app, Role::Incoming),
+                deadline: ARRIVAL_DEADLINE,
+            }]
+        }
+        Control::Confirm if sent_ok(app) => match app.flow {
+            Flow::Existing => goto(app, Step::Welcome),
+            Flow::Setup => goto(app, Step::Summary),
+        },
+        Control::Confirm => send(app),
+        Control::Char('n') if app.flow == Flow::Setup => goto(app, Step::Summary),
+        c => {
+            form_control(app, c);
+            Vec::new()
+        }
+    }
+}
+
+pub fn on_progress(app: &mut App, id: u64, progress: &Progress) {
+    if app.send.id == Some(id) {
+        app.send.running = match progress {
+            Progress::Started { phase, .. } => Some(*phase),
+            Progress::Finished { .. } => None,
+        };
+    }
+}
+
+pub fn on_sent(app: &mut App, id: u64, message: TestMessage, report: SendReport) -> Vec<Effect> {
+    if app.send.id == Some(id) {
+        app.send.id = None;
+        app.send.running = None;
+        app.send.message = Some(message);
+        app.send.report = Some(report);
+    }
+    Vec::new()
+}
+
+pub fn on_arrived(app: &mut App, id: u64, report: VerifyReport) -> Vec<Effect> {
+    if app.send.verify_id == Some(id) {
+        app.send.verify_id = None;
+        app.send.verify = Some(report);
+    }
+    Vec::new()
+}
+
+pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+    if app.send.id == Some(id) || app.send.verify_id == Some(id) {
+        app.send.id = None;
+        app.send.verify_id = None;
+        app.send.running = None;
+        app.send.crashed = Some(detail.to_string());
+    }
+}
+
+pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    if busy(app) {
+        return vec![("Esc", "tui.key.cancel")];
+    }
+    if app.send.editing_to {
+        return vec![("Enter", "tui.send.key_send"), ("Esc", "tui.key.done_editing")];
+    }
+    let mut keys = vec![("S", "tui.send.key_send"), ("Tab", "tui.send.key_edit_to")];
+    if sent_ok(app) {
+        keys.insert(0, ("Enter", "tui.key.next"));
+        keys.push(("W", "tui.send.key_wait"));
+    } else if app.flow == Flow::Setup {
+        keys.push(("N", "tui.send.key_skip"));
+    }
+    keys.push(("Esc", "tui.key.back"));
+    keys
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let rest = block_text(frame, area, Text::styled(app.t("tui.send.intro"), th.value()), 1);
+    let used = form(app, frame, rest, &[Field::To]);
+    let rest = split_top(rest, used + 1).1;
+    let button = format!("[ {} ]", app.t("tui.send.button"));
+    let style = if app.send.editing_to || busy(app) { th.value() } else { th.focused() };
+    let rest = block_text(frame, rest, Line::from(Span::styled(button, style)), 1);
+    let mut text = Text::default();
+    if app.send.id.is_some() {
+        let phase = app.send.running.map_or("", |p| p.localized(app.lang));
+        let line = format!("{} {} {phase}", spinner(app), app.t("tui.send.sending"));
+        text.lines.push(Line::styled(line, th.value()));
+    }
+    if app.send.cancelled {
+        text.lines.push(Line::styled(app.t("tui.test.cancelled"), th.warn()));
+    }
+    if let Some(d) = &app.send.crashed {
+        text.lines.push(Line::styled(app.tf("tui.test.crashed", &[("detail", d)]), th.error()));
+    }
+    if let Some(r) = &app.send.report {
+        if r.ok {
+            let to = app.send.message.as_ref().map_or("", |m| m.to.as_str());
+            text.lines.push(Line::styled(app.tf("tui.send.sent", &[("to", to)]), th.ok()));
+        } else if let Some(e) = &r.error {
+            text.lines.push(Line::styled(e.localized(app.lang), th.error()));
+            let key = format!("tui.advice.{}", e.i18n_key().trim_start_matches("net.error."));
+            text.lines.push(Line::styled(app.t(&key), th.muted()));
+        }
+        if let Some(reply) = &r.reply {
+            let reply = reply.to_string();
+            text.lines.push(Line::styled(app.tf("tui.send.reply", &[("reply", &reply)]), th.muted()));
+        }
+        if let Some(m) = &app.send.message {
+            text.lines.push(Line::styled(app.tf("tui.send.subject", &[("subject", &m.subject)]), th.muted()));
+        }
+    }
+    if app.send.verify_id.is_some() {
+        let secs = ARRIVAL_DEADLINE.as_secs().to_string();
+        let line = format!("{} {}", spinner(app), app.tf("tui.send.waiting", &[("seconds", &secs)]));
+        text.lines.push(Line::styled(line, th.value()));
+    }
+    if let Some(v) = &app.send.verify {
+        let secs = format!("{:.1}", v.elapsed_ms as f64 / 1000.0);
+        if v.found {
+            text.lines.push(Line::styled(app.tf("tui.send.arrived", &[("seconds", &secs)]), th.ok()));
+        } else {
+            text.lines.push(Line::styled(app.tf("tui.send.not_arrived", &[("seconds", &secs)]), th.error()));
+            if let Some(e) = &v.error {
+                text.lines.push(Line::styled(e.localized(app.lang), th.error()));
+            }
+        }
+    }
+    block_text(frame, rest, text, 0);
+}
