@@ -45,12 +45,17 @@ fn side_label(acct: &Account, side: Side) -> String {
 
 fn print_step(lang: Lang, label: &str, step: &StepRecord) {
     let phase = t(lang, step.phase.i18n_key());
-    let detail = if step.detail.is_empty() {
-        String::new()
+    let ms = step.ms.to_string();
+    let text = if step.detail.is_empty() {
+        tf(lang, "cli.step", &[("server", label), ("phase", phase), ("ms", &ms)])
     } else {
-        format!(": {}", step.detail)
+        tf(
+            lang,
+            "cli.step_detail",
+            &[("server", label), ("phase", phase), ("detail", &step.detail), ("ms", &ms)],
+        )
     };
-    output::status(step.ok, &format!("[{label}] {phase}{detail} ({} ms)", step.ms));
+    output::status(step.ok, &text);
 }
 
 /// A live progress printer for text mode (silent for --json).
@@ -192,7 +197,7 @@ fn reply_line(r: &crate::net::Reply) -> String {
         s.push_str(&c.to_string());
         s.push(' ');
     }
-    if let Some(e) = &r.enhanced {
+    if let Some(e) = r.enhanced.as_deref().filter(|e| !r.text.starts_with(e)) {
         s.push_str(e);
         s.push(' ');
     }

@@ -70,15 +70,16 @@ pub(crate) fn map_error(e: &LettreError, phase: Phase, addr: Option<SocketAddr>,
         };
     }
     if let Some(io_err) = io_inside(e) {
-        if phase == Phase::Connect
-            && let Some(addr) = addr
-        {
-            if io_err.kind() != io::ErrorKind::WouldBlock {
-                return stream::connect_error(addr, io_err);
+        let tls_inside = io_err.get_ref().is_some_and(|i| i.is::<rustls::Error>());
+        if phase == Phase::Connect && !tls_inside {
+            use io::ErrorKind::*;
+            match (io_err.kind(), addr) {
+                (ConnectionRefused | TimedOut | HostUnreachable | NetworkUnreachable | AddrNotAvailable, Some(addr)) => {
+                    return stream::connect_error(addr, io_err);
+                }
+                // Connected; what failed came after (TLS, greeting, EHLO).
+                _ => return NetError::from_io(Phase::Greeting, io_err),
             }
-        }
-        if io_err.kind() == io::ErrorKind::TimedOut && phase != Phase::Connect {
-            return NetError::Timeout { phase };
         }
         return NetError::from_io(phase, io_err);
     }
@@ -115,10 +116,14 @@ impl SmtpSession {
             Ok(c) => c,
             Err(e) => {
                 let mut err = map_error(&e, Phase::Connect, addrs.first().copied(), false);
-                if let NetError::Timeout { phase: Phase::Connect } = err
-                    && io_inside(&e).is_some_and(|i| i.kind() == io::ErrorKind::WouldBlock)
-                {
-                    err = NetError::Timeout { phase: if wrapper { Phase::Tls } else { Phase::Greeting } };
+                // With implicit TLS the handshake runs on the greeting's read.
+                if wrapper {
+                    match &mut err {
+                        NetError::Timeout { phase } | NetError::Io { phase, .. } if *phase == Phase::Greeting => {
+                            *phase = Phase::Tls
+                        }
+                        _ => {}
+                    }
                 }
                 if let NetError::Tls(t) = &mut err
                     && t.cert.is_none()

@@ -1,2 +1,104 @@
-//! stub
-pub fn run(_c: std::path::PathBuf, _l: crate::i18n::Lang) -> i32 {0}
+//! The full-screen wizard (`mailwiz` with no subcommand). Elm-like:
+//! `App` is the state, `update` the only change (no I/O), `render` a pure
+//! drawing, and `Effect`s run on background threads whose results come
+//! back as `Msg`s on the same channel the keyboard feeds.
+
+mod app;
+mod effects;
+mod field;
+mod form;
+mod msg;
+mod step;
+mod steps;
+mod theme;
+mod update;
+mod view;
+mod widgets;
+
+pub use app::{App, AppOptions, Flow, KeyringState, Modal, SaveState, SendState, SideRun};
+pub use effects::Runner;
+pub use field::{Field, PasswordField};
+pub use form::{Form, Source};
+pub use msg::{Control, Effect, Msg, RequestId, control, key};
+pub use step::Step;
+pub use theme::Theme;
+pub use update::update;
+pub use view::{MIN_HEIGHT, MIN_WIDTH, render};
+
+use crate::i18n::{Lang, tf};
+use crossterm::event::{self, Event};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+const TICK: Duration = Duration::from_millis(100);
+
+/// Runs the wizard; returns the exit code. The terminal is restored on
+/// every path: normal exit, error, and panic (ratatui's hook, plus the
+/// `catch_unwind` below).
+pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
+    let mut options = AppOptions::new(config_path.clone(), lang, crate::config::load(&config_path));
+    options.no_color = !Theme::from_env().has_color();
+    let mut app = App::new(options);
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            eprintln!("{}", tf(lang, "tui.error.terminal", &[("detail", &e.to_string())]));
+            return 2;
+        }
+    };
+    let result = catch_unwind(AssertUnwindSafe(|| event_loop(&mut terminal, &mut app)));
+    ratatui::restore();
+    match result {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => {
+            eprintln!("{}", tf(app.lang, "tui.error.terminal", &[("detail", &e.to_string())]));
+            1
+        }
+        Err(_) => 101,
+    }
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let keys = tx.clone();
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            let msg = match ev {
+                Event::Key(k) => Msg::Key(k),
+                Event::Resize(..) => Msg::Tick,
+                _ => continue,
+            };
+            if keys.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+    let runner = Runner::new(tx);
+    let mut last_tick = Instant::now();
+    loop {
+        terminal.draw(|f| render(app, f))?;
+        let first = match rx.recv_timeout(TICK) {
+            Ok(m) => Some(m),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        // Handle everything that is waiting before drawing again.
+        for msg in first.into_iter().chain(rx.try_iter().take(256)) {
+            for effect in update(app, msg) {
+                if !runner.run(effect, app.lang) {
+                    return Ok(());
+                }
+            }
+        }
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            update(app, Msg::Tick);
+        }
+        if app.quit {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Step 10: save the account (load, upsert, save: a file that does not
+//! load is never overwritten) and show where everything went. Never the
+//! password.
+
+use crate::account::Role;
+use crate::config::{Config, ConfigError};
+use crate::secrets::{SERVICE, entry_user};
+use crate::tui::app::{App, KeyringState, SaveState};
+use crate::tui::msg::{Control, Effect};
+use crate::tui::step::Step;
+use crate::tui::update::{goto, on_control as global};
+use crate::tui::widgets::{block_text, spinner};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Text};
+
+pub fn save(app: &mut App) -> Vec<Effect> {
+    let id = app.request_id();
+    app.save = SaveState::Saving(id);
+    vec![Effect::SaveAccount {
+        id,
+        path: app.config_path.clone(),
+        account: Box::new(app.form.account()),
+    }]
+}
+
+pub fn on_written(app: &mut App, id: u64, result: Result<Config, ConfigError>) -> Vec<Effect> {
+    let saving = matches!(app.save, SaveState::Saving(s) if s == id);
+    match (saving, result) {
+        (true, Ok(config)) => {
+            app.config = config;
+            app.config_error = None;
+            app.save = SaveState::Saved;
+            app.dirty = false;
+        }
+        (true, Err(e)) => app.save = SaveState::Failed(e),
+        // Not a save: the removal asked for on the welcome screen.
+        (false, Ok(config)) => {
+            app.config = config;
+            app.selected = app.selected.min(app.config.accounts.len().saturating_sub(1));
+            app.notice = Some("tui.welcome.removed");
+        }
+        (false, Err(_)) => app.notice = Some("tui.welcome.remove_failed"),
+    }
+    Vec::new()
+}
+
+pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+    if matches!(app.save, SaveState::Saving(s) if s == id) {
+        app.save = SaveState::Failed(ConfigError::Write {
+            path: app.config_path.clone(),
+            source: std::io::Error::other(detail.to_string()),
+        });
+    }
+}
+
+pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
+    match (&app.save, c) {
+        (SaveState::Saving(_), _) => Vec::new(),
+        (SaveState::Failed(_), Control::Char('r')) => save(app),
+        (SaveState::Failed(_), Control::Back) => goto(app, Step::Send),
+        (_, Control::Confirm) => {
+            app.selected = 0;
+            goto(app, Step::Welcome)
+        }
+        (_, Control::Char('q')) => global(app, Control::Quit),
+        _ => Vec::new(),
+    }
+}
+
+pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    match app.save {
+        SaveState::Saving(_) => Vec::new(),
+        SaveState::Failed(_) => vec![("R", "tui.summary.key_retry"), ("Esc", "tui.key.back")],
+        _ => vec![("Enter", "tui.summary.key_home"), ("Q", "tui.key.quit")],
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let account = app.form.account();
+    let mut text = Text::default();
+    match &app.save {
+        SaveState::NotYet => {}
+        SaveState::Saving(_) => {
+            text.lines.push(Line::styled(format!("{} {}", spinner(app), app.t("tui.summary.saving")), th.value()));
+        }
+        SaveState::Failed(e) => {
+            text.lines.push(Line::styled(app.t("tui.summary.failed"), th.error()));
+            text.lines.push(Line::styled(e.localized(app.lang), th.error()));
+        }
+        SaveState::Saved => {
+            text.lines.push(Line::styled(app.tf("tui.summary.saved", &[("name", &account.name)]), th.ok()));
+        }
+    }
+    text.lines.push(Line::default());
+    let path = app.config_path.display().to_string();
+    text.lines.push(Line::styled(app.tf("tui.summary.config_path", &[("path", &path)]), th.value()));
+    match (&app.keyring, &account.secrets.password_command) {
+        (KeyringState::Command, Some(cmd)) | (KeyringState::Idle, Some(cmd)) => {
+            text.lines.push(Line::styled(app.tf("tui.summary.command", &[("command", cmd)]), th.value()));
+        }
+        _ => {
+            let mut entries = vec![entry_user(&account.name, Role::Incoming)];
+            if account.smtp_secret_role() == Role::Smtp {
+                entries.push(entry_user(&account.name, Role::Smtp));
+            }
+            let entries = entries.join(", ");
+            let line = app.tf("tui.summary.keyring", &[("service", SERVICE), ("entries", &entries)]);
+            text.lines.push(Line::styled(line, th.value()));
+        }
+    }
+    text.lines.push(Line::styled(app.t("tui.summary.no_password"), th.muted()));
+    text.lines.push(Line::default());
+    text.lines.push(Line::styled(app.tf("tui.summary.next", &[("name", &account.name)]), th.muted()));
+    block_text(frame, area, text, 0);
+}

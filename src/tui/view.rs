@@ -1,0 +1,178 @@
+//! `render`: a pure function of the state. Header, the step's body in a
+//! frame (with the list of steps on wide screens), the footer's keys, and
+//! the help and confirmation pop-ups.
+
+use super::app::{App, Modal};
+use super::step::Step;
+use super::steps;
+use super::widgets::paragraph;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Clear, Padding};
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 18;
+const SIDEBAR_FROM: u16 = 100;
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(app, frame, area);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(app, frame, header);
+    let main = if area.width >= SIDEBAR_FROM {
+        let [side, main] =
+            Layout::horizontal([Constraint::Length(28), Constraint::Fill(1)]).areas(body);
+        draw_sidebar(app, frame, side);
+        main
+    } else {
+        body
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(app.theme.border())
+        .title(Span::styled(format!(" {} ", app.t(&app.step.title_key())), app.theme.title()))
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(main);
+    frame.render_widget(block, main);
+    steps::render(app, frame, inner);
+    draw_footer(app, frame, footer);
+    match &app.modal {
+        Some(Modal::Help) => draw_help(app, frame, area),
+        Some(Modal::ConfirmQuit) => confirm(app, frame, area, app.t("tui.quit.confirm").to_string()),
+        Some(Modal::ConfirmRemove(name)) => {
+            let text = app.tf("tui.welcome.remove_confirm", &[("name", name)]);
+            confirm(app, frame, area, text)
+        }
+        None => {}
+    }
+}
+
+fn too_small(app: &App, frame: &mut Frame, area: Rect) {
+    let text = app.tf(
+        "tui.too_small",
+        &[
+            ("width", &area.width.to_string()),
+            ("height", &area.height.to_string()),
+            ("min_width", &MIN_WIDTH.to_string()),
+            ("min_height", &MIN_HEIGHT.to_string()),
+        ],
+    );
+    let y = area.height / 3;
+    let r = Rect {
+        y: area.y + y,
+        height: area.height - y,
+        ..area
+    };
+    frame.render_widget(paragraph(Line::styled(text, app.theme.warn())).alignment(Alignment::Center), r);
+}
+
+fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let progress = app.tf(
+        "tui.header.step",
+        &[
+            ("n", &(app.step.index() + 1).to_string()),
+            ("total", &Step::ALL.len().to_string()),
+        ],
+    );
+    let left = format!(" mailwiz · {}", app.t("tui.header.tagline"));
+    frame.render_widget(Line::styled(left, th.header()).style(th.header()), area);
+    frame.render_widget(
+        Line::styled(format!("{progress} "), th.header()).alignment(Alignment::Right),
+        area,
+    );
+}
+
+fn draw_sidebar(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let mut lines = vec![Line::default()];
+    for step in Step::ALL {
+        let (mark, style) = if step == app.step {
+            ("▸", th.current_step())
+        } else if step < app.step {
+            ("✓", th.ok())
+        } else {
+            ("·", th.muted())
+        };
+        let name = app.t(&step.title_key());
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {mark} {:>2}. ", step.index() + 1), style),
+            Span::styled(name, style),
+        ]));
+    }
+    frame.render_widget(Text::from(lines), area);
+}
+
+fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let mut spans = vec![Span::raw(" ")];
+    let mut keys = steps::keys(app);
+    keys.push(("F1", "tui.key.help"));
+    if !keys.iter().any(|(_, l)| *l == "tui.key.quit") {
+        keys.push(("Ctrl-C", "tui.key.quit"));
+    }
+    for (i, (key, label)) in keys.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("  ", th.muted()));
+        }
+        spans.push(Span::styled(*key, th.key()));
+        spans.push(Span::styled(format!(" {}", app.t(label)), th.label()));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// A rectangle of at most `w`x`h` centred in `area`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn popup(app: &App, frame: &mut Frame, area: Rect, title: String) -> Rect {
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_style(app.theme.key())
+        .title(Span::styled(format!(" {title} "), app.theme.title()))
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
+    let w = (area.width * 4 / 5).max(MIN_WIDTH - 4);
+    let r = centered(area, w, area.height.saturating_sub(4));
+    let title = app.tf("tui.help.title", &[("step", app.t(&app.step.title_key()))]);
+    let inner = popup(app, frame, r, title);
+    let mut text = Text::from(Line::styled(app.t(&app.step.help_key()), app.theme.value()));
+    text.lines.push(Line::default());
+    text.lines.push(Line::styled(app.t("tui.help.keys"), app.theme.muted()));
+    text.lines.push(Line::default());
+    text.lines.push(Line::styled(app.t("tui.help.close"), app.theme.key()));
+    frame.render_widget(paragraph(text), inner);
+}
+
+fn confirm(app: &App, frame: &mut Frame, area: Rect, question: String) {
+    let r = centered(area, 56, 7);
+    let inner = popup(app, frame, r, app.t("tui.confirm.title").to_string());
+    let text = Text::from(vec![
+        Line::styled(question, app.theme.value()),
+        Line::default(),
+        Line::styled(app.t("tui.confirm.keys"), app.theme.key()),
+    ]);
+    frame.render_widget(paragraph(text), inner);
+}
