@@ -3,7 +3,9 @@
 //! reported through `progress` as it starts and ends.
 
 use crate::account::{Account, AuthMethod, Protocol, Role};
-use crate::net::{CertInfo, Deadline, ImapSession, NetError, Phase, Pop3Session, SmtpSession, StepSink, TlsSetup};
+use crate::net::{
+    CertInfo, Deadline, ImapSession, NetError, Phase, Pop3Session, SmtpSession, StepSink, TlsSetup,
+};
 use crate::secret::Secret;
 use serde::Serialize;
 use std::sync::Arc;
@@ -19,7 +21,10 @@ pub struct CheckOptions {
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { timeout: Duration::from_secs(10), cancel: None }
+        CheckOptions {
+            timeout: Duration::from_secs(10),
+            cancel: None,
+        }
     }
 }
 
@@ -82,7 +87,11 @@ pub struct Tracker<'a> {
 
 impl<'a> Tracker<'a> {
     pub fn new(side: Side, progress: &'a (dyn Fn(Progress) + Sync)) -> Self {
-        Tracker { side, progress, steps: Vec::new() }
+        Tracker {
+            side,
+            progress,
+            steps: Vec::new(),
+        }
     }
 
     /// A step that did not need the network (e.g. login skipped).
@@ -91,24 +100,46 @@ impl<'a> Tracker<'a> {
         self.finished(phase, true, detail.to_string(), 0);
     }
 
-    pub fn report(self, error: Option<NetError>, capabilities: Vec<String>, cert: Option<CertInfo>) -> ServerReport {
+    pub fn report(
+        self,
+        error: Option<NetError>,
+        capabilities: Vec<String>,
+        cert: Option<CertInfo>,
+    ) -> ServerReport {
         let cert = cert.or_else(|| match &error {
-            Some(NetError::Tls(t)) => t.cert.clone(),
+            Some(NetError::Tls(t)) => t.cert.as_deref().cloned(),
             _ => None,
         });
-        ServerReport { ok: error.is_none(), steps: self.steps, error, capabilities, cert }
+        ServerReport {
+            ok: error.is_none(),
+            steps: self.steps,
+            error,
+            capabilities,
+            cert,
+        }
     }
 }
 
 impl StepSink for Tracker<'_> {
     fn started(&mut self, phase: Phase) {
-        (self.progress)(Progress::Started { side: self.side, phase });
+        (self.progress)(Progress::Started {
+            side: self.side,
+            phase,
+        });
     }
 
     fn finished(&mut self, phase: Phase, ok: bool, detail: String, ms: u64) {
-        let step = StepRecord { phase, ok, detail, ms };
+        let step = StepRecord {
+            phase,
+            ok,
+            detail,
+            ms,
+        };
         self.steps.push(step.clone());
-        (self.progress)(Progress::Finished { side: self.side, step });
+        (self.progress)(Progress::Finished {
+            side: self.side,
+            step,
+        });
     }
 }
 
@@ -122,7 +153,9 @@ fn skip_login(auth: AuthMethod, password: Option<&Secret>) -> Option<&'static st
 }
 
 fn oauth_unsupported() -> NetError {
-    NetError::Unsupported { what: "OAuth2".into() }
+    NetError::Unsupported {
+        what: "OAuth2".into(),
+    }
 }
 
 /// The incoming session, open and logged in (or login skipped), for the
@@ -133,7 +166,12 @@ pub enum Incoming {
 }
 
 impl Incoming {
-    pub fn open(acct: &Account, password: Option<&Secret>, deadline: &Deadline, t: &mut dyn StepSink) -> Result<Incoming, NetError> {
+    pub fn open(
+        acct: &Account,
+        password: Option<&Secret>,
+        deadline: &Deadline,
+        t: &mut dyn StepSink,
+    ) -> Result<Incoming, NetError> {
         let server = &acct.incoming;
         let setup = TlsSetup::new(&server.host, &acct.trust_for(Role::Incoming))?;
         let mut s = match server.protocol {
@@ -153,7 +191,12 @@ impl Incoming {
             },
             (reason, _) => {
                 t.started(Phase::Login);
-                t.finished(Phase::Login, true, reason.unwrap_or("skipped").to_string(), 0);
+                t.finished(
+                    Phase::Login,
+                    true,
+                    reason.unwrap_or("skipped").to_string(),
+                    0,
+                );
             }
         }
         Ok(s)
@@ -218,13 +261,23 @@ pub fn check_smtp(
 }
 
 /// The SMTP session, open and authenticated when the account needs it.
-pub fn open_smtp(acct: &Account, password: Option<&Secret>, deadline: &Deadline, t: &mut dyn StepSink) -> Result<SmtpSession, NetError> {
+pub fn open_smtp(
+    acct: &Account,
+    password: Option<&Secret>,
+    deadline: &Deadline,
+    t: &mut dyn StepSink,
+) -> Result<SmtpSession, NetError> {
     let server = &acct.smtp;
     let setup = TlsSetup::new(&server.host, &acct.trust_for(Role::Smtp))?;
     let mut s = SmtpSession::connect(server, &setup, deadline, t)?;
     let result = if !server.auth_required {
         t.started(Phase::Login);
-        t.finished(Phase::Login, true, "skipped: the server needs no login".into(), 0);
+        t.finished(
+            Phase::Login,
+            true,
+            "skipped: the server needs no login".into(),
+            0,
+        );
         Ok(())
     } else if let Some(pw) = password {
         s.login(&server.username, pw, t)
@@ -256,7 +309,10 @@ pub fn check_account(
         let smtp = smtp.join().unwrap_or_else(|_| ServerReport {
             ok: false,
             steps: Vec::new(),
-            error: Some(NetError::Io { phase: Phase::Connect, detail: "the SMTP check stopped unexpectedly".into() }),
+            error: Some(NetError::Io {
+                phase: Phase::Connect,
+                detail: "the SMTP check stopped unexpectedly".into(),
+            }),
             capabilities: Vec::new(),
             cert: None,
         });

@@ -8,6 +8,7 @@ pub mod account;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod discover;
 pub mod i18n;
 pub mod net;
 pub mod providers;

@@ -56,14 +56,22 @@ pub fn new_test_message(acct: &Account, to: Option<&str>) -> TestMessage {
     let id = random_id();
     TestMessage {
         subject: format!("mailwiz test {id}"),
-        to: to.map(str::trim).filter(|t| !t.is_empty()).unwrap_or(&acct.email).to_string(),
+        to: to
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .unwrap_or(&acct.email)
+            .to_string(),
         id,
     }
 }
 
 fn message_id(acct: &Account, msg: &TestMessage) -> String {
     let domain = domain_of(&acct.email);
-    let domain = if domain.is_empty() { "mailwiz.invalid" } else { domain };
+    let domain = if domain.is_empty() {
+        "mailwiz.invalid"
+    } else {
+        domain
+    };
     format!("<mailwiz-{}@{domain}>", msg.id)
 }
 
@@ -75,10 +83,16 @@ Vous pouvez le supprimer.\n";
 /// The RFC 5322 bytes of the test message.
 pub fn build_message(acct: &Account, msg: &TestMessage) -> Result<Vec<u8>, NetError> {
     let bad = |phase: Phase, e: String| NetError::Protocol { phase, detail: e };
-    let from_addr = acct.email.parse().map_err(|e| bad(Phase::Mail, format!("{}: {e}", acct.email)))?;
+    let from_addr = acct
+        .email
+        .parse()
+        .map_err(|e| bad(Phase::Mail, format!("{}: {e}", acct.email)))?;
     let name = acct.display_name.trim();
     let from = Mailbox::new((!name.is_empty()).then(|| name.to_string()), from_addr);
-    let to: Mailbox = msg.to.parse().map_err(|e| bad(Phase::Rcpt, format!("{}: {e}", msg.to)))?;
+    let to: Mailbox = msg
+        .to
+        .parse()
+        .map_err(|e| bad(Phase::Rcpt, format!("{}: {e}", msg.to)))?;
     let m = Message::builder()
         .from(from)
         .to(to)
@@ -134,7 +148,10 @@ pub fn send_test(
 
 /// Errors that another poll cannot fix.
 fn fatal(e: &NetError) -> bool {
-    !matches!(e, NetError::Timeout { .. } | NetError::Io { .. } | NetError::Refused { .. })
+    !matches!(
+        e,
+        NetError::Timeout { .. } | NetError::Io { .. } | NetError::Refused { .. }
+    )
 }
 
 pub fn verify_arrival(
@@ -167,10 +184,10 @@ pub fn verify_arrival(
                 None => Ok(false),
             };
             // POP3 sees a fixed snapshot of the mailbox per login.
-            if acct.incoming.protocol == Protocol::Pop3 || found.is_err() {
-                if let Some(mut s) = session.take() {
-                    let _ = s.close(&mut NoSteps);
-                }
+            if (acct.incoming.protocol == Protocol::Pop3 || found.is_err())
+                && let Some(mut s) = session.take()
+            {
+                let _ = s.close(&mut NoSteps);
             }
             found
         })();
@@ -187,10 +204,22 @@ pub fn verify_arrival(
         let _ = s.close(&mut NoSteps);
     }
     let (found, error) = match outcome {
-        Ok(found) => (found, if found { None } else { last_error.filter(|e| !matches!(e, NetError::Timeout { .. })) }),
+        Ok(found) => (
+            found,
+            if found {
+                None
+            } else {
+                last_error.filter(|e| !matches!(e, NetError::Timeout { .. }))
+            },
+        ),
         Err(e) => (false, Some(e)),
     };
-    VerifyReport { found, elapsed_ms: start.elapsed().as_millis() as u64, error, polls }
+    VerifyReport {
+        found,
+        elapsed_ms: start.elapsed().as_millis() as u64,
+        error,
+        polls,
+    }
 }
 
 #[cfg(test)]
@@ -240,7 +269,10 @@ mod tests {
         assert_eq!(m2.to, "bob@example.test");
         let bytes = String::from_utf8(build_message(&a, &m1).unwrap()).unwrap();
         assert!(bytes.contains(&format!("Subject: mailwiz test {}", m1.id)));
-        assert!(bytes.contains("From: \"Alice Liddell\" <alice@example.test>") || bytes.contains("From: Alice Liddell <alice@example.test>"));
+        assert!(
+            bytes.contains("From: \"Alice Liddell\" <alice@example.test>")
+                || bytes.contains("From: Alice Liddell <alice@example.test>")
+        );
         assert!(bytes.contains(&format!("Message-ID: <mailwiz-{}@example.test>", m1.id)));
         assert!(bytes.contains("Date: "));
         assert!(bytes.is_ascii());

@@ -5,7 +5,9 @@ mod common;
 
 use common::{MailEnv, mailenv};
 use mailwiz::account::*;
-use mailwiz::check::{CheckOptions, Progress, ServerReport, check_account, check_incoming, check_smtp};
+use mailwiz::check::{
+    CheckOptions, Progress, ServerReport, check_account, check_incoming, check_smtp,
+};
 use mailwiz::net::{NetError, Phase, TlsKind};
 use mailwiz::secret::Secret;
 use mailwiz::send::{new_test_message, send_test, verify_arrival};
@@ -67,7 +69,10 @@ fn pw(env: &MailEnv) -> Secret {
 }
 
 fn opts(secs: u64) -> CheckOptions {
-    CheckOptions { timeout: Duration::from_secs(secs), cancel: None }
+    CheckOptions {
+        timeout: Duration::from_secs(secs),
+        cancel: None,
+    }
 }
 
 /// The password must not appear anywhere in what a report holds.
@@ -77,7 +82,10 @@ fn assert_no_password<T: serde::Serialize + std::fmt::Debug>(env: &MailEnv, repo
     for s in [&json, &debug] {
         assert!(!s.contains(&env.password), "password leaked in {s}");
     }
-    assert!(!json.contains(&base64_plain(env)), "credentials leaked (base64) in {json}");
+    assert!(
+        !json.contains(&base64_plain(env)),
+        "credentials leaked (base64) in {json}"
+    );
 }
 
 fn base64_plain(env: &MailEnv) -> String {
@@ -89,13 +97,20 @@ fn ok(env: &MailEnv, r: &ServerReport) {
     assert_no_password(env, r);
     assert!(r.ok, "{r:#?}");
     assert!(r.steps.iter().all(|s| s.ok), "{r:#?}");
-    assert!(r.steps.iter().any(|s| s.phase == Phase::Login && !s.detail.starts_with("skipped")), "{r:#?}");
+    assert!(
+        r.steps
+            .iter()
+            .any(|s| s.phase == Phase::Login && !s.detail.starts_with("skipped")),
+        "{r:#?}"
+    );
 }
 
 fn err(env: &MailEnv, r: &ServerReport) -> NetError {
     assert_no_password(env, r);
     assert!(!r.ok);
-    r.error.clone().unwrap_or_else(|| panic!("no error in {r:#?}"))
+    r.error
+        .clone()
+        .unwrap_or_else(|| panic!("no error in {r:#?}"))
 }
 
 #[test]
@@ -112,7 +127,14 @@ fn incoming_logins_work() {
         let r = check_incoming(&a, Some(&pw(env)), &opts(10), &none);
         eprintln!("{proto} {sec}: {} ms", t.elapsed().as_millis());
         ok(env, &r);
-        assert!(r.cert.as_ref().unwrap().sans.contains(&"127.0.0.1".to_string()), "{r:#?}");
+        assert!(
+            r.cert
+                .as_ref()
+                .unwrap()
+                .sans
+                .contains(&"127.0.0.1".to_string()),
+            "{r:#?}"
+        );
         assert!(!r.capabilities.is_empty());
     }
 }
@@ -125,12 +147,22 @@ fn wrong_password_is_auth_failed() {
         (Protocol::Imap, env.imaps_port, Security::Tls),
         (Protocol::Pop3, env.pop3s_port, Security::Tls),
     ] {
-        let r = check_incoming(&incoming(env, proto, port, sec), Some(&bad), &opts(10), &none);
+        let r = check_incoming(
+            &incoming(env, proto, port, sec),
+            Some(&bad),
+            &opts(10),
+            &none,
+        );
         let e = err(env, &r);
         assert!(matches!(e, NetError::AuthFailed { .. }), "{proto}: {e:?}");
         assert!(!format!("{r:?}").contains("wrong-password-123"));
     }
-    let r = check_smtp(&smtp(env, env.smtps_port, Security::Tls), Some(&bad), &opts(10), &none);
+    let r = check_smtp(
+        &smtp(env, env.smtps_port, Security::Tls),
+        Some(&bad),
+        &opts(10),
+        &none,
+    );
     match err(env, &r) {
         NetError::AuthFailed { reply } => assert_eq!(reply.code, Some(535)),
         e => panic!("{e:?}"),
@@ -141,7 +173,10 @@ fn wrong_password_is_auth_failed() {
 #[test]
 fn smtp_logins_work() {
     let env = mailenv();
-    for (port, sec) in [(env.smtp_port, Security::Starttls), (env.smtps_port, Security::Tls)] {
+    for (port, sec) in [
+        (env.smtp_port, Security::Starttls),
+        (env.smtps_port, Security::Tls),
+    ] {
         let t = Instant::now();
         let r = check_smtp(&smtp(env, port, sec), Some(&pw(env)), &opts(10), &none);
         eprintln!("smtp {sec}: {} ms", t.elapsed().as_millis());
@@ -155,7 +190,13 @@ fn both_at_once_with_progress() {
     let events = Mutex::new(Vec::new());
     let progress = |p: Progress| events.lock().unwrap().push(p);
     let t = Instant::now();
-    let r = check_account(&account(env, "alice"), Some(&pw(env)), Some(&pw(env)), &opts(10), &progress);
+    let r = check_account(
+        &account(env, "alice"),
+        Some(&pw(env)),
+        Some(&pw(env)),
+        &opts(10),
+        &progress,
+    );
     eprintln!("check_account: {} ms", t.elapsed().as_millis());
     assert!(r.ok(), "{r:#?}");
     assert_no_password(env, &r);
@@ -172,12 +213,31 @@ fn strict_server_needs_starttls() {
         a
     };
     // STARTTLS works.
-    for (proto, port) in [(Protocol::Imap, env.strict_imap_port), (Protocol::Pop3, env.strict_pop3_port)] {
-        ok(env, &check_incoming(&strict(proto, port, Security::Starttls), Some(&pw(env)), &opts(10), &none));
+    for (proto, port) in [
+        (Protocol::Imap, env.strict_imap_port),
+        (Protocol::Pop3, env.strict_pop3_port),
+    ] {
+        ok(
+            env,
+            &check_incoming(
+                &strict(proto, port, Security::Starttls),
+                Some(&pw(env)),
+                &opts(10),
+                &none,
+            ),
+        );
     }
     // Plaintext (chosen by the user): the server's refusal, before any password on IMAP.
-    for (proto, port) in [(Protocol::Imap, env.strict_imap_port), (Protocol::Pop3, env.strict_pop3_port)] {
-        let r = check_incoming(&strict(proto, port, Security::None), Some(&pw(env)), &opts(10), &none);
+    for (proto, port) in [
+        (Protocol::Imap, env.strict_imap_port),
+        (Protocol::Pop3, env.strict_pop3_port),
+    ] {
+        let r = check_incoming(
+            &strict(proto, port, Security::None),
+            Some(&pw(env)),
+            &opts(10),
+            &none,
+        );
         assert_eq!(err(env, &r), NetError::LoginDisabled, "{proto}");
     }
     let mut a = smtp(env, env.strict_smtp_port, Security::Starttls);
@@ -191,12 +251,25 @@ fn strict_server_needs_starttls() {
 #[test]
 fn notls_with_starttls_is_refused_before_login() {
     let env = mailenv();
-    for (proto, port) in [(Protocol::Imap, env.notls_imap_port), (Protocol::Pop3, env.notls_pop3_port)] {
-        let r = check_incoming(&incoming(env, proto, port, Security::Starttls), Some(&pw(env)), &opts(10), &none);
+    for (proto, port) in [
+        (Protocol::Imap, env.notls_imap_port),
+        (Protocol::Pop3, env.notls_pop3_port),
+    ] {
+        let r = check_incoming(
+            &incoming(env, proto, port, Security::Starttls),
+            Some(&pw(env)),
+            &opts(10),
+            &none,
+        );
         assert_eq!(err(env, &r), NetError::StarttlsNotOffered, "{proto}");
         assert!(r.steps.iter().all(|s| s.phase != Phase::Login), "{r:#?}");
     }
-    let r = check_smtp(&smtp(env, env.notls_smtp_port, Security::Starttls), Some(&pw(env)), &opts(10), &none);
+    let r = check_smtp(
+        &smtp(env, env.notls_smtp_port, Security::Starttls),
+        Some(&pw(env)),
+        &opts(10),
+        &none,
+    );
     assert_eq!(err(env, &r), NetError::StarttlsNotOffered);
     assert!(r.steps.iter().all(|s| s.phase != Phase::Login), "{r:#?}");
     // The server side saw no login attempt for alice.
@@ -204,8 +277,11 @@ fn notls_with_starttls_is_refused_before_login() {
     assert!(!log.contains(&env.password));
 }
 
+/// What a fake server answers: (bytes seen from the client, reply).
+type Script = &'static [(&'static [u8], &'static [u8])];
+
 /// A fake server with no STARTTLS records every byte the client sends.
-fn recording_server(greeting: &'static [u8], answers: &'static [(&'static [u8], &'static [u8])]) -> (u16, Arc<Mutex<Vec<u8>>>) {
+fn recording_server(greeting: &'static [u8], answers: Script) -> (u16, Arc<Mutex<Vec<u8>>>) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -235,9 +311,20 @@ fn recording_server(greeting: &'static [u8], answers: &'static [(&'static [u8], 
 fn no_password_on_the_wire_without_starttls() {
     let env = mailenv();
     let secret = Secret::new("Sup3r-Secret-On-Wire");
-    let cases: [(Protocol, &'static [u8], &'static [(&'static [u8], &'static [u8])]); 2] = [
-        (Protocol::Imap, b"* OK ready\r\n", &[(b"CAPABILITY", b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\na1 OK done\r\n")]),
-        (Protocol::Pop3, b"+OK ready\r\n", &[(b"CAPA", b"+OK\r\nUSER\r\nSASL PLAIN\r\n.\r\n")]),
+    let cases: [(Protocol, &'static [u8], Script); 2] = [
+        (
+            Protocol::Imap,
+            b"* OK ready\r\n",
+            &[(
+                b"CAPABILITY",
+                b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\na1 OK done\r\n",
+            )],
+        ),
+        (
+            Protocol::Pop3,
+            b"+OK ready\r\n",
+            &[(b"CAPA", b"+OK\r\nUSER\r\nSASL PLAIN\r\n.\r\n")],
+        ),
     ];
     for (proto, greeting, answers) in cases {
         let (port, seen) = recording_server(greeting, answers);
@@ -247,7 +334,13 @@ fn no_password_on_the_wire_without_starttls() {
         assert_eq!(r.error, Some(NetError::StarttlsNotOffered), "{r:#?}");
         std::thread::sleep(Duration::from_millis(100));
         let wire = String::from_utf8_lossy(&seen.lock().unwrap()).to_string();
-        assert!(!wire.contains("Sup3r") && !wire.contains("LOGIN") && !wire.contains("AUTH") && !wire.contains("USER"), "{wire}");
+        assert!(
+            !wire.contains("Sup3r")
+                && !wire.contains("LOGIN")
+                && !wire.contains("AUTH")
+                && !wire.contains("USER"),
+            "{wire}"
+        );
     }
 }
 
@@ -259,15 +352,47 @@ fn tarpit_times_out_within_deadline() {
         for sec in [Security::Tls, Security::Starttls] {
             let a = incoming(env, proto, env.tarpit_port, sec);
             let t = Instant::now();
-            let r = check_incoming(&a, Some(&pw(env)), &CheckOptions { timeout: limit, cancel: None }, &none);
-            assert!(t.elapsed() < limit + Duration::from_secs(1), "{:?}", t.elapsed());
-            assert!(matches!(err(env, &r), NetError::Timeout { phase: Phase::Greeting | Phase::Tls }), "{r:#?}");
+            let r = check_incoming(
+                &a,
+                Some(&pw(env)),
+                &CheckOptions {
+                    timeout: limit,
+                    cancel: None,
+                },
+                &none,
+            );
+            assert!(
+                t.elapsed() < limit + Duration::from_secs(1),
+                "{:?}",
+                t.elapsed()
+            );
+            assert!(
+                matches!(
+                    err(env, &r),
+                    NetError::Timeout {
+                        phase: Phase::Greeting | Phase::Tls
+                    }
+                ),
+                "{r:#?}"
+            );
         }
     }
     for sec in [Security::Tls, Security::Starttls] {
         let t = Instant::now();
-        let r = check_smtp(&smtp(env, env.tarpit_port, sec), Some(&pw(env)), &CheckOptions { timeout: limit, cancel: None }, &none);
-        assert!(t.elapsed() < limit + Duration::from_secs(1), "{:?}", t.elapsed());
+        let r = check_smtp(
+            &smtp(env, env.tarpit_port, sec),
+            Some(&pw(env)),
+            &CheckOptions {
+                timeout: limit,
+                cancel: None,
+            },
+            &none,
+        );
+        assert!(
+            t.elapsed() < limit + Duration::from_secs(1),
+            "{:?}",
+            t.elapsed()
+        );
         assert!(matches!(err(env, &r), NetError::Timeout { .. }), "{r:#?}");
     }
 }
@@ -275,16 +400,29 @@ fn tarpit_times_out_within_deadline() {
 #[test]
 fn closed_port_is_refused() {
     let env = mailenv();
-    let r = check_incoming(&incoming(env, Protocol::Imap, env.closed_port, Security::Tls), Some(&pw(env)), &opts(5), &none);
+    let r = check_incoming(
+        &incoming(env, Protocol::Imap, env.closed_port, Security::Tls),
+        Some(&pw(env)),
+        &opts(5),
+        &none,
+    );
     assert!(matches!(err(env, &r), NetError::Refused { .. }), "{r:#?}");
-    let r = check_smtp(&smtp(env, env.closed_port, Security::Tls), Some(&pw(env)), &opts(5), &none);
+    let r = check_smtp(
+        &smtp(env, env.closed_port, Security::Tls),
+        Some(&pw(env)),
+        &opts(5),
+        &none,
+    );
     assert!(matches!(err(env, &r), NetError::Refused { .. }), "{r:#?}");
 }
 
 fn tls_kind(e: NetError) -> TlsKind {
     match e {
         NetError::Tls(t) => {
-            assert!(t.cert.as_ref().is_some_and(|c| c.sha256.len() == 64), "{t:?}");
+            assert!(
+                t.cert.as_ref().is_some_and(|c| c.sha256.len() == 64),
+                "{t:?}"
+            );
             t.kind
         }
         other => panic!("expected a TLS error, got {other:?}"),
@@ -299,14 +437,29 @@ fn bad_certificates() {
         (Protocol::Imap, env.badcert_imap_port, Security::Starttls),
         (Protocol::Pop3, env.badcert_pop3s_port, Security::Tls),
     ] {
-        let r = check_incoming(&incoming(env, proto, port, sec), Some(&pw(env)), &opts(5), &none);
-        assert_eq!(tls_kind(err(env, &r)), TlsKind::HostnameMismatch, "{proto} {sec}");
+        let r = check_incoming(
+            &incoming(env, proto, port, sec),
+            Some(&pw(env)),
+            &opts(5),
+            &none,
+        );
+        assert_eq!(
+            tls_kind(err(env, &r)),
+            TlsKind::HostnameMismatch,
+            "{proto} {sec}"
+        );
         assert!(r.steps.iter().all(|s| s.phase != Phase::Login));
     }
-    for (port, sec) in [(env.badcert_smtps_port, Security::Tls), (env.badcert_smtp_port, Security::Starttls)] {
+    for (port, sec) in [
+        (env.badcert_smtps_port, Security::Tls),
+        (env.badcert_smtp_port, Security::Starttls),
+    ] {
         let r = check_smtp(&smtp(env, port, sec), Some(&pw(env)), &opts(5), &none);
-        eprintln!("smtp {sec}: {r:?}");
-        assert_eq!(tls_kind(err(env, &r)), TlsKind::HostnameMismatch, "smtp {sec}");
+        assert_eq!(
+            tls_kind(err(env, &r)),
+            TlsKind::HostnameMismatch,
+            "smtp {sec}"
+        );
     }
 }
 
@@ -317,7 +470,9 @@ fn untrusted_then_pinned() {
     a.ca_file = None;
     let r = check_incoming(&a, Some(&pw(env)), &opts(5), &none);
     let e = err(env, &r);
-    let NetError::Tls(t) = &e else { panic!("{e:?}") };
+    let NetError::Tls(t) = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!(t.kind, TlsKind::Untrusted);
     let sha = t.cert.clone().unwrap().sha256;
     assert_eq!(r.cert.as_ref().unwrap().sha256, sha);
@@ -328,7 +483,10 @@ fn untrusted_then_pinned() {
     assert_eq!(tls_kind(err(env, &r)), TlsKind::PinMismatch);
 
     // SMTP, both modes: untrusted, then pinned.
-    for (port, sec) in [(env.smtps_port, Security::Tls), (env.smtp_port, Security::Starttls)] {
+    for (port, sec) in [
+        (env.smtps_port, Security::Tls),
+        (env.smtp_port, Security::Starttls),
+    ] {
         let mut s = smtp(env, port, sec);
         s.ca_file = None;
         let r = check_smtp(&s, Some(&pw(env)), &opts(5), &none);
@@ -346,8 +504,18 @@ fn untrusted_then_pinned() {
 fn send_and_find_the_test_message() {
     let env = mailenv();
     for (port, sec, proto, in_port) in [
-        (env.smtp_port, Security::Starttls, Protocol::Imap, env.imaps_port),
-        (env.smtps_port, Security::Tls, Protocol::Pop3, env.pop3s_port),
+        (
+            env.smtp_port,
+            Security::Starttls,
+            Protocol::Imap,
+            env.imaps_port,
+        ),
+        (
+            env.smtps_port,
+            Security::Tls,
+            Protocol::Pop3,
+            env.pop3s_port,
+        ),
     ] {
         let mut a = smtp(env, port, sec);
         a.incoming.protocol = proto;
@@ -359,12 +527,22 @@ fn send_and_find_the_test_message() {
         assert_no_password(env, &r);
         assert!(r.ok, "{r:#?}");
         assert_eq!(r.reply.as_ref().unwrap().code, Some(250));
-        assert!(env.wait_for_message("alice", &msg.id, Duration::from_secs(10)).is_some(), "not delivered");
+        assert!(
+            env.wait_for_message("alice", &msg.id, Duration::from_secs(10))
+                .is_some(),
+            "not delivered"
+        );
         let v = verify_arrival(&a, &msg.id, Some(&pw(env)), Duration::from_secs(10), None);
         eprintln!("verify via {proto}: {v:?}");
         assert!(v.found, "{v:?}");
         assert_no_password(env, &v);
-        let v = verify_arrival(&a, "000000000000", Some(&pw(env)), Duration::from_millis(800), None);
+        let v = verify_arrival(
+            &a,
+            "000000000000",
+            Some(&pw(env)),
+            Duration::from_millis(800),
+            None,
+        );
         assert!(!v.found && v.error.is_none() && v.polls >= 1, "{v:?}");
     }
 }
@@ -377,7 +555,10 @@ fn limited_sender_is_rejected_at_rcpt() {
     let r = send_test(&a, &msg, Some(&pw(env)), &opts(10), &none);
     assert_no_password(env, &r);
     match r.error.clone() {
-        Some(NetError::Rejected { phase: Phase::Rcpt, reply }) => assert_eq!(reply.code, Some(550)),
+        Some(NetError::Rejected {
+            phase: Phase::Rcpt,
+            reply,
+        }) => assert_eq!(reply.code, Some(550)),
         other => panic!("{other:?} {r:#?}"),
     }
     assert_eq!(r.reply.unwrap().code, Some(550));
@@ -387,7 +568,10 @@ fn limited_sender_is_rejected_at_rcpt() {
 fn cancel_stops_between_steps() {
     let env = mailenv();
     let flag = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let o = CheckOptions { timeout: Duration::from_secs(5), cancel: Some(flag) };
+    let o = CheckOptions {
+        timeout: Duration::from_secs(5),
+        cancel: Some(flag),
+    };
     let r = check_incoming(&account(env, "alice"), Some(&pw(env)), &o, &none);
     assert_eq!(r.error, Some(NetError::Cancelled));
 }

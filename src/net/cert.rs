@@ -48,7 +48,9 @@ fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         if n == 0 || n > 4 || rest.len() < n {
             return None;
         }
-        let len = rest[..n].iter().fold(0usize, |acc, b| (acc << 8) | *b as usize);
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | *b as usize);
         (len, &rest[n..])
     };
     (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
@@ -136,7 +138,9 @@ fn subject_alt_names(explicit: &[u8]) -> Option<Vec<String>> {
             while let Some((tag, body, n2)) = tlv(names) {
                 match (tag, body.len()) {
                     (0x82, _) => out.push(super::clean_text(body)),
-                    (0x87, 4) => out.push(format!("{}.{}.{}.{}", body[0], body[1], body[2], body[3])),
+                    (0x87, 4) => {
+                        out.push(format!("{}.{}.{}.{}", body[0], body[1], body[2], body[3]))
+                    }
                     (0x87, 16) => {
                         let mut a = [0u8; 16];
                         a.copy_from_slice(body);
@@ -189,7 +193,9 @@ mod tests {
     fn der() -> Vec<u8> {
         let b64: String = PEM.lines().filter(|l| !l.starts_with("-----")).collect();
         use base64::Engine;
-        base64::engine::general_purpose::STANDARD.decode(b64).unwrap()
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap()
     }
 
     #[test]
@@ -200,7 +206,10 @@ mod tests {
         assert_eq!(info.sans, vec!["mail.example.test", "127.0.0.1"]);
         assert_eq!(info.not_before, "2026-11-26 06:22:15 UTC");
         assert_eq!(info.not_after, "2036-11-23 06:22:15 UTC");
-        assert_eq!(info.sha256, "c9260786f11bc140c182c91a336755def87ff6e7e9c8bc96ad4a95f1803d4f3d");
+        assert_eq!(
+            info.sha256,
+            "c9260786f11bc140c182c91a336755def87ff6e7e9c8bc96ad4a95f1803d4f3d"
+        );
         assert_eq!(info.main_name(), "mail.example.test");
     }
 
@@ -208,10 +217,7 @@ mod tests {
     fn garbage_still_has_a_fingerprint() {
         let info = CertInfo::from_der(b"not a certificate");
         assert_eq!(info.subject, "");
-        assert_eq!(
-            info.sha256,
-            sha256_hex(b"not a certificate")
-        );
+        assert_eq!(info.sha256, sha256_hex(b"not a certificate"));
         assert!(tlv(&[0x30, 0x85, 1, 2, 3, 4, 5]).is_none());
         assert!(tlv(&[0x30, 0x05, 1]).is_none());
     }

@@ -36,7 +36,9 @@ impl Reply {
             let parts: Vec<&str> = first.split('.').collect();
             parts.len() == 3
                 && matches!(parts[0], "2" | "4" | "5")
-                && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
         };
         Reply {
             code: Some(code),
@@ -78,27 +80,51 @@ pub enum TlsKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TlsError {
     pub kind: TlsKind,
-    /// The server's certificate, when the handshake got that far.
-    pub cert: Option<CertInfo>,
+    /// The server's certificate, when the handshake got that far (boxed:
+    /// it is large and errors travel by value).
+    pub cert: Option<Box<CertInfo>>,
     /// The TLS library's words, for the curious.
     pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NetError {
-    Dns { host: String, detail: String },
-    Refused { addr: String },
-    Unreachable { addr: String, detail: String },
-    Timeout { phase: Phase },
+    Dns {
+        host: String,
+        detail: String,
+    },
+    Refused {
+        addr: String,
+    },
+    Unreachable {
+        addr: String,
+        detail: String,
+    },
+    Timeout {
+        phase: Phase,
+    },
     Tls(TlsError),
     StarttlsNotOffered,
     LoginDisabled,
-    AuthFailed { reply: Reply },
-    Rejected { phase: Phase, reply: Reply },
-    Protocol { phase: Phase, detail: String },
-    Io { phase: Phase, detail: String },
+    AuthFailed {
+        reply: Reply,
+    },
+    Rejected {
+        phase: Phase,
+        reply: Reply,
+    },
+    Protocol {
+        phase: Phase,
+        detail: String,
+    },
+    Io {
+        phase: Phase,
+        detail: String,
+    },
     /// A login method mailwiz cannot use yet (OAuth2).
-    Unsupported { what: String },
+    Unsupported {
+        what: String,
+    },
     Cancelled,
 }
 
@@ -132,7 +158,9 @@ impl NetError {
     /// `localized` replaces it by the step's name in the chosen language.
     pub fn i18n_args(&self) -> Vec<(&'static str, String)> {
         match self {
-            NetError::Dns { host, detail } => vec![("host", host.clone()), ("detail", detail.clone())],
+            NetError::Dns { host, detail } => {
+                vec![("host", host.clone()), ("detail", detail.clone())]
+            }
             NetError::Refused { addr } => vec![("addr", addr.clone())],
             NetError::Unreachable { addr, detail } => {
                 vec![("addr", addr.clone()), ("detail", detail.clone())]
@@ -155,10 +183,16 @@ impl NetError {
             }
             NetError::AuthFailed { reply } => vec![("reply", reply.to_string())],
             NetError::Rejected { phase, reply } => {
-                vec![("phase", phase.as_str().to_string()), ("reply", reply.to_string())]
+                vec![
+                    ("phase", phase.as_str().to_string()),
+                    ("reply", reply.to_string()),
+                ]
             }
             NetError::Protocol { phase, detail } | NetError::Io { phase, detail } => {
-                vec![("phase", phase.as_str().to_string()), ("detail", detail.clone())]
+                vec![
+                    ("phase", phase.as_str().to_string()),
+                    ("detail", detail.clone()),
+                ]
             }
             NetError::Unsupported { what } => vec![("what", what.clone())],
             NetError::StarttlsNotOffered | NetError::LoginDisabled | NetError::Cancelled => vec![],
@@ -175,9 +209,9 @@ impl NetError {
             | NetError::Io { phase, .. } => Some(*phase),
             NetError::Tls(_) => Some(Phase::Tls),
             NetError::StarttlsNotOffered => Some(Phase::Starttls),
-            NetError::LoginDisabled | NetError::AuthFailed { .. } | NetError::Unsupported { .. } => {
-                Some(Phase::Login)
-            }
+            NetError::LoginDisabled
+            | NetError::AuthFailed { .. }
+            | NetError::Unsupported { .. } => Some(Phase::Login),
             NetError::Cancelled => None,
         }
     }
@@ -205,7 +239,10 @@ impl NetError {
     /// An I/O error met in `phase`: a read timeout (`WouldBlock`, os error
     /// 11) or `TimedOut` is a `Timeout`; a TLS failure inside it is `Tls`.
     pub fn from_io(phase: Phase, e: &io::Error) -> NetError {
-        if let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+        if let Some(tls) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
             return NetError::Tls(super::tls::classify(tls, None));
         }
         match e.kind() {
@@ -275,9 +312,19 @@ mod tests {
     #[test]
     fn read_timeout_is_timeout() {
         let e = io::Error::from_raw_os_error(11);
-        assert_eq!(NetError::from_io(Phase::Greeting, &e), NetError::Timeout { phase: Phase::Greeting });
+        assert_eq!(
+            NetError::from_io(Phase::Greeting, &e),
+            NetError::Timeout {
+                phase: Phase::Greeting
+            }
+        );
         let e = io::Error::new(io::ErrorKind::TimedOut, "x");
-        assert_eq!(NetError::from_io(Phase::Login, &e), NetError::Timeout { phase: Phase::Login });
+        assert_eq!(
+            NetError::from_io(Phase::Login, &e),
+            NetError::Timeout {
+                phase: Phase::Login
+            }
+        );
     }
 
     #[test]
@@ -293,21 +340,55 @@ mod tests {
     #[test]
     fn every_error_has_both_texts() {
         let samples = [
-            NetError::Dns { host: "h".into(), detail: "d".into() },
+            NetError::Dns {
+                host: "h".into(),
+                detail: "d".into(),
+            },
             NetError::Refused { addr: "a".into() },
-            NetError::Unreachable { addr: "a".into(), detail: "d".into() },
-            NetError::Timeout { phase: Phase::Greeting },
+            NetError::Unreachable {
+                addr: "a".into(),
+                detail: "d".into(),
+            },
+            NetError::Timeout {
+                phase: Phase::Greeting,
+            },
             NetError::StarttlsNotOffered,
             NetError::LoginDisabled,
-            NetError::AuthFailed { reply: Reply::text("NO") },
-            NetError::Rejected { phase: Phase::Rcpt, reply: Reply::smtp(550, "5.7.1 no") },
-            NetError::Protocol { phase: Phase::Greeting, detail: "d".into() },
-            NetError::Io { phase: Phase::Data, detail: "d".into() },
-            NetError::Unsupported { what: "OAuth2".into() },
+            NetError::AuthFailed {
+                reply: Reply::text("NO"),
+            },
+            NetError::Rejected {
+                phase: Phase::Rcpt,
+                reply: Reply::smtp(550, "5.7.1 no"),
+            },
+            NetError::Protocol {
+                phase: Phase::Greeting,
+                detail: "d".into(),
+            },
+            NetError::Io {
+                phase: Phase::Data,
+                detail: "d".into(),
+            },
+            NetError::Unsupported {
+                what: "OAuth2".into(),
+            },
             NetError::Cancelled,
         ];
-        let tls = [TlsKind::Untrusted, TlsKind::HostnameMismatch, TlsKind::Expired, TlsKind::NotYetValid, TlsKind::PinMismatch, TlsKind::Other]
-            .map(|kind| NetError::Tls(TlsError { kind, cert: None, detail: "d".into() }));
+        let tls = [
+            TlsKind::Untrusted,
+            TlsKind::HostnameMismatch,
+            TlsKind::Expired,
+            TlsKind::NotYetValid,
+            TlsKind::PinMismatch,
+            TlsKind::Other,
+        ]
+        .map(|kind| {
+            NetError::Tls(TlsError {
+                kind,
+                cert: None,
+                detail: "d".into(),
+            })
+        });
         for e in samples.iter().chain(tls.iter()) {
             for lang in Lang::ALL {
                 let text = e.localized(lang);

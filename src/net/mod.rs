@@ -7,8 +7,10 @@
 mod cert;
 mod error;
 mod imap;
+mod imap_parse;
 mod pop3;
 mod smtp;
+mod smtp_error;
 mod stream;
 mod tls;
 

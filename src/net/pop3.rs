@@ -3,7 +3,7 @@
 
 use super::cert::CertInfo;
 use super::error::{NetError, Reply};
-use super::imap::{wipe, wrong_protocol};
+use super::imap_parse::{wipe, wrong_protocol};
 use super::stream::{self, Conn};
 use super::tls::TlsSetup;
 use super::{Deadline, Phase, StepSink, clean_text, step};
@@ -23,7 +23,10 @@ pub(crate) fn greeting(line: &[u8]) -> Result<String, NetError> {
     if text.starts_with("+OK") {
         Ok(text)
     } else if text.starts_with("-ERR") {
-        Err(NetError::Rejected { phase: Phase::Greeting, reply: Reply::text(text) })
+        Err(NetError::Rejected {
+            phase: Phase::Greeting,
+            reply: Reply::text(text),
+        })
     } else {
         Err(wrong_protocol("POP3", &text))
     }
@@ -35,7 +38,10 @@ pub(crate) fn login_refusal(text: String, before_tls: bool, at_user: bool) -> Ne
     let code = reply.imap_code().map(str::to_ascii_uppercase);
     match code.as_deref() {
         Some("SYS/TEMP") | Some("SYS/PERM") | Some("IN-USE") | Some("LOGIN-DELAY") => {
-            NetError::Rejected { phase: Phase::Login, reply }
+            NetError::Rejected {
+                phase: Phase::Login,
+                reply,
+            }
         }
         // Dovecot refuses USER itself when plaintext logins need TLS first.
         _ if at_user && before_tls => NetError::LoginDisabled,
@@ -70,16 +76,28 @@ impl Pop3Session {
     ) -> Result<Pop3Session, NetError> {
         let implicit = server.security == Security::Tls;
         let opened = stream::open(&server.host, server.port, implicit, setup, deadline, sink)?;
-        let mut s = Pop3Session { conn: opened.conn, capabilities: None, cert: opened.cert };
+        let mut s = Pop3Session {
+            conn: opened.conn,
+            capabilities: None,
+            cert: opened.cert,
+        };
         step(sink, deadline, Phase::Greeting, || {
             let line = s.conn.read_line(Phase::Greeting)?;
             Ok(((), greeting(&line)?))
         })?;
         s.capa_step(sink)?;
         if server.security == Security::Starttls {
-            if s.capabilities.as_ref().is_some_and(|c| !c.iter().any(|c| c == "STLS")) {
+            if s.capabilities
+                .as_ref()
+                .is_some_and(|c| !c.iter().any(|c| c == "STLS"))
+            {
                 sink.started(Phase::Starttls);
-                sink.finished(Phase::Starttls, false, NetError::StarttlsNotOffered.to_string(), 0);
+                sink.finished(
+                    Phase::Starttls,
+                    false,
+                    NetError::StarttlsNotOffered.to_string(),
+                    0,
+                );
                 return Err(NetError::StarttlsNotOffered);
             }
             step(sink, deadline, Phase::Starttls, || {
@@ -104,7 +122,11 @@ impl Pop3Session {
                 return Ok(((), "CAPA not supported".to_string()));
             }
             let lines = self.multiline(Phase::Capabilities)?;
-            let caps: Vec<String> = lines.iter().map(|l| l.trim().to_ascii_uppercase()).filter(|l| !l.is_empty()).collect();
+            let caps: Vec<String> = lines
+                .iter()
+                .map(|l| l.trim().to_ascii_uppercase())
+                .filter(|l| !l.is_empty())
+                .collect();
             let detail = caps.join(", ");
             self.capabilities = Some(caps);
             Ok(((), detail))
@@ -116,7 +138,9 @@ impl Pop3Session {
     }
 
     fn has(&self, word: &str) -> Option<bool> {
-        self.capabilities.as_ref().map(|c| c.iter().any(|l| l.split_whitespace().next() == Some(word)))
+        self.capabilities
+            .as_ref()
+            .map(|c| c.iter().any(|l| l.split_whitespace().next() == Some(word)))
     }
 
     fn sasl_plain(&self) -> bool {
@@ -151,19 +175,29 @@ impl Pop3Session {
         }
     }
 
-    pub fn login(&mut self, user: &str, password: &Secret, sink: &mut dyn StepSink) -> Result<(), NetError> {
+    pub fn login(
+        &mut self,
+        user: &str,
+        password: &Secret,
+        sink: &mut dyn StepSink,
+    ) -> Result<(), NetError> {
         let deadline = self.conn.deadline().clone();
         let before_tls = !self.conn.is_tls();
         step(sink, &deadline, Phase::Login, || {
             let use_user = self.has("USER").unwrap_or(true);
             if !use_user && self.sasl_plain() {
-                return self.auth_plain(user, password).map(|l| ((), format!("AUTH PLAIN: {l}")));
+                return self
+                    .auth_plain(user, password)
+                    .map(|l| ((), format!("AUTH PLAIN: {l}")));
             }
             if !use_user && before_tls {
                 return Err(NetError::LoginDisabled);
             }
             if user.contains(['\r', '\n']) || password.expose().contains(['\r', '\n']) {
-                return Err(NetError::Protocol { phase: Phase::Login, detail: "line break in user name or password".into() });
+                return Err(NetError::Protocol {
+                    phase: Phase::Login,
+                    detail: "line break in user name or password".into(),
+                });
             }
             let line = self.simple(Phase::Login, &format!("USER {user}"))?;
             if !line.starts_with("+OK") {
@@ -209,9 +243,16 @@ impl Pop3Session {
     pub fn search_subject(&mut self, needle: &str, newest: u32) -> Result<bool, NetError> {
         let stat = self.simple(Phase::Search, "STAT")?;
         if !stat.starts_with("+OK") {
-            return Err(NetError::Rejected { phase: Phase::Search, reply: Reply::text(stat) });
+            return Err(NetError::Rejected {
+                phase: Phase::Search,
+                reply: Reply::text(stat),
+            });
         }
-        let count: u32 = stat.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
+        let count: u32 = stat
+            .split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
         let lowest = count.saturating_sub(newest.saturating_sub(1)).max(1);
         for n in (lowest..=count).rev() {
             let line = self.simple(Phase::Search, &format!("TOP {n} 0"))?;
@@ -227,7 +268,9 @@ impl Pop3Session {
 
     pub fn quit(&mut self, sink: &mut dyn StepSink) -> Result<(), NetError> {
         let deadline = self.conn.deadline().clone();
-        let r = step(sink, &deadline, Phase::Logout, || Ok(((), self.simple(Phase::Logout, "QUIT")?)));
+        let r = step(sink, &deadline, Phase::Logout, || {
+            Ok(((), self.simple(Phase::Logout, "QUIT")?))
+        });
         self.conn.shutdown();
         r
     }
@@ -241,21 +284,33 @@ mod tests {
     fn greetings() {
         assert!(greeting(b"+OK Dovecot ready.").is_ok());
         match greeting(b"* OK [CAPABILITY IMAP4rev1] ready") {
-            Err(NetError::Protocol { detail, .. }) => assert!(detail.starts_with("an IMAP server answered")),
+            Err(NetError::Protocol { detail, .. }) => {
+                assert!(detail.starts_with("an IMAP server answered"))
+            }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(greeting(b"-ERR busy"), Err(NetError::Rejected { .. })));
+        assert!(matches!(
+            greeting(b"-ERR busy"),
+            Err(NetError::Rejected { .. })
+        ));
     }
 
     #[test]
     fn refusals() {
-        assert!(matches!(login_refusal("-ERR [AUTH] Authentication failed.".into(), false, false), NetError::AuthFailed { .. }));
+        assert!(matches!(
+            login_refusal("-ERR [AUTH] Authentication failed.".into(), false, false),
+            NetError::AuthFailed { .. }
+        ));
         assert_eq!(
             login_refusal("-ERR [AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.".into(), true, true),
             NetError::LoginDisabled
         );
         assert!(matches!(
-            login_refusal("-ERR [SYS/TEMP] Temporary authentication failure.".into(), false, false),
+            login_refusal(
+                "-ERR [SYS/TEMP] Temporary authentication failure.".into(),
+                false,
+                false
+            ),
             NetError::Rejected { .. }
         ));
     }
@@ -263,8 +318,17 @@ mod tests {
     #[test]
     fn subjects() {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert!(subject_contains(&h(&["From: a", "Subject: mailwiz test abc123", "To: b"]), "abc123"));
-        assert!(subject_contains(&h(&["SUBJECT: mailwiz test", "\tabc123"]), "abc123"));
-        assert!(!subject_contains(&h(&["Subject: other", "X-Id: abc123"]), "abc123"));
+        assert!(subject_contains(
+            &h(&["From: a", "Subject: mailwiz test abc123", "To: b"]),
+            "abc123"
+        ));
+        assert!(subject_contains(
+            &h(&["SUBJECT: mailwiz test", "\tabc123"]),
+            "abc123"
+        ));
+        assert!(!subject_contains(
+            &h(&["Subject: other", "X-Id: abc123"]),
+            "abc123"
+        ));
     }
 }

@@ -5,22 +5,18 @@
 
 use super::cert::CertInfo;
 use super::error::{NetError, Reply};
+use super::smtp_error::{ehlo_capabilities, map_error, reply_of};
 use super::stream::{self, Conn};
 use super::tls::TlsSetup;
 use super::{Deadline, Phase, StepSink, step};
 use crate::account::{Security, SmtpServer};
 use crate::secret::Secret;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
+use lettre::transport::smtp::client::SmtpConnection;
 use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, MailBodyParameter, MailParameter};
-use lettre::transport::smtp::response::Response;
-use std::error::Error as _;
-use std::io;
 use std::net::SocketAddr;
 use std::time::Instant;
-
-type LettreError = lettre::transport::smtp::Error;
 
 pub struct SmtpSession {
     conn: SmtpConnection,
@@ -28,67 +24,6 @@ pub struct SmtpSession {
     deadline: Deadline,
     pub capabilities: Vec<String>,
     pub cert: Option<CertInfo>,
-}
-
-/// A lettre reply as ours: `250 2.0.0 Ok: queued as …`.
-pub(crate) fn reply_of(r: &Response) -> Reply {
-    Reply::smtp(u16::from(r.code()), &r.message().collect::<Vec<_>>().join(" "))
-}
-
-/// EHLO lines after the first, as capabilities. An empty `250-AUTH ` line
-/// (Dovecot before STARTTLS) becomes the bare keyword `AUTH`.
-pub(crate) fn ehlo_capabilities<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
-    lines
-        .skip(1)
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect()
-}
-
-/// The io error inside a lettre error, if any.
-fn io_inside(e: &LettreError) -> Option<&io::Error> {
-    let mut src = e.source();
-    while let Some(s) = src {
-        if let Some(io) = s.downcast_ref::<io::Error>() {
-            return Some(io);
-        }
-        src = s.source();
-    }
-    None
-}
-
-/// Maps a lettre error met in `phase`.
-pub(crate) fn map_error(e: &LettreError, phase: Phase, addr: Option<SocketAddr>, encrypted: bool) -> NetError {
-    if let Some(code) = e.status() {
-        let code = u16::from(code);
-        let text = e.source().map(|s| s.to_string()).unwrap_or_default();
-        let reply = Reply::smtp(code, &text);
-        return match (phase, code) {
-            (Phase::Login, 535) => NetError::AuthFailed { reply },
-            (Phase::Login, 530 | 538 | 523) if !encrypted => NetError::LoginDisabled,
-            _ => NetError::Rejected { phase, reply },
-        };
-    }
-    if let Some(io_err) = io_inside(e) {
-        let tls_inside = io_err.get_ref().is_some_and(|i| i.is::<rustls::Error>());
-        if phase == Phase::Connect && !tls_inside {
-            use io::ErrorKind::*;
-            match (io_err.kind(), addr) {
-                (ConnectionRefused | TimedOut | HostUnreachable | NetworkUnreachable | AddrNotAvailable, Some(addr)) => {
-                    return stream::connect_error(addr, io_err);
-                }
-                // Connected; what failed came after (TLS, greeting, EHLO).
-                _ => return NetError::from_io(Phase::Greeting, io_err),
-            }
-        }
-        return NetError::from_io(phase, io_err);
-    }
-    if e.is_client() && phase == Phase::Starttls {
-        return NetError::StarttlsNotOffered;
-    }
-    let detail = e.source().map(|s| s.to_string()).unwrap_or_else(|| e.to_string());
-    let detail = if e.is_response() { format!("not an SMTP reply ({detail})") } else { detail };
-    NetError::Protocol { phase, detail: super::clean_text(detail.as_bytes()) }
 }
 
 impl SmtpSession {
@@ -110,7 +45,13 @@ impl SmtpSession {
         sink.started(Phase::Connect);
         let start = Instant::now();
         let left = deadline.remaining(Phase::Connect)?;
-        let connected = SmtpConnection::connect(&addrs[..], Some(left), &client_id, wrapper.then_some(&params), None);
+        let connected = SmtpConnection::connect(
+            &addrs[..],
+            Some(left),
+            &client_id,
+            wrapper.then_some(&params),
+            None,
+        );
         let ms = start.elapsed().as_millis() as u64;
         let conn = match connected {
             Ok(c) => c,
@@ -119,7 +60,9 @@ impl SmtpSession {
                 // With implicit TLS the handshake runs on the greeting's read.
                 if wrapper {
                     match &mut err {
-                        NetError::Timeout { phase } | NetError::Io { phase, .. } if *phase == Phase::Greeting => {
+                        NetError::Timeout { phase } | NetError::Io { phase, .. }
+                            if *phase == Phase::Greeting =>
+                        {
                             *phase = Phase::Tls
                         }
                         _ => {}
@@ -128,28 +71,46 @@ impl SmtpSession {
                 if let NetError::Tls(t) = &mut err
                     && t.cert.is_none()
                 {
-                    t.cert = probe_cert(&addrs, wrapper, setup, deadline);
+                    t.cert = probe_cert(&addrs, !wrapper, setup, deadline).map(Box::new);
                 }
                 let failed = err.phase().unwrap_or(Phase::Connect);
                 if failed != Phase::Connect {
                     sink.finished(Phase::Connect, true, addrs[0].to_string(), ms);
                     sink.started(failed);
                 }
-                sink.finished(failed, false, err.to_string(), if failed == Phase::Connect { ms } else { 0 });
+                sink.finished(
+                    failed,
+                    false,
+                    err.to_string(),
+                    if failed == Phase::Connect { ms } else { 0 },
+                );
                 return Err(err);
             }
         };
         sink.finished(Phase::Connect, true, addrs[0].to_string(), ms);
-        let mut s = SmtpSession { conn, client_id, deadline: deadline.clone(), capabilities: Vec::new(), cert: None };
+        let mut s = SmtpSession {
+            conn,
+            client_id,
+            deadline: deadline.clone(),
+            capabilities: Vec::new(),
+            cert: None,
+        };
         if wrapper {
             s.tls_step(setup, loose, sink)?;
         }
-        step(sink, deadline, Phase::Greeting, || Ok(((), s.conn.server_info().name().to_string())))?;
+        step(sink, deadline, Phase::Greeting, || {
+            Ok(((), s.conn.server_info().name().to_string()))
+        })?;
         s.ehlo_step(sink)?;
         if server.security == Security::Starttls {
             if !s.conn.can_starttls() {
                 sink.started(Phase::Starttls);
-                sink.finished(Phase::Starttls, false, NetError::StarttlsNotOffered.to_string(), 0);
+                sink.finished(
+                    Phase::Starttls,
+                    false,
+                    NetError::StarttlsNotOffered.to_string(),
+                    0,
+                );
                 s.conn.abort();
                 return Err(NetError::StarttlsNotOffered);
             }
@@ -159,7 +120,7 @@ impl SmtpSession {
                 s.conn.starttls(&params, &client_id).map_err(|e| {
                     let mut err = map_error(&e, Phase::Starttls, None, false);
                     if let NetError::Tls(t) = &mut err {
-                        t.cert = probe_cert(&addrs, false, setup, deadline);
+                        t.cert = probe_cert(&addrs, true, setup, deadline).map(Box::new);
                     }
                     err
                 })?;
@@ -177,19 +138,32 @@ impl SmtpSession {
 
     fn arm(&mut self, phase: Phase) -> Result<(), NetError> {
         let left = self.deadline.remaining(phase)?;
-        self.conn.set_timeout(Some(left)).map_err(|e| NetError::from_io(phase, &e))
+        self.conn
+            .set_timeout(Some(left))
+            .map_err(|e| NetError::from_io(phase, &e))
     }
 
     /// The certificate, checked against the pin (or fully, in loose mode)
     /// before anything else is sent.
-    fn tls_step(&mut self, setup: &TlsSetup, loose: bool, sink: &mut dyn StepSink) -> Result<(), NetError> {
+    fn tls_step(
+        &mut self,
+        setup: &TlsSetup,
+        loose: bool,
+        sink: &mut dyn StepSink,
+    ) -> Result<(), NetError> {
         let deadline = self.deadline.clone();
         let r = step(sink, &deadline, Phase::Tls, || {
             let cert = if loose {
-                let chain = self.conn.certificate_chain().map_err(|e| map_error(&e, Phase::Tls, None, true))?;
+                let chain = self
+                    .conn
+                    .certificate_chain()
+                    .map_err(|e| map_error(&e, Phase::Tls, None, true))?;
                 setup.verify_chain(&chain)?
             } else {
-                let der = self.conn.peer_certificate().map_err(|e| map_error(&e, Phase::Tls, None, true))?;
+                let der = self
+                    .conn
+                    .peer_certificate()
+                    .map_err(|e| map_error(&e, Phase::Tls, None, true))?;
                 CertInfo::from_der(&der)
             };
             let detail = stream::tls_detail("TLS", &cert, setup);
@@ -215,31 +189,56 @@ impl SmtpSession {
         })
     }
 
-    pub fn login(&mut self, user: &str, password: &Secret, sink: &mut dyn StepSink) -> Result<(), NetError> {
+    pub fn login(
+        &mut self,
+        user: &str,
+        password: &Secret,
+        sink: &mut dyn StepSink,
+    ) -> Result<(), NetError> {
         let deadline = self.deadline.clone();
         step(sink, &deadline, Phase::Login, || {
             let mechanisms = [Mechanism::Plain, Mechanism::Login];
             let encrypted = self.conn.is_encrypted();
-            if self.conn.server_info().get_auth_mechanism(&mechanisms).is_none() {
+            if self
+                .conn
+                .server_info()
+                .get_auth_mechanism(&mechanisms)
+                .is_none()
+            {
                 return Err(if encrypted {
-                    NetError::Protocol { phase: Phase::Login, detail: "the server offers neither AUTH PLAIN nor AUTH LOGIN".into() }
+                    NetError::Protocol {
+                        phase: Phase::Login,
+                        detail: "the server offers neither AUTH PLAIN nor AUTH LOGIN".into(),
+                    }
                 } else {
                     NetError::LoginDisabled
                 });
             }
             self.arm(Phase::Login)?;
             let creds = Credentials::new(user.to_string(), password.expose().to_string());
-            let r = self.conn.auth(&mechanisms, &creds).map_err(|e| map_error(&e, Phase::Login, None, encrypted))?;
+            let r = self
+                .conn
+                .auth(&mechanisms, &creds)
+                .map_err(|e| map_error(&e, Phase::Login, None, encrypted))?;
             Ok(((), reply_of(&r).to_string()))
         })
     }
 
     /// MAIL, RCPT and DATA as three steps; the final reply on success.
-    pub fn send(&mut self, from: &str, to: &str, message: &[u8], sink: &mut dyn StepSink) -> Result<Reply, NetError> {
+    pub fn send(
+        &mut self,
+        from: &str,
+        to: &str,
+        message: &[u8],
+        sink: &mut dyn StepSink,
+    ) -> Result<Reply, NetError> {
         let deadline = self.deadline.clone();
         let parse = |phase: Phase, a: &str| {
             a.parse::<lettre::Address>()
-                .map_err(|e| NetError::Protocol { phase, detail: format!("{a}: {e}") })
+                .map_err(|e| NetError::Protocol {
+                    phase,
+                    detail: format!("{a}: {e}"),
+                })
         };
         let encrypted = self.conn.is_encrypted();
         step(sink, &deadline, Phase::Mail, || {
@@ -249,19 +248,30 @@ impl SmtpSession {
                 params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
             }
             self.arm(Phase::Mail)?;
-            let r = self.conn.command(Mail::new(Some(from), params)).map_err(|e| map_error(&e, Phase::Mail, None, encrypted))?;
+            let r = self
+                .conn
+                .command(Mail::new(Some(from), params))
+                .map_err(|e| map_error(&e, Phase::Mail, None, encrypted))?;
             Ok(((), reply_of(&r).to_string()))
         })?;
         step(sink, &deadline, Phase::Rcpt, || {
             let to = parse(Phase::Rcpt, to)?;
             self.arm(Phase::Rcpt)?;
-            let r = self.conn.command(Rcpt::new(to, vec![])).map_err(|e| map_error(&e, Phase::Rcpt, None, encrypted))?;
+            let r = self
+                .conn
+                .command(Rcpt::new(to, vec![]))
+                .map_err(|e| map_error(&e, Phase::Rcpt, None, encrypted))?;
             Ok(((), reply_of(&r).to_string()))
         })?;
         step(sink, &deadline, Phase::Data, || {
             self.arm(Phase::Data)?;
-            self.conn.command(Data).map_err(|e| map_error(&e, Phase::Data, None, encrypted))?;
-            let r = self.conn.message(message).map_err(|e| map_error(&e, Phase::Data, None, encrypted))?;
+            self.conn
+                .command(Data)
+                .map_err(|e| map_error(&e, Phase::Data, None, encrypted))?;
+            let r = self
+                .conn
+                .message(message)
+                .map_err(|e| map_error(&e, Phase::Data, None, encrypted))?;
             let reply = reply_of(&r);
             Ok((reply.clone(), reply.to_string()))
         })
@@ -271,7 +281,10 @@ impl SmtpSession {
         let deadline = self.deadline.clone();
         let r = step(sink, &deadline, Phase::Logout, || {
             self.arm(Phase::Logout)?;
-            let r = self.conn.quit().map_err(|e| map_error(&e, Phase::Logout, None, true))?;
+            let r = self
+                .conn
+                .quit()
+                .map_err(|e| map_error(&e, Phase::Logout, None, true))?;
             Ok(((), reply_of(&r).to_string()))
         });
         self.conn.abort();
@@ -287,7 +300,12 @@ impl SmtpSession {
 /// lettre cannot show the certificate it refused; this second, short
 /// connection fetches it (greeting, EHLO, STARTTLS, handshake; no AUTH) so
 /// the user can see what the server presents, e.g. to pin it.
-fn probe_cert(addrs: &[SocketAddr], starttls: bool, setup: &TlsSetup, deadline: &Deadline) -> Option<CertInfo> {
+fn probe_cert(
+    addrs: &[SocketAddr],
+    starttls: bool,
+    setup: &TlsSetup,
+    deadline: &Deadline,
+) -> Option<CertInfo> {
     let probe = || -> Result<Option<CertInfo>, NetError> {
         let tcp = stream::connect_any(addrs, deadline)?;
         let mut conn = Conn::plain(tcp, deadline.clone());
@@ -302,7 +320,7 @@ fn probe_cert(addrs: &[SocketAddr], starttls: bool, setup: &TlsSetup, deadline: 
         }
         match conn.start_tls(setup) {
             Ok((_, cert)) => Ok(Some(cert)),
-            Err(NetError::Tls(t)) => Ok(t.cert),
+            Err(NetError::Tls(t)) => Ok(t.cert.map(|c| *c)),
             Err(_) => Ok(None),
         }
     };
@@ -315,34 +333,5 @@ fn read_reply(conn: &mut Conn) -> Result<String, NetError> {
         if line.len() < 4 || line.as_bytes()[3] != b'-' {
             return Ok(line);
         }
-    }
-}
-
-/// Type check: the TLS parameters type stays lettre's.
-#[allow(dead_code)]
-fn _params(p: TlsParameters) -> TlsParameters {
-    p
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ehlo_lines() {
-        let lines = ["mail.example.test", "PIPELINING", "AUTH ", "STARTTLS", "", "SIZE  1000"];
-        assert_eq!(ehlo_capabilities(lines.into_iter()), vec!["PIPELINING", "AUTH", "STARTTLS", "SIZE 1000"]);
-    }
-
-    #[test]
-    fn replies() {
-        use lettre::transport::smtp::response::{Category, Code, Detail, Severity};
-        let r = Response::new(
-            Code::new(Severity::PositiveCompletion, Category::MailSystem, Detail::Zero),
-            vec!["2.0.0 Ok: queued as 123".into()],
-        );
-        let reply = reply_of(&r);
-        assert_eq!(reply.code, Some(250));
-        assert_eq!(reply.enhanced.as_deref(), Some("2.0.0"));
     }
 }

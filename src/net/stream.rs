@@ -15,7 +15,11 @@ const MAX_LINE: usize = 64 * 1024;
 /// since the system resolver has no timeout of its own).
 pub fn resolve(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketAddr>, NetError> {
     let host = host.trim().trim_end_matches('.').to_string();
-    if let Ok(ip) = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+    if let Ok(ip) = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
     let (tx, rx) = mpsc::channel();
@@ -23,20 +27,38 @@ pub fn resolve(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketA
     std::thread::Builder::new()
         .name("mailwiz-dns".into())
         .spawn(move || {
-            let _ = tx.send((h.as_str(), port).to_socket_addrs().map(|a| a.collect::<Vec<_>>()));
+            let _ = tx.send(
+                (h.as_str(), port)
+                    .to_socket_addrs()
+                    .map(|a| a.collect::<Vec<_>>()),
+            );
         })
-        .map_err(|e| NetError::Io { phase: Phase::Resolve, detail: e.to_string() })?;
+        .map_err(|e| NetError::Io {
+            phase: Phase::Resolve,
+            detail: e.to_string(),
+        })?;
     match rx.recv_timeout(deadline.remaining(Phase::Resolve)?) {
         Ok(Ok(addrs)) if !addrs.is_empty() => Ok(addrs),
-        Ok(Ok(_)) => Err(NetError::Dns { host, detail: "no address".into() }),
-        Ok(Err(e)) => Err(NetError::Dns { host, detail: e.to_string() }),
-        Err(_) => Err(NetError::Timeout { phase: Phase::Resolve }),
+        Ok(Ok(_)) => Err(NetError::Dns {
+            host,
+            detail: "no address".into(),
+        }),
+        Ok(Err(e)) => Err(NetError::Dns {
+            host,
+            detail: e.to_string(),
+        }),
+        Err(_) => Err(NetError::Timeout {
+            phase: Phase::Resolve,
+        }),
     }
 }
 
 /// Connects to the first address that answers.
 pub fn connect_any(addrs: &[SocketAddr], deadline: &Deadline) -> Result<TcpStream, NetError> {
-    let mut last = NetError::Dns { host: String::new(), detail: "no address".into() };
+    let mut last = NetError::Dns {
+        host: String::new(),
+        detail: "no address".into(),
+    };
     for addr in addrs {
         let left = deadline.remaining(Phase::Connect)?;
         match TcpStream::connect_timeout(addr, left) {
@@ -52,9 +74,16 @@ pub fn connect_any(addrs: &[SocketAddr], deadline: &Deadline) -> Result<TcpStrea
 
 pub fn connect_error(addr: SocketAddr, e: &io::Error) -> NetError {
     match e.kind() {
-        io::ErrorKind::ConnectionRefused => NetError::Refused { addr: addr.to_string() },
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => NetError::Timeout { phase: Phase::Connect },
-        _ => NetError::Unreachable { addr: addr.to_string(), detail: e.to_string() },
+        io::ErrorKind::ConnectionRefused => NetError::Refused {
+            addr: addr.to_string(),
+        },
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => NetError::Timeout {
+            phase: Phase::Connect,
+        },
+        _ => NetError::Unreachable {
+            addr: addr.to_string(),
+            detail: e.to_string(),
+        },
     }
 }
 
@@ -75,7 +104,12 @@ pub struct Conn {
 impl Conn {
     pub fn plain(tcp: TcpStream, deadline: Deadline) -> Conn {
         let peer = tcp.peer_addr().map(|a| a.to_string()).unwrap_or_default();
-        Conn { inner: Inner::Plain(tcp), buf: Vec::new(), deadline, peer }
+        Conn {
+            inner: Inner::Plain(tcp),
+            buf: Vec::new(),
+            deadline,
+            peer,
+        }
     }
 
     pub fn deadline(&self) -> &Deadline {
@@ -97,7 +131,10 @@ impl Conn {
             });
         }
         let Inner::Plain(tcp) = std::mem::replace(&mut self.inner, Inner::Gone) else {
-            return Err(NetError::Protocol { phase: Phase::Tls, detail: "already encrypted".into() });
+            return Err(NetError::Protocol {
+                phase: Phase::Tls,
+                detail: "already encrypted".into(),
+            });
         };
         let (tls, version, cert) = setup.handshake(tcp, &self.deadline)?;
         self.inner = Inner::Tls(Box::new(tls));
@@ -114,11 +151,14 @@ impl Conn {
 
     fn arm(&self, phase: Phase) -> Result<(), NetError> {
         let left = self.deadline.remaining(phase)?;
-        let sock = self
-            .socket()
-            .ok_or(NetError::Io { phase, detail: "connection closed".into() })?;
-        sock.set_read_timeout(Some(left)).map_err(|e| NetError::from_io(phase, &e))?;
-        sock.set_write_timeout(Some(left)).map_err(|e| NetError::from_io(phase, &e))
+        let sock = self.socket().ok_or(NetError::Io {
+            phase,
+            detail: "connection closed".into(),
+        })?;
+        sock.set_read_timeout(Some(left))
+            .map_err(|e| NetError::from_io(phase, &e))?;
+        sock.set_write_timeout(Some(left))
+            .map_err(|e| NetError::from_io(phase, &e))
     }
 
     /// Sends bytes. Callers pass commands that may hold a credential, so the
@@ -145,7 +185,10 @@ impl Conn {
                 return Ok(line);
             }
             if self.buf.len() > MAX_LINE {
-                return Err(NetError::Protocol { phase, detail: "line too long".into() });
+                return Err(NetError::Protocol {
+                    phase,
+                    detail: "line too long".into(),
+                });
             }
             self.arm(phase)?;
             let mut chunk = [0u8; 4096];
@@ -156,7 +199,10 @@ impl Conn {
             }
             .map_err(|e| NetError::from_io(phase, &e))?;
             if n == 0 {
-                return Err(NetError::Io { phase, detail: "the server closed the connection".into() });
+                return Err(NetError::Io {
+                    phase,
+                    detail: "the server closed the connection".into(),
+                });
             }
             self.buf.extend_from_slice(&chunk[..n]);
         }
@@ -174,7 +220,10 @@ impl Conn {
             }
             .map_err(|e| NetError::from_io(phase, &e))?;
             if got == 0 {
-                return Err(NetError::Io { phase, detail: "the server closed the connection".into() });
+                return Err(NetError::Io {
+                    phase,
+                    detail: "the server closed the connection".into(),
+                });
             }
             self.buf.extend_from_slice(&chunk[..got]);
         }
@@ -185,48 +234,6 @@ impl Conn {
         if let Some(s) = self.socket() {
             let _ = s.shutdown(std::net::Shutdown::Both);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::net::TcpListener;
-    use std::time::{Duration, Instant};
-
-    #[test]
-    fn ip_literals_need_no_lookup() {
-        let d = Deadline::after(Duration::from_secs(1), None);
-        assert_eq!(resolve("127.0.0.2", 143, &d).unwrap(), vec!["127.0.0.2:143".parse().unwrap()]);
-    }
-
-    #[test]
-    fn silent_server_times_out_within_deadline() {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = l.local_addr().unwrap();
-        let d = Deadline::after(Duration::from_millis(300), None);
-        let start = Instant::now();
-        let tcp = connect_any(&[addr], &d).unwrap();
-        let mut c = Conn::plain(tcp, d);
-        assert_eq!(c.read_line(Phase::Greeting), Err(NetError::Timeout { phase: Phase::Greeting }));
-        assert!(start.elapsed() < Duration::from_millis(800));
-    }
-
-    #[test]
-    fn lines_are_split() {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = l.local_addr().unwrap();
-        let t = std::thread::spawn(move || {
-            let (mut s, _) = l.accept().unwrap();
-            s.write_all(b"* OK hi\r\nbare\nabc").unwrap();
-        });
-        let d = Deadline::after(Duration::from_secs(2), None);
-        let mut c = Conn::plain(connect_any(&[addr], &d).unwrap(), d);
-        assert_eq!(c.read_line(Phase::Greeting).unwrap(), b"* OK hi");
-        assert_eq!(c.read_line(Phase::Greeting).unwrap(), b"bare");
-        assert_eq!(c.read_exact(Phase::Greeting, 3).unwrap(), b"abc");
-        t.join().unwrap();
-        assert!(matches!(c.read_line(Phase::Greeting), Err(NetError::Io { .. })));
     }
 }
 
@@ -264,7 +271,11 @@ pub fn open(
 }
 
 /// The TLS handshake as a step: "TLS 1.3, certificate for mail.example.test".
-pub fn tls_step(conn: &mut Conn, setup: &TlsSetup, sink: &mut dyn super::StepSink) -> Result<CertInfo, NetError> {
+pub fn tls_step(
+    conn: &mut Conn,
+    setup: &TlsSetup,
+    sink: &mut dyn super::StepSink,
+) -> Result<CertInfo, NetError> {
     let deadline = conn.deadline().clone();
     super::step(sink, &deadline, Phase::Tls, || {
         let (version, cert) = conn.start_tls(setup)?;
@@ -274,6 +285,63 @@ pub fn tls_step(conn: &mut Conn, setup: &TlsSetup, sink: &mut dyn super::StepSin
 }
 
 pub fn tls_detail(version: &str, cert: &CertInfo, setup: &TlsSetup) -> String {
-    let pinned = if setup.pin.as_deref() == Some(cert.sha256.as_str()) { " (pinned)" } else { "" };
+    let pinned = if setup.pin.as_deref() == Some(cert.sha256.as_str()) {
+        " (pinned)"
+    } else {
+        ""
+    };
     format!("{version}, certificate for {}{pinned}", cert.main_name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn ip_literals_need_no_lookup() {
+        let d = Deadline::after(Duration::from_secs(1), None);
+        assert_eq!(
+            resolve("127.0.0.2", 143, &d).unwrap(),
+            vec!["127.0.0.2:143".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn silent_server_times_out_within_deadline() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let d = Deadline::after(Duration::from_millis(300), None);
+        let start = Instant::now();
+        let tcp = connect_any(&[addr], &d).unwrap();
+        let mut c = Conn::plain(tcp, d);
+        assert_eq!(
+            c.read_line(Phase::Greeting),
+            Err(NetError::Timeout {
+                phase: Phase::Greeting
+            })
+        );
+        assert!(start.elapsed() < Duration::from_millis(800));
+    }
+
+    #[test]
+    fn lines_are_split() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let t = std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            s.write_all(b"* OK hi\r\nbare\nabc").unwrap();
+        });
+        let d = Deadline::after(Duration::from_secs(2), None);
+        let mut c = Conn::plain(connect_any(&[addr], &d).unwrap(), d);
+        assert_eq!(c.read_line(Phase::Greeting).unwrap(), b"* OK hi");
+        assert_eq!(c.read_line(Phase::Greeting).unwrap(), b"bare");
+        assert_eq!(c.read_exact(Phase::Greeting, 3).unwrap(), b"abc");
+        t.join().unwrap();
+        assert!(matches!(
+            c.read_line(Phase::Greeting),
+            Err(NetError::Io { .. })
+        ));
+    }
 }

@@ -75,7 +75,10 @@ impl TlsSetup {
             host: host.trim().to_string(),
             roots: Arc::new(roots),
             extra_cas,
-            pin: trust.pinned_sha256.as_deref().and_then(normalize_fingerprint),
+            pin: trust
+                .pinned_sha256
+                .as_deref()
+                .and_then(normalize_fingerprint),
             system_store: *has_native,
         })
     }
@@ -117,8 +120,17 @@ impl TlsSetup {
             return Ok(info);
         }
         let ee_der = CertificateDer::from(ee.clone());
-        let inter: Vec<CertificateDer> = chain[1..].iter().map(|c| CertificateDer::from(c.clone())).collect();
-        match self.webpki()?.verify_server_cert(&ee_der, &inter, &self.server_name()?, &[], UnixTime::now()) {
+        let inter: Vec<CertificateDer> = chain[1..]
+            .iter()
+            .map(|c| CertificateDer::from(c.clone()))
+            .collect();
+        match self.webpki()?.verify_server_cert(
+            &ee_der,
+            &inter,
+            &self.server_name()?,
+            &[],
+            UnixTime::now(),
+        ) {
             Ok(_) => Ok(info),
             Err(e) => Err(NetError::Tls(self.classify_with_pin(&e, Some(info)))),
         }
@@ -146,13 +158,24 @@ impl TlsSetup {
         });
         let config = rustls::ClientConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
-            .map_err(|e| NetError::Io { phase: Phase::Tls, detail: e.to_string() })?
+            .map_err(|e| NetError::Io {
+                phase: Phase::Tls,
+                detail: e.to_string(),
+            })?
             .dangerous()
             .with_custom_certificate_verifier(verifier)
             .with_no_client_auth();
         let mut conn = rustls::ClientConnection::new(Arc::new(config), self.server_name()?)
-            .map_err(|e| NetError::Io { phase: Phase::Tls, detail: e.to_string() })?;
-        let seen_cert = || seen.lock().ok().and_then(|s| s.clone()).map(|d: Vec<u8>| CertInfo::from_der(&d));
+            .map_err(|e| NetError::Io {
+                phase: Phase::Tls,
+                detail: e.to_string(),
+            })?;
+        let seen_cert = || {
+            seen.lock()
+                .ok()
+                .and_then(|s| s.clone())
+                .map(|d: Vec<u8>| CertInfo::from_der(&d))
+        };
         while conn.is_handshaking() {
             let left = deadline.remaining(Phase::Tls)?;
             let _ = tcp.set_read_timeout(Some(left));
@@ -183,10 +206,16 @@ impl TlsSetup {
     /// (system roots + the CA file). With a pin, or when the system store is
     /// empty, lettre's loose mode is used and `verify_chain` MUST run right
     /// after the handshake, before AUTH.
-    pub fn lettre_params(&self) -> Result<(lettre::transport::smtp::client::TlsParameters, bool), NetError> {
+    pub fn lettre_params(
+        &self,
+    ) -> Result<(lettre::transport::smtp::client::TlsParameters, bool), NetError> {
         use lettre::transport::smtp::client::{Certificate, TlsParameters};
         let lettre_err = |e: lettre::transport::smtp::Error| {
-            NetError::Tls(TlsError { kind: TlsKind::Other, cert: None, detail: e.to_string() })
+            NetError::Tls(TlsError {
+                kind: TlsKind::Other,
+                cert: None,
+                detail: e.to_string(),
+            })
         };
         let mut b = TlsParameters::builder(self.host.clone());
         for der in &self.extra_cas {
@@ -278,7 +307,7 @@ pub fn classify(e: &rustls::Error, cert: Option<CertInfo>) -> TlsError {
     };
     TlsError {
         kind,
-        cert,
+        cert: cert.map(Box::new),
         detail: e.to_string(),
     }
 }
@@ -294,7 +323,10 @@ mod tests {
     #[test]
     fn classification() {
         assert_eq!(err(CertificateError::UnknownIssuer), TlsKind::Untrusted);
-        assert_eq!(err(CertificateError::NotValidForName), TlsKind::HostnameMismatch);
+        assert_eq!(
+            err(CertificateError::NotValidForName),
+            TlsKind::HostnameMismatch
+        );
         assert_eq!(err(CertificateError::Expired), TlsKind::Expired);
         assert_eq!(err(CertificateError::NotValidYet), TlsKind::NotYetValid);
         assert_eq!(err(CertificateError::Revoked), TlsKind::Other);
@@ -307,8 +339,15 @@ mod tests {
     #[test]
     fn pin_accepts_only_that_certificate() {
         let pem = include_bytes!("testdata/selfsigned.pem");
-        let der: Vec<u8> = CertificateDer::pem_slice_iter(pem).next().unwrap().unwrap().to_vec();
-        let trust = |pin: Option<String>| Trust { ca_file: None, pinned_sha256: pin };
+        let der: Vec<u8> = CertificateDer::pem_slice_iter(pem)
+            .next()
+            .unwrap()
+            .unwrap()
+            .to_vec();
+        let trust = |pin: Option<String>| Trust {
+            ca_file: None,
+            pinned_sha256: pin,
+        };
         let setup = TlsSetup::new("mail.example.test", &trust(None)).unwrap();
         match setup.verify_chain(std::slice::from_ref(&der)) {
             Err(NetError::Tls(t)) => {
@@ -317,7 +356,11 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let pinned = TlsSetup::new("other.name", &trust(Some(crate::account::display_fingerprint(&sha256_hex(&der))))).unwrap();
+        let pinned = TlsSetup::new(
+            "other.name",
+            &trust(Some(crate::account::display_fingerprint(&sha256_hex(&der)))),
+        )
+        .unwrap();
         assert!(pinned.verify_chain(std::slice::from_ref(&der)).is_ok());
         let wrong = TlsSetup::new("mail.example.test", &trust(Some("ab".repeat(32)))).unwrap();
         match wrong.verify_chain(&[der]) {

@@ -5,7 +5,7 @@
 use super::app::{App, Modal};
 use super::step::Step;
 use super::steps;
-use super::widgets::paragraph;
+use super::widgets::{self, paragraph};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
@@ -30,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     draw_header(app, frame, header);
     let main = if area.width >= SIDEBAR_FROM {
         let [side, main] =
-            Layout::horizontal([Constraint::Length(28), Constraint::Fill(1)]).areas(body);
+            Layout::horizontal([Constraint::Length(31), Constraint::Fill(1)]).areas(body);
         draw_sidebar(app, frame, side);
         main
     } else {
@@ -119,6 +119,17 @@ fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
     keys.push(("F1", "tui.key.help"));
     if !keys.iter().any(|(_, l)| *l == "tui.key.quit") {
         keys.push(("Ctrl-C", "tui.key.quit"));
+    }
+    // Drop the least useful hints until the line fits.
+    let width = |keys: &[(&str, &str)]| -> usize {
+        keys.iter()
+            .map(|(k, l)| widgets::width(k) + 1 + widgets::width(app.t(l)) + 2)
+            .sum()
+    };
+    for drop in ["tui.key.move", "tui.key.help"] {
+        if width(&keys) > area.width as usize {
+            keys.retain(|(_, l)| *l != drop);
+        }
     }
     for (i, (key, label)) in keys.iter().enumerate() {
         if i > 0 {

@@ -77,7 +77,9 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let mut text = Text::default();
-    text.lines.push(Line::styled(app.t("tui.welcome.intro"), th.value()));
+    for line in app.t("tui.welcome.intro").lines() {
+        text.lines.push(Line::styled(line, th.value()));
+    }
     text.lines.push(Line::default());
     text.lines.push(Line::from(vec![
         Span::styled(app.t("tui.welcome.language"), th.label()),

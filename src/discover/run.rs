@@ -1,0 +1,189 @@
+//! The orchestrator: every source on its own thread, one deadline, results
+//! gathered as they come, an early stop once a top-priority source has
+//! answered. Threads still running at the end are left to finish on their
+//! own (each is bounded by the same deadline); nobody waits for them.
+
+use super::{Candidate, DiscoverOptions, DiscoverReport, Source, SourceEvent, SourceReport, SourceStatus};
+use crate::account::{Account, domain_of};
+use crate::net::Deadline;
+use std::collections::BTreeMap;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+/// What every source gets.
+pub(crate) struct Ctx {
+    pub email: String,
+    pub domain: String,
+    pub opts: DiscoverOptions,
+    pub deadline: Deadline,
+}
+
+/// What a source ends with.
+pub(crate) struct Outcome {
+    pub status: SourceStatus,
+    pub detail: String,
+    pub candidates: Vec<Candidate>,
+}
+
+impl Outcome {
+    pub fn found(detail: impl Into<String>, candidates: Vec<Candidate>) -> Outcome {
+        let status = if candidates.is_empty() { SourceStatus::None } else { SourceStatus::Ok };
+        Outcome { status, detail: detail.into(), candidates }
+    }
+    pub fn none(detail: impl Into<String>) -> Outcome {
+        Outcome { status: SourceStatus::None, detail: detail.into(), candidates: Vec::new() }
+    }
+    pub fn error(detail: impl Into<String>) -> Outcome {
+        Outcome { status: SourceStatus::Error, detail: detail.into(), candidates: Vec::new() }
+    }
+    pub fn timeout(detail: impl Into<String>) -> Outcome {
+        Outcome { status: SourceStatus::Timeout, detail: detail.into(), candidates: Vec::new() }
+    }
+}
+
+fn run_source(source: Source, ctx: &Ctx) -> Outcome {
+    if let Some((_, d)) = ctx.opts.slow.iter().find(|(s, _)| *s == source) {
+        std::thread::sleep((*d).min(ctx.deadline.left()));
+    }
+    if ctx.deadline.left().is_zero() {
+        return Outcome::timeout("no time left");
+    }
+    match source {
+        Source::Preset => super::preset::run(ctx),
+        Source::Ispdb => super::ispdb::run(ctx),
+        Source::Autoconfig => super::autoconfig::run(ctx),
+        Source::Srv => super::srv::run(ctx),
+        Source::Mx => super::mx::run(ctx),
+        Source::Guess => super::guess::run(ctx),
+    }
+}
+
+fn ms_since(t: Instant) -> u64 {
+    t.elapsed().as_millis() as u64
+}
+
+/// Runs the chosen sources for `email` and reports what each found.
+/// `progress` is called on the caller's thread, as sources start and end.
+pub fn discover(email: &str, opts: &DiscoverOptions, progress: &(dyn Fn(SourceEvent) + Sync)) -> DiscoverReport {
+    let start = Instant::now();
+    let email = email.trim().to_string();
+    let mut sources: Vec<Source> = opts.sources.clone();
+    sources.sort();
+    sources.dedup();
+    let ctx = |limit: Duration| {
+        Arc::new(Ctx {
+            domain: domain_of(&email).trim_end_matches('.').to_ascii_lowercase(),
+            email: email.clone(),
+            opts: opts.clone(),
+            deadline: Deadline::after(limit, opts.cancel.clone()),
+        })
+    };
+    let mut done: BTreeMap<Source, (Outcome, u64)> = BTreeMap::new();
+    let finish = |source: Source, out: &Outcome, ms: u64| {
+        let report = SourceReport { source, status: out.status, ms, detail: out.detail.clone() };
+        progress(SourceEvent::Finished { report, candidates: out.candidates.len() });
+    };
+    if opts.sequential {
+        for &s in &sources {
+            progress(SourceEvent::Started(s));
+            let t = Instant::now();
+            let out = run_source(s, &ctx(opts.timeout));
+            finish(s, &out, ms_since(t));
+            done.insert(s, (out, ms_since(t)));
+        }
+    } else {
+        let shared = ctx(opts.timeout);
+        let (tx, rx) = mpsc::channel::<(Source, Outcome, u64)>();
+        for &s in &sources {
+            progress(SourceEvent::Started(s));
+            let (tx, c) = (tx.clone(), shared.clone());
+            let spawned = std::thread::Builder::new().name(format!("discover-{s}")).spawn(move || {
+                let t = Instant::now();
+                let out = run_source(s, &c);
+                let _ = tx.send((s, out, ms_since(t)));
+            });
+            if let Err(e) = spawned {
+                done.insert(s, (Outcome::error(format!("cannot start: {e}")), 0));
+            }
+        }
+        drop(tx);
+        while done.len() < sources.len() {
+            if opts.stop_early && done.values().any(|(o, _)| o.candidates.iter().any(Candidate::is_top)) {
+                break;
+            }
+            if shared.deadline.check_cancel().is_err() {
+                break;
+            }
+            let left = shared.deadline.left();
+            if left.is_zero() {
+                break;
+            }
+            match rx.recv_timeout(left.min(Duration::from_millis(50))) {
+                Ok((s, out, ms)) => {
+                    finish(s, &out, ms);
+                    done.insert(s, (out, ms));
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        let why = if shared.deadline.check_cancel().is_err() {
+            "cancelled".to_string()
+        } else if shared.deadline.left().is_zero() {
+            format!("no answer within {} ms", opts.timeout.as_millis())
+        } else {
+            "stopped early: a preferred source had answered".to_string()
+        };
+        for &s in &sources {
+            if !done.contains_key(&s) {
+                let out = Outcome::timeout(why.clone());
+                finish(s, &out, ms_since(start));
+                done.insert(s, (out, ms_since(start)));
+            }
+        }
+    }
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut reports = Vec::new();
+    for &s in &sources {
+        let (out, ms) = done.remove(&s).expect("every source has an outcome");
+        candidates.extend(out.candidates);
+        reports.push(SourceReport { source: s, status: out.status, ms, detail: out.detail });
+    }
+    keep_guesses_for_gaps(&mut candidates, &mut reports);
+    candidates.sort_by_key(Candidate::rank);
+    DiscoverReport { email, elapsed_ms: ms_since(start), candidates, sources: reports }
+}
+
+/// Guessing only fills what nothing else found: guessed incoming servers go
+/// when another source gave incoming ones, and likewise for outgoing.
+fn keep_guesses_for_gaps(candidates: &mut Vec<Candidate>, reports: &mut [SourceReport]) {
+    let others = candidates.iter().filter(|c| c.source != Source::Guess);
+    let (mut has_in, mut has_out) = (false, false);
+    for c in others {
+        has_in |= !c.incoming.is_empty();
+        has_out |= !c.outgoing.is_empty();
+    }
+    let before = candidates.len();
+    for c in candidates.iter_mut().filter(|c| c.source == Source::Guess) {
+        if has_in {
+            c.incoming.clear();
+        }
+        if has_out {
+            c.outgoing.clear();
+        }
+    }
+    candidates.retain(|c| c.source != Source::Guess || !c.incoming.is_empty() || !c.outgoing.is_empty());
+    if candidates.len() < before
+        && let Some(r) = reports.iter_mut().find(|r| r.source == Source::Guess && r.status == SourceStatus::Ok)
+    {
+        r.detail.push_str("; not needed, other sources answered");
+    }
+}
+
+/// The best usable candidate as an account, or None when discovery found
+/// nothing with both an incoming and an outgoing server. For `add --discover`.
+pub fn best_account(email: &str, opts: &DiscoverOptions) -> Option<(Account, Candidate)> {
+    let report = discover(email, opts, &|_| {});
+    let best = report.candidates.into_iter().find(Candidate::is_usable)?;
+    Some((best.to_account(email), best))
+}
