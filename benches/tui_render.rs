@@ -16,8 +16,16 @@ use std::path::PathBuf;
 
 fn new_app() -> App {
     let mut cfg = Config::default();
-    cfg.upsert(mailwiz::providers::by_id("free").unwrap().account_for("alice@free.fr", None, None));
-    App::new(AppOptions::new(PathBuf::from("/tmp/mailwiz-bench.toml"), Lang::Fr, Ok(cfg)))
+    cfg.upsert(
+        mailwiz::providers::by_id("free")
+            .unwrap()
+            .account_for("alice@free.fr", None, None),
+    );
+    App::new(AppOptions::new(
+        PathBuf::from("/tmp/mailwiz-bench.toml"),
+        Lang::Fr,
+        Ok(cfg),
+    ))
 }
 
 fn first_id(effects: &[Effect]) -> u64 {
@@ -48,11 +56,24 @@ fn failed_test_app() -> App {
     let a = first_id(&update(&mut app, Msg::Stored { id, result: Ok(()) }));
     let steps: Vec<StepRecord> = Phase::ALL[..7]
         .iter()
-        .map(|p| StepRecord { phase: *p, ok: *p != Phase::Login, detail: String::new(), ms: 17 })
+        .map(|p| StepRecord {
+            phase: *p,
+            ok: *p != Phase::Login,
+            detail: String::new(),
+            ms: 17,
+        })
         .collect();
-    let err = NetError::AuthFailed { reply: Reply::text("NO [AUTHENTICATIONFAILED] Authentication failed.") };
+    let err = NetError::AuthFailed {
+        reply: Reply::text("NO [AUTHENTICATIONFAILED] Authentication failed."),
+    };
     for id in [a, a + 1] {
-        let report = ServerReport { ok: false, steps: steps.clone(), error: Some(err.clone()), capabilities: vec![], cert: None };
+        let report = ServerReport {
+            ok: false,
+            steps: steps.clone(),
+            error: Some(err.clone()),
+            capabilities: vec![],
+            cert: None,
+        };
         update(&mut app, Msg::Checked { id, report });
     }
     app

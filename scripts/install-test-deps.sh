@@ -18,6 +18,8 @@ PKGS=(
   libdbus-1-dev pkg-config
   swaks libnet-ssleay-perl libio-socket-ssl-perl curl
   msmtp isync neomutt tmux
+  # DNS server with SRV/MX records for the discovery tests (tests/discover_live.rs)
+  dnsmasq-base
 )
 
 if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then

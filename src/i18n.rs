@@ -76,7 +76,7 @@ macro_rules! areas {
         const FR: &[&str] = &[$(include_str!(concat!("../assets/i18n/fr/", $name, ".toml"))),*];
     };
 }
-areas!("common", "cli", "net", "secrets", "config", "tui");
+areas!("common", "cli", "net", "secrets", "config", "tui", "discover", "doctor");
 
 type Table = BTreeMap<String, String>;
 

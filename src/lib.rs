@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod doctor;
 pub mod i18n;
 pub mod net;
 pub mod providers;

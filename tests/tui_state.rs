@@ -18,7 +18,11 @@ use std::path::PathBuf;
 const PW: &str = "s3cret-Pa55word";
 
 fn app_with(config: Result<Config, ConfigError>) -> App {
-    App::new(AppOptions::new(PathBuf::from("/nonexistent/accounts.toml"), Lang::En, config))
+    App::new(AppOptions::new(
+        PathBuf::from("/nonexistent/accounts.toml"),
+        Lang::En,
+        config,
+    ))
 }
 
 fn app() -> App {
@@ -30,7 +34,10 @@ fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
 }
 
 fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    update(app, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
 }
 
 fn type_text(app: &mut App, text: &str) {
@@ -63,7 +70,12 @@ fn to_settings(app: &mut App, email: &str) {
 /// All the way to the password step with the preset's values.
 fn to_password(app: &mut App, email: &str) {
     to_settings(app, email);
-    for step in [Step::Protocol, Step::Incoming, Step::Outgoing, Step::Password] {
+    for step in [
+        Step::Protocol,
+        Step::Incoming,
+        Step::Outgoing,
+        Step::Password,
+    ] {
         press(app, KeyCode::Enter);
         assert_eq!(app.step, step);
     }
@@ -75,7 +87,14 @@ fn to_test(app: &mut App) -> (u64, u64) {
     type_text(app, PW);
     let effects = press(app, KeyCode::Enter);
     let id = match effects.as_slice() {
-        [Effect::StorePassword { id, account, incoming, smtp: None }] => {
+        [
+            Effect::StorePassword {
+                id,
+                account,
+                incoming,
+                smtp: None,
+            },
+        ] => {
             assert_eq!(account, "alice@free.fr");
             assert_eq!(incoming.expose(), PW);
             *id
@@ -89,7 +108,10 @@ fn to_test(app: &mut App) -> (u64, u64) {
 
 fn check_ids(effects: &[Effect]) -> (u64, u64) {
     match effects {
-        [Effect::CheckIncoming { id: a, .. }, Effect::CheckSmtp { id: b, .. }] => (*a, *b),
+        [
+            Effect::CheckIncoming { id: a, .. },
+            Effect::CheckSmtp { id: b, .. },
+        ] => (*a, *b),
         other => panic!("{other:?}"),
     }
 }
@@ -97,7 +119,12 @@ fn check_ids(effects: &[Effect]) -> (u64, u64) {
 fn report(ok: bool, error: Option<NetError>) -> ServerReport {
     ServerReport {
         ok,
-        steps: vec![StepRecord { phase: Phase::Login, ok, detail: String::new(), ms: 12 }],
+        steps: vec![StepRecord {
+            phase: Phase::Login,
+            ok,
+            detail: String::new(),
+            ms: 12,
+        }],
         error,
         capabilities: vec![],
         cert: None,
@@ -105,7 +132,9 @@ fn report(ok: bool, error: Option<NetError>) -> ServerReport {
 }
 
 fn auth_failed() -> NetError {
-    NetError::AuthFailed { reply: Reply::text("NO [AUTHENTICATIONFAILED] Authentication failed.") }
+    NetError::AuthFailed {
+        reply: Reply::text("NO [AUTHENTICATIONFAILED] Authentication failed."),
+    }
 }
 
 #[test]
@@ -133,7 +162,10 @@ fn invalid_address_stays_on_identity_with_the_error_shown() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "alice");
-    assert_eq!(app.form.error(Field::Email), Some(mailwiz::account::FieldError::NoAt));
+    assert_eq!(
+        app.form.error(Field::Email),
+        Some(mailwiz::account::FieldError::NoAt)
+    );
     assert!(press(&mut app, KeyCode::Enter).is_empty());
     assert_eq!(app.step, Step::Identity);
     assert!(app.show_errors);
@@ -223,7 +255,11 @@ fn security_change_proposes_the_port_unless_one_was_typed() {
     focus(&mut app, Field::InSecurity);
     press(&mut app, KeyCode::Left);
     assert_eq!(app.form.in_security, Security::Tls);
-    assert_eq!(app.form.in_port.value(), "144", "a typed port is never overwritten");
+    assert_eq!(
+        app.form.in_port.value(),
+        "144",
+        "a typed port is never overwritten"
+    );
 }
 
 #[test]
@@ -307,13 +343,30 @@ fn keyring_failure_offers_a_password_command() {
         [Effect::StorePassword { id, .. }] => *id,
         other => panic!("{other:?}"),
     };
-    assert!(press(&mut app, KeyCode::Enter).is_empty(), "no second store while storing");
-    let err = SecretsError::NoSecretService { detail: "no bus".into() };
-    assert!(update(&mut app, Msg::Stored { id, result: Err(err) }).is_empty());
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "no second store while storing"
+    );
+    let err = SecretsError::NoSecretService {
+        detail: "no bus".into(),
+    };
+    assert!(
+        update(
+            &mut app,
+            Msg::Stored {
+                id,
+                result: Err(err)
+            }
+        )
+        .is_empty()
+    );
     assert_eq!(app.step, Step::Password);
     assert!(matches!(app.keyring, KeyringState::Failed(_)));
     assert_eq!(app.focused(), Some(Field::PasswordCommand));
-    assert!(press(&mut app, KeyCode::Enter).is_empty(), "a command is needed");
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "a command is needed"
+    );
     type_text(&mut app, "pass show mail/alice");
     let effects = press(&mut app, KeyCode::Enter);
     assert_eq!(app.step, Step::Test);
@@ -329,17 +382,55 @@ fn checks_run_in_parallel_with_live_progress() {
     let mut app = app();
     let (a, b) = to_test(&mut app);
     assert!(app.pending.contains(&a) && app.pending.contains(&b));
-    update(&mut app, Msg::Progress { id: a, progress: Progress::Started { side: Side::Incoming, phase: Phase::Connect } });
+    update(
+        &mut app,
+        Msg::Progress {
+            id: a,
+            progress: Progress::Started {
+                side: Side::Incoming,
+                phase: Phase::Connect,
+            },
+        },
+    );
     assert_eq!(app.incoming.running, Some(Phase::Connect));
-    let step = StepRecord { phase: Phase::Connect, ok: true, detail: String::new(), ms: 3 };
-    update(&mut app, Msg::Progress { id: a, progress: Progress::Finished { side: Side::Incoming, step } });
+    let step = StepRecord {
+        phase: Phase::Connect,
+        ok: true,
+        detail: String::new(),
+        ms: 3,
+    };
+    update(
+        &mut app,
+        Msg::Progress {
+            id: a,
+            progress: Progress::Finished {
+                side: Side::Incoming,
+                step,
+            },
+        },
+    );
     assert_eq!(app.incoming.steps.len(), 1);
-    assert!(app.pending.contains(&a), "progress does not end the request");
+    assert!(
+        app.pending.contains(&a),
+        "progress does not end the request"
+    );
     let spin = app.spinner;
     update(&mut app, Msg::Tick);
     assert_eq!(app.spinner, spin + 1);
-    update(&mut app, Msg::Checked { id: a, report: report(true, None) });
-    update(&mut app, Msg::Checked { id: b, report: report(true, None) });
+    update(
+        &mut app,
+        Msg::Checked {
+            id: a,
+            report: report(true, None),
+        },
+    );
+    update(
+        &mut app,
+        Msg::Checked {
+            id: b,
+            report: report(true, None),
+        },
+    );
     assert!(app.incoming.ok() && app.smtp.ok());
     assert!(app.pending.is_empty());
     update(&mut app, Msg::Tick);
@@ -353,17 +444,43 @@ fn esc_cancels_running_checks_and_late_results_are_dropped() {
     let mut app = app();
     let (a, b) = to_test(&mut app);
     let effects = press(&mut app, KeyCode::Esc);
-    assert!(matches!(effects.as_slice(), [Effect::Cancel(x), Effect::Cancel(y)] if *x == a && *y == b));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Cancel(x), Effect::Cancel(y)] if *x == a && *y == b)
+    );
     assert_eq!(app.step, Step::Test);
     assert!(app.incoming.cancelled && app.smtp.cancelled);
-    assert!(update(&mut app, Msg::Checked { id: a, report: report(true, None) }).is_empty());
-    assert!(app.incoming.report.is_none(), "a cancelled result is dropped");
+    assert!(
+        update(
+            &mut app,
+            Msg::Checked {
+                id: a,
+                report: report(true, None)
+            }
+        )
+        .is_empty()
+    );
+    assert!(
+        app.incoming.report.is_none(),
+        "a cancelled result is dropped"
+    );
     // Retry gets new ids.
     let (c, d) = check_ids(&press(&mut app, KeyCode::Char('r')));
     assert!(c > b && d > c);
     // Esc when nothing runs goes back.
-    update(&mut app, Msg::Checked { id: c, report: report(true, None) });
-    update(&mut app, Msg::Checked { id: d, report: report(true, None) });
+    update(
+        &mut app,
+        Msg::Checked {
+            id: c,
+            report: report(true, None),
+        },
+    );
+    update(
+        &mut app,
+        Msg::Checked {
+            id: d,
+            report: report(true, None),
+        },
+    );
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.step, Step::Password);
 }
@@ -372,15 +489,33 @@ fn esc_cancels_running_checks_and_late_results_are_dropped() {
 fn fix_key_goes_to_the_step_that_can_fix_it() {
     let cases = [
         (Some(auth_failed()), None, Step::Password),
-        (Some(NetError::Refused { addr: "x:993".into() }), None, Step::Incoming),
+        (
+            Some(NetError::Refused {
+                addr: "x:993".into(),
+            }),
+            None,
+            Step::Incoming,
+        ),
         (None, Some(NetError::StarttlsNotOffered), Step::Outgoing),
         (None, Some(auth_failed()), Step::Password),
     ];
     for (inc, smtp, target) in cases {
         let mut app = app();
         let (a, b) = to_test(&mut app);
-        update(&mut app, Msg::Checked { id: a, report: report(inc.is_none(), inc.clone()) });
-        update(&mut app, Msg::Checked { id: b, report: report(smtp.is_none(), smtp.clone()) });
+        update(
+            &mut app,
+            Msg::Checked {
+                id: a,
+                report: report(inc.is_none(), inc.clone()),
+            },
+        );
+        update(
+            &mut app,
+            Msg::Checked {
+                id: b,
+                report: report(smtp.is_none(), smtp.clone()),
+            },
+        );
         press(&mut app, KeyCode::Char('f'));
         assert_eq!(app.step, target, "{inc:?} {smtp:?}");
     }
@@ -390,7 +525,13 @@ fn fix_key_goes_to_the_step_that_can_fix_it() {
 fn a_crashed_check_is_shown_not_waited_for() {
     let mut app = app();
     let (a, _) = to_test(&mut app);
-    update(&mut app, Msg::Failed { id: a, detail: "boom".into() });
+    update(
+        &mut app,
+        Msg::Failed {
+            id: a,
+            detail: "boom".into(),
+        },
+    );
     assert_eq!(app.incoming.crashed.as_deref(), Some("boom"));
     assert!(app.incoming.id.is_none());
 }
@@ -409,8 +550,20 @@ fn sent(app: &App, ok: bool) -> SendReport {
 
 fn to_send(app: &mut App) {
     let (a, b) = to_test(app);
-    update(app, Msg::Checked { id: a, report: report(true, None) });
-    update(app, Msg::Checked { id: b, report: report(true, None) });
+    update(
+        app,
+        Msg::Checked {
+            id: a,
+            report: report(true, None),
+        },
+    );
+    update(
+        app,
+        Msg::Checked {
+            id: b,
+            report: report(true, None),
+        },
+    );
     press(app, KeyCode::Enter);
     assert_eq!(app.step, Step::Send);
 }
@@ -421,16 +574,34 @@ fn send_wait_and_save() {
     to_send(&mut app);
     assert_eq!(app.form.to.value(), "alice@free.fr");
     let id = match press(&mut app, KeyCode::Enter).as_slice() {
-        [Effect::SendTest { id, to, password: Some(pw), .. }] => {
+        [
+            Effect::SendTest {
+                id,
+                to,
+                password: Some(pw),
+                ..
+            },
+        ] => {
             assert_eq!(to, "alice@free.fr");
             assert_eq!(pw.expose(), PW);
             *id
         }
         other => panic!("{other:?}"),
     };
-    let message = TestMessage { id: "abc123".into(), subject: "mailwiz test abc123".into(), to: "alice@free.fr".into() };
+    let message = TestMessage {
+        id: "abc123".into(),
+        subject: "mailwiz test abc123".into(),
+        to: "alice@free.fr".into(),
+    };
     let report = sent(&app, true);
-    update(&mut app, Msg::Sent { id, message, report });
+    update(
+        &mut app,
+        Msg::Sent {
+            id,
+            message,
+            report,
+        },
+    );
     let vid = match press(&mut app, KeyCode::Char('w')).as_slice() {
         [Effect::VerifyArrival { id, message_id, .. }] => {
             assert_eq!(message_id, "abc123");
@@ -438,7 +609,18 @@ fn send_wait_and_save() {
         }
         other => panic!("{other:?}"),
     };
-    update(&mut app, Msg::Arrived { id: vid, report: VerifyReport { found: true, elapsed_ms: 3200, error: None, polls: 2 } });
+    update(
+        &mut app,
+        Msg::Arrived {
+            id: vid,
+            report: VerifyReport {
+                found: true,
+                elapsed_ms: 3200,
+                error: None,
+                polls: 2,
+            },
+        },
+    );
     assert!(app.send.verify.as_ref().is_some_and(|v| v.found));
     let sid = match press(&mut app, KeyCode::Enter).as_slice() {
         [Effect::SaveAccount { id, account, .. }] => {
@@ -453,7 +635,13 @@ fn send_wait_and_save() {
     assert!(app.dirty);
     let mut cfg = Config::default();
     cfg.upsert(app.form.account());
-    update(&mut app, Msg::ConfigWritten { id: sid, result: Ok(cfg) });
+    update(
+        &mut app,
+        Msg::ConfigWritten {
+            id: sid,
+            result: Ok(cfg),
+        },
+    );
     assert!(matches!(app.save, SaveState::Saved));
     assert!(!app.dirty);
     assert_eq!(app.accounts().len(), 1);
@@ -477,7 +665,10 @@ fn recipient_is_editable_and_checked() {
         other => panic!("{other:?}"),
     }
     // Esc while sending cancels.
-    assert!(matches!(press(&mut app, KeyCode::Esc).as_slice(), [Effect::Cancel(_)]));
+    assert!(matches!(
+        press(&mut app, KeyCode::Esc).as_slice(),
+        [Effect::Cancel(_)]
+    ));
     assert!(app.send.cancelled);
 }
 
@@ -489,11 +680,25 @@ fn failed_save_keeps_the_file_and_can_retry() {
         [Effect::SaveAccount { id, .. }] => *id,
         other => panic!("{other:?}"),
     };
-    let err = ConfigError::Parse { path: "/x".into(), line: 3, column: 1, message: "bad".into() };
-    update(&mut app, Msg::ConfigWritten { id: sid, result: Err(err) });
+    let err = ConfigError::Parse {
+        path: "/x".into(),
+        line: 3,
+        column: 1,
+        message: "bad".into(),
+    };
+    update(
+        &mut app,
+        Msg::ConfigWritten {
+            id: sid,
+            result: Err(err),
+        },
+    );
     assert!(matches!(app.save, SaveState::Failed(_)));
     assert!(app.dirty);
-    assert!(matches!(press(&mut app, KeyCode::Char('r')).as_slice(), [Effect::SaveAccount { .. }]));
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('r')).as_slice(),
+        [Effect::SaveAccount { .. }]
+    ));
 }
 
 #[test]
@@ -534,28 +739,46 @@ fn question_mark_is_help_except_in_a_text_field() {
     assert_eq!(app.modal, Some(Modal::Help));
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.modal, None);
-    assert_eq!(app.step, Step::Identity, "closing help does not confirm the step");
+    assert_eq!(
+        app.step,
+        Step::Identity,
+        "closing help does not confirm the step"
+    );
 }
 
 #[test]
 fn esc_walks_back_through_every_step() {
     let mut app = app();
     to_password(&mut app, "alice@free.fr");
-    for step in [Step::Outgoing, Step::Incoming, Step::Protocol, Step::SettingsFound, Step::Identity, Step::Welcome] {
+    for step in [
+        Step::Outgoing,
+        Step::Incoming,
+        Step::Protocol,
+        Step::SettingsFound,
+        Step::Identity,
+        Step::Welcome,
+    ] {
         press(&mut app, KeyCode::Esc);
         assert_eq!(app.step, step);
     }
     // The form is kept when going forward again.
     press(&mut app, KeyCode::Char('q'));
-    assert!(app.modal == Some(Modal::ConfirmQuit), "entered data is unsaved");
+    assert!(
+        app.modal == Some(Modal::ConfirmQuit),
+        "entered data is unsaved"
+    );
 }
 
 fn saved_config() -> Config {
     let mut cfg = Config::default();
-    let mut a = mailwiz::providers::by_id("free").unwrap().account_for("alice@free.fr", None, None);
+    let mut a = mailwiz::providers::by_id("free")
+        .unwrap()
+        .account_for("alice@free.fr", None, None);
     a.display_name = "Alice".into();
     cfg.upsert(a);
-    let b = mailwiz::providers::by_id("gmail").unwrap().account_for("bob@gmail.com", None, None);
+    let b = mailwiz::providers::by_id("gmail")
+        .unwrap()
+        .account_for("bob@gmail.com", None, None);
     cfg.upsert(b);
     cfg
 }
@@ -581,14 +804,23 @@ fn welcome_actions_on_saved_accounts() {
     let effects = press(&mut app, KeyCode::Char('c'));
     assert_eq!(app.step, Step::Test);
     assert_eq!(app.flow, Flow::Existing);
-    assert!(matches!(effects.as_slice(), [Effect::CheckIncoming { password: None, .. }, Effect::CheckSmtp { password: None, .. }]));
+    assert!(matches!(
+        effects.as_slice(),
+        [
+            Effect::CheckIncoming { password: None, .. },
+            Effect::CheckSmtp { password: None, .. }
+        ]
+    ));
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.step, Step::Welcome);
     // Send test.
     press(&mut app, KeyCode::Char('s'));
     assert_eq!(app.step, Step::Send);
-    assert!(matches!(press(&mut app, KeyCode::Char('s')).as_slice(), [Effect::SendTest { password: None, .. }]));
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('s')).as_slice(),
+        [Effect::SendTest { password: None, .. }]
+    ));
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.step, Step::Welcome);
@@ -596,7 +828,10 @@ fn welcome_actions_on_saved_accounts() {
     press(&mut app, KeyCode::Char('t'));
     assert_eq!(app.notice, Some("tui.welcome.troubleshoot_soon"));
     press(&mut app, KeyCode::Char('d'));
-    assert_eq!(app.modal, Some(Modal::ConfirmRemove("alice@free.fr".into())));
+    assert_eq!(
+        app.modal,
+        Some(Modal::ConfirmRemove("alice@free.fr".into()))
+    );
     let id = match press(&mut app, KeyCode::Char('y')).as_slice() {
         [Effect::RemoveAccount { id, name, .. }] => {
             assert_eq!(name, "alice@free.fr");
@@ -606,7 +841,13 @@ fn welcome_actions_on_saved_accounts() {
     };
     let mut cfg = saved_config();
     cfg.remove("alice@free.fr");
-    update(&mut app, Msg::ConfigWritten { id, result: Ok(cfg) });
+    update(
+        &mut app,
+        Msg::ConfigWritten {
+            id,
+            result: Ok(cfg),
+        },
+    );
     assert_eq!(app.accounts().len(), 1);
     assert_eq!(app.notice, Some("tui.welcome.removed"));
 }
@@ -620,13 +861,25 @@ fn edited_account_keeps_its_stored_password() {
     }
     assert_eq!(app.step, Step::Password);
     let effects = press(&mut app, KeyCode::Enter);
-    assert_eq!(app.step, Step::Test, "an empty password keeps the stored one");
-    assert!(matches!(effects.as_slice(), [Effect::CheckIncoming { password: None, .. }, _]));
+    assert_eq!(
+        app.step,
+        Step::Test,
+        "an empty password keeps the stored one"
+    );
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::CheckIncoming { password: None, .. }, _]
+    ));
 }
 
 #[test]
 fn corrupt_config_is_reported_and_new_account_still_possible() {
-    let err = ConfigError::Parse { path: "/x/accounts.toml".into(), line: 2, column: 5, message: "expected =".into() };
+    let err = ConfigError::Parse {
+        path: "/x/accounts.toml".into(),
+        line: 2,
+        column: 5,
+        message: "expected =".into(),
+    };
     let mut app = app_with(Err(err));
     assert!(app.config_error.is_some());
     assert!(app.accounts().is_empty());
@@ -642,5 +895,8 @@ fn oauth2_only_provider_is_flagged() {
     to_settings(&mut app, "carol@outlook.com");
     let p = app.form.provider().expect("outlook preset");
     assert!(p.oauth2_only);
-    assert_eq!(app.form.account().incoming.auth, mailwiz::account::AuthMethod::Oauth2);
+    assert_eq!(
+        app.form.account().incoming.auth,
+        mailwiz::account::AuthMethod::Oauth2
+    );
 }

@@ -40,6 +40,12 @@ pub(super) fn resolve<'a>(ctx: &Ctx, cfg: &'a Config, name: Option<&str>) -> Res
     }
 }
 
+/// Loads the config and picks the account, or prints why not.
+pub(super) fn load_account(ctx: &Ctx, name: Option<&str>) -> Result<Account, i32> {
+    let cfg = load_or_report(ctx)?;
+    resolve(ctx, &cfg, name).cloned()
+}
+
 /// Loads the config or prints why it cannot be used.
 pub(super) fn load_or_report(ctx: &Ctx) -> Result<Config, i32> {
     ctx.load().map_err(|e| {
@@ -303,16 +309,12 @@ pub(super) fn list(ctx: &Ctx, json: bool) -> i32 {
 }
 
 pub(super) fn show(ctx: &Ctx, name: Option<&str>, json: bool) -> i32 {
-    let cfg = match load_or_report(ctx) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let acct = match resolve(ctx, &cfg, name) {
+    let acct = match load_account(ctx, name) {
         Ok(a) => a,
         Err(code) => return code,
     };
     if json {
-        output::json(acct);
+        output::json(&acct);
         return EXIT_OK;
     }
     let text = config::to_toml(&Config {
@@ -382,15 +384,11 @@ pub(super) fn password(ctx: &Ctx, name: &str, role: Option<&str>) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let cfg = match load_or_report(ctx) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let acct = match resolve(ctx, &cfg, Some(name)) {
+    let acct = match load_account(ctx, Some(name)) {
         Ok(a) => a,
         Err(code) => return code,
     };
-    match secrets::password_for(acct, role) {
+    match secrets::password_for(&acct, role) {
         Ok(secret) => {
             line(secret.expose());
             EXIT_OK

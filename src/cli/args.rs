@@ -44,6 +44,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Send a real test message, and optionally wait until it arrives
     SendTest(SendTestArgs),
+    /// Find out what is wrong: probe every layer of both servers, explain, suggest a fix
+    Doctor(crate::cli::doctor_cmd::DoctorArgs),
     /// Print the stored password (for other mail clients' password commands)
     Password {
         name: String,

@@ -1,6 +1,6 @@
 //! `check` and `send-test`: the core's network work, printed live.
 
-use super::accounts::{load_or_report, resolve};
+use super::accounts::load_account;
 use super::args::{CheckArgs, SendTestArgs};
 use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
@@ -80,22 +80,14 @@ fn summarize(lang: Lang, label: &str, report: &ServerReport) {
 }
 
 pub(super) fn check(ctx: &Ctx, a: CheckArgs) -> i32 {
-    let deadline = match timeout(ctx, a.timeout) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
-    let cfg = match load_or_report(ctx) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let acct = match resolve(ctx, &cfg, a.name.as_deref()) {
-        Ok(acct) => acct,
-        Err(code) => return code,
-    };
-    let (in_pw, smtp_pw) = match (password(ctx, acct, Role::Incoming), password(ctx, acct, Role::Smtp)) {
-        (Ok(i), Ok(s)) => (i, s),
-        _ => return EXIT_FAILED,
-    };
+    run_check(ctx, a).unwrap_or_else(|code| code)
+}
+
+fn run_check(ctx: &Ctx, a: CheckArgs) -> Result<i32, i32> {
+    let deadline = timeout(ctx, a.timeout)?;
+    let acct = &load_account(ctx, a.name.as_deref())?;
+    let in_pw = password(ctx, acct, Role::Incoming)?;
+    let smtp_pw = password(ctx, acct, Role::Smtp)?;
     if !a.json {
         line(&tf(ctx.lang, "cli.check.start", &[("name", &acct.name)]));
     }
@@ -111,42 +103,30 @@ pub(super) fn check(ctx: &Ctx, a: CheckArgs) -> i32 {
         summarize(ctx.lang, &side_label(acct, Side::Incoming), &report.incoming);
         summarize(ctx.lang, &side_label(acct, Side::Smtp), &report.smtp);
     }
-    if report.incoming.ok && report.smtp.ok {
+    Ok(if report.incoming.ok && report.smtp.ok {
         EXIT_OK
     } else {
         EXIT_FAILED
-    }
+    })
 }
 
 pub(super) fn send_test(ctx: &Ctx, a: SendTestArgs) -> i32 {
+    run_send_test(ctx, a).unwrap_or_else(|code| code)
+}
+
+fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
     let lang = ctx.lang;
-    let deadline = match timeout(ctx, a.timeout) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
+    let deadline = timeout(ctx, a.timeout)?;
     if let Some(to) = &a.to
         && let Err(e) = crate::account::validate_email(to)
     {
         output::error(&format!("--to: {}", t(lang, e.i18n_key())));
-        return EXIT_USAGE;
+        return Err(EXIT_USAGE);
     }
-    let cfg = match load_or_report(ctx) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let acct = match resolve(ctx, &cfg, a.name.as_deref()) {
-        Ok(acct) => acct,
-        Err(code) => return code,
-    };
-    let smtp_pw = match password(ctx, acct, Role::Smtp) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let acct = &load_account(ctx, a.name.as_deref())?;
+    let smtp_pw = password(ctx, acct, Role::Smtp)?;
     let in_pw = if a.verify {
-        match password(ctx, acct, Role::Incoming) {
-            Ok(p) => p,
-            Err(code) => return code,
-        }
+        password(ctx, acct, Role::Incoming)?
     } else {
         None
     };
@@ -188,7 +168,7 @@ pub(super) fn send_test(ctx: &Ctx, a: SendTestArgs) -> i32 {
         output::json(&serde_json::json!({ "send": report, "verify": verify }));
     }
     let ok = report.ok && verify.as_ref().is_none_or(|v| v.found);
-    if ok { EXIT_OK } else { EXIT_FAILED }
+    Ok(if ok { EXIT_OK } else { EXIT_FAILED })
 }
 
 fn reply_line(r: &crate::net::Reply) -> String {

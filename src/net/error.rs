@@ -87,6 +87,45 @@ pub struct TlsError {
     pub detail: String,
 }
 
+/// Which protocol a server speaks, as told by its first line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Wire {
+    Imap,
+    Pop3,
+    Smtp,
+    Http,
+    Unknown,
+}
+
+impl Wire {
+    /// Guesses from a greeting line.
+    pub fn of_greeting(text: &str) -> Wire {
+        if text.starts_with("+OK") || text.starts_with("-ERR") {
+            Wire::Pop3
+        } else if text.starts_with("* ") {
+            Wire::Imap
+        } else if text.len() >= 3 && text.as_bytes()[..3].iter().all(u8::is_ascii_digit) {
+            Wire::Smtp
+        } else if text.starts_with("HTTP/") || text.starts_with('<') {
+            Wire::Http
+        } else {
+            Wire::Unknown
+        }
+    }
+
+    /// The protocol's usual name ("POP3"); `?` when unknown.
+    pub fn name(self) -> &'static str {
+        match self {
+            Wire::Imap => "IMAP",
+            Wire::Pop3 => "POP3",
+            Wire::Smtp => "SMTP",
+            Wire::Http => "HTTP",
+            Wire::Unknown => "?",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NetError {
     Dns {
@@ -116,6 +155,12 @@ pub enum NetError {
     Protocol {
         phase: Phase,
         detail: String,
+    },
+    /// Another protocol answered: a POP3 server on the port set for IMAP.
+    WrongProtocol {
+        expected: Wire,
+        found: Wire,
+        greeting: String,
     },
     Io {
         phase: Phase,
@@ -148,6 +193,7 @@ impl NetError {
             NetError::AuthFailed { .. } => "net.error.auth_failed",
             NetError::Rejected { .. } => "net.error.rejected",
             NetError::Protocol { .. } => "net.error.protocol",
+            NetError::WrongProtocol { .. } => "net.error.wrong_protocol",
             NetError::Io { .. } => "net.error.io",
             NetError::Unsupported { .. } => "net.error.unsupported",
             NetError::Cancelled => "net.error.cancelled",
@@ -194,6 +240,15 @@ impl NetError {
                     ("detail", detail.clone()),
                 ]
             }
+            NetError::WrongProtocol {
+                expected,
+                found,
+                greeting,
+            } => vec![
+                ("expected", expected.name().to_string()),
+                ("found", found.name().to_string()),
+                ("greeting", greeting.clone()),
+            ],
             NetError::Unsupported { what } => vec![("what", what.clone())],
             NetError::StarttlsNotOffered | NetError::LoginDisabled | NetError::Cancelled => vec![],
         }
@@ -208,6 +263,7 @@ impl NetError {
             | NetError::Protocol { phase, .. }
             | NetError::Io { phase, .. } => Some(*phase),
             NetError::Tls(_) => Some(Phase::Tls),
+            NetError::WrongProtocol { .. } => Some(Phase::Greeting),
             NetError::StarttlsNotOffered => Some(Phase::Starttls),
             NetError::LoginDisabled
             | NetError::AuthFailed { .. }
@@ -284,6 +340,13 @@ impl Serialize for NetError {
         }
         if let NetError::Tls(t) = self {
             map.serialize_entry("tls", t)?;
+        }
+        if let NetError::WrongProtocol {
+            expected, found, ..
+        } = self
+        {
+            map.serialize_entry("expected", expected)?;
+            map.serialize_entry("found", found)?;
         }
         map.end()
     }
@@ -373,6 +436,11 @@ mod tests {
                 what: "OAuth2".into(),
             },
             NetError::Cancelled,
+            NetError::WrongProtocol {
+                expected: Wire::Imap,
+                found: Wire::Pop3,
+                greeting: "+OK".into(),
+            },
         ];
         let tls = [
             TlsKind::Untrusted,

@@ -30,8 +30,27 @@ impl ImapSession {
         deadline: &Deadline,
         sink: &mut dyn StepSink,
     ) -> Result<ImapSession, NetError> {
+        Self::connect_traced(server, setup, deadline, sink, None)
+    }
+
+    /// `connect`, recording every line in `tap` (credentials redacted).
+    pub fn connect_traced(
+        server: &IncomingServer,
+        setup: &TlsSetup,
+        deadline: &Deadline,
+        sink: &mut dyn StepSink,
+        tap: Option<super::Tap>,
+    ) -> Result<ImapSession, NetError> {
         let implicit = server.security == Security::Tls;
-        let opened = stream::open(&server.host, server.port, implicit, setup, deadline, sink)?;
+        let opened = stream::open_traced(
+            &server.host,
+            server.port,
+            implicit,
+            setup,
+            deadline,
+            sink,
+            tap,
+        )?;
         let mut s = ImapSession {
             conn: opened.conn,
             tag: 0,

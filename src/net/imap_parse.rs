@@ -3,7 +3,7 @@
 
 use super::Phase;
 use super::clean_text;
-use super::error::{NetError, Reply};
+use super::error::{NetError, Reply, Wire};
 
 /// What a first line says about who answered.
 #[derive(Debug, PartialEq, Eq)]
@@ -27,26 +27,16 @@ pub(crate) fn greeting(line: &[u8]) -> Result<Greeting, NetError> {
             reply: Reply::text(text),
         })
     } else {
-        Err(wrong_protocol("IMAP", &text))
+        Err(wrong_protocol(Wire::Imap, &text))
     }
 }
 
-/// "a POP3 server answered" and the like, from the first line.
-pub(crate) fn wrong_protocol(expected: &str, text: &str) -> NetError {
-    let who = if text.starts_with("+OK") || text.starts_with("-ERR") {
-        "a POP3 server"
-    } else if text.starts_with("* ") {
-        "an IMAP server"
-    } else if text.len() >= 3 && text.as_bytes()[..3].iter().all(u8::is_ascii_digit) {
-        "an SMTP server"
-    } else if text.starts_with("HTTP/") || text.starts_with('<') {
-        "a web server"
-    } else {
-        "something else"
-    };
-    NetError::Protocol {
-        phase: Phase::Greeting,
-        detail: format!("{who} answered, not {expected}: {text}"),
+/// Another protocol answered (told by the first line).
+pub(crate) fn wrong_protocol(expected: Wire, text: &str) -> NetError {
+    NetError::WrongProtocol {
+        expected,
+        found: Wire::of_greeting(text),
+        greeting: text.to_string(),
     }
 }
 
@@ -140,13 +130,11 @@ mod tests {
         );
         assert_eq!(greeting(b"* PREAUTH hi").unwrap(), Greeting::Preauth);
         match greeting(b"+OK Dovecot ready.") {
-            Err(NetError::Protocol { detail, .. }) => {
-                assert!(detail.starts_with("a POP3 server answered"))
-            }
+            Err(NetError::WrongProtocol { found, .. }) => assert_eq!(found, Wire::Pop3),
             other => panic!("{other:?}"),
         }
         match greeting(b"220 mail ESMTP") {
-            Err(NetError::Protocol { detail, .. }) => assert!(detail.starts_with("an SMTP server")),
+            Err(NetError::WrongProtocol { found, .. }) => assert_eq!(found, Wire::Smtp),
             other => panic!("{other:?}"),
         }
         assert!(matches!(

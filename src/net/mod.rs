@@ -13,14 +13,16 @@ mod smtp;
 mod smtp_error;
 mod stream;
 mod tls;
+mod transcript;
 
 pub use cert::{CertInfo, sha256_hex};
-pub use error::{NetError, Reply, TlsError, TlsKind};
+pub use error::{NetError, Reply, TlsError, TlsKind, Wire};
 pub use imap::ImapSession;
 pub use pop3::Pop3Session;
 pub use smtp::SmtpSession;
-pub use stream::Conn;
+pub use stream::{Conn, Opened, connect_any, open_traced, resolve};
 pub use tls::TlsSetup;
+pub use transcript::{Direction, Tap, Transcript, TranscriptLine, redact_login};
 
 use serde::Serialize;
 use std::sync::Arc;

@@ -28,7 +28,7 @@ pub(crate) fn greeting(line: &[u8]) -> Result<String, NetError> {
             reply: Reply::text(text),
         })
     } else {
-        Err(wrong_protocol("POP3", &text))
+        Err(wrong_protocol(super::error::Wire::Pop3, &text))
     }
 }
 
@@ -74,8 +74,27 @@ impl Pop3Session {
         deadline: &Deadline,
         sink: &mut dyn StepSink,
     ) -> Result<Pop3Session, NetError> {
+        Self::connect_traced(server, setup, deadline, sink, None)
+    }
+
+    /// `connect`, recording every line in `tap` (credentials redacted).
+    pub fn connect_traced(
+        server: &IncomingServer,
+        setup: &TlsSetup,
+        deadline: &Deadline,
+        sink: &mut dyn StepSink,
+        tap: Option<super::Tap>,
+    ) -> Result<Pop3Session, NetError> {
         let implicit = server.security == Security::Tls;
-        let opened = stream::open(&server.host, server.port, implicit, setup, deadline, sink)?;
+        let opened = stream::open_traced(
+            &server.host,
+            server.port,
+            implicit,
+            setup,
+            deadline,
+            sink,
+            tap,
+        )?;
         let mut s = Pop3Session {
             conn: opened.conn,
             capabilities: None,
@@ -284,8 +303,8 @@ mod tests {
     fn greetings() {
         assert!(greeting(b"+OK Dovecot ready.").is_ok());
         match greeting(b"* OK [CAPABILITY IMAP4rev1] ready") {
-            Err(NetError::Protocol { detail, .. }) => {
-                assert!(detail.starts_with("an IMAP server answered"))
+            Err(NetError::WrongProtocol { found, .. }) => {
+                assert_eq!(found, crate::net::Wire::Imap)
             }
             other => panic!("{other:?}"),
         }

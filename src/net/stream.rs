@@ -99,6 +99,7 @@ pub struct Conn {
     buf: Vec<u8>,
     deadline: Deadline,
     pub peer: String,
+    tap: Option<super::Tap>,
 }
 
 impl Conn {
@@ -109,7 +110,20 @@ impl Conn {
             buf: Vec::new(),
             deadline,
             peer,
+            tap: None,
         }
+    }
+
+    /// Records every line of this connection (credentials redacted).
+    pub fn set_tap(&mut self, tap: Option<super::Tap>) {
+        if let Some(t) = &tap {
+            t.note(&format!("connected to {}", self.peer));
+        }
+        self.tap = tap;
+    }
+
+    pub fn tap(&self) -> Option<&super::Tap> {
+        self.tap.as_ref()
     }
 
     pub fn deadline(&self) -> &Deadline {
@@ -136,7 +150,18 @@ impl Conn {
                 detail: "already encrypted".into(),
             });
         };
-        let (tls, version, cert) = setup.handshake(tcp, &self.deadline)?;
+        let r = setup.handshake(tcp, &self.deadline);
+        if let Some(t) = &self.tap {
+            match &r {
+                Ok((_, version, cert)) => t.note(&format!(
+                    "{version} established, certificate for {} (SHA-256 {})",
+                    cert.main_name(),
+                    cert.sha256
+                )),
+                Err(e) => t.note(&format!("TLS failed: {e}")),
+            }
+        }
+        let (tls, version, cert) = r?;
         self.inner = Inner::Tls(Box::new(tls));
         Ok((version, cert))
     }
@@ -164,6 +189,9 @@ impl Conn {
     /// Sends bytes. Callers pass commands that may hold a credential, so the
     /// bytes never go into an error.
     pub fn send(&mut self, phase: Phase, bytes: &[u8]) -> Result<(), NetError> {
+        if let Some(t) = &self.tap {
+            t.sent(phase == Phase::Login, bytes);
+        }
         self.arm(phase)?;
         let r = match &mut self.inner {
             Inner::Plain(s) => s.write_all(bytes).and_then(|_| s.flush()),
@@ -182,6 +210,9 @@ impl Conn {
                 if line.last() == Some(&b'\r') {
                     line.pop();
                 }
+                if let Some(t) = &self.tap {
+                    t.received(&line);
+                }
                 return Ok(line);
             }
             if self.buf.len() > MAX_LINE {
@@ -197,8 +228,17 @@ impl Conn {
                 Inner::Tls(s) => s.read(&mut chunk),
                 Inner::Gone => Err(io::ErrorKind::NotConnected.into()),
             }
-            .map_err(|e| NetError::from_io(phase, &e))?;
+            .map_err(|e| {
+                let err = NetError::from_io(phase, &e);
+                if let Some(t) = &self.tap {
+                    t.note(&err.to_string());
+                }
+                err
+            })?;
             if n == 0 {
+                if let Some(t) = &self.tap {
+                    t.note("the server closed the connection");
+                }
                 return Err(NetError::Io {
                     phase,
                     detail: "the server closed the connection".into(),
@@ -243,26 +283,37 @@ pub struct Opened {
     pub cert: Option<CertInfo>,
 }
 
-/// Resolve, connect and (for implicit TLS) handshake, one step each.
-pub fn open(
+/// Resolve, connect and (for implicit TLS) handshake, one step each,
+/// recording the dialogue in `tap` when given.
+pub fn open_traced(
     host: &str,
     port: u16,
     implicit_tls: bool,
     setup: &TlsSetup,
     deadline: &Deadline,
     sink: &mut dyn super::StepSink,
+    tap: Option<super::Tap>,
 ) -> Result<Opened, NetError> {
+    let note = |text: String| {
+        if let Some(t) = &tap {
+            t.note(&text);
+        }
+    };
+    note(format!("resolving {host}"));
     let addrs = super::step(sink, deadline, Phase::Resolve, || {
         let addrs = resolve(host, port, deadline)?;
         let shown: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
         Ok((addrs, shown.join(", ")))
-    })?;
+    })
+    .inspect_err(|e| note(e.to_string()))?;
     let tcp = super::step(sink, deadline, Phase::Connect, || {
         let tcp = connect_any(&addrs, deadline)?;
         let peer = tcp.peer_addr().map(|a| a.to_string()).unwrap_or_default();
         Ok((tcp, peer))
-    })?;
+    })
+    .inspect_err(|e| note(e.to_string()))?;
     let mut conn = Conn::plain(tcp, deadline.clone());
+    conn.set_tap(tap);
     let mut cert = None;
     if implicit_tls {
         cert = Some(tls_step(&mut conn, setup, sink)?);

@@ -190,7 +190,9 @@ impl App {
 
     pub fn focused(&self) -> Option<Field> {
         let fields = self.fields();
-        fields.get(self.focus.min(fields.len().saturating_sub(1))).copied()
+        fields
+            .get(self.focus.min(fields.len().saturating_sub(1)))
+            .copied()
     }
 
     /// Keys go into a text field (so `?` and letters are text).

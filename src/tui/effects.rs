@@ -39,7 +39,12 @@ impl Runner {
         match effect {
             Effect::Quit => return false,
             Effect::Cancel(id) => {
-                if let Some(flag) = self.flags.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+                if let Some(flag) = self
+                    .flags
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(&id)
+                {
                     flag.store(true, Ordering::Relaxed);
                 }
             }
@@ -130,16 +135,22 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             id,
             result: store(&account, &incoming, smtp.as_ref()),
         },
-        Effect::CheckIncoming { id, account, password } => {
-            match resolve(&account, Role::Incoming, password) {
-                Ok(pw) => Msg::Checked {
-                    id,
-                    report: check::check_incoming(&account, Some(&pw), &opts, &progress(id)),
-                },
-                Err(e) => no_password(id, e),
-            }
-        }
-        Effect::CheckSmtp { id, account, password } => {
+        Effect::CheckIncoming {
+            id,
+            account,
+            password,
+        } => match resolve(&account, Role::Incoming, password) {
+            Ok(pw) => Msg::Checked {
+                id,
+                report: check::check_incoming(&account, Some(&pw), &opts, &progress(id)),
+            },
+            Err(e) => no_password(id, e),
+        },
+        Effect::CheckSmtp {
+            id,
+            account,
+            password,
+        } => {
             if !account.smtp.auth_required {
                 let report = check::check_smtp(&account, None, &opts, &progress(id));
                 return Msg::Checked { id, report };
@@ -168,7 +179,11 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             };
             let message = send::new_test_message(&account, Some(&to));
             let report = send::send_test(&account, &message, pw.as_ref(), &opts, &progress(id));
-            Msg::Sent { id, message, report }
+            Msg::Sent {
+                id,
+                message,
+                report,
+            }
         }
         Effect::VerifyArrival {
             id,
@@ -179,7 +194,13 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
         } => match resolve(&account, Role::Incoming, password) {
             Ok(pw) => Msg::Arrived {
                 id,
-                report: send::verify_arrival(&account, &message_id, Some(&pw), deadline, Some(flag)),
+                report: send::verify_arrival(
+                    &account,
+                    &message_id,
+                    Some(&pw),
+                    deadline,
+                    Some(flag),
+                ),
             },
             Err(e) => no_password(id, e),
         },
@@ -207,7 +228,10 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             Msg::ConfigWritten { id, result }
         }
         // Handled by `run` without a thread.
-        Effect::Cancel(id) => Msg::Failed { id, detail: String::new() },
+        Effect::Cancel(id) => Msg::Failed {
+            id,
+            detail: String::new(),
+        },
         Effect::Quit => Msg::Tick,
     }
 }

@@ -100,7 +100,10 @@ impl Form {
         f.set_servers(a);
         f.password_command = input(a.secrets.password_command.as_deref().unwrap_or(""));
         f.ca_file = a.ca_file.clone();
-        f.pins = (a.incoming.pinned_sha256.clone(), a.smtp.pinned_sha256.clone());
+        f.pins = (
+            a.incoming.pinned_sha256.clone(),
+            a.smtp.pinned_sha256.clone(),
+        );
         f
     }
 
@@ -258,7 +261,11 @@ impl Form {
     pub fn account(&self) -> Account {
         let in_user = self.in_user.value().trim().to_string();
         let email = self.email().to_string();
-        let name = if self.name.is_empty() { email.clone() } else { self.name.clone() };
+        let name = if self.name.is_empty() {
+            email.clone()
+        } else {
+            self.name.clone()
+        };
         let command = self.password_command.value().trim();
         Account {
             name,
@@ -271,7 +278,9 @@ impl Form {
                 port: account::parse_port(self.in_port.value()).unwrap_or(0),
                 security: self.in_security,
                 username: in_user.clone(),
-                auth: self.provider().map_or(AuthMethod::Password, |p| p.auth_method()),
+                auth: self
+                    .provider()
+                    .map_or(AuthMethod::Password, |p| p.auth_method()),
                 keep_on_server: self.keep_copy,
                 pinned_sha256: self.pins.0.clone(),
             },

@@ -45,7 +45,10 @@ pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
         Ok(t) => t,
         Err(e) => {
             ratatui::restore();
-            eprintln!("{}", tf(lang, "tui.error.terminal", &[("detail", &e.to_string())]));
+            eprintln!(
+                "{}",
+                tf(lang, "tui.error.terminal", &[("detail", &e.to_string())])
+            );
             return 2;
         }
     };
@@ -54,7 +57,14 @@ pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
     match result {
         Ok(Ok(())) => 0,
         Ok(Err(e)) => {
-            eprintln!("{}", tf(app.lang, "tui.error.terminal", &[("detail", &e.to_string())]));
+            eprintln!(
+                "{}",
+                tf(
+                    app.lang,
+                    "tui.error.terminal",
+                    &[("detail", &e.to_string())]
+                )
+            );
             1
         }
         Err(_) => 101,

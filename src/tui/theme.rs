@@ -32,7 +32,10 @@ impl Theme {
 
     pub fn header(self) -> Style {
         self.pick(
-            Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         )
     }
@@ -64,11 +67,17 @@ impl Theme {
     }
 
     pub fn muted(self) -> Style {
-        self.pick(Style::new().fg(Color::DarkGray), Style::new().add_modifier(Modifier::DIM))
+        self.pick(
+            Style::new().fg(Color::DarkGray),
+            Style::new().add_modifier(Modifier::DIM),
+        )
     }
 
     pub fn ok(self) -> Style {
-        self.pick(Style::new().fg(Color::Green), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new().fg(Color::Green),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn error(self) -> Style {
@@ -79,7 +88,10 @@ impl Theme {
     }
 
     pub fn warn(self) -> Style {
-        self.pick(Style::new().fg(Color::Yellow), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new().fg(Color::Yellow),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn key(self) -> Style {

@@ -13,7 +13,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             // y/n answers in a confirmation are letters, whatever the focus.
-            if matches!(app.modal, Some(Modal::ConfirmQuit | Modal::ConfirmRemove(_))) {
+            if matches!(
+                app.modal,
+                Some(Modal::ConfirmQuit | Modal::ConfirmRemove(_))
+            ) {
                 if let KeyCode::Char(c) = key.code {
                     return on_modal(app, Control::Char(c.to_ascii_lowercase()));
                 }
@@ -82,7 +85,10 @@ fn on_modal(app: &mut App, c: Control) -> Vec<Effect> {
     let no = matches!(c, Control::Char('n') | Control::Back);
     match modal {
         Modal::Help => {
-            if matches!(c, Control::Back | Control::Help | Control::Confirm | Control::Char(_)) {
+            if matches!(
+                c,
+                Control::Back | Control::Help | Control::Confirm | Control::Char(_)
+            ) {
                 app.modal = None;
             }
             Vec::new()
@@ -193,7 +199,11 @@ fn cycle(app: &mut App, field: Field, forward: bool) {
         Field::Variant => {
             if let Some(p) = f.provider() {
                 let n = p.variants.len().max(1);
-                f.variant = if forward { (f.variant + 1) % n } else { (f.variant + n - 1) % n };
+                f.variant = if forward {
+                    (f.variant + 1) % n
+                } else {
+                    (f.variant + n - 1) % n
+                };
                 f.refill(Some(f.protocol));
             }
         }

@@ -39,7 +39,10 @@ pub fn render(app: &App, frame: &mut Frame) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(app.theme.border())
-        .title(Span::styled(format!(" {} ", app.t(&app.step.title_key())), app.theme.title()))
+        .title(Span::styled(
+            format!(" {} ", app.t(&app.step.title_key())),
+            app.theme.title(),
+        ))
         .padding(Padding::horizontal(1));
     let inner = block.inner(main);
     frame.render_widget(block, main);
@@ -47,7 +50,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     draw_footer(app, frame, footer);
     match &app.modal {
         Some(Modal::Help) => draw_help(app, frame, area),
-        Some(Modal::ConfirmQuit) => confirm(app, frame, area, app.t("tui.quit.confirm").to_string()),
+        Some(Modal::ConfirmQuit) => {
+            confirm(app, frame, area, app.t("tui.quit.confirm").to_string())
+        }
         Some(Modal::ConfirmRemove(name)) => {
             let text = app.tf("tui.welcome.remove_confirm", &[("name", name)]);
             confirm(app, frame, area, text)
@@ -72,7 +77,10 @@ fn too_small(app: &App, frame: &mut Frame, area: Rect) {
         height: area.height - y,
         ..area
     };
-    frame.render_widget(paragraph(Line::styled(text, app.theme.warn())).alignment(Alignment::Center), r);
+    frame.render_widget(
+        paragraph(Line::styled(text, app.theme.warn())).alignment(Alignment::Center),
+        r,
+    );
 }
 
 fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
@@ -171,9 +179,11 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let inner = popup(app, frame, r, title);
     let mut text = Text::from(Line::styled(app.t(&app.step.help_key()), app.theme.value()));
     text.lines.push(Line::default());
-    text.lines.push(Line::styled(app.t("tui.help.keys"), app.theme.muted()));
+    text.lines
+        .push(Line::styled(app.t("tui.help.keys"), app.theme.muted()));
     text.lines.push(Line::default());
-    text.lines.push(Line::styled(app.t("tui.help.close"), app.theme.key()));
+    text.lines
+        .push(Line::styled(app.t("tui.help.close"), app.theme.key()));
     frame.render_widget(paragraph(text), inner);
 }
 

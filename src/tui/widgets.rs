@@ -80,7 +80,10 @@ pub fn form(app: &App, frame: &mut Frame, area: Rect, fields: &[Field]) -> u16 {
             Kind::Choice => {
                 spans.push(Span::styled(pad(label, label_w), th.label()));
                 spans.push(Span::raw(" "));
-                spans.push(Span::styled(format!("◀ {} ▶", choice_value(app, field)), value_style));
+                spans.push(Span::styled(
+                    format!("◀ {} ▶", choice_value(app, field)),
+                    value_style,
+                ));
             }
             Kind::Text | Kind::Secret => {
                 spans.push(Span::styled(pad(label, label_w), th.label()));
@@ -89,7 +92,10 @@ pub fn form(app: &App, frame: &mut Frame, area: Rect, fields: &[Field]) -> u16 {
                 let scroll = cur.saturating_sub(value_w.saturating_sub(1));
                 let visible: String = shown.chars().skip(scroll).take(value_w).collect();
                 let fill = value_w.saturating_sub(width(&visible));
-                spans.push(Span::styled(format!("{visible}{}", " ".repeat(fill)), value_style));
+                spans.push(Span::styled(
+                    format!("{visible}{}", " ".repeat(fill)),
+                    value_style,
+                ));
                 if is_focus {
                     let x = area.x as usize + 1 + label_w + 1 + cur - scroll;
                     let y = area.y as usize + lines.len();

@@ -46,6 +46,9 @@ pub struct MailEnv {
     pub password: String,
     /// Full addresses: alice@, bob@, limited@example.test.
     pub users: Vec<String>,
+    /// "carol": a user whose login is the local part only (address carol@example.test;
+    /// the login carol@example.test is refused).
+    pub localpart_user: String,
     pub port_base: u16,
     // main instance (127.0.0.1)
     pub imap_port: u16,
@@ -160,6 +163,7 @@ impl MailEnv {
             domain: s("MAILENV_DOMAIN")?,
             password,
             users: s("MAILENV_USERS")?.split(',').map(str::to_string).collect(),
+            localpart_user: s("MAILENV_LOCALPART_USER")?,
             port_base: p("MAILENV_PORT_BASE")?,
             imap_port: p("MAILENV_IMAP_PORT")?,
             imaps_port: p("MAILENV_IMAPS_PORT")?,

@@ -5,7 +5,8 @@
 #   mailenv.sh stop DIR
 #
 # `start` makes in DIR a fresh CA and leaf certificates, a passwd-file with
-# alice@, bob@ and limited@example.test (all with $MAILENV_PASSWORD), Maildirs,
+# alice@, bob@ and limited@example.test (all with $MAILENV_PASSWORD) plus `carol`
+# (login = local part only, address carol@example.test), Maildirs,
 # and starts, all unprivileged (as `nobody` when run as root, since Dovecot's
 # login processes refuse root):
 #
@@ -44,6 +45,7 @@ SYS_PY=/usr/bin/python3          # Debian's python: the only one with python3-ai
 LOCK=${MAILENV_LOCK:-/tmp/mailenv.lock}
 SLOTS=(10000 14000 18000 22000 26000 61000)
 USERS=(alice bob limited)
+LOCALPART_USER=carol             # in users.passwd without domain: login "carol" only
 DOMAIN=example.test
 READY_TIMEOUT=${MAILENV_READY_TIMEOUT:-10}
 
@@ -352,6 +354,9 @@ do_start() {
         echo "$u@$DOMAIN:$MAILENV_PASSWORD" >>"$D/users.passwd"
         mkdir -p "$D/mail/$DOMAIN/$u/Maildir/"{new,cur,tmp}
     done
+    # carol logs in with the local part only (her address is carol@example.test)
+    echo "$LOCALPART_USER:$MAILENV_PASSWORD" >>"$D/users.passwd"
+    mkdir -p "$D/mail/$LOCALPART_USER/Maildir/"{new,cur,tmp}
 
     # ---- port base (lock held until every port answers)
     if [[ -e $LOCK ]]; then :; else (umask 0; : >>"$LOCK") 2>/dev/null || true; fi
@@ -432,6 +437,7 @@ do_start() {
         echo "MAILENV_DOMAIN=$DOMAIN"
         echo "MAILENV_USER=alice@$DOMAIN"
         echo "MAILENV_USERS=${users_csv%,}"
+        echo "MAILENV_LOCALPART_USER=$LOCALPART_USER"
         echo "MAILENV_PORT_BASE=$PORT_BASE"
         echo "MAILENV_IMAP_PORT=$MAIN_IMAP"
         echo "MAILENV_IMAPS_PORT=$MAIN_IMAPS"

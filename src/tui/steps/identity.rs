@@ -20,7 +20,10 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             }
             let email = app.form.email().to_string();
             let keep = app.editing.is_some()
-                && app.config.find(app.editing.as_deref().unwrap_or("")).is_some_and(|a| a.email == email);
+                && app
+                    .config
+                    .find(app.editing.as_deref().unwrap_or(""))
+                    .is_some_and(|a| a.email == email);
             if !keep {
                 app.form.apply_preset();
             }
@@ -36,12 +39,20 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
-    let rest = block_text(frame, area, Text::styled(app.t("tui.identity.intro"), th.value()), 1);
+    let rest = block_text(
+        frame,
+        area,
+        Text::styled(app.t("tui.identity.intro"), th.value()),
+        1,
+    );
     let used = form(app, frame, rest, &[Field::DisplayName, Field::Email]);
     let email = app.form.email();
     if account::validate_email(email).is_ok() {
         let hint = match providers::for_email(email) {
-            Some(p) => Line::styled(app.tf("tui.identity.known", &[("provider", &p.name)]), th.ok()),
+            Some(p) => Line::styled(
+                app.tf("tui.identity.known", &[("provider", &p.name)]),
+                th.ok(),
+            ),
             None => Line::styled(app.t("tui.identity.unknown"), th.muted()),
         };
         block_text(frame, split_top(rest, used + 1).1, hint, 0);

@@ -11,7 +11,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Text};
 
-pub const FIELDS: [Field; 4] = [Field::InHost, Field::InPort, Field::InSecurity, Field::InUser];
+pub const FIELDS: [Field; 4] = [
+    Field::InHost,
+    Field::InPort,
+    Field::InSecurity,
+    Field::InUser,
+];
 
 pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     match c {
@@ -33,7 +38,10 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
 /// "From the Free preset" or "entered by hand", under a form.
 pub fn source_line(app: &App) -> Line<'static> {
     match app.form.provider() {
-        Some(p) => Line::styled(app.tf("tui.source.preset_long", &[("provider", &p.name)]), app.theme.muted()),
+        Some(p) => Line::styled(
+            app.tf("tui.source.preset_long", &[("provider", &p.name)]),
+            app.theme.muted(),
+        ),
         None => Line::styled(app.t("tui.source.manual_long"), app.theme.muted()),
     }
 }

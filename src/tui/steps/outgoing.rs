@@ -13,7 +13,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Text};
 
 pub fn fields(app: &App) -> Vec<Field> {
-    let mut f = vec![Field::OutHost, Field::OutPort, Field::OutSecurity, Field::AuthRequired];
+    let mut f = vec![
+        Field::OutHost,
+        Field::OutPort,
+        Field::OutSecurity,
+        Field::AuthRequired,
+    ];
     if app.form.auth_required {
         f.push(Field::SameLogin);
         if !app.form.same_login {
@@ -43,19 +48,27 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
-    let rest = block_text(frame, area, Text::styled(app.t("tui.outgoing.intro"), th.value()), 1);
+    let rest = block_text(
+        frame,
+        area,
+        Text::styled(app.t("tui.outgoing.intro"), th.value()),
+        1,
+    );
     let fields = fields(app);
     let used = form(app, frame, rest, &fields);
     let rest = split_top(rest, used + 1).1;
     let mut text = Text::default();
     let port = parse_port(app.form.out_port.value()).ok();
     if port == Some(25) {
-        text.lines.push(Line::styled(app.t("tui.outgoing.port25"), th.warn()));
+        text.lines
+            .push(Line::styled(app.t("tui.outgoing.port25"), th.warn()));
     } else {
-        text.lines.push(Line::styled(app.t("tui.outgoing.ports"), th.muted()));
+        text.lines
+            .push(Line::styled(app.t("tui.outgoing.ports"), th.muted()));
     }
     if app.form.out_security == Security::None {
-        text.lines.push(Line::styled(app.t("tui.outgoing.unencrypted"), th.warn()));
+        text.lines
+            .push(Line::styled(app.t("tui.outgoing.unencrypted"), th.warn()));
     }
     text.lines.push(super::incoming::source_line(app));
     block_text(frame, rest, text, 0);

@@ -124,7 +124,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let mut intro = Text::styled(app.t("tui.password.intro"), th.value());
     if app.editing.is_some() {
-        intro.lines.push(Line::styled(app.t("tui.password.keep"), th.muted()));
+        intro
+            .lines
+            .push(Line::styled(app.t("tui.password.keep"), th.muted()));
     }
     let rest = block_text(frame, area, intro, 1);
     let fields = fields(app);
@@ -132,7 +134,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let rest = split_top(rest, used).1;
     let mut text = Text::default();
     if app.show_errors && app.form.password.is_empty() && !keeps_stored(app) {
-        text.lines.push(Line::styled(app.t("tui.password.empty"), th.error()));
+        text.lines
+            .push(Line::styled(app.t("tui.password.empty"), th.error()));
     }
     text.lines.push(Line::default());
     let smtp_key = if app.form.separate_smtp_password() {
@@ -144,9 +147,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(p) = app.form.provider() {
         let name = [("provider", p.name.as_str())];
         if p.oauth2_only {
-            text.lines.push(Line::styled(app.tf("tui.password.oauth2_only", &name), th.warn()));
+            text.lines.push(Line::styled(
+                app.tf("tui.password.oauth2_only", &name),
+                th.warn(),
+            ));
         } else if p.needs_app_password() {
-            text.lines.push(Line::styled(app.tf("tui.password.app_password", &name), th.warn()));
+            text.lines.push(Line::styled(
+                app.tf("tui.password.app_password", &name),
+                th.warn(),
+            ));
             if let Some(url) = &p.app_password_url {
                 text.lines.push(Line::styled(url.clone(), th.muted()));
             }
@@ -160,12 +169,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ));
         }
         KeyringState::Failed(e) => {
-            text.lines.push(Line::styled(e.localized(app.lang), th.error()));
-            text.lines.push(Line::styled(e.advice(app.lang), th.muted()));
-            text.lines.push(Line::styled(app.t("tui.password.use_command"), th.value()));
+            text.lines
+                .push(Line::styled(e.localized(app.lang), th.error()));
+            text.lines
+                .push(Line::styled(e.advice(app.lang), th.muted()));
+            text.lines
+                .push(Line::styled(app.t("tui.password.use_command"), th.value()));
         }
         KeyringState::Command => {
-            text.lines.push(Line::styled(app.t("tui.password.use_command"), th.value()));
+            text.lines
+                .push(Line::styled(app.t("tui.password.use_command"), th.value()));
         }
         KeyringState::Idle | KeyringState::Stored => {}
     }

@@ -71,8 +71,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let rest = split_top(rest, used + 1).1;
     let mut more = Text::default();
     if not_offered(app) {
-        more.lines.push(Line::styled(app.t("tui.protocol.not_offered"), th.warn()));
+        more.lines
+            .push(Line::styled(app.t("tui.protocol.not_offered"), th.warn()));
     }
-    more.lines.push(Line::styled(app.t("tui.protocol.which_hint"), th.muted()));
+    more.lines
+        .push(Line::styled(app.t("tui.protocol.which_hint"), th.muted()));
     block_text(frame, rest, more, 0);
 }

@@ -33,7 +33,10 @@ fn busy(app: &App) -> bool {
 
 fn cancel(app: &mut App) -> Vec<Effect> {
     let mut effects = Vec::new();
-    for id in [app.send.id.take(), app.send.verify_id.take()].into_iter().flatten() {
+    for id in [app.send.id.take(), app.send.verify_id.take()]
+        .into_iter()
+        .flatten()
+    {
         app.pending.remove(&id);
         app.send.cancelled = true;
         effects.push(Effect::Cancel(id));
@@ -158,7 +161,10 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
         return vec![("Esc", "tui.key.cancel")];
     }
     if app.send.editing_to {
-        return vec![("Enter", "tui.send.key_send"), ("Esc", "tui.key.done_editing")];
+        return vec![
+            ("Enter", "tui.send.key_send"),
+            ("Esc", "tui.key.done_editing"),
+        ];
     }
     let mut keys = vec![("S", "tui.send.key_send"), ("Tab", "tui.send.key_edit_to")];
     if sent_ok(app) {
@@ -173,11 +179,20 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
-    let rest = block_text(frame, area, Text::styled(app.t("tui.send.intro"), th.value()), 1);
+    let rest = block_text(
+        frame,
+        area,
+        Text::styled(app.t("tui.send.intro"), th.value()),
+        1,
+    );
     let used = form(app, frame, rest, &[Field::To]);
     let rest = split_top(rest, used + 1).1;
     let button = format!("[ {} ]", app.t("tui.send.button"));
-    let style = if app.send.editing_to || busy(app) { th.value() } else { th.focused() };
+    let style = if app.send.editing_to || busy(app) {
+        th.value()
+    } else {
+        th.focused()
+    };
     let rest = block_text(frame, rest, Line::from(Span::styled(button, style)), 1);
     let mut text = Text::default();
     if app.send.id.is_some() {
@@ -186,41 +201,69 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         text.lines.push(Line::styled(line, th.value()));
     }
     if app.send.cancelled {
-        text.lines.push(Line::styled(app.t("tui.test.cancelled"), th.warn()));
+        text.lines
+            .push(Line::styled(app.t("tui.test.cancelled"), th.warn()));
     }
     if let Some(d) = &app.send.crashed {
-        text.lines.push(Line::styled(app.tf("tui.test.crashed", &[("detail", d)]), th.error()));
+        text.lines.push(Line::styled(
+            app.tf("tui.test.crashed", &[("detail", d)]),
+            th.error(),
+        ));
     }
     if let Some(r) = &app.send.report {
         if r.ok {
             let to = app.send.message.as_ref().map_or("", |m| m.to.as_str());
-            text.lines.push(Line::styled(app.tf("tui.send.sent", &[("to", to)]), th.ok()));
+            text.lines.push(Line::styled(
+                app.tf("tui.send.sent", &[("to", to)]),
+                th.ok(),
+            ));
         } else if let Some(e) = &r.error {
-            text.lines.push(Line::styled(e.localized(app.lang), th.error()));
-            let key = format!("tui.advice.{}", e.i18n_key().trim_start_matches("net.error."));
+            text.lines
+                .push(Line::styled(e.localized(app.lang), th.error()));
+            let key = format!(
+                "tui.advice.{}",
+                e.i18n_key().trim_start_matches("net.error.")
+            );
             text.lines.push(Line::styled(app.t(&key), th.muted()));
         }
         if let Some(reply) = &r.reply {
             let reply = reply.to_string();
-            text.lines.push(Line::styled(app.tf("tui.send.reply", &[("reply", &reply)]), th.muted()));
+            text.lines.push(Line::styled(
+                app.tf("tui.send.reply", &[("reply", &reply)]),
+                th.muted(),
+            ));
         }
         if let Some(m) = &app.send.message {
-            text.lines.push(Line::styled(app.tf("tui.send.subject", &[("subject", &m.subject)]), th.muted()));
+            text.lines.push(Line::styled(
+                app.tf("tui.send.subject", &[("subject", &m.subject)]),
+                th.muted(),
+            ));
         }
     }
     if app.send.verify_id.is_some() {
         let secs = ARRIVAL_DEADLINE.as_secs().to_string();
-        let line = format!("{} {}", spinner(app), app.tf("tui.send.waiting", &[("seconds", &secs)]));
+        let line = format!(
+            "{} {}",
+            spinner(app),
+            app.tf("tui.send.waiting", &[("seconds", &secs)])
+        );
         text.lines.push(Line::styled(line, th.value()));
     }
     if let Some(v) = &app.send.verify {
         let secs = format!("{:.1}", v.elapsed_ms as f64 / 1000.0);
         if v.found {
-            text.lines.push(Line::styled(app.tf("tui.send.arrived", &[("seconds", &secs)]), th.ok()));
+            text.lines.push(Line::styled(
+                app.tf("tui.send.arrived", &[("seconds", &secs)]),
+                th.ok(),
+            ));
         } else {
-            text.lines.push(Line::styled(app.tf("tui.send.not_arrived", &[("seconds", &secs)]), th.error()));
+            text.lines.push(Line::styled(
+                app.tf("tui.send.not_arrived", &[("seconds", &secs)]),
+                th.error(),
+            ));
             if let Some(e) = &v.error {
-                text.lines.push(Line::styled(e.localized(app.lang), th.error()));
+                text.lines
+                    .push(Line::styled(e.localized(app.lang), th.error()));
             }
         }
     }

@@ -57,7 +57,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             app.t("tui.source.manual").to_string(),
         ),
         Source::Manual => (
-            app.tf("tui.settings_found.none", &[("domain", domain_of(f.email()))]),
+            app.tf(
+                "tui.settings_found.none",
+                &[("domain", domain_of(f.email()))],
+            ),
             app.t("tui.source.guess").to_string(),
         ),
     };
@@ -94,14 +97,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             security_label(app, f.out_security)
         ),
     ));
-    text.lines.push(row(app.t("tui.field.username"), f.in_user.value().to_string()));
+    text.lines.push(row(
+        app.t("tui.field.username"),
+        f.in_user.value().to_string(),
+    ));
     rest = block_text(frame, rest, text, 1);
     if let Some(p) = f.provider() {
         let mut notes = Text::default();
         if p.oauth2_only {
-            notes.lines.push(Line::styled(app.t("tui.settings_found.oauth2_only"), th.warn()));
+            notes.lines.push(Line::styled(
+                app.t("tui.settings_found.oauth2_only"),
+                th.warn(),
+            ));
         }
-        notes.lines.push(Line::styled(p.notes(app.lang).trim().to_string(), th.muted()));
+        notes.lines.push(Line::styled(
+            p.notes(app.lang).trim().to_string(),
+            th.muted(),
+        ));
         notes.lines.push(Line::styled(
             app.tf("tui.settings_found.help_url", &[("url", &p.help_url)]),
             th.muted(),

@@ -37,7 +37,9 @@ pub fn on_written(app: &mut App, id: u64, result: Result<Config, ConfigError>) -
         // Not a save: the removal asked for on the welcome screen.
         (false, Ok(config)) => {
             app.config = config;
-            app.selected = app.selected.min(app.config.accounts.len().saturating_sub(1));
+            app.selected = app
+                .selected
+                .min(app.config.accounts.len().saturating_sub(1));
             app.notice = Some("tui.welcome.removed");
         }
         (false, Err(_)) => app.notice = Some("tui.welcome.remove_failed"),
@@ -83,22 +85,36 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     match &app.save {
         SaveState::NotYet => {}
         SaveState::Saving(_) => {
-            text.lines.push(Line::styled(format!("{} {}", spinner(app), app.t("tui.summary.saving")), th.value()));
+            text.lines.push(Line::styled(
+                format!("{} {}", spinner(app), app.t("tui.summary.saving")),
+                th.value(),
+            ));
         }
         SaveState::Failed(e) => {
-            text.lines.push(Line::styled(app.t("tui.summary.failed"), th.error()));
-            text.lines.push(Line::styled(e.localized(app.lang), th.error()));
+            text.lines
+                .push(Line::styled(app.t("tui.summary.failed"), th.error()));
+            text.lines
+                .push(Line::styled(e.localized(app.lang), th.error()));
         }
         SaveState::Saved => {
-            text.lines.push(Line::styled(app.tf("tui.summary.saved", &[("name", &account.name)]), th.ok()));
+            text.lines.push(Line::styled(
+                app.tf("tui.summary.saved", &[("name", &account.name)]),
+                th.ok(),
+            ));
         }
     }
     text.lines.push(Line::default());
     let path = app.config_path.display().to_string();
-    text.lines.push(Line::styled(app.tf("tui.summary.config_path", &[("path", &path)]), th.value()));
+    text.lines.push(Line::styled(
+        app.tf("tui.summary.config_path", &[("path", &path)]),
+        th.value(),
+    ));
     match (&app.keyring, &account.secrets.password_command) {
         (KeyringState::Command, Some(cmd)) | (KeyringState::Idle, Some(cmd)) => {
-            text.lines.push(Line::styled(app.tf("tui.summary.command", &[("command", cmd)]), th.value()));
+            text.lines.push(Line::styled(
+                app.tf("tui.summary.command", &[("command", cmd)]),
+                th.value(),
+            ));
         }
         _ => {
             let mut entries = vec![entry_user(&account.name, Role::Incoming)];
@@ -106,12 +122,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 entries.push(entry_user(&account.name, Role::Smtp));
             }
             let entries = entries.join(", ");
-            let line = app.tf("tui.summary.keyring", &[("service", SERVICE), ("entries", &entries)]);
+            let line = app.tf(
+                "tui.summary.keyring",
+                &[("service", SERVICE), ("entries", &entries)],
+            );
             text.lines.push(Line::styled(line, th.value()));
         }
     }
-    text.lines.push(Line::styled(app.t("tui.summary.no_password"), th.muted()));
+    text.lines
+        .push(Line::styled(app.t("tui.summary.no_password"), th.muted()));
     text.lines.push(Line::default());
-    text.lines.push(Line::styled(app.tf("tui.summary.next", &[("name", &account.name)]), th.muted()));
+    text.lines.push(Line::styled(
+        app.tf("tui.summary.next", &[("name", &account.name)]),
+        th.muted(),
+    ));
     block_text(frame, area, text, 0);
 }

@@ -29,8 +29,14 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     let mut effects = cancel(app);
     let account = Box::new(app.form.account());
     let (a, b) = (app.request_id(), app.request_id());
-    app.incoming = SideRun { id: Some(a), ..SideRun::default() };
-    app.smtp = SideRun { id: Some(b), ..SideRun::default() };
+    app.incoming = SideRun {
+        id: Some(a),
+        ..SideRun::default()
+    };
+    app.smtp = SideRun {
+        id: Some(b),
+        ..SideRun::default()
+    };
     effects.push(Effect::CheckIncoming {
         id: a,
         account: account.clone(),
@@ -160,7 +166,11 @@ fn side_text(app: &App, side: &SideRun, title: String) -> Text<'static> {
     let th = app.theme;
     let mut text = Text::from(Line::styled(title, th.title()));
     for s in &side.steps {
-        let (mark, style) = if s.ok { ("✓", th.ok()) } else { ("✗", th.error()) };
+        let (mark, style) = if s.ok {
+            ("✓", th.ok())
+        } else {
+            ("✗", th.error())
+        };
         text.lines.push(Line::from(vec![
             Span::styled(format!("{mark} "), style),
             Span::styled(s.phase.localized(app.lang).to_string(), th.value()),
@@ -173,20 +183,31 @@ fn side_text(app: &App, side: &SideRun, title: String) -> Text<'static> {
             th.value(),
         ));
     } else if side.id.is_some() {
-        text.lines.push(Line::styled(format!("{} {}", spinner(app), app.t("tui.test.starting")), th.value()));
+        text.lines.push(Line::styled(
+            format!("{} {}", spinner(app), app.t("tui.test.starting")),
+            th.value(),
+        ));
     }
     if side.cancelled {
-        text.lines.push(Line::styled(app.t("tui.test.cancelled"), th.warn()));
+        text.lines
+            .push(Line::styled(app.t("tui.test.cancelled"), th.warn()));
     }
     if let Some(detail) = &side.crashed {
-        text.lines.push(Line::styled(app.tf("tui.test.crashed", &[("detail", detail)]), th.error()));
+        text.lines.push(Line::styled(
+            app.tf("tui.test.crashed", &[("detail", detail)]),
+            th.error(),
+        ));
     }
     match &side.report {
         Some(r) if r.ok => text.lines.push(Line::styled(app.t("tui.test.ok"), th.ok())),
         Some(r) => {
             if let Some(e) = &r.error {
-                text.lines.push(Line::styled(e.localized(app.lang), th.error()));
-                let key = format!("tui.advice.{}", e.i18n_key().trim_start_matches("net.error."));
+                text.lines
+                    .push(Line::styled(e.localized(app.lang), th.error()));
+                let key = format!(
+                    "tui.advice.{}",
+                    e.i18n_key().trim_start_matches("net.error.")
+                );
                 text.lines.push(Line::styled(app.t(&key), th.muted()));
             }
         }
@@ -198,7 +219,12 @@ fn side_text(app: &App, side: &SideRun, title: String) -> Text<'static> {
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let f = &app.form;
-    let rest = block_text(frame, area, Text::styled(app.t("tui.test.intro"), th.value()), 1);
+    let rest = block_text(
+        frame,
+        area,
+        Text::styled(app.t("tui.test.intro"), th.value()),
+        1,
+    );
     let inc_title = format!(
         "{} ({}) {}:{}",
         app.t("tui.test.incoming"),
@@ -206,11 +232,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         f.in_host.value(),
         f.in_port.value()
     );
-    let out_title = format!("{} {}:{}", app.t("tui.test.smtp"), f.out_host.value(), f.out_port.value());
+    let out_title = format!(
+        "{} {}:{}",
+        app.t("tui.test.smtp"),
+        f.out_host.value(),
+        f.out_port.value()
+    );
     let left = side_text(app, &app.incoming, inc_title);
     let right = side_text(app, &app.smtp, out_title);
     let (a, b) = if rest.width >= 70 {
-        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).spacing(2).areas(rest);
+        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2])
+            .spacing(2)
+            .areas(rest);
         (a, b)
     } else {
         let [a, b] = Layout::vertical([Constraint::Fill(1); 2]).areas(rest);
@@ -222,6 +255,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let hint = app.tf("tui.test.fix_hint", &[("step", app.t(&step.title_key()))]);
         block_text(frame, a_rest, Line::styled(hint, th.key()), 0);
     } else if app.incoming.ok() && app.smtp.ok() {
-        block_text(frame, a_rest, Line::styled(app.t("tui.test.all_ok"), th.ok()), 0);
+        block_text(
+            frame,
+            a_rest,
+            Line::styled(app.t("tui.test.all_ok"), th.ok()),
+            0,
+        );
     }
 }

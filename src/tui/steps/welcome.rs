@@ -66,7 +66,10 @@ pub fn begin(app: &mut App, form: Form, flow: Flow, editing: Option<String>) {
 }
 
 pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
-    let mut keys = vec![("Enter", "tui.welcome.key_new"), ("L", "tui.welcome.key_lang")];
+    let mut keys = vec![
+        ("Enter", "tui.welcome.key_new"),
+        ("L", "tui.welcome.key_lang"),
+    ];
     if !app.accounts().is_empty() {
         keys.insert(1, ("↑↓", "tui.key.select"));
     }
@@ -88,16 +91,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     ]));
     text.lines.push(Line::default());
     if let Some(e) = &app.config_error {
-        text.lines.push(Line::styled(app.t("tui.welcome.config_error"), th.error()));
-        text.lines.push(Line::styled(e.localized(app.lang), th.error()));
+        text.lines
+            .push(Line::styled(app.t("tui.welcome.config_error"), th.error()));
+        text.lines
+            .push(Line::styled(e.localized(app.lang), th.error()));
         text.lines.push(Line::default());
     }
     if app.accounts().is_empty() {
         if app.config_error.is_none() {
-            text.lines.push(Line::styled(app.t("tui.welcome.no_accounts"), th.muted()));
+            text.lines
+                .push(Line::styled(app.t("tui.welcome.no_accounts"), th.muted()));
         }
     } else {
-        text.lines.push(Line::styled(app.t("tui.welcome.accounts"), th.title()));
+        text.lines
+            .push(Line::styled(app.t("tui.welcome.accounts"), th.title()));
         for (i, a) in app.accounts().iter().enumerate() {
             let sel = i == app.selected;
             let style = if sel { th.focused() } else { th.value() };
@@ -114,7 +121,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ]));
         }
         text.lines.push(Line::default());
-        text.lines.push(Line::styled(app.t("tui.welcome.actions"), th.label()));
+        text.lines
+            .push(Line::styled(app.t("tui.welcome.actions"), th.label()));
     }
     if let Some(key) = app.notice {
         text.lines.push(Line::default());

@@ -1,0 +1,117 @@
+//! DNS SRV records (RFC 6186), implicit TLS first (RFC 8314). Unsigned
+//! DNS: the answer is not authenticated.
+
+use super::dns::{self, Record};
+use super::run::{Ctx, Outcome};
+use super::{Candidate, IncomingSetting, OutgoingSetting, Source};
+use crate::account::{Protocol, Security};
+
+/// (service, protocol or None for submission, security), in preference order.
+const SERVICES: [(&str, Option<Protocol>, Security); 6] = [
+    ("_submissions", None, Security::Tls),
+    ("_submission", None, Security::Starttls),
+    ("_imaps", Some(Protocol::Imap), Security::Tls),
+    ("_imap", Some(Protocol::Imap), Security::Starttls),
+    ("_pop3s", Some(Protocol::Pop3), Security::Tls),
+    ("_pop3", Some(Protocol::Pop3), Security::Starttls),
+];
+
+/// Usable targets, best first: priority ascending, weight descending; a
+/// target of "." means the service is not offered.
+pub(crate) fn order(records: Vec<Record>) -> Vec<(String, u16)> {
+    let mut srv: Vec<(u16, u16, String, u16)> = records
+        .into_iter()
+        .filter_map(|r| match r {
+            Record::Srv { priority, weight, port, target } => Some((priority, weight, target, port)),
+            _ => None,
+        })
+        .collect();
+    srv.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    srv.into_iter()
+        .filter(|(_, _, target, port)| !target.is_empty() && target != "." && *port != 0)
+        .map(|(_, _, t, p)| (t.trim_end_matches('.').to_string(), p))
+        .collect()
+}
+
+pub(crate) fn run(ctx: &Ctx) -> Outcome {
+    let servers = dns::servers(ctx.opts.dns_server);
+    let answers: Vec<Result<Vec<Record>, dns::DnsError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = SERVICES
+            .iter()
+            .map(|(svc, _, _)| {
+                let name = format!("{svc}._tcp.{}", ctx.domain);
+                let servers = &servers;
+                scope.spawn(move || dns::query(servers, &name, dns::SRV, &ctx.deadline))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(dns::DnsError::Failed("crashed".into())))).collect()
+    });
+    let mut c = Candidate {
+        source: Source::Srv,
+        origin: String::new(),
+        secure: false,
+        incoming: Vec::new(),
+        outgoing: Vec::new(),
+        provider: None,
+    };
+    let (mut found, mut errors, mut timeouts) = (Vec::new(), Vec::new(), 0);
+    let mut owners: Vec<String> = Vec::new();
+    for ((svc, protocol, security), answer) in SERVICES.iter().zip(answers) {
+        let name = format!("{svc}._tcp.{}", ctx.domain);
+        let targets = match answer {
+            Ok(r) => order(r),
+            Err(dns::DnsError::Timeout) => {
+                timeouts += 1;
+                continue;
+            }
+            Err(e) => {
+                errors.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        if !targets.is_empty() {
+            owners.push(name.clone());
+        }
+        for (host, port) in targets {
+            found.push(format!("{name} → {host}:{port}"));
+            let username = ctx.email.clone();
+            match protocol {
+                Some(protocol) => c.incoming.push(IncomingSetting {
+                    protocol: *protocol,
+                    host,
+                    port,
+                    security: *security,
+                    username,
+                    auth: Vec::new(),
+                }),
+                None => c.outgoing.push(OutgoingSetting { host, port, security: *security, username, auth: Vec::new() }),
+            }
+        }
+    }
+    // Incoming: IMAP before POP3, each implicit TLS first (already in order).
+    c.incoming.sort_by_key(|s| s.protocol == Protocol::Pop3);
+    if !found.is_empty() {
+        c.origin = owners.join(", ");
+        return Outcome::found(found.join(", "), vec![c]);
+    }
+    if timeouts == SERVICES.len() {
+        Outcome::timeout("no DNS answer")
+    } else if errors.len() + timeouts == SERVICES.len() {
+        Outcome::error(errors.join("; "))
+    } else {
+        Outcome::none(format!("no SRV record under _tcp.{}", ctx.domain))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn srv_order_and_dot() {
+        let r = |priority, weight, target: &str| Record::Srv { priority, weight, port: 993, target: target.into() };
+        let got = order(vec![r(10, 5, "b.test"), r(0, 1, "a.test"), r(10, 50, "c.test"), r(0, 0, ".")]);
+        assert_eq!(got.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>(), ["a.test", "c.test", "b.test"]);
+        assert!(order(vec![r(0, 0, "")]).is_empty());
+    }
+}

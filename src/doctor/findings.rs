@@ -1,0 +1,424 @@
+//! From probe results (and the account's provider) to findings: a pure
+//! function. Matches on reply codes, enhanced status codes and typed error
+//! kinds; a reply's text is only looked at together with its code.
+
+use super::{DoctorReport, PortOutcome, PortProbe, ServerProbe};
+use crate::account::display_fingerprint;
+use crate::check::Side;
+use crate::i18n::{Lang, table, tf};
+use crate::net::{NetError, Phase, Reply, TlsKind, Wire};
+use crate::providers::Provider;
+use serde::Serialize;
+
+/// The fixed vocabulary scripts and tests rely on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    Ok,
+    DnsNotFound,
+    ConnectionRefused,
+    Timeout,
+    PortBlocked,
+    TlsHostnameMismatch,
+    TlsExpired,
+    TlsUntrusted,
+    StarttlsUnavailable,
+    StarttlsRequired,
+    AuthFailed,
+    AuthWrongLoginForm,
+    AppPasswordRequired,
+    Oauth2Required,
+    AuthRequired,
+    RelayDenied,
+    RecipientRejected,
+    SendingLimit,
+    ProtocolMismatch,
+    LoginDisabled,
+}
+
+impl Code {
+    pub const ALL: [Code; 20] = [
+        Code::Ok,
+        Code::DnsNotFound,
+        Code::ConnectionRefused,
+        Code::Timeout,
+        Code::PortBlocked,
+        Code::TlsHostnameMismatch,
+        Code::TlsExpired,
+        Code::TlsUntrusted,
+        Code::StarttlsUnavailable,
+        Code::StarttlsRequired,
+        Code::AuthFailed,
+        Code::AuthWrongLoginForm,
+        Code::AppPasswordRequired,
+        Code::Oauth2Required,
+        Code::AuthRequired,
+        Code::RelayDenied,
+        Code::RecipientRejected,
+        Code::SendingLimit,
+        Code::ProtocolMismatch,
+        Code::LoginDisabled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Ok => "ok",
+            Code::DnsNotFound => "dns_not_found",
+            Code::ConnectionRefused => "connection_refused",
+            Code::Timeout => "timeout",
+            Code::PortBlocked => "port_blocked",
+            Code::TlsHostnameMismatch => "tls_hostname_mismatch",
+            Code::TlsExpired => "tls_expired",
+            Code::TlsUntrusted => "tls_untrusted",
+            Code::StarttlsUnavailable => "starttls_unavailable",
+            Code::StarttlsRequired => "starttls_required",
+            Code::AuthFailed => "auth_failed",
+            Code::AuthWrongLoginForm => "auth_wrong_login_form",
+            Code::AppPasswordRequired => "app_password_required",
+            Code::Oauth2Required => "oauth2_required",
+            Code::AuthRequired => "auth_required",
+            Code::RelayDenied => "relay_denied",
+            Code::RecipientRejected => "recipient_rejected",
+            Code::SendingLimit => "sending_limit",
+            Code::ProtocolMismatch => "protocol_mismatch",
+            Code::LoginDisabled => "login_disabled",
+        }
+    }
+}
+
+/// Worst first when sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Ok,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub server: Side,
+    pub title: String,
+    pub explanation: String,
+    pub fix: String,
+    /// What was seen, as the server said it (not translated).
+    pub evidence: String,
+}
+
+/// A finding before its texts: the code, a text variant, the placeholders.
+struct Diag {
+    code: Code,
+    variant: Option<&'static str>,
+    args: Vec<(&'static str, String)>,
+    evidence: String,
+}
+
+impl Diag {
+    fn new(code: Code, evidence: String) -> Diag {
+        Diag {
+            code,
+            variant: None,
+            args: Vec::new(),
+            evidence,
+        }
+    }
+    fn variant(mut self, v: &'static str) -> Diag {
+        self.variant = Some(v);
+        self
+    }
+    fn arg(mut self, k: &'static str, v: impl Into<String>) -> Diag {
+        self.args.push((k, v.into()));
+        self
+    }
+}
+
+/// The findings of a doctor run, worst first; one `ok` per server that
+/// shows no problem.
+pub fn findings(report: &DoctorReport, provider: Option<&Provider>, lang: Lang) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for probe in [&report.incoming, &report.smtp] {
+        let ports = if probe.server == Side::Smtp {
+            &report.smtp_ports[..]
+        } else {
+            &[]
+        };
+        let diag = diagnose(probe, ports, provider)
+            .unwrap_or_else(|| Diag::new(Code::Ok, ok_evidence(probe)));
+        out.push(localize(probe, diag, provider, lang));
+    }
+    out.sort_by_key(|f| f.severity);
+    out
+}
+
+fn server_label(p: &ServerProbe) -> String {
+    format!("{} {}:{}", p.expected.name(), p.host, p.port)
+}
+
+fn localize(p: &ServerProbe, d: Diag, provider: Option<&Provider>, lang: Lang) -> Finding {
+    let mut args: Vec<(&str, String)> = vec![
+        ("server", server_label(p)),
+        ("host", p.host.clone()),
+        ("port", p.port.to_string()),
+        (
+            "provider",
+            provider.map_or_else(
+                || tf(lang, "doctor.words.this_provider", &[]),
+                |x| x.name.clone(),
+            ),
+        ),
+        (
+            "help_url",
+            provider.map_or(String::new(), |x| x.help_url.clone()),
+        ),
+    ];
+    args.extend(d.args.iter().map(|(k, v)| (*k, v.clone())));
+    let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let text = |part: &str| {
+        let base = format!("doctor.{}.{part}", d.code.as_str());
+        let key = match d.variant {
+            Some(v) if table(lang).contains_key(&format!("{base}_{v}")) => format!("{base}_{v}"),
+            _ => base,
+        };
+        tf(lang, &key, &refs)
+    };
+    Finding {
+        code: d.code,
+        severity: if d.code == Code::Ok {
+            Severity::Ok
+        } else {
+            Severity::Error
+        },
+        server: p.server,
+        title: text("title"),
+        explanation: text("explanation"),
+        fix: text("fix"),
+        evidence: d.evidence,
+    }
+}
+
+fn ok_evidence(p: &ServerProbe) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = &p.cert {
+        parts.push(format!("TLS, certificate for {}", c.main_name()));
+    }
+    if let Some(l) = &p.login
+        && l.ok
+    {
+        parts.push(format!("logged in as {}", l.user));
+    }
+    if let Some(r) = &p.rcpt_to {
+        parts.push(format!("RCPT TO: {r}"));
+    }
+    parts.join("; ")
+}
+
+/// The one problem of a server, if it has one.
+fn diagnose(p: &ServerProbe, ports: &[PortProbe], provider: Option<&Provider>) -> Option<Diag> {
+    if let (Some(first), Some(other)) = (&p.login, &p.other_login)
+        && !first.ok
+        && other.ok
+    {
+        return Some(
+            Diag::new(
+                Code::AuthWrongLoginForm,
+                error_evidence(first.error.as_ref()),
+            )
+            .arg("user", first.user.clone())
+            .arg("other", other.user.clone()),
+        );
+    }
+    let e = p.error.as_ref()?;
+    let evidence = error_evidence(Some(e));
+    let d = match e {
+        NetError::Dns { .. } => Diag::new(Code::DnsNotFound, evidence),
+        NetError::Refused { .. } | NetError::Unreachable { .. } | NetError::Io { .. } => {
+            blocked(p, ports).unwrap_or_else(|| Diag::new(Code::ConnectionRefused, evidence))
+        }
+        NetError::Timeout { phase } => {
+            let d = Diag::new(Code::Timeout, evidence).arg("phase", phase.as_str());
+            if *phase == Phase::Connect {
+                blocked(p, ports).unwrap_or(d)
+            } else {
+                d
+            }
+        }
+        NetError::Tls(t) => {
+            let c = t.cert.as_deref().or(p.cert.as_ref());
+            let names = c.map(|c| c.sans.join(", ")).unwrap_or_default();
+            let d = match t.kind {
+                TlsKind::HostnameMismatch => Diag::new(Code::TlsHostnameMismatch, evidence),
+                TlsKind::Expired | TlsKind::NotYetValid => Diag::new(Code::TlsExpired, evidence),
+                TlsKind::Untrusted => Diag::new(Code::TlsUntrusted, evidence),
+                TlsKind::PinMismatch => Diag::new(Code::TlsUntrusted, evidence).variant("changed"),
+                TlsKind::Other => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
+            };
+            d.arg("names", names)
+                .arg(
+                    "sha256",
+                    c.map_or(String::new(), |c| display_fingerprint(&c.sha256)),
+                )
+                .arg(
+                    "not_after",
+                    c.map_or(String::new(), |c| c.not_after.clone()),
+                )
+                .arg("issuer", c.map_or(String::new(), |c| c.issuer.clone()))
+        }
+        NetError::StarttlsNotOffered => Diag::new(Code::StarttlsUnavailable, evidence),
+        NetError::LoginDisabled => match p.server {
+            Side::Incoming => Diag::new(Code::LoginDisabled, evidence),
+            Side::Smtp => Diag::new(Code::StarttlsRequired, evidence),
+        },
+        NetError::AuthFailed { reply } => auth(reply, provider, evidence, p),
+        NetError::Rejected { phase, reply } => match phase {
+            Phase::Login => auth(reply, provider, evidence, p),
+            Phase::Mail | Phase::Rcpt | Phase::Data => envelope(*phase, reply, evidence, p),
+            Phase::Starttls => Diag::new(Code::StarttlsUnavailable, evidence),
+            Phase::Greeting if is_limit(reply) => Diag::new(Code::SendingLimit, evidence),
+            _ => Diag::new(Code::ConnectionRefused, evidence),
+        },
+        NetError::WrongProtocol {
+            expected, found, ..
+        } => {
+            let d = Diag::new(Code::ProtocolMismatch, evidence)
+                .arg("expected", expected.name())
+                .arg("found", found.name());
+            if (*expected, *found) == (Wire::Imap, Wire::Pop3) {
+                d.variant("pop")
+            } else {
+                d
+            }
+        }
+        NetError::Protocol { .. } => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
+        NetError::Unsupported { .. } => Diag::new(Code::Oauth2Required, evidence),
+        NetError::Cancelled => return None,
+    };
+    Some(d)
+}
+
+/// The configured SMTP port does not answer but another usual one does.
+fn blocked(p: &ServerProbe, ports: &[PortProbe]) -> Option<Diag> {
+    let open: Vec<String> = ports
+        .iter()
+        .filter(|x| x.outcome == PortOutcome::Open && x.port != p.port)
+        .map(|x| x.port.to_string())
+        .collect();
+    if p.server != Side::Smtp || open.is_empty() {
+        return None;
+    }
+    let seen: Vec<String> = ports
+        .iter()
+        .map(|x| format!("{}: {:?}", x.port, x.outcome))
+        .collect();
+    Some(Diag::new(Code::PortBlocked, seen.join(", ")).arg("open", open.join(", ")))
+}
+
+fn enhanced(r: &Reply) -> &str {
+    r.enhanced.as_deref().unwrap_or("")
+}
+
+/// A login refusal, read with the provider in mind.
+fn auth(r: &Reply, provider: Option<&Provider>, evidence: String, p: &ServerProbe) -> Diag {
+    let code = r.code.unwrap_or(0);
+    let enh = enhanced(r);
+    let pid = provider.map(|x| x.id.as_str());
+    let app = |evidence: String| {
+        let url = provider
+            .map(|x| {
+                x.app_password_url
+                    .clone()
+                    .unwrap_or_else(|| x.help_url.clone())
+            })
+            .unwrap_or_default();
+        let d = Diag::new(Code::AppPasswordRequired, evidence).arg("url", url);
+        if pid == Some("gmail") || enh == "5.7.9" {
+            d.variant("gmail")
+        } else {
+            d
+        }
+    };
+    if code == 534 || enh == "5.7.9" {
+        return app(evidence);
+    }
+    if enh == "5.7.139"
+        || (code == 535 && enh == "5.7.3")
+        || provider.is_some_and(|x| x.oauth2_only)
+    {
+        return Diag::new(Code::Oauth2Required, evidence);
+    }
+    if provider.is_some_and(|x| x.needs_app_password()) {
+        return app(evidence);
+    }
+    let user = p.login.as_ref().map_or(String::new(), |l| l.user.clone());
+    Diag::new(Code::AuthFailed, evidence).arg("user", user)
+}
+
+/// "limit" counts only with a refusal code around it.
+fn is_limit(r: &Reply) -> bool {
+    let code = r.code.unwrap_or(0);
+    let enh = enhanced(r);
+    (code == 421 && enh.starts_with("4.7."))
+        || enh == "5.4.5"
+        || (matches!(code, 421 | 450 | 451 | 452 | 550 | 554)
+            && r.text.to_ascii_lowercase().contains("limit"))
+}
+
+/// A refusal of MAIL FROM or RCPT TO.
+fn envelope(phase: Phase, r: &Reply, evidence: String, p: &ServerProbe) -> Diag {
+    let code = r.code.unwrap_or(0);
+    let enh = enhanced(r);
+    let authenticated =
+        p.login.as_ref().is_some_and(|l| l.ok) || p.other_login.as_ref().is_some_and(|l| l.ok);
+    if enh == "5.7.30" {
+        return Diag::new(Code::Oauth2Required, evidence);
+    }
+    if code == 530 || (!authenticated && enh == "5.7.0") {
+        return Diag::new(Code::AuthRequired, evidence);
+    }
+    if is_limit(r) || matches!(code, 450 | 452) {
+        return Diag::new(Code::SendingLimit, evidence);
+    }
+    let relay = Diag::new(Code::RelayDenied, evidence.clone());
+    let relay = if authenticated {
+        relay.variant("authenticated")
+    } else {
+        relay
+    };
+    match phase {
+        Phase::Rcpt if enh.starts_with("5.1.") || enh.starts_with("4.1.") => {
+            Diag::new(Code::RecipientRejected, evidence)
+        }
+        Phase::Rcpt if code == 554 || enh.starts_with("5.7.") => relay,
+        Phase::Rcpt => Diag::new(Code::RecipientRejected, evidence),
+        _ => relay,
+    }
+}
+
+fn error_evidence(e: Option<&NetError>) -> String {
+    match e {
+        None => String::new(),
+        Some(NetError::AuthFailed { reply }) | Some(NetError::Rejected { reply, .. }) => {
+            reply.to_string()
+        }
+        Some(NetError::Tls(t)) => match &t.cert {
+            Some(c) => format!(
+                "{}; certificate subject {}, names [{}], issuer {}, valid {} to {}, SHA-256 {}",
+                t.detail,
+                c.subject,
+                c.sans.join(", "),
+                c.issuer,
+                c.not_before,
+                c.not_after,
+                display_fingerprint(&c.sha256)
+            ),
+            None => t.detail.clone(),
+        },
+        Some(NetError::WrongProtocol { greeting, .. }) => greeting.clone(),
+        Some(e) => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+#[path = "findings_tests.rs"]
+mod tests;

@@ -1,0 +1,182 @@
+//! Guided troubleshooting: probe each layer of both servers of an account
+//! (and the usual SMTP ports) at once, under one deadline, then turn what
+//! was seen into findings a person can act on (`findings`, a pure function).
+//!
+//! Every line exchanged goes into a `Transcript`, credentials redacted.
+
+mod findings;
+mod incoming;
+mod ports;
+mod smtp;
+
+pub use findings::{Code, Finding, Severity, findings};
+pub use ports::{PortOutcome, PortProbe};
+
+use crate::account::{Account, Security};
+use crate::check::Side;
+use crate::net::{CertInfo, Deadline, NetError, Reply, Transcript, Wire};
+use crate::secret::Secret;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct DoctorOptions {
+    /// The whole run, every probe included.
+    pub timeout: Duration,
+    /// Optional recipient for MAIL FROM / RCPT TO / RSET (nothing is sent).
+    pub rcpt: Option<String>,
+    /// Also probe SMTP ports 465, 587 and 25 on the SMTP host.
+    pub probe_ports: bool,
+}
+
+impl Default for DoctorOptions {
+    fn default() -> Self {
+        DoctorOptions {
+            timeout: Duration::from_secs(15),
+            rcpt: None,
+            probe_ports: true,
+        }
+    }
+}
+
+/// One login attempt: who, and how it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoginTrial {
+    pub user: String,
+    pub ok: bool,
+    pub error: Option<NetError>,
+}
+
+/// What one server showed, layer by layer, up to the first failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerProbe {
+    pub server: Side,
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    /// The protocol the account expects here.
+    pub expected: Wire,
+    /// The protocol that greeted, when something did.
+    pub answered: Option<Wire>,
+    pub greeting: Option<String>,
+    pub capabilities: Vec<String>,
+    pub cert: Option<CertInfo>,
+    /// Whether the account logs in at all (password stored and needed).
+    pub login_needed: bool,
+    pub login: Option<LoginTrial>,
+    /// The other login form (address vs local part), tried after a refusal.
+    pub other_login: Option<LoginTrial>,
+    /// SMTP only: the replies to MAIL FROM and RCPT TO.
+    pub mail_from: Option<Reply>,
+    pub rcpt_to: Option<Reply>,
+    /// The failure that ended the probe (a login refusal stays here only
+    /// when the other login form failed too).
+    pub error: Option<NetError>,
+    pub ms: u64,
+}
+
+impl ServerProbe {
+    pub(crate) fn new(
+        server: Side,
+        host: &str,
+        port: u16,
+        security: Security,
+        expected: Wire,
+    ) -> ServerProbe {
+        ServerProbe {
+            server,
+            host: host.to_string(),
+            port,
+            security,
+            expected,
+            answered: None,
+            greeting: None,
+            capabilities: Vec::new(),
+            cert: None,
+            login_needed: false,
+            login: None,
+            other_login: None,
+            mail_from: None,
+            rcpt_to: None,
+            error: None,
+            ms: 0,
+        }
+    }
+
+    /// Records the failure, keeping what it tells (certificate, protocol).
+    pub(crate) fn fail(&mut self, e: NetError) {
+        if let NetError::Tls(t) = &e
+            && let Some(c) = &t.cert
+        {
+            self.cert = Some((**c).clone());
+        }
+        if let NetError::WrongProtocol {
+            found, greeting, ..
+        } = &e
+        {
+            self.answered = Some(*found);
+            self.greeting = Some(greeting.clone());
+        }
+        self.error = Some(e);
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DoctorReport {
+    pub incoming: ServerProbe,
+    pub smtp: ServerProbe,
+    pub smtp_ports: Vec<PortProbe>,
+    pub elapsed_ms: u64,
+    #[serde(skip)]
+    pub transcript: Transcript,
+}
+
+/// The passwords to try; `None` where the account has none to use.
+pub struct Passwords<'a> {
+    pub incoming: Option<&'a Secret>,
+    pub smtp: Option<&'a Secret>,
+}
+
+/// Every probe at once; returns within `opts.timeout` (plus a little for
+/// threads to notice), whatever the servers do.
+pub fn run(acct: &Account, pw: Passwords<'_>, opts: &DoctorOptions) -> DoctorReport {
+    let start = Instant::now();
+    let transcript = Transcript::new();
+    let deadline = Deadline::after(opts.timeout, None);
+    let ports_deadline = Deadline::after(opts.timeout.min(Duration::from_secs(5)), None);
+    let (incoming, smtp, smtp_ports) = std::thread::scope(|scope| {
+        let t = &transcript;
+        let d = &deadline;
+        let smtp = scope.spawn(move || smtp::probe(acct, pw.smtp, opts.rcpt.as_deref(), d, t));
+        let ports = scope.spawn(|| {
+            if opts.probe_ports {
+                ports::probe(&acct.smtp.host, &ports_deadline, &transcript)
+            } else {
+                Vec::new()
+            }
+        });
+        let incoming = incoming::probe(acct, pw.incoming, &deadline, &transcript);
+        let smtp = smtp.join().unwrap_or_else(|_| {
+            let mut p = ServerProbe::new(
+                Side::Smtp,
+                &acct.smtp.host,
+                acct.smtp.port,
+                acct.smtp.security,
+                Wire::Smtp,
+            );
+            p.fail(NetError::Io {
+                phase: crate::net::Phase::Connect,
+                detail: "the SMTP probe stopped unexpectedly".into(),
+            });
+            p
+        });
+        (incoming, smtp, ports.join().unwrap_or_default())
+    });
+    DoctorReport {
+        incoming,
+        smtp,
+        smtp_ports,
+        elapsed_ms: start.elapsed().as_millis() as u64,
+        transcript,
+    }
+}
