@@ -37,7 +37,7 @@ fn first_id(effects: &[Effect]) -> u64 {
 
 fn failed_test_app() -> App {
     let mut app = new_app();
-    let mut press = |app: &mut App, c| update(app, key(c));
+    let press = |app: &mut App, c| update(app, key(c));
     press(&mut app, KeyCode::Enter);
     for c in "Alice Liddell".chars() {
         press(&mut app, KeyCode::Char(c));

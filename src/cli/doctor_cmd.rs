@@ -130,7 +130,10 @@ fn print_text(lang: Lang, report: &DoctorReport, found: &[Finding], path: Option
         );
         if f.severity != Severity::Ok {
             line(&format!("      {}", f.explanation));
-            line(&format!("      {}: {}", t(lang, "doctor.cli.fix"), f.fix));
+            line(&format!(
+                "      {}",
+                tf(lang, "doctor.cli.fix", &[("text", &f.fix)])
+            ));
         }
         if !f.evidence.is_empty() {
             line(&format!(

@@ -144,9 +144,21 @@ pub fn findings(report: &DoctorReport, provider: Option<&Provider>, lang: Lang) 
         } else {
             &[]
         };
-        let diag = diagnose(probe, ports, provider)
-            .unwrap_or_else(|| Diag::new(Code::Ok, ok_evidence(probe)));
-        out.push(localize(probe, diag, provider, lang));
+        let diags: Vec<Diag> = login_form(probe)
+            .into_iter()
+            .chain(diagnose(probe, ports, provider))
+            .collect();
+        if diags.is_empty() {
+            out.push(localize(
+                probe,
+                Diag::new(Code::Ok, ok_evidence(probe)),
+                provider,
+                lang,
+            ));
+        }
+        for d in diags {
+            out.push(localize(probe, d, provider, lang));
+        }
     }
     out.sort_by_key(|f| f.severity);
     out
@@ -214,21 +226,21 @@ fn ok_evidence(p: &ServerProbe) -> String {
     parts.join("; ")
 }
 
-/// The one problem of a server, if it has one.
+/// The other login form worked where the configured one did not.
+fn login_form(p: &ServerProbe) -> Option<Diag> {
+    let (first, other) = (p.login.as_ref()?, p.other_login.as_ref()?);
+    (!first.ok && other.ok).then(|| {
+        Diag::new(
+            Code::AuthWrongLoginForm,
+            error_evidence(first.error.as_ref()),
+        )
+        .arg("user", first.user.clone())
+        .arg("other", other.user.clone())
+    })
+}
+
+/// The failure that ended a server's probe, if any.
 fn diagnose(p: &ServerProbe, ports: &[PortProbe], provider: Option<&Provider>) -> Option<Diag> {
-    if let (Some(first), Some(other)) = (&p.login, &p.other_login)
-        && !first.ok
-        && other.ok
-    {
-        return Some(
-            Diag::new(
-                Code::AuthWrongLoginForm,
-                error_evidence(first.error.as_ref()),
-            )
-            .arg("user", first.user.clone())
-            .arg("other", other.user.clone()),
-        );
-    }
     let e = p.error.as_ref()?;
     let evidence = error_evidence(Some(e));
     let d = match e {

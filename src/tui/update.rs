@@ -16,10 +16,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if matches!(
                 app.modal,
                 Some(Modal::ConfirmQuit | Modal::ConfirmRemove(_))
-            ) {
-                if let KeyCode::Char(c) = key.code {
-                    return on_modal(app, Control::Char(c.to_ascii_lowercase()));
-                }
+            ) && let KeyCode::Char(c) = key.code
+            {
+                return on_modal(app, Control::Char(c.to_ascii_lowercase()));
             }
             match control(key, app.typing()) {
                 Some(c) => on_control(app, c),
