@@ -16,7 +16,10 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ispdb-sample/naver.com.xml");
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/ispdb-sample/naver.com.xml"
+);
 const ISPDB_DELAY: Duration = Duration::from_millis(300);
 const SRV_DELAY: Duration = Duration::from_millis(100);
 
@@ -34,7 +37,11 @@ fn slow_ispdb() -> SocketAddr {
                     line.clear();
                 }
                 std::thread::sleep(ISPDB_DELAY);
-                let _ = write!(r.get_mut(), "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}", xml.len());
+                let _ = write!(
+                    r.get_mut(),
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+                    xml.len()
+                );
             });
         }
     });
@@ -54,8 +61,14 @@ fn hanging() -> SocketAddr {
 }
 
 fn dnsmasq() -> Option<(Child, SocketAddr)> {
-    let bin = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"].into_iter().find(|p| Path::new(p).exists())?;
-    let port = UdpSocket::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+    let bin = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())?;
+    let port = UdpSocket::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
     let child = Command::new(bin)
         .args([
             "-k",
@@ -107,7 +120,10 @@ fn bench(c: &mut Criterion) {
     let (ispdb, hang) = (slow_ispdb(), hanging());
     let dns = dnsmasq();
     let parallel = options(ispdb, hang, dns.as_ref().map(|d| d.1));
-    let sequential = DiscoverOptions { sequential: true, ..parallel.clone() };
+    let sequential = DiscoverOptions {
+        sequential: true,
+        ..parallel.clone()
+    };
     let email = "alice@naver.com";
 
     let (mut walls, mut fastest, mut seqs) = (Vec::new(), Vec::new(), Vec::new());
@@ -115,7 +131,11 @@ fn bench(c: &mut Criterion) {
         let t0 = Instant::now();
         let r = discover::discover(email, &parallel, &|_| {});
         walls.push(t0.elapsed());
-        let ispdb_report = r.sources.iter().find(|s| s.source == Source::Ispdb).unwrap();
+        let ispdb_report = r
+            .sources
+            .iter()
+            .find(|s| s.source == Source::Ispdb)
+            .unwrap();
         assert_eq!(ispdb_report.status, SourceStatus::Ok, "{:?}", r.sources);
         assert_eq!(r.candidates[0].source, Source::Ispdb);
         fastest.push(Duration::from_millis(ispdb_report.ms));
@@ -131,12 +151,18 @@ fn bench(c: &mut Criterion) {
          ratio {:.3} (target ≤ 1.1); sequential {seq:?}, sequential/parallel {:.2}{}",
         wall.as_secs_f64() / fast.as_secs_f64(),
         seq.as_secs_f64() / wall.as_secs_f64(),
-        if dns.is_none() { " (no dnsmasq: SRV not run)" } else { "" }
+        if dns.is_none() {
+            " (no dnsmasq: SRV not run)"
+        } else {
+            ""
+        }
     );
 
     let mut g = c.benchmark_group("discover");
     g.sample_size(10).measurement_time(Duration::from_secs(5));
-    g.bench_function("parallel_ispdb300_srv100_hang", |b| b.iter(|| discover::discover(email, &parallel, &|_| {})));
+    g.bench_function("parallel_ispdb300_srv100_hang", |b| {
+        b.iter(|| discover::discover(email, &parallel, &|_| {}))
+    });
     g.finish();
     if let Some((mut child, _)) = dns {
         let _ = child.kill();

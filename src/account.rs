@@ -43,7 +43,9 @@ impl std::str::FromStr for Protocol {
         match s.to_ascii_lowercase().as_str() {
             "imap" => Ok(Protocol::Imap),
             "pop3" | "pop" => Ok(Protocol::Pop3),
-            other => Err(format!("unknown protocol '{other}' (expected imap or pop3)")),
+            other => Err(format!(
+                "unknown protocol '{other}' (expected imap or pop3)"
+            )),
         }
     }
 }
@@ -93,7 +95,9 @@ impl std::str::FromStr for Security {
             "tls" | "ssl" => Ok(Security::Tls),
             "starttls" | "stls" => Ok(Security::Starttls),
             "none" | "plain" => Ok(Security::None),
-            other => Err(format!("unknown security '{other}' (expected tls, starttls or none)")),
+            other => Err(format!(
+                "unknown security '{other}' (expected tls, starttls or none)"
+            )),
         }
     }
 }
@@ -218,7 +222,9 @@ impl std::str::FromStr for Role {
         match s {
             "incoming" | "imap" | "pop3" => Ok(Role::Incoming),
             "smtp" | "outgoing" => Ok(Role::Smtp),
-            other => Err(format!("unknown role '{other}' (expected incoming or smtp)")),
+            other => Err(format!(
+                "unknown role '{other}' (expected incoming or smtp)"
+            )),
         }
     }
 }
@@ -417,8 +423,14 @@ mod tests {
         assert_eq!(validate_email(""), Err(FieldError::Empty));
         assert_eq!(validate_email("alice"), Err(FieldError::NoAt));
         assert_eq!(validate_email("@free.fr"), Err(FieldError::BadLocalPart));
-        assert_eq!(validate_email("a..b@free.fr"), Err(FieldError::BadLocalPart));
-        assert_eq!(validate_email("al ice@free.fr"), Err(FieldError::BadLocalPart));
+        assert_eq!(
+            validate_email("a..b@free.fr"),
+            Err(FieldError::BadLocalPart)
+        );
+        assert_eq!(
+            validate_email("al ice@free.fr"),
+            Err(FieldError::BadLocalPart)
+        );
         assert_eq!(validate_email("alice@free"), Err(FieldError::BadDomain));
         assert_eq!(validate_email("alice@-free.fr"), Err(FieldError::BadDomain));
     }

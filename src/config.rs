@@ -87,7 +87,9 @@ impl ConfigError {
                     ("known", &SCHEMA_VERSION.to_string()),
                 ],
             ),
-            ConfigError::NotUtf8 { path } => tf(lang, "config.error.not_utf8", &[("path", &p(path))]),
+            ConfigError::NotUtf8 { path } => {
+                tf(lang, "config.error.not_utf8", &[("path", &p(path))])
+            }
             ConfigError::Write { path, source } => tf(
                 lang,
                 "config.error.write",
@@ -341,7 +343,10 @@ mod tests {
     #[test]
     fn missing_file_is_empty_config() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(load(&dir.path().join("none.toml")).unwrap(), Config::default());
+        assert_eq!(
+            load(&dir.path().join("none.toml")).unwrap(),
+            Config::default()
+        );
     }
 
     #[test]

@@ -76,7 +76,9 @@ macro_rules! areas {
         const FR: &[&str] = &[$(include_str!(concat!("../assets/i18n/fr/", $name, ".toml"))),*];
     };
 }
-areas!("common", "cli", "net", "secrets", "config", "tui", "discover", "doctor");
+areas!(
+    "common", "cli", "net", "secrets", "config", "tui", "discover", "doctor"
+);
 
 type Table = BTreeMap<String, String>;
 
@@ -165,8 +167,14 @@ mod tests {
     fn both_languages_have_the_same_keys() {
         let en: Vec<_> = table(Lang::En).keys().collect();
         let fr: Vec<_> = table(Lang::Fr).keys().collect();
-        let only_en: Vec<_> = en.iter().filter(|k| !table(Lang::Fr).contains_key(**k)).collect();
-        let only_fr: Vec<_> = fr.iter().filter(|k| !table(Lang::En).contains_key(**k)).collect();
+        let only_en: Vec<_> = en
+            .iter()
+            .filter(|k| !table(Lang::Fr).contains_key(**k))
+            .collect();
+        let only_fr: Vec<_> = fr
+            .iter()
+            .filter(|k| !table(Lang::En).contains_key(**k))
+            .collect();
         assert!(only_en.is_empty(), "keys missing in French: {only_en:?}");
         assert!(only_fr.is_empty(), "keys missing in English: {only_fr:?}");
     }
@@ -198,7 +206,12 @@ mod tests {
     #[test]
     fn language_detection() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
         };
         assert_eq!(Lang::from_env(env(&[("LANG", "fr_FR.UTF-8")])), Lang::Fr);
         assert_eq!(Lang::from_env(env(&[("LANG", "de_DE.UTF-8")])), Lang::En);

@@ -77,20 +77,30 @@ impl SecretsError {
 
     pub fn localized(&self, lang: Lang) -> String {
         let (key, args): (&str, Vec<(&str, String)>) = match self {
-            SecretsError::NoSecretService { detail } => {
-                ("secrets.error.no_secret_service", vec![("detail", detail.clone())])
+            SecretsError::NoSecretService { detail } => (
+                "secrets.error.no_secret_service",
+                vec![("detail", detail.clone())],
+            ),
+            SecretsError::Locked { detail } => {
+                ("secrets.error.locked", vec![("detail", detail.clone())])
             }
-            SecretsError::Locked { detail } => ("secrets.error.locked", vec![("detail", detail.clone())]),
-            SecretsError::KeyutilsDenied { detail } => {
-                ("secrets.error.keyutils_denied", vec![("detail", detail.clone())])
-            }
+            SecretsError::KeyutilsDenied { detail } => (
+                "secrets.error.keyutils_denied",
+                vec![("detail", detail.clone())],
+            ),
             SecretsError::NotFound { account, role } => (
                 "secrets.error.not_found",
                 vec![("account", account.clone()), ("role", role.to_string())],
             ),
-            SecretsError::Keyring { detail } => ("secrets.error.keyring", vec![("detail", detail.clone())]),
-            SecretsError::UnknownBackend(v) => ("secrets.error.unknown_backend", vec![("value", v.clone())]),
-            SecretsError::Command { detail } => ("secrets.error.command", vec![("detail", detail.clone())]),
+            SecretsError::Keyring { detail } => {
+                ("secrets.error.keyring", vec![("detail", detail.clone())])
+            }
+            SecretsError::UnknownBackend(v) => {
+                ("secrets.error.unknown_backend", vec![("value", v.clone())])
+            }
+            SecretsError::Command { detail } => {
+                ("secrets.error.command", vec![("detail", detail.clone())])
+            }
         };
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         tf(lang, key, &args)
@@ -103,7 +113,9 @@ impl SecretsError {
             SecretsError::Locked { .. } => "secrets.advice.locked",
             SecretsError::KeyutilsDenied { .. } => "secrets.advice.keyutils_denied",
             SecretsError::NotFound { .. } => "secrets.advice.not_found",
-            SecretsError::Keyring { .. } | SecretsError::UnknownBackend(_) => "secrets.advice.other",
+            SecretsError::Keyring { .. } | SecretsError::UnknownBackend(_) => {
+                "secrets.advice.other"
+            }
             SecretsError::Command { .. } => "secrets.advice.command",
         };
         crate::i18n::t(lang, key).to_string()
@@ -118,7 +130,9 @@ pub struct Keyring {
 
 impl std::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keyring").field("backend", &self.backend).finish()
+        f.debug_struct("Keyring")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 
@@ -151,12 +165,16 @@ impl Keyring {
 
     pub fn open_backend(backend: Backend) -> Result<Keyring, SecretsError> {
         let store: Arc<CredentialStore> = match backend {
-            Backend::SecretService => zbus_secret_service_keyring_store::Store::new()
-                .map_err(|e| SecretsError::NoSecretService {
-                    detail: e.to_string(),
-                })?,
-            Backend::Keyutils => linux_keyutils_keyring_store::Store::new()
-                .map_err(|e| classify(backend, e))?,
+            Backend::SecretService => {
+                zbus_secret_service_keyring_store::Store::new().map_err(|e| {
+                    SecretsError::NoSecretService {
+                        detail: e.to_string(),
+                    }
+                })?
+            }
+            Backend::Keyutils => {
+                linux_keyutils_keyring_store::Store::new().map_err(|e| classify(backend, e))?
+            }
             Backend::Mock => mock_store(),
         };
         Ok(Keyring { backend, store })
@@ -307,8 +325,14 @@ mod tests {
     fn password_command_first_line_only() {
         let s = run_password_command("printf 'abc def\\nsecond\\n'").unwrap();
         assert_eq!(s.expose(), "abc def");
-        assert!(matches!(run_password_command("exit 3"), Err(SecretsError::Command { .. })));
-        assert!(matches!(run_password_command("true"), Err(SecretsError::Command { .. })));
+        assert!(matches!(
+            run_password_command("exit 3"),
+            Err(SecretsError::Command { .. })
+        ));
+        assert!(matches!(
+            run_password_command("true"),
+            Err(SecretsError::Command { .. })
+        ));
     }
 
     #[test]
@@ -322,7 +346,10 @@ mod tests {
             SecretsError::NoSecretService { detail: "x".into() },
             SecretsError::Locked { detail: "x".into() },
             SecretsError::KeyutilsDenied { detail: "x".into() },
-            SecretsError::NotFound { account: "a".into(), role: "smtp" },
+            SecretsError::NotFound {
+                account: "a".into(),
+                role: "smtp",
+            },
             SecretsError::Keyring { detail: "x".into() },
             SecretsError::UnknownBackend("x".into()),
             SecretsError::Command { detail: "x".into() },
@@ -330,8 +357,14 @@ mod tests {
         for e in &errs {
             for lang in Lang::ALL {
                 let text = e.localized(lang);
-                assert!(!text.starts_with("secrets."), "missing text for {e:?} in {lang:?}");
-                assert!(!e.advice(lang).starts_with("secrets."), "missing advice for {e:?}");
+                assert!(
+                    !text.starts_with("secrets."),
+                    "missing text for {e:?} in {lang:?}"
+                );
+                assert!(
+                    !e.advice(lang).starts_with("secrets."),
+                    "missing advice for {e:?}"
+                );
             }
         }
     }

@@ -79,7 +79,10 @@ fn ispdb_by_domain() -> Option<&'static BTreeMap<String, (String, String)>> {
             if let Some(stem) = name.strip_suffix(".xml") {
                 let text = std::fs::read_to_string(e.path()).unwrap();
                 for d in between(&strip_comments(&text), "<domain>", "</domain>") {
-                    map.insert(d.trim().to_ascii_lowercase(), (stem.to_string(), text.clone()));
+                    map.insert(
+                        d.trim().to_ascii_lowercase(),
+                        (stem.to_string(), text.clone()),
+                    );
                 }
             }
         }
@@ -126,26 +129,48 @@ fn between<'a>(text: &'a str, open: &str, close: &str) -> Vec<&'a str> {
 
 /// What the XML says, read as plain text: (kind, host, port, security,
 /// username, auth) per server, placeholders filled by hand.
-fn expected(text: &str, tag: &str, email: &str) -> Vec<(String, String, u16, String, String, Vec<String>)> {
+fn expected(
+    text: &str,
+    tag: &str,
+    email: &str,
+) -> Vec<(String, String, u16, String, String, Vec<String>)> {
     let (local, domain) = email.split_once('@').unwrap();
-    between(&strip_comments(text), &format!("<{tag} type=\""), &format!("</{tag}>"))
-        .into_iter()
-        .map(|b| {
-            let one = |f: &str| between(b, &format!("<{f}>"), &format!("</{f}>")).first().map(|s| s.trim().to_string());
-            let security = match one("socketType").as_deref() {
-                Some("SSL") => "tls",
-                Some("STARTTLS") => "starttls",
-                _ => "none",
-            };
-            let user = one("username")
-                .unwrap_or("%EMAILADDRESS%".into())
-                .replace("%EMAILADDRESS%", email)
-                .replace("%EMAILLOCALPART%", local)
-                .replace("%EMAILDOMAIN%", domain);
-            let auth = between(b, "<authentication>", "</authentication>").iter().map(|s| s.trim().to_string()).collect();
-            (b[..b.find('"').unwrap()].to_string(), one("hostname").unwrap(), one("port").unwrap().parse().unwrap(), security.to_string(), user, auth)
-        })
-        .collect()
+    between(
+        &strip_comments(text),
+        &format!("<{tag} type=\""),
+        &format!("</{tag}>"),
+    )
+    .into_iter()
+    .map(|b| {
+        let one = |f: &str| {
+            between(b, &format!("<{f}>"), &format!("</{f}>"))
+                .first()
+                .map(|s| s.trim().to_string())
+        };
+        let security = match one("socketType").as_deref() {
+            Some("SSL") => "tls",
+            Some("STARTTLS") => "starttls",
+            _ => "none",
+        };
+        let user = one("username")
+            .unwrap_or("%EMAILADDRESS%".into())
+            .replace("%EMAILADDRESS%", email)
+            .replace("%EMAILLOCALPART%", local)
+            .replace("%EMAILDOMAIN%", domain);
+        let auth = between(b, "<authentication>", "</authentication>")
+            .iter()
+            .map(|s| s.trim().to_string())
+            .collect();
+        (
+            b[..b.find('"').unwrap()].to_string(),
+            one("hostname").unwrap(),
+            one("port").unwrap().parse().unwrap(),
+            security.to_string(),
+            user,
+            auth,
+        )
+    })
+    .collect()
 }
 
 fn opts(sources: &[Source]) -> DiscoverOptions {
@@ -172,18 +197,39 @@ fn run(email: &str, o: &DiscoverOptions) -> DiscoverReport {
 }
 
 fn check_against_xml(c: &Candidate, text: &str, email: &str, what: &str) {
-    let inc: Vec<_> = expected(text, "incomingServer", email).into_iter().filter(|s| s.0 == "imap" || s.0 == "pop3").collect();
+    let inc: Vec<_> = expected(text, "incomingServer", email)
+        .into_iter()
+        .filter(|s| s.0 == "imap" || s.0 == "pop3")
+        .collect();
     let got: Vec<_> = c
         .incoming
         .iter()
-        .map(|s| (s.protocol.to_string(), s.host.clone(), s.port, s.security.to_string(), s.username.clone(), s.auth.clone()))
+        .map(|s| {
+            (
+                s.protocol.to_string(),
+                s.host.clone(),
+                s.port,
+                s.security.to_string(),
+                s.username.clone(),
+                s.auth.clone(),
+            )
+        })
         .collect();
     assert_eq!(got, inc, "{what}: incoming");
     let out = expected(text, "outgoingServer", email);
     let got: Vec<_> = c
         .outgoing
         .iter()
-        .map(|s| ("smtp".to_string(), s.host.clone(), s.port, s.security.to_string(), s.username.clone(), s.auth.clone()))
+        .map(|s| {
+            (
+                "smtp".to_string(),
+                s.host.clone(),
+                s.port,
+                s.security.to_string(),
+                s.username.clone(),
+                s.auth.clone(),
+            )
+        })
         .collect();
     assert_eq!(got, out, "{what}: outgoing");
 }
@@ -200,7 +246,12 @@ fn every_sample_provider_comes_out_as_its_xml_says() {
     for (domain, (file, text)) in map {
         let email = format!("jean.dupont@{domain}");
         let r = run(&email, &o);
-        assert_eq!(r.sources[0].status, SourceStatus::Ok, "{domain}: {:?}", r.sources);
+        assert_eq!(
+            r.sources[0].status,
+            SourceStatus::Ok,
+            "{domain}: {:?}",
+            r.sources
+        );
         assert_eq!(r.candidates.len(), 1, "{domain}");
         let c = &r.candidates[0];
         assert_eq!(c.source, Source::Ispdb);
@@ -208,7 +259,11 @@ fn every_sample_provider_comes_out_as_its_xml_says() {
         assert!(!c.secure, "served over plain http here");
         check_against_xml(c, text, &email, &format!("{file} as {domain}"));
         let acct = c.to_account(&email);
-        assert!(acct.validate().is_empty(), "{domain}: {:?}", acct.validate());
+        assert!(
+            acct.validate().is_empty(),
+            "{domain}: {:?}",
+            acct.validate()
+        );
         files.insert(file.clone());
     }
     assert_eq!(files.len(), 20);
@@ -217,9 +272,18 @@ fn every_sample_provider_comes_out_as_its_xml_says() {
     let v = serde_json::to_value(&r).unwrap();
     let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&v), ["candidates", "elapsed_ms", "email", "sources"]);
-    assert_eq!(keys(&v["candidates"][0]), ["incoming", "origin", "outgoing", "secure", "source"]);
-    assert_eq!(keys(&v["candidates"][0]["incoming"][0]), ["auth", "host", "port", "protocol", "security", "username"]);
-    assert_eq!(keys(&v["candidates"][0]["outgoing"][0]), ["auth", "host", "port", "security", "username"]);
+    assert_eq!(
+        keys(&v["candidates"][0]),
+        ["incoming", "origin", "outgoing", "secure", "source"]
+    );
+    assert_eq!(
+        keys(&v["candidates"][0]["incoming"][0]),
+        ["auth", "host", "port", "protocol", "security", "username"]
+    );
+    assert_eq!(
+        keys(&v["candidates"][0]["outgoing"][0]),
+        ["auth", "host", "port", "security", "username"]
+    );
     assert_eq!(keys(&v["sources"][0]), ["detail", "ms", "source", "status"]);
     assert_eq!(v["candidates"][0]["incoming"][0]["username"], "alice");
     assert_eq!(v["candidates"][0]["incoming"][0]["security"], "tls");
@@ -245,8 +309,14 @@ impl Drop for Dns {
 fn dnsmasq() -> Option<&'static SocketAddr> {
     static DNS: OnceLock<Option<Dns>> = OnceLock::new();
     DNS.get_or_init(|| {
-        let bin = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"].into_iter().find(|p| Path::new(p).exists())?;
-        let port = UdpSocket::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let bin = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())?;
+        let port = UdpSocket::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
         let args = [
             "-k".to_string(),
             "--conf-file=/dev/null".into(),
@@ -270,7 +340,22 @@ fn dnsmasq() -> Option<&'static SocketAddr> {
             "--address=/imap.example.test/127.0.0.1".into(),
             "--address=/smtp.example.test/127.0.0.1".into(),
         ];
-        let child = Command::new(bin).args(&args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
+        let child = Command::new(bin)
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        // Statics are never dropped: a watcher ends dnsmasq with this process.
+        let watch = format!(
+            "while kill -0 {} 2>/dev/null; do sleep 0.5; done; kill {}",
+            std::process::id(),
+            child.id()
+        );
+        let _ = Command::new("sh")
+            .args(["-c", &watch])
+            .stdin(Stdio::null())
+            .spawn();
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         // Ready when it answers on TCP.
         let t0 = Instant::now();
@@ -295,7 +380,11 @@ fn srv_records_in_rfc_order() {
     assert_eq!(r.sources[0].status, SourceStatus::Ok, "{:?}", r.sources);
     let c = &r.candidates[0];
     assert!(!c.secure);
-    let inc: Vec<_> = c.incoming.iter().map(|s| (s.protocol, s.host.as_str(), s.port, s.security)).collect();
+    let inc: Vec<_> = c
+        .incoming
+        .iter()
+        .map(|s| (s.protocol, s.host.as_str(), s.port, s.security))
+        .collect();
     assert_eq!(
         inc,
         [
@@ -306,7 +395,14 @@ fn srv_records_in_rfc_order() {
         "the '.' target of _pop3 means not offered"
     );
     assert_eq!(c.outgoing.len(), 1);
-    assert_eq!((c.outgoing[0].host.as_str(), c.outgoing[0].port, c.outgoing[0].security), ("smtp.srv.test", 587, Security::Starttls));
+    assert_eq!(
+        (
+            c.outgoing[0].host.as_str(),
+            c.outgoing[0].port,
+            c.outgoing[0].security
+        ),
+        ("smtp.srv.test", 587, Security::Starttls)
+    );
     assert_eq!(c.incoming[0].username, "bob@srv.test");
     // No record at all: none.
     let r = run("bob@example.test", &o);
@@ -324,12 +420,23 @@ fn mx_of_a_custom_domain_gives_its_host_settings() {
     o.ispdb_url = base;
     o.stop_early = false;
     let r = run("carol@custom.test", &o);
-    assert_eq!(r.sources.iter().find(|s| s.source == Source::Ispdb).unwrap().status, SourceStatus::None);
+    assert_eq!(
+        r.sources
+            .iter()
+            .find(|s| s.source == Source::Ispdb)
+            .unwrap()
+            .status,
+        SourceStatus::None
+    );
     let mx = r.sources.iter().find(|s| s.source == Source::Mx).unwrap();
     assert_eq!(mx.status, SourceStatus::Ok, "{mx:?}");
     let c = &r.candidates[0];
     assert_eq!(c.source, Source::Mx);
-    assert!(c.origin.contains("mx1.naver.com") && c.origin.ends_with("/naver.com"), "{}", c.origin);
+    assert!(
+        c.origin.contains("mx1.naver.com") && c.origin.ends_with("/naver.com"),
+        "{}",
+        c.origin
+    );
     assert!(!c.secure, "inferred from unauthenticated DNS");
     let text = &ispdb_by_domain().unwrap()["naver.com"].1;
     check_against_xml(c, text, "carol@custom.test", "naver via MX");
@@ -353,11 +460,15 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
     let seen2 = seen.clone();
     let routes: Routes = Arc::new(move |p: &str| {
         seen2.lock().unwrap().push(p.to_string());
-        p.starts_with("/mail/config-v1.1.xml?emailaddress=dan%40auto.test").then(|| https_xml.clone())
+        p.starts_with("/mail/config-v1.1.xml?emailaddress=dan%40auto.test")
+            .then(|| https_xml.clone())
     });
     let tls = tls_config(&env.dir);
     let https = serve_http(routes, Some(tls));
-    let plain = serve_http(Arc::new(move |p: &str| p.contains("/.well-known/").then(|| http_xml.clone())), None);
+    let plain = serve_http(
+        Arc::new(move |p: &str| p.contains("/.well-known/").then(|| http_xml.clone())),
+        None,
+    );
     let hang = TcpListener::bind("127.0.0.1:0").unwrap();
     let hang_addr = hang.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -370,7 +481,10 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
     o.ca_file = Some(env.ca.clone());
     // https via "localhost" (in the test certificate), then plain http.
     o.autoconfig_urls = vec![
-        format!("https://localhost:{}/mail/config-v1.1.xml?emailaddress={{email}}", https.port()),
+        format!(
+            "https://localhost:{}/mail/config-v1.1.xml?emailaddress={{email}}",
+            https.port()
+        ),
         format!("http://{plain}/{{domain}}/.well-known/autoconfig/mail/config-v1.1.xml"),
     ];
     let r = run("dan@auto.test", &o);
@@ -379,7 +493,12 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
     assert_eq!(c.incoming[0].host, "imap.secure.test");
     assert_eq!(c.incoming[0].username, "dan");
     assert_eq!(c.outgoing[0].username, "dan@auto.test");
-    assert!(seen.lock().unwrap().iter().any(|p| p.contains("emailaddress=dan%40auto.test")));
+    assert!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .any(|p| p.contains("emailaddress=dan%40auto.test"))
+    );
 
     // Without the test CA the https server is not trusted: the http one
     // answers, marked insecure.
@@ -388,7 +507,11 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
     let c = &r.candidates[0];
     assert!(!c.secure);
     assert_eq!(c.incoming[0].host, "imap.plain.test");
-    assert!(r.sources[0].detail.contains("not authenticated"), "{:?}", r.sources);
+    assert!(
+        r.sources[0].detail.contains("not authenticated"),
+        "{:?}",
+        r.sources
+    );
 
     // A source that hangs: the run still ends by the deadline, and says so.
     let (base, _) = (ispdb_server(), ());
@@ -404,7 +527,11 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
     let took = t0.elapsed();
     assert!(took < Duration::from_millis(1500 + 300), "took {took:?}");
     assert!(took >= Duration::from_millis(1400), "took {took:?}");
-    let auto = r.sources.iter().find(|s| s.source == Source::Autoconfig).unwrap();
+    let auto = r
+        .sources
+        .iter()
+        .find(|s| s.source == Source::Autoconfig)
+        .unwrap();
     assert_eq!(auto.status, SourceStatus::Timeout, "{auto:?}");
 
     // With an early stop, a top-priority answer ends the run at once.
@@ -412,9 +539,17 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
         o.stop_early = true;
         let t0 = Instant::now();
         let r = run("dan@free.fr", &o);
-        assert!(t0.elapsed() < Duration::from_millis(700), "{:?}", t0.elapsed());
+        assert!(
+            t0.elapsed() < Duration::from_millis(700),
+            "{:?}",
+            t0.elapsed()
+        );
         assert_eq!(r.candidates[0].source, Source::Ispdb);
-        let auto = r.sources.iter().find(|s| s.source == Source::Autoconfig).unwrap();
+        let auto = r
+            .sources
+            .iter()
+            .find(|s| s.source == Source::Autoconfig)
+            .unwrap();
         assert_eq!(auto.status, SourceStatus::Timeout);
         assert!(auto.detail.contains("stopped early"), "{auto:?}");
     }
@@ -423,15 +558,19 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
 fn tls_config(dir: &Path) -> Arc<rustls::ServerConfig> {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
     let tls: PathBuf = dir.join("tls");
-    let certs: Vec<CertificateDer> =
-        CertificateDer::pem_file_iter(tls.join("good.crt")).unwrap().collect::<Result<_, _>>().unwrap();
-    let key = PrivateKeyDer::from_pem_file(tls.join("good.key")).unwrap();
-    let cfg = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
+    let certs: Vec<CertificateDer> = CertificateDer::pem_file_iter(tls.join("good.crt"))
         .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
+        .collect::<Result<_, _>>()
         .unwrap();
+    let key = PrivateKeyDer::from_pem_file(tls.join("good.key")).unwrap();
+    let cfg = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .unwrap();
     Arc::new(cfg)
 }
 
@@ -459,20 +598,53 @@ fn guessing_finds_only_the_ports_that_answer() {
     assert!(t0.elapsed() < Duration::from_millis(4500));
     assert_eq!(r.sources[0].status, SourceStatus::Ok, "{:?}", r.sources);
     let c = &r.candidates[0];
-    let inc: Vec<_> = c.incoming.iter().map(|s| (s.protocol, s.host.as_str(), s.port, s.security)).collect();
+    let inc: Vec<_> = c
+        .incoming
+        .iter()
+        .map(|s| (s.protocol, s.host.as_str(), s.port, s.security))
+        .collect();
     // imap.example.test answers too, but its certificate is not for that
     // name; mail.example.test is in the certificate.
     assert_eq!(
         inc,
         [
-            (Protocol::Imap, "mail.example.test", env.imaps_port, Security::Tls),
-            (Protocol::Imap, "mail.example.test", env.imap_port, Security::Starttls),
-            (Protocol::Pop3, "mail.example.test", env.pop3s_port, Security::Tls),
+            (
+                Protocol::Imap,
+                "mail.example.test",
+                env.imaps_port,
+                Security::Tls
+            ),
+            (
+                Protocol::Imap,
+                "mail.example.test",
+                env.imap_port,
+                Security::Starttls
+            ),
+            (
+                Protocol::Pop3,
+                "mail.example.test",
+                env.pop3s_port,
+                Security::Tls
+            ),
         ]
     );
-    let out: Vec<_> = c.outgoing.iter().map(|s| (s.host.as_str(), s.port, s.security)).collect();
-    assert_eq!(out, [("mail.example.test", env.smtps_port, Security::Tls)], "the silent 587 gives nothing");
-    assert!(c.incoming[0].auth.contains(&"password-cleartext".to_string()), "{:?}", c.incoming[0].auth);
+    let out: Vec<_> = c
+        .outgoing
+        .iter()
+        .map(|s| (s.host.as_str(), s.port, s.security))
+        .collect();
+    assert_eq!(
+        out,
+        [("mail.example.test", env.smtps_port, Security::Tls)],
+        "the silent 587 gives nothing"
+    );
+    assert!(
+        c.incoming[0]
+            .auth
+            .contains(&"password-cleartext".to_string()),
+        "{:?}",
+        c.incoming[0].auth
+    );
     assert_eq!(c.incoming[0].username, "alice@example.test");
     let acct = c.to_account("alice@example.test");
     assert_eq!(acct.incoming.port, env.imaps_port);

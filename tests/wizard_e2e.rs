@@ -22,21 +22,44 @@ impl Tmux {
         let socket = format!("mwe2e-{}-{lang}", std::process::id());
         let mut cmd = Command::new("tmux");
         keyring.apply(&mut cmd);
-        for var in ["LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "MAILWIZ_LANG", "MAILWIZ_KEYRING"] {
+        for var in [
+            "LANG",
+            "LC_ALL",
+            "LC_MESSAGES",
+            "LANGUAGE",
+            "MAILWIZ_LANG",
+            "MAILWIZ_KEYRING",
+        ] {
             cmd.env_remove(var);
         }
-        cmd.env("SSL_CERT_FILE", &env.ca).env("TERM", "xterm-256color");
+        cmd.env("SSL_CERT_FILE", &env.ca)
+            .env("TERM", "xterm-256color");
         let program = format!(
             "{} --config {} --lang {lang}; sleep 5",
             env!("CARGO_BIN_EXE_mailwiz"),
             config.display()
         );
         let status = cmd
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30", &program])
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "100",
+                "-y",
+                "30",
+                &program,
+            ])
             .status()
             .expect("tmux runs (package tmux)");
         assert!(status.success(), "tmux new-session failed");
-        Tmux { socket, screens: Vec::new() }
+        Tmux {
+            socket,
+            screens: Vec::new(),
+        }
     }
 
     fn tmux(&self) -> Command {
@@ -47,7 +70,12 @@ impl Tmux {
 
     fn keys(&mut self, keys: &[&str]) {
         for k in keys {
-            let st = self.tmux().args(["send-keys", "-t", "0"]).arg(k).status().unwrap();
+            let st = self
+                .tmux()
+                .args(["send-keys", "-t", "0"])
+                .arg(k)
+                .status()
+                .unwrap();
             assert!(st.success());
             std::thread::sleep(Duration::from_millis(60));
         }
@@ -55,13 +83,21 @@ impl Tmux {
 
     /// Types text literally (no key names).
     fn type_text(&mut self, text: &str) {
-        let st = self.tmux().args(["send-keys", "-t", "0", "-l", text]).status().unwrap();
+        let st = self
+            .tmux()
+            .args(["send-keys", "-t", "0", "-l", text])
+            .status()
+            .unwrap();
         assert!(st.success());
         std::thread::sleep(Duration::from_millis(60));
     }
 
     fn screen(&mut self) -> String {
-        let out = self.tmux().args(["capture-pane", "-p", "-t", "0"]).output().unwrap();
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-p", "-t", "0"])
+            .output()
+            .unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         self.screens.push(text.clone());
         text
@@ -141,7 +177,10 @@ const FR: Screens = Screens {
 
 fn run_wizard(lang: &str, texts: &Screens, protocol_right: bool) {
     let env = mailenv();
-    let dir = tempfile::Builder::new().prefix("mwe").tempdir_in("/tmp").unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("mwe")
+        .tempdir_in("/tmp")
+        .unwrap();
     let home = dir.path().join("home");
     let keyring = KeyringSession::start(&home);
     let config = home.join(".config/mailwiz/accounts.toml");
@@ -162,7 +201,11 @@ fn run_wizard(lang: &str, texts: &Screens, protocol_right: bool) {
     }
     t.keys(&["Enter"]);
     t.wait_for(texts.incoming);
-    let (port, _) = if protocol_right { (env.pop3s_port, "pop3") } else { (env.imaps_port, "imap") };
+    let (port, _) = if protocol_right {
+        (env.pop3s_port, "pop3")
+    } else {
+        (env.imaps_port, "imap")
+    };
     t.keys(&["C-u"]);
     t.type_text(&env.host);
     t.keys(&["Tab", "C-u"]);
@@ -178,7 +221,10 @@ fn run_wizard(lang: &str, texts: &Screens, protocol_right: bool) {
     t.wait_for(texts.password);
     t.type_text(&env.password);
     let masked = t.screen();
-    assert!(!masked.contains(&env.password), "the password is shown while typed:\n{masked}");
+    assert!(
+        !masked.contains(&env.password),
+        "the password is shown while typed:\n{masked}"
+    );
     t.keys(&["Enter"]);
     // Both checks run in the background; wait for both to succeed.
     let start = Instant::now();
@@ -187,7 +233,10 @@ fn run_wizard(lang: &str, texts: &Screens, protocol_right: bool) {
         if s.matches(texts.works).count() >= 2 {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "the test step did not succeed:\n{s}");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the test step did not succeed:\n{s}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     t.keys(&["Enter"]);
@@ -196,7 +245,15 @@ fn run_wizard(lang: &str, texts: &Screens, protocol_right: bool) {
     let sent = t.wait_for("250 ");
     let subject = sent
         .lines()
-        .find_map(|l| l.find("mailwiz test ").map(|i| l[i..].split_whitespace().take(3).collect::<Vec<_>>().join(" ")))
+        .find_map(|l| {
+            l.find("mailwiz test ").map(|i| {
+                l[i..]
+                    .split_whitespace()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        })
         .expect("the subject is shown");
     t.keys(&["w"]);
     t.wait_for(texts.arrived);
@@ -205,21 +262,35 @@ fn run_wizard(lang: &str, texts: &Screens, protocol_right: bool) {
 
     // The message is in the mailbox, seen directly on disk.
     assert!(
-        env.wait_for_message("alice@example.test", &subject, Duration::from_secs(10)).is_some(),
+        env.wait_for_message("alice@example.test", &subject, Duration::from_secs(10))
+            .is_some(),
         "{subject} not found in alice's Maildir"
     );
     // The account is saved; the password is in the keyring and nowhere else.
     let cfg = std::fs::read_to_string(&config).expect("the config file is written");
     assert!(cfg.contains(&format!("port = {port}")), "{cfg}");
-    let attrs = [("service", "mailwiz"), ("username", "incoming:alice@example.test")];
-    assert_eq!(keyring.secret_tool_lookup(&attrs).as_deref(), Some(env.password.as_str()));
+    let attrs = [
+        ("service", "mailwiz"),
+        ("username", "incoming:alice@example.test"),
+    ];
+    assert_eq!(
+        keyring.secret_tool_lookup(&attrs).as_deref(),
+        Some(env.password.as_str())
+    );
     for s in &t.screens {
-        assert!(!s.contains(&env.password), "the password was on screen:\n{s}");
+        assert!(
+            !s.contains(&env.password),
+            "the password was on screen:\n{s}"
+        );
     }
     for f in walk(&home) {
         let bytes = std::fs::read(&f).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains(&env.password), "the password is in {}", f.display());
+        assert!(
+            !text.contains(&env.password),
+            "the password is in {}",
+            f.display()
+        );
     }
 }
 

@@ -15,13 +15,21 @@ use crate::secrets::{self, Keyring};
 use std::io::Read;
 
 /// Picks the account NAME, or the only one when NAME is omitted.
-pub(super) fn resolve<'a>(ctx: &Ctx, cfg: &'a Config, name: Option<&str>) -> Result<&'a Account, i32> {
+pub(super) fn resolve<'a>(
+    ctx: &Ctx,
+    cfg: &'a Config,
+    name: Option<&str>,
+) -> Result<&'a Account, i32> {
     match name {
         Some(n) => cfg.find(n).ok_or_else(|| {
             output::error(&tf(ctx.lang, "cli.error.no_such_account", &[("name", n)]));
             let names: Vec<&str> = cfg.accounts.iter().map(|a| a.name.as_str()).collect();
             if !names.is_empty() {
-                output::hint(&tf(ctx.lang, "cli.hint.accounts", &[("names", &names.join(", "))]));
+                output::hint(&tf(
+                    ctx.lang,
+                    "cli.hint.accounts",
+                    &[("names", &names.join(", "))],
+                ));
             }
             EXIT_USAGE
         }),
@@ -33,7 +41,11 @@ pub(super) fn resolve<'a>(ctx: &Ctx, cfg: &'a Config, name: Option<&str>) -> Res
             }
             many => {
                 let names: Vec<&str> = many.iter().map(|a| a.name.as_str()).collect();
-                output::error(&tf(ctx.lang, "cli.error.which_account", &[("names", &names.join(", "))]));
+                output::error(&tf(
+                    ctx.lang,
+                    "cli.error.which_account",
+                    &[("names", &names.join(", "))],
+                ));
                 Err(EXIT_USAGE)
             }
         },
@@ -56,15 +68,23 @@ pub(super) fn load_or_report(ctx: &Ctx) -> Result<Config, i32> {
 
 /// The account the flags describe: a preset (named, or found from the
 /// address's domain when no server is given), then each explicit flag.
-pub(super) fn account_from_args(lang: Lang, a: &AddArgs) -> Result<(Account, Option<&'static str>), String> {
+/// Also returns a line saying where the settings came from, if not from the flags.
+pub(super) fn account_from_args(
+    lang: Lang,
+    a: &AddArgs,
+) -> Result<(Account, Option<String>), String> {
     let email = a.email.trim().to_string();
-    validate_email(&email)
-        .map_err(|e| format!("--email: {}", t(lang, e.i18n_key())))?;
+    validate_email(&email).map_err(|e| format!("--email: {}", t(lang, e.i18n_key())))?;
     let preset = match &a.provider {
         Some(id) => Some(providers::by_id(id).ok_or_else(|| {
             let ids: Vec<&str> = providers::all().iter().map(|p| p.id.as_str()).collect();
-            tf(lang, "cli.error.unknown_provider", &[("id", id), ("ids", &ids.join(", "))])
+            tf(
+                lang,
+                "cli.error.unknown_provider",
+                &[("id", id), ("ids", &ids.join(", "))],
+            )
         })?),
+        None if a.discover => None,
         None if a.in_host.is_none() && a.smtp_host.is_none() => providers::for_email(&email),
         None => None,
     };
@@ -78,11 +98,24 @@ pub(super) fn account_from_args(lang: Lang, a: &AddArgs) -> Result<(Account, Opt
             &[("provider", &p.name), ("id", v), ("ids", &ids.join(", "))],
         ));
     }
-    let mut acct = match preset {
-        Some(p) => p.account_for(&email, a.incoming, a.variant.as_deref()),
-        None => manual_account(lang, &email, a)?,
+    let (mut acct, origin) = match preset {
+        Some(p) => (
+            p.account_for(&email, a.incoming, a.variant.as_deref()),
+            Some(tf(lang, "cli.added_preset", &[("provider", &p.name)])),
+        ),
+        None if a.discover => {
+            let opts = crate::discover::DiscoverOptions::default();
+            let (acct, best) = crate::discover::best_account(&email, &opts)
+                .ok_or_else(|| tf(lang, "discover.add_nothing", &[("email", &email)]))?;
+            let used = tf(
+                lang,
+                "discover.add_used",
+                &[("source", best.source.as_str()), ("origin", &best.origin)],
+            );
+            (acct, Some(used))
+        }
+        None => (manual_account(lang, &email, a)?, None),
     };
-    let origin = preset.map(|p| p.name.as_str());
     if let Some(name) = &a.name {
         acct.name = name.trim().to_string();
     }
@@ -262,15 +295,23 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
         return EXIT_USAGE;
     }
     let path = ctx.config_path.display().to_string();
-    line(&tf(lang, "cli.added", &[("name", &acct.name), ("path", &path)]));
-    if let Some(o) = origin {
-        line(&tf(lang, "cli.added_preset", &[("provider", o)]));
+    line(&tf(
+        lang,
+        "cli.added",
+        &[("name", &acct.name), ("path", &path)],
+    ));
+    if let Some(o) = &origin {
+        line(o);
     }
     for (backend, entry) in &stored {
         line(&tf(
             lang,
             "cli.stored_in_keyring",
-            &[("store", backend.label()), ("service", secrets::SERVICE), ("entry", entry)],
+            &[
+                ("store", backend.label()),
+                ("service", secrets::SERVICE),
+                ("entry", entry),
+            ],
         ));
     }
     if stored.is_empty() && acct.secrets.password_command.is_none() {
@@ -299,7 +340,10 @@ pub(super) fn list(ctx: &Ctx, json: bool) -> i32 {
             a.incoming.protocol.as_str().to_uppercase(),
             a.incoming.host,
             a.incoming.port,
-            t(ctx.lang, &format!("security.{}", a.incoming.security.as_str())),
+            t(
+                ctx.lang,
+                &format!("security.{}", a.incoming.security.as_str())
+            ),
             a.smtp.host,
             a.smtp.port,
             t(ctx.lang, &format!("security.{}", a.smtp.security.as_str())),
@@ -345,7 +389,11 @@ pub(super) fn remove(ctx: &Ctx, name: &str) -> i32 {
         Err(code) => return code,
     };
     let Some(acct) = cfg.remove(name) else {
-        output::error(&tf(ctx.lang, "cli.error.no_such_account", &[("name", name)]));
+        output::error(&tf(
+            ctx.lang,
+            "cli.error.no_such_account",
+            &[("name", name)],
+        ));
         return EXIT_USAGE;
     };
     if let Err(e) = config::save(&ctx.config_path, &cfg) {
@@ -365,7 +413,11 @@ pub(super) fn remove(ctx: &Ctx, name: &str) -> i32 {
     });
     match result {
         Ok(n) => {
-            line(&tf(ctx.lang, "cli.keyring_cleared", &[("count", &n.to_string())]));
+            line(&tf(
+                ctx.lang,
+                "cli.keyring_cleared",
+                &[("count", &n.to_string())],
+            ));
             EXIT_OK
         }
         Err(e) => {

@@ -44,6 +44,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Send a real test message, and optionally wait until it arrives
     SendTest(SendTestArgs),
+    /// Find an address's settings: presets, ISPDB, autoconfig, DNS SRV/MX, probing — all at once
+    Discover(crate::cli::discover_cmd::DiscoverArgs),
     /// Find out what is wrong: probe every layer of both servers, explain, suggest a fix
     Doctor(crate::cli::doctor_cmd::DoctorArgs),
     /// Print the stored password (for other mail clients' password commands)
@@ -66,6 +68,9 @@ pub struct AddArgs {
     /// Fill the settings from a built-in preset (e.g. free, gmail); explicit flags override it
     #[arg(long, value_name = "ID")]
     pub provider: Option<String>,
+    /// Find the settings automatically (ISPDB, autoconfig, DNS, probing); explicit flags override them
+    #[arg(long, conflicts_with = "provider")]
+    pub discover: bool,
     /// The preset's variant when it has several (e.g. Free: ssl or starttls)
     #[arg(long, value_name = "ID")]
     pub variant: Option<String>,

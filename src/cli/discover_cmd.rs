@@ -43,7 +43,9 @@ pub struct DiscoverArgs {
 }
 
 fn parse_port_map(s: &str) -> Result<(u16, u16), String> {
-    let (a, b) = s.split_once('=').ok_or("expected STANDARD=ACTUAL, e.g. 993=10993")?;
+    let (a, b) = s
+        .split_once('=')
+        .ok_or("expected STANDARD=ACTUAL, e.g. 993=10993")?;
     let p = |x: &str| x.trim().parse::<u16>().map_err(|e| format!("'{x}': {e}"));
     Ok((p(a)?, p(b)?))
 }
@@ -52,7 +54,11 @@ impl DiscoverArgs {
     /// The options these arguments ask for, or the i18n'd usage error.
     pub fn options(&self, lang: Lang) -> Result<DiscoverOptions, String> {
         if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= 3600.0) {
-            return Err(tf(lang, "cli.error.timeout", &[("value", &self.timeout.to_string())]));
+            return Err(tf(
+                lang,
+                "cli.error.timeout",
+                &[("value", &self.timeout.to_string())],
+            ));
         }
         let mut o = DiscoverOptions {
             ispdb_url: self.ispdb_url.clone(),
@@ -74,11 +80,28 @@ impl DiscoverArgs {
 }
 
 fn print_source(lang: Lang, r: &SourceReport) {
-    let (src, status, ms) = (t(lang, r.source.i18n_key()), t(lang, r.status.i18n_key()), r.ms.to_string());
+    let (src, status, ms) = (
+        t(lang, r.source.i18n_key()),
+        t(lang, r.status.i18n_key()),
+        r.ms.to_string(),
+    );
     let text = if r.detail.is_empty() {
-        tf(lang, "discover.source_line", &[("source", src), ("status", status), ("ms", &ms)])
+        tf(
+            lang,
+            "discover.source_line",
+            &[("source", src), ("status", status), ("ms", &ms)],
+        )
     } else {
-        tf(lang, "discover.source_line_detail", &[("source", src), ("status", status), ("ms", &ms), ("detail", &r.detail)])
+        tf(
+            lang,
+            "discover.source_line_detail",
+            &[
+                ("source", src),
+                ("status", status),
+                ("ms", &ms),
+                ("detail", &r.detail),
+            ],
+        )
     };
     output::status(r.status == discover::SourceStatus::Ok, &text);
 }
@@ -90,8 +113,22 @@ fn security(lang: Lang, s: crate::account::Security) -> &'static str {
 /// The best candidate in full, for people.
 pub(super) fn print_candidate(lang: Lang, c: &Candidate) {
     let src = t(lang, c.source.i18n_key());
-    line(&tf(lang, "discover.best", &[("source", src), ("origin", &c.origin)]));
-    line(&format!("  {}", t(lang, if c.secure { "discover.secure" } else { "discover.insecure" })));
+    line(&tf(
+        lang,
+        "discover.best",
+        &[("source", src), ("origin", &c.origin)],
+    ));
+    line(&format!(
+        "  {}",
+        t(
+            lang,
+            if c.secure {
+                "discover.secure"
+            } else {
+                "discover.insecure"
+            }
+        )
+    ));
     for s in &c.incoming {
         let port = s.port.to_string();
         let proto = s.protocol.as_str().to_uppercase();
@@ -100,11 +137,20 @@ pub(super) fn print_candidate(lang: Lang, c: &Candidate) {
             tf(
                 lang,
                 "discover.incoming",
-                &[("protocol", &proto), ("host", &s.host), ("port", &port), ("security", security(lang, s.security)), ("username", &s.username)],
+                &[
+                    ("protocol", &proto),
+                    ("host", &s.host),
+                    ("port", &port),
+                    ("security", security(lang, s.security)),
+                    ("username", &s.username)
+                ],
             )
         ));
         if !s.auth.is_empty() {
-            line(&format!("  {}", tf(lang, "discover.auth", &[("methods", &s.auth.join(", "))])));
+            line(&format!(
+                "  {}",
+                tf(lang, "discover.auth", &[("methods", &s.auth.join(", "))])
+            ));
         }
     }
     for s in &c.outgoing {
@@ -114,11 +160,19 @@ pub(super) fn print_candidate(lang: Lang, c: &Candidate) {
             tf(
                 lang,
                 "discover.outgoing",
-                &[("host", &s.host), ("port", &port), ("security", security(lang, s.security)), ("username", &s.username)],
+                &[
+                    ("host", &s.host),
+                    ("port", &port),
+                    ("security", security(lang, s.security)),
+                    ("username", &s.username)
+                ],
             )
         ));
         if !s.auth.is_empty() {
-            line(&format!("  {}", tf(lang, "discover.auth", &[("methods", &s.auth.join(", "))])));
+            line(&format!(
+                "  {}",
+                tf(lang, "discover.auth", &[("methods", &s.auth.join(", "))])
+            ));
         }
     }
 }
@@ -127,7 +181,11 @@ pub(super) fn discover(ctx: &Ctx, args: DiscoverArgs) -> i32 {
     let lang = ctx.lang;
     let email = args.email.trim().to_string();
     if let Err(e) = crate::account::validate_email(&email) {
-        output::error(&tf(lang, "discover.bad_email", &[("email", &email), ("reason", t(lang, e.i18n_key()))]));
+        output::error(&tf(
+            lang,
+            "discover.bad_email",
+            &[("email", &email), ("reason", t(lang, e.i18n_key()))],
+        ));
         return EXIT_USAGE;
     }
     let opts = match args.options(lang) {
@@ -139,7 +197,11 @@ pub(super) fn discover(ctx: &Ctx, args: DiscoverArgs) -> i32 {
     };
     if !args.json {
         let secs = format!("{}", opts.timeout.as_secs_f64());
-        line(&tf(lang, "discover.start", &[("email", &email), ("secs", &secs)]));
+        line(&tf(
+            lang,
+            "discover.start",
+            &[("email", &email), ("secs", &secs)],
+        ));
     }
     let json = args.json;
     let progress = move |ev: SourceEvent| {
@@ -155,10 +217,18 @@ pub(super) fn discover(ctx: &Ctx, args: DiscoverArgs) -> i32 {
             Some(best) => {
                 print_candidate(lang, best);
                 if report.candidates.len() > 1 {
-                    line(&tf(lang, "discover.others", &[("count", &(report.candidates.len() - 1).to_string())]));
+                    line(&tf(
+                        lang,
+                        "discover.others",
+                        &[("count", &(report.candidates.len() - 1).to_string())],
+                    ));
                     for c in &report.candidates[1..] {
                         let src = t(lang, c.source.i18n_key());
-                        line(&tf(lang, "discover.other_line", &[("source", src), ("origin", &c.origin)]));
+                        line(&tf(
+                            lang,
+                            "discover.other_line",
+                            &[("source", src), ("origin", &c.origin)],
+                        ));
                     }
                 }
             }
@@ -167,7 +237,15 @@ pub(super) fn discover(ctx: &Ctx, args: DiscoverArgs) -> i32 {
                 output::hint(t(lang, "discover.nothing_hint"));
             }
         }
-        line(&tf(lang, "discover.elapsed", &[("ms", &report.elapsed_ms.to_string())]));
+        line(&tf(
+            lang,
+            "discover.elapsed",
+            &[("ms", &report.elapsed_ms.to_string())],
+        ));
     }
-    if report.candidates.iter().any(Candidate::is_usable) { EXIT_OK } else { EXIT_FAILED }
+    if report.candidates.iter().any(Candidate::is_usable) {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    }
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod args;
+mod discover_cmd;
 mod doctor_cmd;
 mod output;
 mod run_checks;
@@ -64,6 +65,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Password { name, role }) => accounts::password(&ctx, &name, role.as_deref()),
         Some(Command::Check(a)) => run_checks::check(&ctx, a),
         Some(Command::SendTest(a)) => run_checks::send_test(&ctx, a),
+        Some(Command::Discover(a)) => discover_cmd::discover(&ctx, a),
         Some(Command::Doctor(a)) => doctor_cmd::doctor(&ctx, a),
     }
 }

@@ -15,7 +15,11 @@ fn timeout(ctx: &Ctx, secs: f64) -> Result<Duration, i32> {
     if secs.is_finite() && secs > 0.0 && secs <= 3600.0 {
         Ok(Duration::from_secs_f64(secs))
     } else {
-        output::error(&tf(ctx.lang, "cli.error.timeout", &[("value", &secs.to_string())]));
+        output::error(&tf(
+            ctx.lang,
+            "cli.error.timeout",
+            &[("value", &secs.to_string())],
+        ));
         Err(EXIT_USAGE)
     }
 }
@@ -47,12 +51,21 @@ fn print_step(lang: Lang, label: &str, step: &StepRecord) {
     let phase = t(lang, step.phase.i18n_key());
     let ms = step.ms.to_string();
     let text = if step.detail.is_empty() {
-        tf(lang, "cli.step", &[("server", label), ("phase", phase), ("ms", &ms)])
+        tf(
+            lang,
+            "cli.step",
+            &[("server", label), ("phase", phase), ("ms", &ms)],
+        )
     } else {
         tf(
             lang,
             "cli.step_detail",
-            &[("server", label), ("phase", phase), ("detail", &step.detail), ("ms", &ms)],
+            &[
+                ("server", label),
+                ("phase", phase),
+                ("detail", &step.detail),
+                ("ms", &ms),
+            ],
         )
     };
     output::status(step.ok, &text);
@@ -75,7 +88,11 @@ fn summarize(lang: Lang, label: &str, report: &ServerReport) {
             "cli.check.failed",
             &[("server", label), ("reason", &e.localized(lang))],
         )),
-        None => line(&tf(lang, "cli.check.failed", &[("server", label), ("reason", "?")])),
+        None => line(&tf(
+            lang,
+            "cli.check.failed",
+            &[("server", label), ("reason", "?")],
+        )),
     }
 }
 
@@ -100,7 +117,11 @@ fn run_check(ctx: &Ctx, a: CheckArgs) -> Result<i32, i32> {
     if a.json {
         output::json(&report);
     } else {
-        summarize(ctx.lang, &side_label(acct, Side::Incoming), &report.incoming);
+        summarize(
+            ctx.lang,
+            &side_label(acct, Side::Incoming),
+            &report.incoming,
+        );
         summarize(ctx.lang, &side_label(acct, Side::Smtp), &report.smtp);
     }
     Ok(if report.incoming.ok && report.smtp.ok {
@@ -132,7 +153,11 @@ fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
     };
     let msg = send::new_test_message(acct, a.to.as_deref());
     if !a.json {
-        line(&tf(lang, "cli.send.start", &[("to", &msg.to), ("subject", &msg.subject)]));
+        line(&tf(
+            lang,
+            "cli.send.start",
+            &[("to", &msg.to), ("subject", &msg.subject)],
+        ));
     }
     let opts = CheckOptions {
         timeout: deadline,
@@ -142,7 +167,11 @@ fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
     let report = send::send_test(acct, &msg, smtp_pw.as_ref(), &opts, &progress);
     if !a.json {
         match (&report.reply, &report.error) {
-            (_, Some(e)) => line(&tf(lang, "cli.send.failed", &[("reason", &e.localized(lang))])),
+            (_, Some(e)) => line(&tf(
+                lang,
+                "cli.send.failed",
+                &[("reason", &e.localized(lang))],
+            )),
             (Some(r), None) => line(&tf(lang, "cli.send.sent", &[("reply", &reply_line(r))])),
             (None, None) => {}
         }
@@ -160,7 +189,11 @@ fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
         let ms = v.elapsed_ms.to_string();
         match (&v.error, v.found) {
             (_, true) => line(&tf(lang, "cli.verify.found", &[("ms", &ms)])),
-            (Some(e), false) => line(&tf(lang, "cli.verify.error", &[("reason", &e.localized(lang))])),
+            (Some(e), false) => line(&tf(
+                lang,
+                "cli.verify.error",
+                &[("reason", &e.localized(lang))],
+            )),
             (None, false) => line(&tf(lang, "cli.verify.not_found", &[("ms", &ms)])),
         }
     }

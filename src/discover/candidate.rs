@@ -3,7 +3,9 @@
 
 use super::Source;
 use super::clientconfig::{ClientConfig, ServerConfig, fill_placeholders};
-use crate::account::{Account, AuthMethod, IncomingServer, Protocol, SecretSource, Security, SmtpServer};
+use crate::account::{
+    Account, AuthMethod, IncomingServer, Protocol, SecretSource, Security, SmtpServer,
+};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -101,7 +103,11 @@ impl Candidate {
                     auth: s.authentication.clone(),
                 });
             }
-            for s in p.outgoing.iter().filter(|s| s.kind == "smtp" || s.kind.is_empty()) {
+            for s in p
+                .outgoing
+                .iter()
+                .filter(|s| s.kind == "smtp" || s.kind.is_empty())
+            {
                 c.outgoing.push(OutgoingSetting {
                     host: s.hostname.clone(),
                     port: s.port,
@@ -122,8 +128,12 @@ impl Candidate {
         let email = email.trim();
         let incoming = self.incoming.first();
         let outgoing = self.outgoing.first();
-        let in_user = incoming.map(|s| s.username.clone()).unwrap_or_else(|| email.to_string());
-        let out_user = outgoing.map(|s| s.username.clone()).unwrap_or_else(|| in_user.clone());
+        let in_user = incoming
+            .map(|s| s.username.clone())
+            .unwrap_or_else(|| email.to_string());
+        let out_user = outgoing
+            .map(|s| s.username.clone())
+            .unwrap_or_else(|| in_user.clone());
         let out_auth = outgoing.map(|s| s.auth.as_slice()).unwrap_or_default();
         Account {
             name: email.to_string(),
@@ -183,7 +193,10 @@ mod tests {
     #[test]
     fn auth_methods() {
         let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(auth_method(&v(&["OAuth2", "password-cleartext"])), AuthMethod::Password);
+        assert_eq!(
+            auth_method(&v(&["OAuth2", "password-cleartext"])),
+            AuthMethod::Password
+        );
         assert_eq!(auth_method(&v(&["OAuth2"])), AuthMethod::Oauth2);
         assert_eq!(auth_method(&v(&["none"])), AuthMethod::None);
         assert_eq!(auth_method(&v(&["client-IP-address"])), AuthMethod::None);

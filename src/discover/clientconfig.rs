@@ -136,7 +136,10 @@ struct PartialServer {
 
 impl PartialServer {
     fn finish(self) -> Result<ServerConfig, ConfigError> {
-        let hostname = self.hostname.filter(|h| !h.is_empty()).ok_or(ConfigError::NoHostname)?;
+        let hostname = self
+            .hostname
+            .filter(|h| !h.is_empty())
+            .ok_or(ConfigError::NoHostname)?;
         let port_text = self.port.unwrap_or_default();
         let port = match port_text.parse::<u16>() {
             Ok(p) if p > 0 => p,
@@ -166,7 +169,10 @@ fn attr(e: &BytesStart, name: &str) -> Result<Option<String>, ConfigError> {
         Some(a) => a
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map(|v| Some(v.trim().to_string()))
-            .map_err(|err| ConfigError::Xml { position: 0, detail: err.to_string() }),
+            .map_err(|err| ConfigError::Xml {
+                position: 0,
+                detail: err.to_string(),
+            }),
     }
 }
 
@@ -209,7 +215,11 @@ pub fn parse(xml: &str) -> Result<ClientConfig, ConfigError> {
                         ..Default::default()
                     })
                 }
-                ["clientConfig", "emailProvider", "incomingServer" | "outgoingServer"] => {
+                [
+                    "clientConfig",
+                    "emailProvider",
+                    "incomingServer" | "outgoingServer",
+                ] => {
                     server = Some(PartialServer {
                         kind: attr(&e, "type")?.unwrap_or_default().to_ascii_lowercase(),
                         ..Default::default()
@@ -257,7 +267,16 @@ pub fn parse(xml: &str) -> Result<ClientConfig, ConfigError> {
             Event::End(_) | Event::Empty(_) => {
                 let value = std::mem::take(&mut text).trim().to_string();
                 let p: Vec<&str> = path.iter().map(String::as_str).collect();
-                close(&p, value, &mut cfg, &mut provider, &mut server, &mut doc, &descr_lang, &instr_lang)?;
+                close(
+                    &p,
+                    value,
+                    &mut cfg,
+                    &mut provider,
+                    &mut server,
+                    &mut doc,
+                    &descr_lang,
+                    &instr_lang,
+                )?;
                 path.pop();
             }
             _ => {}
@@ -294,8 +313,12 @@ fn close(
                     "domain" if !value.is_empty() => pr.domains.push(value.to_ascii_lowercase()),
                     "displayName" => pr.display_name = Some(value),
                     "displayShortName" => pr.display_short_name = Some(value),
-                    "incomingServer" => pr.incoming.extend(server.take().map(PartialServer::finish).transpose()?),
-                    "outgoingServer" => pr.outgoing.extend(server.take().map(PartialServer::finish).transpose()?),
+                    "incomingServer" => pr
+                        .incoming
+                        .extend(server.take().map(PartialServer::finish).transpose()?),
+                    "outgoingServer" => pr
+                        .outgoing
+                        .extend(server.take().map(PartialServer::finish).transpose()?),
                     "documentation" => pr.documentation.extend(doc.take()),
                     _ => {}
                 }
@@ -313,7 +336,12 @@ fn close(
                 }
             }
         }
-        ["emailProvider", "incomingServer", "pop3", "leaveMessagesOnServer"] => {
+        [
+            "emailProvider",
+            "incomingServer",
+            "pop3",
+            "leaveMessagesOnServer",
+        ] => {
             if let Some(s) = server.as_mut() {
                 s.leave = Some(value.eq_ignore_ascii_case("true"));
             }

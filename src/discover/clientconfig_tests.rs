@@ -67,7 +67,14 @@ fn naive(text: &str) -> Naive {
                     .into_iter()
                     .map(|s| s.trim().to_string())
                     .collect();
-                (kind, one("hostname"), one("port").parse().unwrap(), one("socketType"), one("username"), auth)
+                (
+                    kind,
+                    one("hostname"),
+                    one("port").parse().unwrap(),
+                    one("socketType"),
+                    one("username"),
+                    auth,
+                )
             })
             .collect::<Vec<_>>()
     };
@@ -103,10 +110,16 @@ fn every_sample_file_reads_as_its_text_says() {
         let id = all_between(&text, "<emailProvider id=\"", "\"")[0];
         assert_eq!(p.id, id, "{name}: provider id");
         let stem = name.trim_end_matches(".xml");
-        assert!(p.domains.iter().any(|d| d == stem), "{name}: its own domain");
+        assert!(
+            p.domains.iter().any(|d| d == stem),
+            "{name}: its own domain"
+        );
         let n = naive(&text);
         assert_eq!(p.domains, n.domains, "{name}: domains");
-        for (got, want, side) in [(&p.incoming, &n.incoming, "in"), (&p.outgoing, &n.outgoing, "out")] {
+        for (got, want, side) in [
+            (&p.incoming, &n.incoming, "in"),
+            (&p.outgoing, &n.outgoing, "out"),
+        ] {
             assert_eq!(got.len(), want.len(), "{name}: {side} count");
             for (g, w) in got.iter().zip(want) {
                 assert_eq!(g.kind, w.0, "{name}");
@@ -127,13 +140,25 @@ fn gmail_in_detail() {
     let text = std::fs::read_to_string(format!("{SAMPLE}/googlemail.com.xml")).unwrap();
     let cfg = parse(&text).unwrap();
     let p = &cfg.providers[0];
-    assert_eq!(p.domains, ["gmail.com", "googlemail.com", "google.com", "jazztel.es", "nyu.edu"]);
+    assert_eq!(
+        p.domains,
+        [
+            "gmail.com",
+            "googlemail.com",
+            "google.com",
+            "jazztel.es",
+            "nyu.edu"
+        ]
+    );
     assert_eq!(p.display_name.as_deref(), Some("Google Mail"));
     assert_eq!(p.incoming.len(), 2);
     assert_eq!(p.incoming[0].kind, "imap");
     assert_eq!(p.incoming[1].kind, "pop3");
     assert_eq!(p.incoming[1].leave_messages_on_server, Some(true));
-    assert_eq!(p.incoming[0].authentication, ["OAuth2", "password-cleartext"]);
+    assert_eq!(
+        p.incoming[0].authentication,
+        ["OAuth2", "password-cleartext"]
+    );
     assert_eq!(p.outgoing[0].hostname, "smtp.gmail.com");
     assert_eq!(p.outgoing[0].port, 465);
     assert_eq!(p.documentation.len(), 4);
@@ -141,9 +166,17 @@ fn gmail_in_detail() {
     assert_eq!(o.issuer, "accounts.google.com");
     assert_eq!(o.token_url, "https://www.googleapis.com/oauth2/v3/token");
     let en = cfg.enable.as_ref().unwrap();
-    assert_eq!(en.visit_url, "https://mail.google.com/mail/?ui=2&shva=1#settings/fwdandpop");
+    assert_eq!(
+        en.visit_url,
+        "https://mail.google.com/mail/?ui=2&shva=1#settings/fwdandpop"
+    );
     assert_eq!(en.instructions[0].1, "You need to enable IMAP access");
-    assert!(cfg.webmail_url.as_deref().unwrap().contains("service=mail&continue="));
+    assert!(
+        cfg.webmail_url
+            .as_deref()
+            .unwrap()
+            .contains("service=mail&continue=")
+    );
 }
 
 #[test]
@@ -152,7 +185,10 @@ fn free_docs_in_two_languages() {
     let text = std::fs::read_to_string(format!("{SAMPLE}/free.fr.xml")).unwrap();
     let p = &parse(&text).unwrap().providers[0];
     let d = &p.documentation[0];
-    assert_eq!(d.descriptions[0], ("en".into(), "How to set up Thunderbird with Free.fr".into()));
+    assert_eq!(
+        d.descriptions[0],
+        ("en".into(), "How to set up Thunderbird with Free.fr".into())
+    );
     assert_eq!(d.descriptions[1].0, "fr");
     assert_eq!(p.incoming[0].username.as_deref(), Some("%EMAILLOCALPART%"));
 }
@@ -162,8 +198,14 @@ fn placeholders() {
     let e = "alice@dd.iij4u.or.jp";
     assert_eq!(fill_placeholders("%EMAILADDRESS%", e), e);
     assert_eq!(fill_placeholders("%EMAILLOCALPART%", e), "alice");
-    assert_eq!(fill_placeholders("%EMAILLOCALPART%.%EMAILDOMAIN%", e), "alice.dd.iij4u.or.jp");
-    assert_eq!(fill_placeholders("%EMAILDOMAIN%\\%EMAILLOCALPART%", e), "dd.iij4u.or.jp\\alice");
+    assert_eq!(
+        fill_placeholders("%EMAILLOCALPART%.%EMAILDOMAIN%", e),
+        "alice.dd.iij4u.or.jp"
+    );
+    assert_eq!(
+        fill_placeholders("%EMAILDOMAIN%\\%EMAILLOCALPART%", e),
+        "dd.iij4u.or.jp\\alice"
+    );
     assert_eq!(fill_placeholders("fixed", e), "fixed");
 }
 
@@ -216,7 +258,10 @@ fn truncations_never_panic() {
     let Some(files) = sample_files() else { return };
     for path in files.iter().take(5) {
         let text = std::fs::read_to_string(path).unwrap();
-        for cut in (0..text.len()).step_by(7).filter(|c| text.is_char_boundary(*c)) {
+        for cut in (0..text.len())
+            .step_by(7)
+            .filter(|c| text.is_char_boundary(*c))
+        {
             let _ = parse(&text[..cut]);
         }
         // Every strict prefix that cuts before the root closes is an error.

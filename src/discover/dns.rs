@@ -15,8 +15,16 @@ pub(crate) const AAAA: u16 = 28;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Record {
-    Srv { priority: u16, weight: u16, port: u16, target: String },
-    Mx { preference: u16, exchange: String },
+    Srv {
+        priority: u16,
+        weight: u16,
+        port: u16,
+        target: String,
+    },
+    Mx {
+        preference: u16,
+        exchange: String,
+    },
     Ip(IpAddr),
 }
 
@@ -135,7 +143,11 @@ impl Parser<'_> {
 
 /// The records of type `qtype` in an answer to query `id`. NXDOMAIN and
 /// "no data" give an empty list.
-pub(crate) fn parse_answer(msg: &[u8], id: u16, qtype: u16) -> Result<(Vec<Record>, bool), DnsError> {
+pub(crate) fn parse_answer(
+    msg: &[u8],
+    id: u16,
+    qtype: u16,
+) -> Result<(Vec<Record>, bool), DnsError> {
     let mut p = Parser { msg, pos: 0 };
     if p.u16()? != id {
         return Err(DnsError::Failed("answer to another query".into()));
@@ -168,15 +180,26 @@ pub(crate) fn parse_answer(msg: &[u8], id: u16, qtype: u16) -> Result<(Vec<Recor
         match (rtype, qtype) {
             (SRV, SRV) => {
                 let (priority, weight, port) = (p.u16()?, p.u16()?, p.u16()?);
-                out.push(Record::Srv { priority, weight, port, target: p.name()? });
+                out.push(Record::Srv {
+                    priority,
+                    weight,
+                    port,
+                    target: p.name()?,
+                });
             }
             (MX, MX) => {
                 let preference = p.u16()?;
-                out.push(Record::Mx { preference, exchange: p.name()? });
+                out.push(Record::Mx {
+                    preference,
+                    exchange: p.name()?,
+                });
             }
-            (A, A) if len == 4 => {
-                out.push(Record::Ip(IpAddr::V4(Ipv4Addr::new(msg[p.pos], msg[p.pos + 1], msg[p.pos + 2], msg[p.pos + 3]))))
-            }
+            (A, A) if len == 4 => out.push(Record::Ip(IpAddr::V4(Ipv4Addr::new(
+                msg[p.pos],
+                msg[p.pos + 1],
+                msg[p.pos + 2],
+                msg[p.pos + 3],
+            )))),
             (AAAA, AAAA) if len == 16 => {
                 let mut b = [0u8; 16];
                 b.copy_from_slice(&msg[p.pos..end]);
@@ -198,18 +221,37 @@ fn io_err(e: std::io::Error) -> DnsError {
 
 fn left(deadline: &Deadline) -> Result<Duration, DnsError> {
     let l = deadline.left();
-    if l < Duration::from_millis(1) { Err(DnsError::Timeout) } else { Ok(l) }
+    if l < Duration::from_millis(1) {
+        Err(DnsError::Timeout)
+    } else {
+        Ok(l)
+    }
 }
 
-fn over_udp(server: SocketAddr, q: &[u8], id: u16, qtype: u16, deadline: &Deadline) -> Result<(Vec<Record>, bool), DnsError> {
-    let bind: SocketAddr = if server.is_ipv4() { "0.0.0.0:0".parse().unwrap() } else { "[::]:0".parse().unwrap() };
+fn over_udp(
+    server: SocketAddr,
+    q: &[u8],
+    id: u16,
+    qtype: u16,
+    deadline: &Deadline,
+) -> Result<(Vec<Record>, bool), DnsError> {
+    let bind: SocketAddr = if server.is_ipv4() {
+        "0.0.0.0:0".parse().unwrap()
+    } else {
+        "[::]:0".parse().unwrap()
+    };
     let sock = UdpSocket::bind(bind).map_err(io_err)?;
     sock.connect(server).map_err(io_err)?;
     // Two tries: a lost datagram gets one resend.
     for attempt in 0..2 {
-        let wait = if attempt == 0 { left(deadline)? / 2 } else { left(deadline)? };
+        let wait = if attempt == 0 {
+            left(deadline)? / 2
+        } else {
+            left(deadline)?
+        };
         sock.send(q).map_err(io_err)?;
-        sock.set_read_timeout(Some(wait.max(Duration::from_millis(1)))).map_err(io_err)?;
+        sock.set_read_timeout(Some(wait.max(Duration::from_millis(1))))
+            .map_err(io_err)?;
         let mut buf = [0u8; 4096];
         loop {
             match sock.recv(&mut buf) {
@@ -217,7 +259,14 @@ fn over_udp(server: SocketAddr, q: &[u8], id: u16, qtype: u16, deadline: &Deadli
                     Err(DnsError::Failed(e)) if e == "answer to another query" => continue,
                     r => return r,
                 },
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => break,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    break;
+                }
                 Err(e) => return Err(io_err(e)),
             }
         }
@@ -225,7 +274,13 @@ fn over_udp(server: SocketAddr, q: &[u8], id: u16, qtype: u16, deadline: &Deadli
     Err(DnsError::Timeout)
 }
 
-fn over_tcp(server: SocketAddr, q: &[u8], id: u16, qtype: u16, deadline: &Deadline) -> Result<Vec<Record>, DnsError> {
+fn over_tcp(
+    server: SocketAddr,
+    q: &[u8],
+    id: u16,
+    qtype: u16,
+    deadline: &Deadline,
+) -> Result<Vec<Record>, DnsError> {
     let mut s = TcpStream::connect_timeout(&server, left(deadline)?).map_err(io_err)?;
     s.set_read_timeout(Some(left(deadline)?)).map_err(io_err)?;
     s.set_write_timeout(Some(left(deadline)?)).map_err(io_err)?;
@@ -240,7 +295,12 @@ fn over_tcp(server: SocketAddr, q: &[u8], id: u16, qtype: u16, deadline: &Deadli
 }
 
 /// Asks the servers in turn until one answers.
-pub(crate) fn query(servers: &[SocketAddr], name: &str, qtype: u16, deadline: &Deadline) -> Result<Vec<Record>, DnsError> {
+pub(crate) fn query(
+    servers: &[SocketAddr],
+    name: &str,
+    qtype: u16,
+    deadline: &Deadline,
+) -> Result<Vec<Record>, DnsError> {
     let id = random_id();
     let q = build_query(id, name, qtype)?;
     let mut last = DnsError::Failed("no DNS server".into());
@@ -258,7 +318,11 @@ pub(crate) fn query(servers: &[SocketAddr], name: &str, qtype: u16, deadline: &D
 }
 
 /// A and AAAA addresses of `host` through these servers.
-pub(crate) fn addresses(servers: &[SocketAddr], host: &str, deadline: &Deadline) -> Result<Vec<IpAddr>, DnsError> {
+pub(crate) fn addresses(
+    servers: &[SocketAddr],
+    host: &str,
+    deadline: &Deadline,
+) -> Result<Vec<IpAddr>, DnsError> {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![ip]);
     }
@@ -266,7 +330,13 @@ pub(crate) fn addresses(servers: &[SocketAddr], host: &str, deadline: &Deadline)
     let mut last = None;
     for t in [A, AAAA] {
         match query(servers, host, t, deadline) {
-            Ok(r) => out.extend(r.into_iter().filter_map(|r| if let Record::Ip(ip) = r { Some(ip) } else { None })),
+            Ok(r) => out.extend(r.into_iter().filter_map(|r| {
+                if let Record::Ip(ip) = r {
+                    Some(ip)
+                } else {
+                    None
+                }
+            })),
             Err(e) => last = Some(e),
         }
     }
@@ -290,11 +360,21 @@ mod tests {
         a[3] = 0x80;
         a[7] = 1; // ancount
         a[11] = 0; // no additional
-        a.extend_from_slice(&[0xC0, 12, 0, 33, 0, 1, 0, 0, 0, 60, 0, 13, 0, 0, 0, 5, 3, 0xE1]);
+        a.extend_from_slice(&[
+            0xC0, 12, 0, 33, 0, 1, 0, 0, 0, 60, 0, 13, 0, 0, 0, 5, 3, 0xE1,
+        ]);
         a.extend_from_slice(&[4, b'i', b'm', b'a', b'p', 0xC0, 12 + 7 + 5]);
         let (r, tc) = parse_answer(&a, 0x1234, SRV).unwrap();
         assert!(!tc);
-        assert_eq!(r, vec![Record::Srv { priority: 0, weight: 5, port: 993, target: "imap.example.test".into() }]);
+        assert_eq!(
+            r,
+            vec![Record::Srv {
+                priority: 0,
+                weight: 5,
+                port: 993,
+                target: "imap.example.test".into()
+            }]
+        );
         // Every truncation is an error, never a panic.
         for cut in 0..a.len() {
             let _ = parse_answer(&a[..cut], 0x1234, SRV);

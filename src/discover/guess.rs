@@ -29,13 +29,30 @@ fn probes(domain: &str) -> Vec<Probe> {
     let mut add = |kind, prefixes: &[&str], ports: [(u16, Security); 2]| {
         for (port, security) in ports {
             for p in prefixes {
-                out.push(Probe { kind, host: format!("{p}.{domain}"), port, security });
+                out.push(Probe {
+                    kind,
+                    host: format!("{p}.{domain}"),
+                    port,
+                    security,
+                });
             }
         }
     };
-    add(Kind::Incoming(Protocol::Imap), &["imap", "mail"], [(993, Security::Tls), (143, Security::Starttls)]);
-    add(Kind::Incoming(Protocol::Pop3), &["pop", "pop3", "mail"], [(995, Security::Tls), (110, Security::Starttls)]);
-    add(Kind::Smtp, &["smtp", "mail"], [(465, Security::Tls), (587, Security::Starttls)]);
+    add(
+        Kind::Incoming(Protocol::Imap),
+        &["imap", "mail"],
+        [(993, Security::Tls), (143, Security::Starttls)],
+    );
+    add(
+        Kind::Incoming(Protocol::Pop3),
+        &["pop", "pop3", "mail"],
+        [(995, Security::Tls), (110, Security::Starttls)],
+    );
+    add(
+        Kind::Smtp,
+        &["smtp", "mail"],
+        [(465, Security::Tls), (587, Security::Starttls)],
+    );
     out
 }
 
@@ -43,7 +60,13 @@ fn probes(domain: &str) -> Vec<Probe> {
 pub(crate) fn auth_from_caps(caps: &[String], plain_login: bool) -> Vec<String> {
     let words: Vec<String> = caps
         .iter()
-        .flat_map(|c| c.to_ascii_uppercase().replace('=', " ").split_whitespace().map(String::from).collect::<Vec<_>>())
+        .flat_map(|c| {
+            c.to_ascii_uppercase()
+                .replace('=', " ")
+                .split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
         .collect();
     let has = |w: &str| words.iter().any(|x| x == w);
     let mut out = Vec::new();
@@ -61,14 +84,22 @@ pub(crate) fn auth_from_caps(caps: &[String], plain_login: bool) -> Vec<String> 
 
 /// Connects and reads the capabilities; the auth names on success.
 fn probe(p: &Probe, ctx: &Ctx, d: &Deadline) -> Result<Vec<String>, NetError> {
-    let trust = Trust { ca_file: ctx.opts.ca_file.as_ref().map(|p| p.display().to_string()), pinned_sha256: None };
+    let trust = Trust {
+        ca_file: ctx.opts.ca_file.as_ref().map(|p| p.display().to_string()),
+        pinned_sha256: None,
+    };
     let setup = TlsSetup::new(&p.host, &trust)?;
     let port = ctx.opts.guess_ports.get(&p.port).copied().unwrap_or(p.port);
     let host = match ctx.opts.dns_server {
         // Through the chosen DNS server; TLS still checks the guessed name.
         Some(server) => match dns::addresses(&[server], &p.host, d) {
             Ok(ips) => ips[0].to_string(),
-            Err(e) => return Err(NetError::Dns { host: p.host.clone(), detail: e.to_string() }),
+            Err(e) => {
+                return Err(NetError::Dns {
+                    host: p.host.clone(),
+                    detail: e.to_string(),
+                });
+            }
         },
         None => p.host.clone(),
     };
@@ -92,7 +123,8 @@ fn probe(p: &Probe, ctx: &Ctx, d: &Deadline) -> Result<Vec<String>, NetError> {
             } else {
                 let mut s = Pop3Session::connect(&server, &setup, d, &mut NoSteps)?;
                 let caps = s.capability_list();
-                let auth = auth_from_caps(&caps, caps.is_empty() || caps.iter().any(|c| c == "USER"));
+                let auth =
+                    auth_from_caps(&caps, caps.is_empty() || caps.iter().any(|c| c == "USER"));
                 let _ = s.quit(&mut NoSteps);
                 Ok(auth)
             }
@@ -108,7 +140,12 @@ fn probe(p: &Probe, ctx: &Ctx, d: &Deadline) -> Result<Vec<String>, NetError> {
                 pinned_sha256: None,
             };
             let mut s = SmtpSession::connect(&server, &setup, d, &mut NoSteps)?;
-            let caps: Vec<String> = s.capabilities.iter().filter(|c| c.to_ascii_uppercase().starts_with("AUTH")).cloned().collect();
+            let caps: Vec<String> = s
+                .capabilities
+                .iter()
+                .filter(|c| c.to_ascii_uppercase().starts_with("AUTH"))
+                .cloned()
+                .collect();
             let _ = s.quit(&mut NoSteps);
             Ok(auth_from_caps(&caps, false))
         }
@@ -120,13 +157,19 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
     // Probes end a little before the run does, so the servers that did
     // answer are reported even when another probe hangs.
     let left = ctx.deadline.left();
-    let d = Deadline::after(left.saturating_sub((left / 10).max(Duration::from_millis(200))), ctx.deadline.cancel_flag());
+    let d = Deadline::after(
+        left.saturating_sub((left / 10).max(Duration::from_millis(200))),
+        ctx.deadline.cancel_flag(),
+    );
     let d = &d;
     let results: Vec<Result<Vec<String>, NetError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = list.iter().map(|p| scope.spawn(move || probe(p, ctx, d))).collect();
+        let handles: Vec<_> = list
+            .iter()
+            .map(|p| scope.spawn(move || probe(p, ctx, d)))
+            .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(NetError::Cancelled)))
+            .map(|h| h.join().unwrap_or(Err(NetError::Cancelled)))
             .collect()
     });
     let mut c = Candidate {
@@ -162,7 +205,13 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
                 username,
                 auth,
             }),
-            Kind::Smtp => c.outgoing.push(OutgoingSetting { host: p.host.clone(), port, security: p.security, username, auth }),
+            Kind::Smtp => c.outgoing.push(OutgoingSetting {
+                host: p.host.clone(),
+                port,
+                security: p.security,
+                username,
+                auth,
+            }),
         }
     }
     if found.is_empty() {
@@ -171,7 +220,14 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
         }
         return Outcome::none(format!("{failed} probes, none answered with TLS"));
     }
-    Outcome::found(format!("{}; {failed} of {} probes failed", found.join(", "), list.len()), vec![c])
+    Outcome::found(
+        format!(
+            "{}; {failed} of {} probes failed",
+            found.join(", "),
+            list.len()
+        ),
+        vec![c],
+    )
 }
 
 #[cfg(test)]
@@ -181,9 +237,18 @@ mod tests {
     #[test]
     fn auth_names_from_capabilities() {
         let caps = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(auth_from_caps(&caps(&["IMAP4rev1", "AUTH=PLAIN", "AUTH=XOAUTH2"]), false), ["password-cleartext", "OAuth2"]);
-        assert_eq!(auth_from_caps(&caps(&["AUTH CRAM-MD5 SCRAM-SHA-256"]), false), ["password-encrypted"]);
-        assert_eq!(auth_from_caps(&caps(&["SASL PLAIN"]), false), ["password-cleartext"]);
+        assert_eq!(
+            auth_from_caps(&caps(&["IMAP4rev1", "AUTH=PLAIN", "AUTH=XOAUTH2"]), false),
+            ["password-cleartext", "OAuth2"]
+        );
+        assert_eq!(
+            auth_from_caps(&caps(&["AUTH CRAM-MD5 SCRAM-SHA-256"]), false),
+            ["password-encrypted"]
+        );
+        assert_eq!(
+            auth_from_caps(&caps(&["SASL PLAIN"]), false),
+            ["password-cleartext"]
+        );
         assert!(auth_from_caps(&caps(&[]), false).is_empty());
         assert_eq!(probes("x.test").len(), 14);
     }

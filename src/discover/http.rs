@@ -44,9 +44,12 @@ fn roots(ctx: &Ctx) -> Result<RootCerts, FetchError> {
     let Some(path) = &ctx.opts.ca_file else {
         return Ok(RootCerts::WebPki);
     };
-    let pem = std::fs::read(path).map_err(|e| FetchError::Other(format!("CA file {}: {e}", path.display())))?;
-    let mut certs: Vec<Certificate<'static>> =
-        system_certs().iter().map(|c| Certificate::from_der(c.as_ref()).to_owned()).collect();
+    let pem = std::fs::read(path)
+        .map_err(|e| FetchError::Other(format!("CA file {}: {e}", path.display())))?;
+    let mut certs: Vec<Certificate<'static>> = system_certs()
+        .iter()
+        .map(|c| Certificate::from_der(c.as_ref()).to_owned())
+        .collect();
     for c in CertificateDer::pem_slice_iter(&pem) {
         let c = c.map_err(|e| FetchError::Other(format!("CA file {}: {e}", path.display())))?;
         certs.push(Certificate::from_der(c.as_ref()).to_owned());
@@ -74,15 +77,28 @@ pub(crate) fn get(url: &str, ctx: &Ctx) -> Result<Fetched, FetchError> {
         return Err(FetchError::Status(status));
     }
     let final_url = resp.get_uri().to_string();
-    let body = resp.body_mut().with_config().limit(MAX_BODY).read_to_string().map_err(map_err)?;
-    Ok(Fetched { url: final_url, body })
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY)
+        .read_to_string()
+        .map_err(map_err)?;
+    Ok(Fetched {
+        url: final_url,
+        body,
+    })
 }
 
 fn map_err(e: ureq::Error) -> FetchError {
     match e {
         ureq::Error::Timeout(_) => FetchError::Timeout,
         ureq::Error::StatusCode(c) => FetchError::Status(c),
-        ureq::Error::Io(io) if matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {
+        ureq::Error::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) =>
+        {
             FetchError::Timeout
         }
         other => FetchError::Other(crate::net::clean_text(other.to_string().as_bytes())),
@@ -103,5 +119,6 @@ pub(crate) fn encode_query(value: &str) -> String {
 }
 
 pub(crate) fn is_https(url: &str) -> bool {
-    url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    url.get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
 }

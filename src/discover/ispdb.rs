@@ -17,7 +17,9 @@ pub(crate) fn lookup(ctx: &Ctx, domain: &str, source: Source) -> Result<Option<C
         Ok(f) => {
             let cfg = clientconfig::parse(&f.body).map_err(|e| format!("{url}: {e}"))?;
             let secure = http::is_https(&f.url);
-            Ok(Some(Candidate::from_client_config(&cfg, &ctx.email, source, &f.url, secure)))
+            Ok(Some(Candidate::from_client_config(
+                &cfg, &ctx.email, source, &f.url, secure,
+            )))
         }
         Err(FetchError::Status(404 | 410)) => Ok(None),
         Err(e) => Err(format!("{url}: {}", e.describe())),
@@ -27,10 +29,18 @@ pub(crate) fn lookup(ctx: &Ctx, domain: &str, source: Source) -> Result<Option<C
 pub(crate) fn run(ctx: &Ctx) -> Outcome {
     match lookup(ctx, &ctx.domain, Source::Ispdb) {
         Ok(Some(c)) => {
-            let detail = format!("{}: {} incoming, {} outgoing", c.origin, c.incoming.len(), c.outgoing.len());
+            let detail = format!(
+                "{}: {} incoming, {} outgoing",
+                c.origin,
+                c.incoming.len(),
+                c.outgoing.len()
+            );
             Outcome::found(detail, vec![c])
         }
-        Ok(None) => Outcome::none(format!("{}: not in the ISPDB", url_for(&ctx.opts.ispdb_url, &ctx.domain))),
+        Ok(None) => Outcome::none(format!(
+            "{}: not in the ISPDB",
+            url_for(&ctx.opts.ispdb_url, &ctx.domain)
+        )),
         Err(e) if e.ends_with(": timeout") => Outcome::timeout(e),
         Err(e) => Outcome::error(e),
     }

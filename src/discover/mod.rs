@@ -26,8 +26,8 @@ mod srv;
 
 pub use candidate::{Candidate, IncomingSetting, OutgoingSetting};
 pub use clientconfig::{
-    ClientConfig, ConfigError, Documentation, EmailProvider, Enable, OAuth2, ServerConfig, SocketType,
-    fill_placeholders, parse as parse_client_config,
+    ClientConfig, ConfigError, Documentation, EmailProvider, Enable, OAuth2, ServerConfig,
+    SocketType, fill_placeholders, parse as parse_client_config,
 };
 pub use options::{DEFAULT_ISPDB_URL, DiscoverOptions, default_autoconfig_urls};
 pub use run::{best_account, discover};
@@ -93,7 +93,9 @@ impl std::str::FromStr for Source {
             .into_iter()
             .find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
-                format!("unknown source '{s}' (expected preset, ispdb, autoconfig, srv, mx or guess)")
+                format!(
+                    "unknown source '{s}' (expected preset, ispdb, autoconfig, srv, mx or guess)"
+                )
             })
     }
 }
@@ -147,7 +149,10 @@ pub struct SourceReport {
 pub enum SourceEvent {
     Started(Source),
     /// `candidates` is how many this source gave.
-    Finished { report: SourceReport, candidates: usize },
+    Finished {
+        report: SourceReport,
+        candidates: usize,
+    },
 }
 
 /// The whole run: candidates best first, then every source's outcome in

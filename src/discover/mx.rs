@@ -10,7 +10,9 @@ use crate::providers;
 
 /// Second-level labels under which a country code registry sells names
 /// (`co.uk`, `com.au`, `ne.jp`): their base domain has three labels.
-const SHARED_SECOND_LEVEL: [&str; 10] = ["co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"];
+const SHARED_SECOND_LEVEL: [&str; 10] = [
+    "co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go",
+];
 
 /// The registrable domain, approximately (no public suffix list).
 pub(crate) fn base_domain(host: &str) -> String {
@@ -19,7 +21,11 @@ pub(crate) fn base_domain(host: &str) -> String {
     if n <= 2 {
         return labels.join(".");
     }
-    let keep = if labels[n - 1].len() == 2 && SHARED_SECOND_LEVEL.contains(&labels[n - 2]) { 3 } else { 2 };
+    let keep = if labels[n - 1].len() == 2 && SHARED_SECOND_LEVEL.contains(&labels[n - 2]) {
+        3
+    } else {
+        2
+    };
     labels[n.saturating_sub(keep)..].join(".")
 }
 
@@ -50,7 +56,10 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
     let mut mx: Vec<(u16, String)> = records
         .into_iter()
         .filter_map(|r| match r {
-            Record::Mx { preference, exchange } if !exchange.is_empty() => Some((preference, exchange)),
+            Record::Mx {
+                preference,
+                exchange,
+            } if !exchange.is_empty() => Some((preference, exchange)),
             _ => None,
         })
         .collect();
@@ -91,7 +100,10 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
         }
     }
     if errors.is_empty() {
-        Outcome::none(format!("MX {host}: no known provider for {}", domains.join(", ")))
+        Outcome::none(format!(
+            "MX {host}: no known provider for {}",
+            domains.join(", ")
+        ))
     } else {
         Outcome::error(format!("MX {host}: {}", errors.join("; ")))
     }

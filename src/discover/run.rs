@@ -3,7 +3,9 @@
 //! answered. Threads still running at the end are left to finish on their
 //! own (each is bounded by the same deadline); nobody waits for them.
 
-use super::{Candidate, DiscoverOptions, DiscoverReport, Source, SourceEvent, SourceReport, SourceStatus};
+use super::{
+    Candidate, DiscoverOptions, DiscoverReport, Source, SourceEvent, SourceReport, SourceStatus,
+};
 use crate::account::{Account, domain_of};
 use crate::net::Deadline;
 use std::collections::BTreeMap;
@@ -27,17 +29,37 @@ pub(crate) struct Outcome {
 
 impl Outcome {
     pub fn found(detail: impl Into<String>, candidates: Vec<Candidate>) -> Outcome {
-        let status = if candidates.is_empty() { SourceStatus::None } else { SourceStatus::Ok };
-        Outcome { status, detail: detail.into(), candidates }
+        let status = if candidates.is_empty() {
+            SourceStatus::None
+        } else {
+            SourceStatus::Ok
+        };
+        Outcome {
+            status,
+            detail: detail.into(),
+            candidates,
+        }
     }
     pub fn none(detail: impl Into<String>) -> Outcome {
-        Outcome { status: SourceStatus::None, detail: detail.into(), candidates: Vec::new() }
+        Outcome {
+            status: SourceStatus::None,
+            detail: detail.into(),
+            candidates: Vec::new(),
+        }
     }
     pub fn error(detail: impl Into<String>) -> Outcome {
-        Outcome { status: SourceStatus::Error, detail: detail.into(), candidates: Vec::new() }
+        Outcome {
+            status: SourceStatus::Error,
+            detail: detail.into(),
+            candidates: Vec::new(),
+        }
     }
     pub fn timeout(detail: impl Into<String>) -> Outcome {
-        Outcome { status: SourceStatus::Timeout, detail: detail.into(), candidates: Vec::new() }
+        Outcome {
+            status: SourceStatus::Timeout,
+            detail: detail.into(),
+            candidates: Vec::new(),
+        }
     }
 }
 
@@ -64,7 +86,11 @@ fn ms_since(t: Instant) -> u64 {
 
 /// Runs the chosen sources for `email` and reports what each found.
 /// `progress` is called on the caller's thread, as sources start and end.
-pub fn discover(email: &str, opts: &DiscoverOptions, progress: &(dyn Fn(SourceEvent) + Sync)) -> DiscoverReport {
+pub fn discover(
+    email: &str,
+    opts: &DiscoverOptions,
+    progress: &(dyn Fn(SourceEvent) + Sync),
+) -> DiscoverReport {
     let start = Instant::now();
     let email = email.trim().to_string();
     let mut sources: Vec<Source> = opts.sources.clone();
@@ -80,8 +106,16 @@ pub fn discover(email: &str, opts: &DiscoverOptions, progress: &(dyn Fn(SourceEv
     };
     let mut done: BTreeMap<Source, (Outcome, u64)> = BTreeMap::new();
     let finish = |source: Source, out: &Outcome, ms: u64| {
-        let report = SourceReport { source, status: out.status, ms, detail: out.detail.clone() };
-        progress(SourceEvent::Finished { report, candidates: out.candidates.len() });
+        let report = SourceReport {
+            source,
+            status: out.status,
+            ms,
+            detail: out.detail.clone(),
+        };
+        progress(SourceEvent::Finished {
+            report,
+            candidates: out.candidates.len(),
+        });
     };
     if opts.sequential {
         for &s in &sources {
@@ -97,18 +131,24 @@ pub fn discover(email: &str, opts: &DiscoverOptions, progress: &(dyn Fn(SourceEv
         for &s in &sources {
             progress(SourceEvent::Started(s));
             let (tx, c) = (tx.clone(), shared.clone());
-            let spawned = std::thread::Builder::new().name(format!("discover-{s}")).spawn(move || {
-                let t = Instant::now();
-                let out = run_source(s, &c);
-                let _ = tx.send((s, out, ms_since(t)));
-            });
+            let spawned = std::thread::Builder::new()
+                .name(format!("discover-{s}"))
+                .spawn(move || {
+                    let t = Instant::now();
+                    let out = run_source(s, &c);
+                    let _ = tx.send((s, out, ms_since(t)));
+                });
             if let Err(e) = spawned {
                 done.insert(s, (Outcome::error(format!("cannot start: {e}")), 0));
             }
         }
         drop(tx);
         while done.len() < sources.len() {
-            if opts.stop_early && done.values().any(|(o, _)| o.candidates.iter().any(Candidate::is_top)) {
+            if opts.stop_early
+                && done
+                    .values()
+                    .any(|(o, _)| o.candidates.iter().any(Candidate::is_top))
+            {
                 break;
             }
             if shared.deadline.check_cancel().is_err() {
@@ -135,10 +175,10 @@ pub fn discover(email: &str, opts: &DiscoverOptions, progress: &(dyn Fn(SourceEv
             "stopped early: a preferred source had answered".to_string()
         };
         for &s in &sources {
-            if !done.contains_key(&s) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = done.entry(s) {
                 let out = Outcome::timeout(why.clone());
                 finish(s, &out, ms_since(start));
-                done.insert(s, (out, ms_since(start)));
+                slot.insert((out, ms_since(start)));
             }
         }
     }
@@ -147,11 +187,21 @@ pub fn discover(email: &str, opts: &DiscoverOptions, progress: &(dyn Fn(SourceEv
     for &s in &sources {
         let (out, ms) = done.remove(&s).expect("every source has an outcome");
         candidates.extend(out.candidates);
-        reports.push(SourceReport { source: s, status: out.status, ms, detail: out.detail });
+        reports.push(SourceReport {
+            source: s,
+            status: out.status,
+            ms,
+            detail: out.detail,
+        });
     }
     keep_guesses_for_gaps(&mut candidates, &mut reports);
     candidates.sort_by_key(Candidate::rank);
-    DiscoverReport { email, elapsed_ms: ms_since(start), candidates, sources: reports }
+    DiscoverReport {
+        email,
+        elapsed_ms: ms_since(start),
+        candidates,
+        sources: reports,
+    }
 }
 
 /// Guessing only fills what nothing else found: guessed incoming servers go
@@ -172,9 +222,12 @@ fn keep_guesses_for_gaps(candidates: &mut Vec<Candidate>, reports: &mut [SourceR
             c.outgoing.clear();
         }
     }
-    candidates.retain(|c| c.source != Source::Guess || !c.incoming.is_empty() || !c.outgoing.is_empty());
+    candidates
+        .retain(|c| c.source != Source::Guess || !c.incoming.is_empty() || !c.outgoing.is_empty());
     if candidates.len() < before
-        && let Some(r) = reports.iter_mut().find(|r| r.source == Source::Guess && r.status == SourceStatus::Ok)
+        && let Some(r) = reports
+            .iter_mut()
+            .find(|r| r.source == Source::Guess && r.status == SourceStatus::Ok)
     {
         r.detail.push_str("; not needed, other sources answered");
     }

@@ -22,7 +22,12 @@ pub(crate) fn order(records: Vec<Record>) -> Vec<(String, u16)> {
     let mut srv: Vec<(u16, u16, String, u16)> = records
         .into_iter()
         .filter_map(|r| match r {
-            Record::Srv { priority, weight, port, target } => Some((priority, weight, target, port)),
+            Record::Srv {
+                priority,
+                weight,
+                port,
+                target,
+            } => Some((priority, weight, target, port)),
             _ => None,
         })
         .collect();
@@ -44,7 +49,13 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
                 scope.spawn(move || dns::query(servers, &name, dns::SRV, &ctx.deadline))
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(dns::DnsError::Failed("crashed".into())))).collect()
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(dns::DnsError::Failed("crashed".into())))
+            })
+            .collect()
     });
     let mut c = Candidate {
         source: Source::Srv,
@@ -84,7 +95,13 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
                     username,
                     auth: Vec::new(),
                 }),
-                None => c.outgoing.push(OutgoingSetting { host, port, security: *security, username, auth: Vec::new() }),
+                None => c.outgoing.push(OutgoingSetting {
+                    host,
+                    port,
+                    security: *security,
+                    username,
+                    auth: Vec::new(),
+                }),
             }
         }
     }
@@ -109,9 +126,22 @@ mod tests {
 
     #[test]
     fn srv_order_and_dot() {
-        let r = |priority, weight, target: &str| Record::Srv { priority, weight, port: 993, target: target.into() };
-        let got = order(vec![r(10, 5, "b.test"), r(0, 1, "a.test"), r(10, 50, "c.test"), r(0, 0, ".")]);
-        assert_eq!(got.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>(), ["a.test", "c.test", "b.test"]);
+        let r = |priority, weight, target: &str| Record::Srv {
+            priority,
+            weight,
+            port: 993,
+            target: target.into(),
+        };
+        let got = order(vec![
+            r(10, 5, "b.test"),
+            r(0, 1, "a.test"),
+            r(10, 50, "c.test"),
+            r(0, 0, "."),
+        ]);
+        assert_eq!(
+            got.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>(),
+            ["a.test", "c.test", "b.test"]
+        );
         assert!(order(vec![r(0, 0, "")]).is_empty());
     }
 }
