@@ -240,17 +240,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
     let left = side_text(app, &app.incoming, inc_title);
     let right = side_text(app, &app.smtp, out_title);
-    let (a, b) = if rest.width >= 70 {
+    // The outcome line sits below both servers, whatever the layout.
+    let [body, foot] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(rest);
+    let (a, b) = if body.width >= 70 {
         let [a, b] = Layout::horizontal([Constraint::Fill(1); 2])
             .spacing(2)
-            .areas(rest);
+            .areas(body);
         (a, b)
     } else {
-        let [a, b] = Layout::vertical([Constraint::Fill(1); 2]).areas(rest);
+        let [a, b] = Layout::vertical([Constraint::Fill(1); 2]).areas(body);
         (a, b)
     };
-    let a_rest = block_text(frame, a, left, 1);
+    block_text(frame, a, left, 1);
     block_text(frame, b, right, 0);
+    let a_rest = foot;
     if let Some(step) = fix_target(app) {
         let hint = app.tf("tui.test.fix_hint", &[("step", app.t(&step.title_key()))]);
         block_text(frame, a_rest, Line::styled(hint, th.key()), 0);
