@@ -248,7 +248,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .areas(body);
         (a, b)
     } else {
-        let [a, b] = Layout::vertical([Constraint::Fill(1); 2]).areas(body);
+        // Stacked: the incoming part takes what it needs, SMTP the rest.
+        let need = u16::try_from(left.lines.len() + 1).unwrap_or(u16::MAX);
+        let [a, b] = Layout::vertical([Constraint::Max(need), Constraint::Fill(1)]).areas(body);
         (a, b)
     };
     block_text(frame, a, left, 1);
