@@ -166,6 +166,35 @@ pub enum Incoming {
 }
 
 impl Incoming {
+    /// Connected and protected as configured, not logged in yet; every
+    /// line is recorded in `tap` when given.
+    pub fn connect(
+        acct: &Account,
+        deadline: &Deadline,
+        t: &mut dyn StepSink,
+        tap: Option<crate::net::Tap>,
+    ) -> Result<Incoming, NetError> {
+        let server = &acct.incoming;
+        let setup = TlsSetup::new(&server.host, &acct.trust_for(Role::Incoming))?;
+        Ok(match server.protocol {
+            Protocol::Imap => {
+                Incoming::Imap(ImapSession::connect(server, &setup, deadline, t, tap)?)
+            }
+            Protocol::Pop3 => {
+                Incoming::Pop3(Pop3Session::connect(server, &setup, deadline, t, tap)?)
+            }
+        })
+    }
+
+    pub fn login(&mut self, user: &str, pw: &Secret, t: &mut dyn StepSink) -> Result<(), NetError> {
+        match self {
+            Incoming::Imap(i) => i.login(user, pw, t),
+            Incoming::Pop3(p) => p.login(user, pw, t),
+        }
+    }
+
+    /// Connected and logged in (or the login skipped, with the reason as
+    /// a step), for the check and the arrival check alike.
     pub fn open(
         acct: &Account,
         password: Option<&Secret>,
@@ -173,11 +202,7 @@ impl Incoming {
         t: &mut dyn StepSink,
     ) -> Result<Incoming, NetError> {
         let server = &acct.incoming;
-        let setup = TlsSetup::new(&server.host, &acct.trust_for(Role::Incoming))?;
-        let mut s = match server.protocol {
-            Protocol::Imap => Incoming::Imap(ImapSession::connect(server, &setup, deadline, t)?),
-            Protocol::Pop3 => Incoming::Pop3(Pop3Session::connect(server, &setup, deadline, t)?),
-        };
+        let mut s = Self::connect(acct, deadline, t, None)?;
         if server.auth == AuthMethod::Oauth2 {
             let e = oauth_unsupported();
             t.started(Phase::Login);
@@ -185,10 +210,7 @@ impl Incoming {
             return Err(e);
         }
         match (skip_login(server.auth, password), password) {
-            (None, Some(pw)) => match &mut s {
-                Incoming::Imap(i) => i.login(&server.username, pw, t)?,
-                Incoming::Pop3(p) => p.login(&server.username, pw, t)?,
-            },
+            (None, Some(pw)) => s.login(&server.username, pw, t)?,
             (reason, _) => {
                 t.started(Phase::Login);
                 t.finished(

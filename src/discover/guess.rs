@@ -116,12 +116,12 @@ fn probe(p: &Probe, ctx: &Ctx, d: &Deadline) -> Result<Vec<String>, NetError> {
                 pinned_sha256: None,
             };
             if protocol == Protocol::Imap {
-                let mut s = ImapSession::connect(&server, &setup, d, &mut NoSteps)?;
+                let mut s = ImapSession::connect(&server, &setup, d, &mut NoSteps, None)?;
                 let auth = auth_from_caps(&s.capabilities, !s.has("LOGINDISABLED"));
                 let _ = s.logout(&mut NoSteps);
                 Ok(auth)
             } else {
-                let mut s = Pop3Session::connect(&server, &setup, d, &mut NoSteps)?;
+                let mut s = Pop3Session::connect(&server, &setup, d, &mut NoSteps, None)?;
                 let caps = s.capability_list();
                 let auth =
                     auth_from_caps(&caps, caps.is_empty() || caps.iter().any(|c| c == "USER"));

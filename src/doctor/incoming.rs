@@ -3,11 +3,9 @@
 //! refusal.
 
 use super::{LoginTrial, ServerProbe};
-use crate::account::{Account, AuthMethod, Protocol, Role, domain_of, local_part};
-use crate::check::Side;
-use crate::net::{
-    Deadline, ImapSession, NetError, Phase, Pop3Session, StepSink, Tap, TlsSetup, Transcript, Wire,
-};
+use crate::account::{Account, AuthMethod, Protocol, domain_of, local_part};
+use crate::check::{Incoming, Side};
+use crate::net::{Deadline, NetError, Phase, StepSink, Tap, Transcript, Wire};
 use crate::secret::Secret;
 use std::time::Instant;
 
@@ -25,20 +23,6 @@ impl StepSink for Seen {
             (Phase::Greeting, true) => self.greeting = Some(detail),
             (Phase::Capabilities, true) => self.capabilities = Some(detail),
             _ => {}
-        }
-    }
-}
-
-enum Session {
-    Imap(ImapSession),
-    Pop3(Pop3Session),
-}
-
-impl Session {
-    fn login(&mut self, user: &str, pw: &Secret, sink: &mut Seen) -> Result<(), NetError> {
-        match self {
-            Session::Imap(s) => s.login(user, pw, sink),
-            Session::Pop3(s) => s.login(user, pw, sink),
         }
     }
 }
@@ -78,17 +62,8 @@ pub(super) fn probe(
 
 fn run(acct: &Account, pw: Option<&Secret>, deadline: &Deadline, tap: Tap, p: &mut ServerProbe) {
     let s = &acct.incoming;
-    let setup = match TlsSetup::new(&s.host, &acct.trust_for(Role::Incoming)) {
-        Ok(setup) => setup,
-        Err(e) => return p.fail(e),
-    };
     let mut seen = Seen::default();
-    let opened = match s.protocol {
-        Protocol::Imap => ImapSession::connect_traced(s, &setup, deadline, &mut seen, Some(tap))
-            .map(Session::Imap),
-        Protocol::Pop3 => Pop3Session::connect_traced(s, &setup, deadline, &mut seen, Some(tap))
-            .map(Session::Pop3),
-    };
+    let opened = Incoming::connect(acct, deadline, &mut seen, Some(tap));
     p.greeting = seen.greeting.clone();
     let mut session = match opened {
         Ok(session) => session,
@@ -103,15 +78,8 @@ fn run(acct: &Account, pw: Option<&Secret>, deadline: &Deadline, tap: Tap, p: &m
         }
     };
     p.answered = Some(p.expected);
-    let caps = |session: &Session| match session {
-        Session::Imap(i) => i.capabilities.clone(),
-        Session::Pop3(x) => x.capability_list(),
-    };
-    p.capabilities = caps(&session);
-    p.cert = match &session {
-        Session::Imap(i) => i.cert.clone(),
-        Session::Pop3(x) => x.cert.clone(),
-    };
+    p.capabilities = session.capabilities();
+    p.cert = session.cert();
     match (s.auth, pw) {
         (AuthMethod::Oauth2, _) => p.fail(NetError::Unsupported {
             what: "OAuth2".into(),
@@ -120,20 +88,16 @@ fn run(acct: &Account, pw: Option<&Secret>, deadline: &Deadline, tap: Tap, p: &m
             p.login_needed = true;
             login(&mut session, &s.username, &acct.email, pw, &mut seen, p);
             if p.error.is_none() {
-                p.capabilities = caps(&session);
+                p.capabilities = session.capabilities();
             }
         }
         _ => {}
     }
-    let mut quiet = crate::net::NoSteps;
-    let _ = match &mut session {
-        Session::Imap(i) => i.logout(&mut quiet),
-        Session::Pop3(x) => x.quit(&mut quiet),
-    };
+    let _ = session.close(&mut crate::net::NoSteps);
 }
 
 fn login(
-    session: &mut Session,
+    session: &mut Incoming,
     user: &str,
     email: &str,
     pw: &Secret,

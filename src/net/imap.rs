@@ -23,18 +23,9 @@ pub struct ImapSession {
 }
 
 impl ImapSession {
-    /// Up to a usable, protected (unless `none`) connection.
+    /// Up to a usable, protected (unless `none`) connection, recording every
+    /// line in `tap` when given (credentials redacted).
     pub fn connect(
-        server: &IncomingServer,
-        setup: &TlsSetup,
-        deadline: &Deadline,
-        sink: &mut dyn StepSink,
-    ) -> Result<ImapSession, NetError> {
-        Self::connect_traced(server, setup, deadline, sink, None)
-    }
-
-    /// `connect`, recording every line in `tap` (credentials redacted).
-    pub fn connect_traced(
         server: &IncomingServer,
         setup: &TlsSetup,
         deadline: &Deadline,

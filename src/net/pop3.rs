@@ -68,17 +68,9 @@ pub(crate) fn subject_contains(headers: &[String], needle: &str) -> bool {
 }
 
 impl Pop3Session {
+    /// Up to a usable, protected (unless `none`) connection, recording every
+    /// line in `tap` when given (credentials redacted).
     pub fn connect(
-        server: &IncomingServer,
-        setup: &TlsSetup,
-        deadline: &Deadline,
-        sink: &mut dyn StepSink,
-    ) -> Result<Pop3Session, NetError> {
-        Self::connect_traced(server, setup, deadline, sink, None)
-    }
-
-    /// `connect`, recording every line in `tap` (credentials redacted).
-    pub fn connect_traced(
         server: &IncomingServer,
         setup: &TlsSetup,
         deadline: &Deadline,
