@@ -39,7 +39,7 @@ impl Machine {
         }
     }
 
-    fn run(&mut self, args: &[&str], stdin: Option<&str>) -> Output {
+    fn run<S: AsRef<std::ffi::OsStr>>(&mut self, args: &[S], stdin: Option<&str>) -> Output {
         let mut cmd = mailwiz(&self.config);
         self.keyring.apply(&mut cmd);
         cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -58,7 +58,10 @@ impl Machine {
         let out = child.wait_with_output().unwrap();
         self.outputs.push(format!(
             "$ mailwiz {}\n{}{}",
-            args.join(" "),
+            args.iter()
+                .map(|a| a.as_ref().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         ));
@@ -169,7 +172,6 @@ fn roundtrip(
         smtp_port(env),
         smtp_sec,
     );
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = m.run(&args, Some(&format!("{}\n", env.password)));
     assert_eq!(code(&out), 0, "add failed:\n{}", m.last_output());
     assert!(m.last_output().contains("incoming:"), "{}", m.last_output());
@@ -259,7 +261,6 @@ fn wrong_password_fails_with_the_servers_reply() {
         env.smtps_port,
         "tls",
     );
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = m.run(&args, Some("not-the-password\n"));
     assert_eq!(code(&out), 0, "{}", m.last_output());
     let out = m.run(&["check", "wrong"], None);
@@ -288,7 +289,6 @@ fn keyring_round_trip_and_remove() {
         env.smtps_port,
         "tls",
     );
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert_eq!(code(&m.run(&args, Some(&format!("{}\n", env.password)))), 0);
 
     // Another process (secret-tool) reads it from the Secret Service.
@@ -341,7 +341,6 @@ fn separate_smtp_password_uses_its_own_entry() {
         "tls",
     );
     args.extend(["--smtp-user".to_string(), "alice@example.test".to_string()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let stdin = format!("{0}\n{0}\n", env.password);
     assert_eq!(code(&m.run(&args, Some(&stdin))), 0, "{}", m.last_output());
     let smtp = [("service", "mailwiz"), ("username", "smtp:sep")];
@@ -447,7 +446,6 @@ fn starttls_not_offered_is_an_error_before_login() {
         env.notls_smtp_port,
         "starttls",
     );
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert_eq!(code(&m.run(&args, Some(&format!("{}\n", env.password)))), 0);
     let out = m.run(&["check", "notls", "--json"], None);
     assert_eq!(code(&out), 1, "{}", m.last_output());
