@@ -121,6 +121,46 @@ impl AuthMethod {
     }
 }
 
+impl std::str::FromStr for AuthMethod {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "password" => Ok(AuthMethod::Password),
+            "oauth2" | "oauth" => Ok(AuthMethod::Oauth2),
+            "none" => Ok(AuthMethod::None),
+            other => Err(format!(
+                "unknown auth method '{other}' (expected password, oauth2 or none)"
+            )),
+        }
+    }
+}
+
+/// An OAuth2 account's sign-in settings: the user's own client
+/// registration, and endpoints that override the provider preset's. The
+/// tokens and the client secret live in the keyring, never here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuth2Settings {
+    /// The client id of the user's own registration (empty with
+    /// `token_command`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub client_id: String,
+    /// Whether a client secret is stored in the keyring for this account.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub client_secret_in_keyring: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// A command whose stdout is a current access token (oama, pizauth,
+    /// mailctl…), used instead of mailwiz's own sign-in when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_command: Option<String>,
+}
+
 /// Extra trust for one server, on top of the system roots.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trust {

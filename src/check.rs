@@ -148,13 +148,8 @@ fn skip_login(auth: AuthMethod, password: Option<&Secret>) -> Option<&'static st
     match (auth, password) {
         (AuthMethod::None, _) => Some("skipped: the account uses no login"),
         (AuthMethod::Password, None) => Some("skipped: no password given"),
+        (AuthMethod::Oauth2, None) => Some("skipped: no access token given"),
         _ => None,
-    }
-}
-
-fn oauth_unsupported() -> NetError {
-    NetError::Unsupported {
-        what: "OAuth2".into(),
     }
 }
 
@@ -193,6 +188,21 @@ impl Incoming {
         }
     }
 
+    /// Logs in with an OAuth2 access token (XOAUTH2, else OAUTHBEARER,
+    /// unless `mechanism` says which).
+    pub fn login_oauth(
+        &mut self,
+        user: &str,
+        token: &Secret,
+        mechanism: Option<crate::oauth::OauthMechanism>,
+        t: &mut dyn StepSink,
+    ) -> Result<(), NetError> {
+        match self {
+            Incoming::Imap(i) => i.login_oauth(user, token, mechanism, t),
+            Incoming::Pop3(p) => p.login_oauth(user, token, mechanism, t),
+        }
+    }
+
     /// Connected and logged in (or the login skipped, with the reason as
     /// a step), for the check and the arrival check alike.
     pub fn open(
@@ -203,13 +213,10 @@ impl Incoming {
     ) -> Result<Incoming, NetError> {
         let server = &acct.incoming;
         let mut s = Self::connect(acct, deadline, t, None)?;
-        if server.auth == AuthMethod::Oauth2 {
-            let e = oauth_unsupported();
-            t.started(Phase::Login);
-            t.finished(Phase::Login, false, e.to_string(), 0);
-            return Err(e);
-        }
         match (skip_login(server.auth, password), password) {
+            (None, Some(token)) if server.auth == AuthMethod::Oauth2 => {
+                s.login_oauth(&server.username, token, None, t)?
+            }
             (None, Some(pw)) => s.login(&server.username, pw, t)?,
             (reason, _) => {
                 t.started(Phase::Login);
@@ -302,7 +309,12 @@ pub fn open_smtp(
         );
         Ok(())
     } else if let Some(pw) = password {
-        s.login(&server.username, pw, t)
+        // An OAuth2 account signs in to SMTP with the same access token.
+        if acct.incoming.auth == AuthMethod::Oauth2 {
+            s.login_oauth(&server.username, pw, t)
+        } else {
+            s.login(&server.username, pw, t)
+        }
     } else {
         t.started(Phase::Login);
         t.finished(Phase::Login, true, "skipped: no password given".into(), 0);

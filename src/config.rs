@@ -2,8 +2,9 @@
 //! mode 0600 in a 0700 folder. A file that does not parse is reported with
 //! its line and column and never overwritten. It never holds a password.
 
-use crate::account::Account;
+use crate::account::{Account, OAuth2Settings};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,10 @@ pub struct Config {
     pub schema_version: u32,
     #[serde(default, rename = "account")]
     pub accounts: Vec<Account>,
+    /// OAuth2 settings per account name (`[oauth2."NAME"]`), for accounts
+    /// whose auth method is `oauth2`. Optional: older files have none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub oauth2: BTreeMap<String, OAuth2Settings>,
 }
 
 impl Default for Config {
@@ -21,6 +26,7 @@ impl Default for Config {
         Config {
             schema_version: SCHEMA_VERSION,
             accounts: Vec::new(),
+            oauth2: BTreeMap::new(),
         }
     }
 }
@@ -253,7 +259,13 @@ impl Config {
 
     pub fn remove(&mut self, name: &str) -> Option<Account> {
         let i = self.accounts.iter().position(|a| a.name == name)?;
+        self.oauth2.remove(name);
         Some(self.accounts.remove(i))
+    }
+
+    /// The OAuth2 settings of the account NAME, if it has any.
+    pub fn oauth2_for(&self, name: &str) -> Option<&OAuth2Settings> {
+        self.oauth2.get(name)
     }
 }
 

@@ -77,7 +77,8 @@ macro_rules! areas {
     };
 }
 areas!(
-    "common", "cli", "net", "secrets", "config", "tui", "discover", "doctor"
+    "common", "cli", "net", "secrets", "config", "tui", "discover", "doctor", "export", "detect",
+    "tui_doctor", "oauth"
 );
 
 type Table = BTreeMap<String, String>;

@@ -51,6 +51,20 @@ pub enum ProviderAuth {
     Oauth2,
 }
 
+/// A provider's OAuth2 endpoints (from the ISPDB's `oAuth2` element, or
+/// the provider's documentation). mailwiz ships no client id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderOAuth2 {
+    pub issuer: String,
+    pub auth_url: String,
+    pub token_url: String,
+    /// The device authorization endpoint (RFC 8628), where supported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_url: Option<String>,
+    pub scope: String,
+}
+
 /// An incoming (IMAP or POP3) server of a preset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -147,6 +161,9 @@ pub struct Provider {
     pub app_password_url: Option<String>,
     pub notes_en: String,
     pub notes_fr: String,
+    /// OAuth2 endpoints, for providers that accept OAuth2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth2: Option<ProviderOAuth2>,
     /// Id of the variant used when none is asked for (else the first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_variant: Option<String>,
@@ -366,6 +383,22 @@ mod tests {
             }
             if p.oauth2_only {
                 assert_eq!(p.auth, vec![ProviderAuth::Oauth2], "{}: oauth2_only", p.id);
+            }
+            // Every provider accepting OAuth2 has its endpoints, over https.
+            assert_eq!(
+                p.auth.contains(&ProviderAuth::Oauth2),
+                p.oauth2.is_some(),
+                "{}: oauth2 endpoints",
+                p.id
+            );
+            if let Some(o) = &p.oauth2 {
+                for url in [Some(&o.auth_url), Some(&o.token_url), o.device_url.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    assert!(url.starts_with("https://"), "{}: {url}", p.id);
+                }
+                assert!(!o.scope.trim().is_empty(), "{}: oauth2 scope", p.id);
             }
         }
     }

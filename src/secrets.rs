@@ -227,6 +227,38 @@ impl Keyring {
     }
 }
 
+/// Entries that are not a role's password (OAuth2 tokens, a client
+/// secret), by their full entry user name such as `oauth:NAME`.
+impl Keyring {
+    fn named_entry(&self, user: &str) -> Result<Entry, SecretsError> {
+        Entry::new_in_store(&self.store, SERVICE, user).map_err(|e| classify(self.backend, e))
+    }
+
+    pub fn set_named(&self, user: &str, secret: &Secret) -> Result<(), SecretsError> {
+        self.named_entry(user)?
+            .set_password(secret.expose())
+            .map_err(|e| classify(self.backend, e))
+    }
+
+    /// The entry's value, or None when there is no such entry.
+    pub fn get_named(&self, user: &str) -> Result<Option<Secret>, SecretsError> {
+        match self.named_entry(user)?.get_password() {
+            Ok(p) => Ok(Some(Secret::new(p))),
+            Err(KrError::NoEntry) => Ok(None),
+            Err(e) => Err(classify(self.backend, e)),
+        }
+    }
+
+    /// Deletes the entry; a missing entry is not an error.
+    pub fn delete_named(&self, user: &str) -> Result<bool, SecretsError> {
+        match self.named_entry(user)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(KrError::NoEntry) => Ok(false),
+            Err(e) => Err(classify(self.backend, e)),
+        }
+    }
+}
+
 /// The keyring entry's user name: role and account, e.g.
 /// `incoming:alice@free.fr`.
 pub fn entry_user(account: &str, role: Role) -> String {

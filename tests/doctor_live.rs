@@ -25,6 +25,8 @@ struct Acct {
     ca: bool,
     pins: Option<String>,
     password: String,
+    /// Extra environment for `doctor` (e.g. the probed SMTP port list).
+    env: Vec<(&'static str, String)>,
 }
 
 impl Acct {
@@ -43,6 +45,7 @@ impl Acct {
             ca: true,
             pins: None,
             password: env.password.clone(),
+            env: Vec::new(),
         }
     }
 }
@@ -128,6 +131,7 @@ fn doctor(env: &MailEnv, a: &Acct, extra: &[&str]) -> Run {
         .args(["doctor", "t", "--json", "--transcript"])
         .arg(&transcript)
         .args(extra)
+        .envs(a.env.iter().map(|(k, v)| (*k, v)))
         .output()
         .unwrap();
     let elapsed = start.elapsed();
@@ -408,4 +412,82 @@ fn mail_without_authentication() {
     };
     let r = doctor(env, &a, &[]);
     assert_eq!(r.code("smtp"), "auth_required", "{}", r.json);
+}
+
+#[test]
+fn self_signed_then_pinned() {
+    let env = mailenv();
+    // The test CA is given, but this certificate is not from it.
+    let a = Acct {
+        in_port: env.selfsigned_imaps_port,
+        smtp_port: env.selfsigned_smtps_port,
+        ..Acct::new(env)
+    };
+    let r = doctor(env, &a, &[]);
+    assert_eq!(r.code("incoming"), "tls_untrusted", "{}", r.json);
+    assert_eq!(r.code("smtp"), "tls_untrusted", "{}", r.json);
+    let cert = &r.json["servers"]["incoming"]["cert"];
+    assert_eq!(cert["subject"], cert["issuer"], "self-signed: {cert}");
+    let sha = cert["sha256"].as_str().expect("fingerprint").to_string();
+    assert_eq!(r.json["servers"]["smtp"]["cert"]["sha256"], sha.as_str());
+    let pinned = Acct {
+        pins: Some(sha),
+        ..a
+    };
+    let r = doctor(env, &pinned, &[]);
+    assert_eq!(
+        (r.code("incoming").as_str(), r.code("smtp").as_str()),
+        ("ok", "ok"),
+        "{}",
+        r.json
+    );
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn expired_certificate() {
+    let env = mailenv();
+    let a = Acct {
+        in_port: env.expired_imaps_port,
+        smtp_port: env.expired_smtps_port,
+        ..Acct::new(env)
+    };
+    let r = doctor(env, &a, &[]);
+    assert_eq!(r.code("incoming"), "tls_expired", "{}", r.json);
+    assert_eq!(r.code("smtp"), "tls_expired", "{}", r.json);
+    let cert = &r.json["servers"]["smtp"]["cert"];
+    assert!(
+        cert["not_after"].as_str().unwrap_or("").starts_with("2020-02-01"),
+        "{cert}"
+    );
+}
+
+#[test]
+fn smtp_port_blocked_while_another_answers() {
+    let env = mailenv();
+    // On loopback 465/587/25 are not ours: the probed list is replaced.
+    let ports = format!(
+        "{},{},{}",
+        env.smtps_port, env.smtp_port, env.closed_port
+    );
+    let a = Acct {
+        smtp_port: env.closed_port,
+        env: vec![("MAILWIZ_DOCTOR_SMTP_PORTS", ports)],
+        ..Acct::new(env)
+    };
+    let r = doctor(env, &a, &[]);
+    assert_eq!(r.code("smtp"), "port_blocked", "{}", r.json);
+    assert_eq!(r.code("incoming"), "ok", "{}", r.json);
+    let f = r.json["findings"][0]["fix"].as_str().unwrap();
+    assert!(f.contains(&env.smtps_port.to_string()), "{f}");
+    let probed: Vec<u64> = r.json["servers"]["smtp_ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["port"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        probed,
+        [env.smtps_port, env.smtp_port, env.closed_port].map(u64::from)
+    );
 }

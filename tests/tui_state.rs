@@ -824,9 +824,17 @@ fn welcome_actions_on_saved_accounts() {
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.step, Step::Welcome);
-    // Troubleshoot is announced; remove asks first.
-    press(&mut app, KeyCode::Char('t'));
-    assert_eq!(app.notice, Some("tui.welcome.troubleshoot_soon"));
+    // Troubleshoot opens its screen and runs the doctor; Esc stops, Esc closes.
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('t')).as_slice(),
+        [Effect::Diagnose { incoming: None, smtp: None, .. }]
+    ));
+    assert!(app.troubleshoot.is_some());
+    assert!(matches!(press(&mut app, KeyCode::Esc).as_slice(), [Effect::Cancel(_)]));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.troubleshoot.is_none());
+    assert_eq!(app.step, Step::Welcome);
+    // Remove asks first.
     press(&mut app, KeyCode::Char('d'));
     assert_eq!(
         app.modal,

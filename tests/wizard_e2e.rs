@@ -19,9 +19,22 @@ impl Tmux {
     /// Starts mailwiz in a 100x30 tmux session with the keyring's
     /// environment and the test CA as the system roots.
     fn start(env: &MailEnv, keyring: &KeyringSession, config: &Path, lang: &str) -> Tmux {
-        let socket = format!("mwe2e-{}-{lang}", std::process::id());
         let mut cmd = Command::new("tmux");
         keyring.apply(&mut cmd);
+        cmd.env("SSL_CERT_FILE", &env.ca);
+        Tmux::launch(cmd, "wizard", config, lang, &offline_discovery(None))
+    }
+
+    /// Starts mailwiz in a 100x30 tmux session through `cmd` (its
+    /// environment), with the language variables removed and these set.
+    fn launch(
+        mut cmd: Command,
+        name: &str,
+        config: &Path,
+        lang: &str,
+        vars: &[(String, String)],
+    ) -> Tmux {
+        let socket = format!("mwe2e-{}-{name}-{lang}", std::process::id());
         for var in [
             "LANG",
             "LC_ALL",
@@ -32,8 +45,8 @@ impl Tmux {
         ] {
             cmd.env_remove(var);
         }
-        cmd.env("SSL_CERT_FILE", &env.ca)
-            .env("TERM", "xterm-256color");
+        cmd.env("TERM", "xterm-256color");
+        cmd.envs(vars.iter().map(|(k, v)| (k, v)));
         let program = format!(
             "{} --config {} --lang {lang}; sleep 5",
             env!("CARGO_BIN_EXE_mailwiz"),
@@ -123,6 +136,33 @@ impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.tmux().arg("kill-server").status();
     }
+}
+
+/// A loopback port nothing listens on (TCP and UDP).
+fn closed_port() -> u16 {
+    loop {
+        let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = tcp.local_addr().unwrap().port();
+        if std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// Discovery never leaves loopback: the ISPDB at `ispdb` (else a closed
+/// port), DNS at a closed port, and no provider autoconfig (its fetch
+/// would resolve names through the system's resolver).
+fn offline_discovery(ispdb: Option<String>) -> Vec<(String, String)> {
+    let port = closed_port();
+    let ispdb = ispdb.unwrap_or_else(|| format!("http://127.0.0.1:{port}/v1.1/"));
+    vec![
+        ("MAILWIZ_ISPDB_URL".into(), ispdb),
+        ("MAILWIZ_DNS_SERVER".into(), format!("127.0.0.1:{port}")),
+        (
+            "MAILWIZ_DISCOVER_SOURCES".into(),
+            "preset,ispdb,srv,mx,guess".into(),
+        ),
+    ]
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -302,4 +342,115 @@ fn wizard_in_english_imap() {
 #[test]
 fn wizard_in_french_pop3() {
     run_wizard("fr", &FR, true);
+}
+
+/// Serves one ISPDB file at `/v1.1/<domain>` on loopback (404 otherwise);
+/// returns the base URL.
+fn serve_ispdb(domain: &'static str, xml: String) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            let mut r = BufReader::new(s);
+            let mut first = String::new();
+            let _ = r.read_line(&mut first);
+            loop {
+                let mut h = String::new();
+                if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            let path = first.split_whitespace().nth(1).unwrap_or("/");
+            let (status, body) = if path == format!("/v1.1/{domain}") {
+                ("200 OK", xml.as_str())
+            } else {
+                ("404 Not Found", "not found")
+            };
+            let _ = write!(
+                r.get_mut(),
+                "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}/v1.1/")
+}
+
+/// The "Settings found" step searches while it shows each source, and
+/// proposes what the ISPDB says (served here from the sample), with its
+/// source; the next steps get those values.
+fn proposes_ispdb_settings(lang: &str, found: &str, source: &str, channel: &str) {
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/ispdb-sample/dd.iij4u.or.jp.xml"
+    );
+    let xml = std::fs::read_to_string(sample).expect("the ISPDB sample is there");
+    let base = serve_ispdb("dd.iij4u.or.jp", xml);
+    let dir = tempfile::Builder::new()
+        .prefix("mwe")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let config = dir.path().join("accounts.toml");
+    let mut cmd = Command::new("tmux");
+    cmd.env("HOME", dir.path()).env_remove("MAILWIZ_KEYRING");
+    let mut t = Tmux::launch(
+        cmd,
+        "ispdb",
+        &config,
+        lang,
+        &offline_discovery(Some(base.clone())),
+    );
+    t.wait_for("mailwiz");
+    t.keys(&["Enter"]);
+    t.type_text("Bob");
+    t.keys(&["Tab"]);
+    t.type_text("bob@dd.iij4u.or.jp");
+    t.keys(&["Enter"]);
+    let s = t.wait_for(found);
+    for needle in [
+        "mbox.iij4u.or.jp:110 STARTTLS",
+        "mbox.iij4u.or.jp:587 STARTTLS",
+        "bob.dd.iij4u.or.jp",
+        source,
+        channel,
+        &format!("{base}dd.iij4u.or.jp"),
+        "ISPDB",
+        "DNS SRV",
+    ] {
+        assert!(s.contains(needle), "{needle:?} not on screen:\n{s}");
+    }
+    // Enter: POP (as the ISPDB says), then its server in the form.
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("mbox.iij4u.or.jp");
+    assert!(s.contains("110"), "{s}");
+    assert!(s.contains("bob.dd.iij4u.or.jp"), "{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("587");
+    assert!(s.contains("mbox.iij4u.or.jp"), "{s}");
+    // The sample gives SMTP the same login as POP.
+    assert!(s.contains("[x]"), "{s}");
+    t.keys(&["C-c"]);
+    t.keys(&["y"]);
+}
+
+#[test]
+fn settings_found_proposes_the_ispdb_entry_in_english() {
+    proposes_ispdb_settings(
+        "en",
+        "mailwiz found settings",
+        "(Thunderbird",
+        "NOT over an",
+    );
+}
+
+#[test]
+fn settings_found_proposes_the_ispdb_entry_in_french() {
+    proposes_ispdb_settings(
+        "fr",
+        "mailwiz a trouvé des réglages",
+        "(Base ISPDB de",
+        "PAS par un",
+    );
 }

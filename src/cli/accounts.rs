@@ -4,11 +4,12 @@ use super::args::AddArgs;
 use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::account::{
-    Account, AuthMethod, IncomingServer, Protocol, Role, SecretSource, Security, SmtpServer,
-    normalize_fingerprint, validate_email,
+    Account, AuthMethod, IncomingServer, OAuth2Settings, Protocol, Role, SecretSource, Security,
+    SmtpServer, normalize_fingerprint, validate_email,
 };
 use crate::config::{self, Config};
 use crate::i18n::{Lang, t, tf};
+use crate::oauth;
 use crate::providers;
 use crate::secret::Secret;
 use crate::secrets::{self, Keyring};
@@ -225,7 +226,95 @@ fn apply_overrides(acct: &mut Account, a: &AddArgs) -> Result<(), String> {
     if let Some(cmd) = &a.password_command {
         acct.secrets.password_command = Some(cmd.clone());
     }
+    if let Some(auth) = a.auth {
+        acct.incoming.auth = auth;
+    }
     Ok(())
+}
+
+/// The OAuth2 settings the flags give, checked: None for an account that
+/// does not sign in with OAuth2.
+fn oauth_from_args(
+    lang: Lang,
+    acct: &Account,
+    a: &AddArgs,
+) -> Result<Option<OAuth2Settings>, (String, bool)> {
+    let flags = [
+        ("--oauth-client-id", a.oauth_client_id.is_some()),
+        ("--oauth-client-secret-stdin", a.oauth_client_secret_stdin),
+        ("--oauth-auth-url", a.oauth_auth_url.is_some()),
+        ("--oauth-token-url", a.oauth_token_url.is_some()),
+        ("--oauth-device-url", a.oauth_device_url.is_some()),
+        ("--oauth-scope", a.oauth_scope.is_some()),
+        ("--oauth-token-command", a.oauth_token_command.is_some()),
+    ];
+    if acct.incoming.auth != AuthMethod::Oauth2 {
+        return match flags.iter().find(|(_, given)| *given) {
+            Some((flag, _)) => Err((
+                tf(lang, "oauth.add.not_oauth_flag", &[("flag", flag)]),
+                false,
+            )),
+            None => Ok(None),
+        };
+    }
+    let clean = |v: &Option<String>| {
+        v.as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let settings = OAuth2Settings {
+        client_id: clean(&a.oauth_client_id).unwrap_or_default(),
+        client_secret_in_keyring: a.oauth_client_secret_stdin,
+        auth_url: clean(&a.oauth_auth_url),
+        token_url: clean(&a.oauth_token_url),
+        device_url: clean(&a.oauth_device_url),
+        scope: clean(&a.oauth_scope),
+        token_command: clean(&a.oauth_token_command),
+    };
+    if settings.token_command.is_some() {
+        return Ok(Some(settings));
+    }
+    if settings.client_id.is_empty() {
+        // Explicitly asked for: the client id is part of the command.
+        if a.auth == Some(AuthMethod::Oauth2) {
+            return Err((t(lang, "oauth.add.need_client_id").to_string(), true));
+        }
+        return Ok(Some(settings));
+    }
+    let preset = acct.provider.as_deref().and_then(providers::by_id);
+    let e = oauth::Endpoints::resolve(&settings, preset);
+    if e.token_url.is_none() || (e.auth_url.is_none() && e.device_url.is_none()) {
+        return Err((t(lang, "oauth.add.no_endpoints").to_string(), false));
+    }
+    Ok(Some(settings))
+}
+
+/// Reads the OAuth2 client secret from stdin (first line) and stores it in
+/// the keyring; returns the store and entry for the report.
+fn store_client_secret(lang: Lang, name: &str) -> Result<(secrets::Backend, String), i32> {
+    let keyring = Keyring::open()
+        .and_then(|k| k.probe().map(|_| k))
+        .map_err(|e| {
+            output::error(&e.localized(lang));
+            output::hint(&e.advice(lang));
+            output::hint(t(lang, "cli.hint.nothing_saved"));
+            EXIT_USAGE
+        })?;
+    let (secret, _) = read_passwords().map_err(|_| {
+        output::error(t(lang, "cli.error.stdin"));
+        EXIT_USAGE
+    })?;
+    if secret.is_empty() {
+        output::error(t(lang, "oauth.add.empty_secret"));
+        return Err(EXIT_USAGE);
+    }
+    let entry = oauth::client_secret_entry(name);
+    keyring.set_named(&entry, &secret).map_err(|e| {
+        output::error(&e.localized(lang));
+        output::hint(&e.advice(lang));
+        EXIT_USAGE
+    })?;
+    Ok((keyring.backend(), entry))
 }
 
 /// Stdin: the password on the first line; an optional second line is a
@@ -249,11 +338,27 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    let oauth_settings = match oauth_from_args(lang, &acct, &a) {
+        Ok(o) => o,
+        Err((msg, register)) => {
+            output::error(&msg);
+            if register {
+                output::hint(t(lang, "oauth.add.register"));
+            }
+            return EXIT_USAGE;
+        }
+    };
     let mut cfg = match load_or_report(ctx) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let mut stored = Vec::new();
+    if a.oauth_client_secret_stdin && oauth_settings.is_some() {
+        match store_client_secret(lang, &acct.name) {
+            Ok(entry) => stored.push(entry),
+            Err(code) => return code,
+        }
+    }
     if a.password_stdin {
         let keyring = match Keyring::open().and_then(|k| k.probe().map(|_| k)) {
             Ok(k) => k,
@@ -290,6 +395,14 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
         }
     }
     cfg.upsert(acct.clone());
+    match &oauth_settings {
+        Some(o) => {
+            cfg.oauth2.insert(acct.name.clone(), o.clone());
+        }
+        None => {
+            cfg.oauth2.remove(&acct.name);
+        }
+    }
     if let Err(e) = config::save(&ctx.config_path, &cfg) {
         output::error(&e.localized(lang));
         return EXIT_USAGE;
@@ -314,7 +427,13 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
             ],
         ));
     }
-    if stored.is_empty() && acct.secrets.password_command.is_none() {
+    if let Some(o) = &oauth_settings {
+        if o.client_id.is_empty() && o.token_command.is_none() {
+            output::hint(t(lang, "oauth.add.register"));
+        } else if o.token_command.is_none() {
+            line(&tf(lang, "oauth.add.next", &[("name", &acct.name)]));
+        }
+    } else if stored.is_empty() && acct.secrets.password_command.is_none() {
         line(t(lang, "cli.no_password_stored"));
     }
     EXIT_OK
@@ -353,17 +472,29 @@ pub(super) fn list(ctx: &Ctx, json: bool) -> i32 {
 }
 
 pub(super) fn show(ctx: &Ctx, name: Option<&str>, json: bool) -> i32 {
-    let acct = match load_account(ctx, name) {
-        Ok(a) => a,
+    let cfg = match load_or_report(ctx) {
+        Ok(c) => c,
         Err(code) => return code,
     };
+    let acct = match resolve(ctx, &cfg, name) {
+        Ok(a) => a.clone(),
+        Err(code) => return code,
+    };
+    let oauth = cfg.oauth2_for(&acct.name).cloned();
     if json {
-        output::json(&acct);
+        let mut value = serde_json::to_value(&acct).unwrap_or_default();
+        if let (Some(o), Some(map)) = (&oauth, value.as_object_mut()) {
+            map.insert("oauth2".into(), serde_json::to_value(o).unwrap_or_default());
+        }
+        output::json(&value);
         return EXIT_OK;
     }
+    let cfg_oauth: std::collections::BTreeMap<_, _> =
+        oauth.map(|o| (acct.name.clone(), o)).into_iter().collect();
     let text = config::to_toml(&Config {
         schema_version: config::SCHEMA_VERSION,
         accounts: vec![acct.clone()],
+        oauth2: cfg_oauth,
     });
     for l in text.lines().filter(|l| !l.starts_with('#')) {
         line(l);
@@ -380,6 +511,23 @@ pub(super) fn show(ctx: &Ctx, name: Option<&str>, json: bool) -> i32 {
         ),
     };
     line(&format!("# {secret_place}"));
+    if acct.incoming.auth == AuthMethod::Oauth2 {
+        let place = match cfg
+            .oauth2_for(&acct.name)
+            .and_then(|o| o.token_command.as_deref())
+        {
+            Some(cmd) => tf(ctx.lang, "oauth.show.token_command", &[("command", cmd)]),
+            None => tf(
+                ctx.lang,
+                "oauth.show.tokens",
+                &[
+                    ("service", secrets::SERVICE),
+                    ("entry", &oauth::entry_user(&acct.name)),
+                ],
+            ),
+        };
+        line(&format!("# {place}"));
+    }
     EXIT_OK
 }
 
@@ -409,6 +557,7 @@ pub(super) fn remove(ctx: &Ctx, name: &str) -> i32 {
         for role in [Role::Incoming, Role::Smtp] {
             n += usize::from(k.delete(&acct.name, role)?);
         }
+        n += oauth::forget(&k, &acct.name)?;
         Ok(n)
     });
     match result {

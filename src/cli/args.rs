@@ -48,6 +48,12 @@ pub enum Command {
     Discover(crate::cli::discover_cmd::DiscoverArgs),
     /// Find out what is wrong: probe every layer of both servers, explain, suggest a fix
     Doctor(crate::cli::doctor_cmd::DoctorArgs),
+    /// Write an account's settings for another mail client (never its password)
+    Export(crate::cli::export_cmd::ExportArgs),
+    /// Find the mail clients you already use, and their accounts: POP3 or IMAP, which servers
+    Detect(crate::cli::detect_cmd::DetectArgs),
+    /// Sign in to an OAuth2 account (browser or device code); the tokens go to the keyring
+    Login(LoginArgs),
     /// Print the stored password (for other mail clients' password commands)
     Password {
         name: String,
@@ -108,6 +114,30 @@ pub struct AddArgs {
     /// Instead of the keyring: a command that prints the password
     #[arg(long, value_name = "CMD", conflicts_with = "password_stdin")]
     pub password_command: Option<String>,
+    /// How to sign in: password (the default) or oauth2
+    #[arg(long, value_name = "password|oauth2")]
+    pub auth: Option<crate::account::AuthMethod>,
+    /// OAuth2: the client id of your own app registration
+    #[arg(long, value_name = "ID")]
+    pub oauth_client_id: Option<String>,
+    /// OAuth2: read the client secret from standard input and store it in the OS keyring
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub oauth_client_secret_stdin: bool,
+    /// OAuth2: the authorization endpoint (default: the provider preset's)
+    #[arg(long, value_name = "URL")]
+    pub oauth_auth_url: Option<String>,
+    /// OAuth2: the token endpoint (default: the provider preset's)
+    #[arg(long, value_name = "URL")]
+    pub oauth_token_url: Option<String>,
+    /// OAuth2: the device authorization endpoint (default: the provider preset's)
+    #[arg(long, value_name = "URL")]
+    pub oauth_device_url: Option<String>,
+    /// OAuth2: the scope to ask for (default: the provider preset's)
+    #[arg(long, value_name = "SCOPE")]
+    pub oauth_scope: Option<String>,
+    /// OAuth2: instead of signing in, a command that prints a current access token
+    #[arg(long, value_name = "CMD")]
+    pub oauth_token_command: Option<String>,
     /// Pin the incoming server's certificate (SHA-256 fingerprint)
     #[arg(long, value_name = "SHA256")]
     pub in_pin: Option<String>,
@@ -140,4 +170,18 @@ pub struct SendTestArgs {
     /// Deadline for sending, and for the arrival check, in seconds
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    pub name: String,
+    /// Sign in with a code entered on another device (RFC 8628 device grant)
+    #[arg(long)]
+    pub device: bool,
+    /// Do not open a browser: print the sign-in address alone on one line, then wait
+    #[arg(long, conflicts_with = "device")]
+    pub no_browser: bool,
+    /// How long to wait for the browser sign-in, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub timeout: u64,
 }

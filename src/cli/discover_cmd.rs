@@ -23,7 +23,7 @@ pub struct DiscoverArgs {
     #[arg(long, value_name = "URL", env = "MAILWIZ_ISPDB_URL", default_value = discover::DEFAULT_ISPDB_URL)]
     pub ispdb_url: String,
     /// DNS server for SRV and MX (and guessed names), e.g. 127.0.0.1:5353
-    #[arg(long, value_name = "IP:PORT")]
+    #[arg(long, value_name = "IP:PORT", env = "MAILWIZ_DNS_SERVER")]
     pub dns_server: Option<SocketAddr>,
     /// One deadline for the whole search, in seconds
     #[arg(long, value_name = "SECS", default_value_t = 8.0)]

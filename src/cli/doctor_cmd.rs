@@ -80,6 +80,7 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
         timeout: Duration::from_secs_f64(a.timeout),
         rcpt: a.rcpt.clone(),
         probe_ports: true,
+        cancel: None,
     };
     let pw = Passwords {
         incoming: in_pw.as_ref(),

@@ -1,11 +1,14 @@
 //! The non-interactive face: the same core as the wizard, for scripts and
 //! power users. Exit codes: 0 success, 1 a check or send failed, 2 usage or
-//! configuration error.
+//! configuration error, 3 an OAuth2 account must sign in (again).
 
 mod accounts;
 mod args;
+mod detect_cmd;
 mod discover_cmd;
 mod doctor_cmd;
+mod export_cmd;
+mod login_cmd;
 mod output;
 mod run_checks;
 
@@ -19,6 +22,8 @@ use std::path::PathBuf;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
+/// An OAuth2 account must sign in (again): `mailwiz login NAME`.
+pub const EXIT_SIGN_IN: i32 = 3;
 
 /// Everything a command needs besides its own arguments.
 pub struct Ctx {
@@ -62,10 +67,13 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::List { json }) => accounts::list(&ctx, json),
         Some(Command::Show { name, json }) => accounts::show(&ctx, name.as_deref(), json),
         Some(Command::Remove { name }) => accounts::remove(&ctx, &name),
+        Some(Command::Login(a)) => login_cmd::login(&ctx, a),
         Some(Command::Password { name, role }) => accounts::password(&ctx, &name, role.as_deref()),
         Some(Command::Check(a)) => run_checks::check(&ctx, a),
         Some(Command::SendTest(a)) => run_checks::send_test(&ctx, a),
         Some(Command::Discover(a)) => discover_cmd::discover(&ctx, a),
         Some(Command::Doctor(a)) => doctor_cmd::doctor(&ctx, a),
+        Some(Command::Export(a)) => export_cmd::export(&ctx, a),
+        Some(Command::Detect(a)) => detect_cmd::detect(&ctx, a),
     }
 }

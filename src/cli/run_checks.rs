@@ -1,14 +1,14 @@
 //! `check` and `send-test`: the core's network work, printed live.
 
-use super::accounts::load_account;
+use super::accounts::{load_or_report, resolve};
 use super::args::{CheckArgs, SendTestArgs};
 use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::account::{Account, AuthMethod, Role};
+use crate::account::{Account, AuthMethod, OAuth2Settings, Role};
 use crate::check::{self, CheckOptions, Progress, ServerReport, Side, StepRecord};
 use crate::i18n::{Lang, t, tf};
 use crate::secret::Secret;
-use crate::{secrets, send};
+use crate::{oauth, secrets, send};
 use std::time::Duration;
 
 fn timeout(ctx: &Ctx, secs: f64) -> Result<Duration, i32> {
@@ -24,8 +24,62 @@ fn timeout(ctx: &Ctx, secs: f64) -> Result<Duration, i32> {
     }
 }
 
-/// The password for `role`, or None when that side does not log in.
-fn password(ctx: &Ctx, acct: &Account, role: Role) -> Result<Option<Secret>, i32> {
+/// The account and its OAuth2 settings (empty when it has none).
+fn load(ctx: &Ctx, name: Option<&str>) -> Result<(Account, OAuth2Settings), i32> {
+    let cfg = load_or_report(ctx)?;
+    let acct = resolve(ctx, &cfg, name)?.clone();
+    let settings = cfg.oauth2_for(&acct.name).cloned().unwrap_or_default();
+    Ok((acct, settings))
+}
+
+/// A current access token (refreshed first when `force`, after a server
+/// refused the last one), or the exit code after printing why not.
+fn access_token(
+    ctx: &Ctx,
+    acct: &Account,
+    settings: &OAuth2Settings,
+    force: bool,
+) -> Result<Secret, i32> {
+    oauth::access_token(acct, settings, force)
+        .map_err(|e| super::login_cmd::report(ctx, &acct.name, &e))
+}
+
+/// After a refused access token: a fresh one, when mailwiz manages the
+/// tokens (not with a token_command). Err is the exit code ("sign in
+/// again" when the refresh token was refused too).
+fn retry_token(
+    ctx: &Ctx,
+    acct: &Account,
+    settings: &OAuth2Settings,
+) -> Result<Option<Secret>, i32> {
+    if acct.incoming.auth != AuthMethod::Oauth2 || settings.token_command.is_some() {
+        return Ok(None);
+    }
+    let token = access_token(ctx, acct, settings, true)?;
+    Ok(Some(token))
+}
+
+fn auth_failed(e: Option<&crate::net::NetError>) -> bool {
+    matches!(e, Some(crate::net::NetError::AuthFailed { .. }))
+}
+
+/// The password (or, for an OAuth2 account, the access token) for
+/// `role`, or None when that side does not log in.
+fn password(
+    ctx: &Ctx,
+    acct: &Account,
+    settings: &OAuth2Settings,
+    role: Role,
+) -> Result<Option<Secret>, i32> {
+    if acct.incoming.auth == AuthMethod::Oauth2 {
+        let needed = match role {
+            Role::Incoming => true,
+            Role::Smtp => acct.smtp.auth_required,
+        };
+        return needed
+            .then(|| access_token(ctx, acct, settings, false))
+            .transpose();
+    }
     let needed = match role {
         Role::Incoming => acct.incoming.auth == AuthMethod::Password,
         Role::Smtp => acct.smtp.auth_required,
@@ -102,9 +156,13 @@ pub(super) fn check(ctx: &Ctx, a: CheckArgs) -> i32 {
 
 fn run_check(ctx: &Ctx, a: CheckArgs) -> Result<i32, i32> {
     let deadline = timeout(ctx, a.timeout)?;
-    let acct = &load_account(ctx, a.name.as_deref())?;
-    let in_pw = password(ctx, acct, Role::Incoming)?;
-    let smtp_pw = password(ctx, acct, Role::Smtp)?;
+    let (acct, settings) = &load(ctx, a.name.as_deref())?;
+    let in_pw = password(ctx, acct, settings, Role::Incoming)?;
+    let smtp_pw = if acct.incoming.auth == AuthMethod::Oauth2 {
+        acct.smtp.auth_required.then(|| in_pw.clone()).flatten()
+    } else {
+        password(ctx, acct, settings, Role::Smtp)?
+    };
     if !a.json {
         line(&tf(ctx.lang, "cli.check.start", &[("name", &acct.name)]));
     }
@@ -113,7 +171,16 @@ fn run_check(ctx: &Ctx, a: CheckArgs) -> Result<i32, i32> {
         cancel: None,
     };
     let progress = printer(ctx.lang, acct, a.json);
-    let report = check::check_account(acct, in_pw.as_ref(), smtp_pw.as_ref(), &opts, &progress);
+    let mut report = check::check_account(acct, in_pw.as_ref(), smtp_pw.as_ref(), &opts, &progress);
+    if (auth_failed(report.incoming.error.as_ref()) || auth_failed(report.smtp.error.as_ref()))
+        && let Some(token) = retry_token(ctx, acct, settings)?
+    {
+        if !a.json {
+            line(t(ctx.lang, "oauth.check.retry"));
+        }
+        let smtp_token = acct.smtp.auth_required.then_some(&token);
+        report = check::check_account(acct, Some(&token), smtp_token, &opts, &progress);
+    }
     if a.json {
         output::json(&report);
     } else {
@@ -144,12 +211,14 @@ fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
         output::error(&format!("--to: {}", t(lang, e.i18n_key())));
         return Err(EXIT_USAGE);
     }
-    let acct = &load_account(ctx, a.name.as_deref())?;
-    let smtp_pw = password(ctx, acct, Role::Smtp)?;
-    let in_pw = if a.verify {
-        password(ctx, acct, Role::Incoming)?
-    } else {
+    let (acct, settings) = &load(ctx, a.name.as_deref())?;
+    let smtp_pw = password(ctx, acct, settings, Role::Smtp)?;
+    let mut in_pw = if !a.verify {
         None
+    } else if acct.incoming.auth == AuthMethod::Oauth2 && smtp_pw.is_some() {
+        smtp_pw.clone()
+    } else {
+        password(ctx, acct, settings, Role::Incoming)?
     };
     let msg = send::new_test_message(acct, a.to.as_deref());
     if !a.json {
@@ -164,7 +233,18 @@ fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
         cancel: None,
     };
     let progress = printer(lang, acct, a.json);
-    let report = send::send_test(acct, &msg, smtp_pw.as_ref(), &opts, &progress);
+    let mut report = send::send_test(acct, &msg, smtp_pw.as_ref(), &opts, &progress);
+    if auth_failed(report.error.as_ref())
+        && let Some(token) = retry_token(ctx, acct, settings)?
+    {
+        if !a.json {
+            line(t(lang, "oauth.check.retry"));
+        }
+        report = send::send_test(acct, &msg, Some(&token), &opts, &progress);
+        if a.verify {
+            in_pw = Some(token);
+        }
+    }
     if !a.json {
         match (&report.reply, &report.error) {
             (_, Some(e)) => line(&tf(

@@ -28,13 +28,15 @@ pub fn default_autoconfig_urls() -> Vec<String> {
 
 #[derive(Debug, Clone)]
 pub struct DiscoverOptions {
-    /// The sources to run (default: all). Order does not matter.
+    /// The sources to run (default: all, or the comma list in
+    /// `$MAILWIZ_DISCOVER_SOURCES`). Order does not matter.
     pub sources: Vec<Source>,
     /// ISPDB base URL; the domain is appended (`$MAILWIZ_ISPDB_URL` overrides
     /// the default in [`Default`]).
     pub ispdb_url: String,
     /// The DNS server for SRV, MX and (when set) the guessed host names;
-    /// None: the first nameservers of /etc/resolv.conf.
+    /// None: the first nameservers of /etc/resolv.conf (`$MAILWIZ_DNS_SERVER`,
+    /// `IP:PORT`, sets it in [`Default`]).
     pub dns_server: Option<SocketAddr>,
     /// One deadline for the whole run.
     pub timeout: Duration,
@@ -64,12 +66,12 @@ pub struct DiscoverOptions {
 impl Default for DiscoverOptions {
     fn default() -> Self {
         DiscoverOptions {
-            sources: Source::ALL.to_vec(),
+            sources: env_sources().unwrap_or_else(|| Source::ALL.to_vec()),
             ispdb_url: std::env::var("MAILWIZ_ISPDB_URL")
                 .ok()
                 .filter(|u| !u.trim().is_empty())
                 .unwrap_or_else(|| DEFAULT_ISPDB_URL.to_string()),
-            dns_server: None,
+            dns_server: env_dns_server(),
             timeout: Duration::from_secs(8),
             cancel: None,
             stop_early: true,
@@ -80,4 +82,23 @@ impl Default for DiscoverOptions {
             sequential: false,
         }
     }
+}
+
+/// `$MAILWIZ_DNS_SERVER` (`IP:PORT`), when set and valid.
+fn env_dns_server() -> Option<SocketAddr> {
+    std::env::var("MAILWIZ_DNS_SERVER")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// `$MAILWIZ_DISCOVER_SOURCES` (`preset,ispdb,…`), when set and every name
+/// is known.
+fn env_sources() -> Option<Vec<Source>> {
+    let v = std::env::var("MAILWIZ_DISCOVER_SOURCES").ok()?;
+    let list: Result<Vec<Source>, _> = v
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(str::parse)
+        .collect();
+    list.ok().filter(|l| !l.is_empty())
 }

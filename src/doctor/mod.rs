@@ -5,18 +5,22 @@
 //! Every line exchanged goes into a `Transcript`, credentials redacted.
 
 mod findings;
+mod from_check;
 mod incoming;
 mod ports;
 mod smtp;
 
 pub use findings::{Code, Finding, Severity, findings};
-pub use ports::{PortOutcome, PortProbe};
+pub use from_check::findings_from_check;
+pub use ports::{PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
 
 use crate::account::{Account, Security};
 use crate::check::Side;
 use crate::net::{CertInfo, Deadline, NetError, Reply, Transcript, Wire};
 use crate::secret::Secret;
 use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -25,8 +29,11 @@ pub struct DoctorOptions {
     pub timeout: Duration,
     /// Optional recipient for MAIL FROM / RCPT TO / RSET (nothing is sent).
     pub rcpt: Option<String>,
-    /// Also probe SMTP ports 465, 587 and 25 on the SMTP host.
+    /// Also probe SMTP ports 465, 587 and 25 on the SMTP host (see
+    /// `ports::smtp_ports` for the test override).
     pub probe_ports: bool,
+    /// Raised by the user (the TUI's Esc): every probe stops at its next step.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for DoctorOptions {
@@ -35,6 +42,7 @@ impl Default for DoctorOptions {
             timeout: Duration::from_secs(15),
             rcpt: None,
             probe_ports: true,
+            cancel: None,
         }
     }
 }
@@ -142,8 +150,11 @@ pub struct Passwords<'a> {
 pub fn run(acct: &Account, pw: Passwords<'_>, opts: &DoctorOptions) -> DoctorReport {
     let start = Instant::now();
     let transcript = Transcript::new();
-    let deadline = Deadline::after(opts.timeout, None);
-    let ports_deadline = Deadline::after(opts.timeout.min(Duration::from_secs(5)), None);
+    let deadline = Deadline::after(opts.timeout, opts.cancel.clone());
+    let ports_deadline = Deadline::after(
+        opts.timeout.min(Duration::from_secs(5)),
+        opts.cancel.clone(),
+    );
     let (incoming, smtp, smtp_ports) = std::thread::scope(|scope| {
         let t = &transcript;
         let d = &deadline;

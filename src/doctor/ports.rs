@@ -1,10 +1,31 @@
 //! The usual SMTP ports on the SMTP host, all at once: an internet
 //! provider that blocks port 25 (or 465/587) shows here.
+//!
+//! Tests on loopback cannot own ports 465/587/25, so the environment
+//! variable `MAILWIZ_DOCTOR_SMTP_PORTS` (comma-separated, e.g.
+//! `10465,10587,10002`) replaces the list; anything unparsable is ignored.
 
 use crate::net::{Deadline, NetError, Transcript, connect_any, resolve};
 use serde::Serialize;
 
 pub const SMTP_PORTS: [u16; 3] = [465, 587, 25];
+
+/// Replaces `SMTP_PORTS` (for tests on loopback).
+pub const PORTS_ENV: &str = "MAILWIZ_DOCTOR_SMTP_PORTS";
+
+/// The ports to probe: `SMTP_PORTS`, or the list in `PORTS_ENV`.
+pub fn smtp_ports() -> Vec<u16> {
+    parse_ports(std::env::var(PORTS_ENV).ok().as_deref()).unwrap_or_else(|| SMTP_PORTS.to_vec())
+}
+
+fn parse_ports(text: Option<&str>) -> Option<Vec<u16>> {
+    let ports: Vec<u16> = text?
+        .split(',')
+        .filter_map(|p| p.trim().parse().ok())
+        .filter(|p| *p != 0)
+        .collect();
+    (!ports.is_empty()).then_some(ports)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -25,14 +46,15 @@ pub struct PortProbe {
 }
 
 pub(super) fn probe(host: &str, deadline: &Deadline, transcript: &Transcript) -> Vec<PortProbe> {
+    let ports = smtp_ports();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = SMTP_PORTS
+        let handles: Vec<_> = ports
             .iter()
             .map(|&port| scope.spawn(move || one(host, port, deadline, transcript)))
             .collect();
         handles
             .into_iter()
-            .zip(SMTP_PORTS)
+            .zip(ports.iter().copied())
             .map(|(h, port)| {
                 h.join().unwrap_or(PortProbe {
                     port,
@@ -61,4 +83,20 @@ fn one(host: &str, port: u16, deadline: &Deadline, transcript: &Transcript) -> P
         "TCP connect to {host}:{port}: {outcome:?} ({ms} ms)"
     ));
     PortProbe { port, outcome, ms }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_ports;
+
+    #[test]
+    fn the_port_list_can_be_replaced() {
+        assert_eq!(parse_ports(None), None);
+        assert_eq!(parse_ports(Some("")), None);
+        assert_eq!(parse_ports(Some("x, 0")), None);
+        assert_eq!(
+            parse_ports(Some("10465, 10587,x,10002")),
+            Some(vec![10465, 10587, 10002])
+        );
+    }
 }

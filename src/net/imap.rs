@@ -11,6 +11,7 @@ use super::stream::{self, Conn};
 use super::tls::TlsSetup;
 use super::{Deadline, Phase, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
+use crate::oauth::OauthMechanism;
 use crate::secret::Secret;
 use base64::Engine;
 
@@ -20,6 +21,9 @@ pub struct ImapSession {
     pub capabilities: Vec<String>,
     pub cert: Option<CertInfo>,
     preauth: bool,
+    /// For OAUTHBEARER's host and port fields.
+    host: String,
+    port: u16,
 }
 
 impl ImapSession {
@@ -48,6 +52,8 @@ impl ImapSession {
             capabilities: Vec::new(),
             cert: opened.cert,
             preauth: false,
+            host: server.host.clone(),
+            port: server.port,
         };
         let greeted = step(sink, deadline, Phase::Greeting, || {
             let line = s.conn.read_line(Phase::Greeting)?;
@@ -257,6 +263,94 @@ impl ImapSession {
         let sent = self.conn.send(Phase::Login, pending.as_bytes());
         wipe(pending);
         sent?;
+        Ok(self.read_until_tagged(Phase::Login, &tag)?.1)
+    }
+
+    /// The OAuth2 mechanisms the server offers (`AUTH=XOAUTH2`, …).
+    pub fn oauth_mechanisms(&self) -> Vec<&str> {
+        self.capabilities
+            .iter()
+            .filter_map(|c| {
+                c.get(..5)
+                    .filter(|p| p.eq_ignore_ascii_case("AUTH="))
+                    .map(|_| &c[5..])
+            })
+            .collect()
+    }
+
+    /// Logs in with an OAuth2 access token: `mechanism`, or XOAUTH2 when
+    /// offered, else OAUTHBEARER. The token only goes into the bytes
+    /// written here; a refused token is `AuthFailed`.
+    pub fn login_oauth(
+        &mut self,
+        user: &str,
+        token: &Secret,
+        mechanism: Option<OauthMechanism>,
+        sink: &mut dyn StepSink,
+    ) -> Result<(), NetError> {
+        let deadline = self.conn.deadline().clone();
+        step(sink, &deadline, Phase::Login, || {
+            if self.preauth {
+                return Ok(((), "PREAUTH: already logged in".to_string()));
+            }
+            let mech = match mechanism.or_else(|| OauthMechanism::pick(self.oauth_mechanisms())) {
+                Some(m) => m,
+                None if self.has("LOGINDISABLED") => return Err(NetError::LoginDisabled),
+                None => {
+                    return Err(NetError::Protocol {
+                        phase: Phase::Login,
+                        detail: "the server offers neither AUTHENTICATE XOAUTH2 nor OAUTHBEARER"
+                            .into(),
+                    });
+                }
+            };
+            let done = self.authenticate_oauth(mech, user, token)?;
+            if !done.to_ascii_uppercase().starts_with("OK") {
+                return Err(login_refusal(done));
+            }
+            if let Some(c) = capabilities_in(&done) {
+                self.capabilities = c;
+            }
+            Ok(((), format!("AUTHENTICATE {}: {done}", mech.name())))
+        })
+    }
+
+    fn authenticate_oauth(
+        &mut self,
+        mech: OauthMechanism,
+        user: &str,
+        token: &Secret,
+    ) -> Result<String, NetError> {
+        let tag = self.next_tag();
+        self.conn.send(
+            Phase::Login,
+            format!("{tag} AUTHENTICATE {}\r\n", mech.name()).as_bytes(),
+        )?;
+        let line = self.read_full_line(Phase::Login)?;
+        if let Some(rest) = line.strip_prefix(&tag).and_then(|r| r.strip_prefix(' ')) {
+            return Ok(rest.to_string());
+        }
+        if !line.starts_with('+') {
+            return Err(NetError::Protocol {
+                phase: Phase::Login,
+                detail: line,
+            });
+        }
+        let mut msg = mech.initial_response(user, token.expose(), &self.host, self.port);
+        msg.push_str("\r\n");
+        let sent = self.conn.send(Phase::Login, msg.as_bytes());
+        wipe(msg);
+        sent?;
+        let line = self.read_full_line(Phase::Login)?;
+        if let Some(rest) = line.strip_prefix(&tag).and_then(|r| r.strip_prefix(' ')) {
+            return Ok(rest.to_string());
+        }
+        if line.starts_with('+') {
+            // The error challenge (a JSON status): acknowledge it so the
+            // server ends the exchange with its failure reply.
+            self.conn
+                .send(Phase::Login, format!("{}\r\n", mech.error_ack()).as_bytes())?;
+        }
         Ok(self.read_until_tagged(Phase::Login, &tag)?.1)
     }
 

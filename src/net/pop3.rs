@@ -8,6 +8,7 @@ use super::stream::{self, Conn};
 use super::tls::TlsSetup;
 use super::{Deadline, Phase, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
+use crate::oauth::OauthMechanism;
 use crate::secret::Secret;
 use base64::Engine;
 
@@ -16,6 +17,9 @@ pub struct Pop3Session {
     /// None when the server does not know CAPA (RFC 1939 servers).
     pub capabilities: Option<Vec<String>>,
     pub cert: Option<CertInfo>,
+    /// For OAUTHBEARER's host and port fields.
+    host: String,
+    port: u16,
 }
 
 pub(crate) fn greeting(line: &[u8]) -> Result<String, NetError> {
@@ -91,6 +95,8 @@ impl Pop3Session {
             conn: opened.conn,
             capabilities: None,
             cert: opened.cert,
+            host: server.host.clone(),
+            port: server.port,
         };
         step(sink, deadline, Phase::Greeting, || {
             let line = s.conn.read_line(Phase::Greeting)?;
@@ -247,6 +253,59 @@ impl Pop3Session {
             return Err(login_refusal(line, !self.conn.is_tls(), false));
         }
         Ok(line)
+    }
+
+    /// The SASL mechanisms of the CAPA answer.
+    pub fn sasl_mechanisms(&self) -> Vec<&str> {
+        self.capabilities
+            .iter()
+            .flatten()
+            .filter_map(|l| l.strip_prefix("SASL "))
+            .flat_map(|l| l.split_whitespace())
+            .collect()
+    }
+
+    /// Logs in with an OAuth2 access token (AUTH XOAUTH2 or OAUTHBEARER).
+    pub fn login_oauth(
+        &mut self,
+        user: &str,
+        token: &Secret,
+        mechanism: Option<OauthMechanism>,
+        sink: &mut dyn StepSink,
+    ) -> Result<(), NetError> {
+        let deadline = self.conn.deadline().clone();
+        let before_tls = !self.conn.is_tls();
+        step(sink, &deadline, Phase::Login, || {
+            let Some(mech) = mechanism.or_else(|| OauthMechanism::pick(self.sasl_mechanisms()))
+            else {
+                return Err(if before_tls {
+                    NetError::LoginDisabled
+                } else {
+                    NetError::Protocol {
+                        phase: Phase::Login,
+                        detail: "the server offers neither AUTH XOAUTH2 nor OAUTHBEARER".into(),
+                    }
+                });
+            };
+            let line = self.simple(Phase::Login, &format!("AUTH {}", mech.name()))?;
+            if !line.starts_with('+') || line.starts_with("+OK") {
+                return Err(login_refusal(line, before_tls, false));
+            }
+            let mut msg = mech.initial_response(user, token.expose(), &self.host, self.port);
+            msg.push_str("\r\n");
+            let sent = self.conn.send(Phase::Login, msg.as_bytes());
+            wipe(msg);
+            sent?;
+            let mut line = clean_text(&self.conn.read_line(Phase::Login)?);
+            if line.starts_with('+') && !line.starts_with("+OK") {
+                // The error challenge: acknowledge it to get the -ERR.
+                line = self.simple(Phase::Login, mech.error_ack())?;
+            }
+            if !line.starts_with("+OK") {
+                return Err(login_refusal(line, before_tls, false));
+            }
+            Ok(((), format!("AUTH {}: {line}", mech.name())))
+        })
     }
 
     /// Whether one of the newest `newest` messages has `needle` in its

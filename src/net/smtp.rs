@@ -18,6 +18,10 @@ use lettre::transport::smtp::extension::{ClientId, MailBodyParameter, MailParame
 use std::net::SocketAddr;
 use std::time::Instant;
 
+/// The reply shown when the server answered AUTH XOAUTH2 with its error
+/// challenge (lettre cannot show the 535 that would follow).
+const TOKEN_REFUSED: &str = "334 error challenge to AUTH XOAUTH2: the access token was refused";
+
 pub struct SmtpSession {
     conn: SmtpConnection,
     client_id: ClientId,
@@ -221,6 +225,50 @@ impl SmtpSession {
                 .auth(&mechanisms, &creds)
                 .map_err(|e| map_error(&e, Phase::Login, None, encrypted))?;
             Ok(((), reply_of(&r).to_string()))
+        })
+    }
+
+    /// AUTH XOAUTH2 with an OAuth2 access token (lettre has no
+    /// OAUTHBEARER). lettre 0.11 does not answer the server's error
+    /// challenge (`334 <JSON>`) and fails with a client error instead of
+    /// the 535: after AUTH XOAUTH2 that error means the token was refused.
+    pub fn login_oauth(
+        &mut self,
+        user: &str,
+        token: &Secret,
+        sink: &mut dyn StepSink,
+    ) -> Result<(), NetError> {
+        let deadline = self.deadline.clone();
+        step(sink, &deadline, Phase::Login, || {
+            let mechanisms = [Mechanism::Xoauth2];
+            let encrypted = self.conn.is_encrypted();
+            if self
+                .conn
+                .server_info()
+                .get_auth_mechanism(&mechanisms)
+                .is_none()
+            {
+                return Err(if encrypted {
+                    NetError::Protocol {
+                        phase: Phase::Login,
+                        detail: "the server does not offer AUTH XOAUTH2".into(),
+                    }
+                } else {
+                    NetError::LoginDisabled
+                });
+            }
+            self.arm(Phase::Login)?;
+            let creds = Credentials::new(user.to_string(), token.expose().to_string());
+            let r = self.conn.auth(&mechanisms, &creds).map_err(|e| {
+                if e.is_client() {
+                    NetError::AuthFailed {
+                        reply: Reply::text(TOKEN_REFUSED),
+                    }
+                } else {
+                    map_error(&e, Phase::Login, None, encrypted)
+                }
+            })?;
+            Ok(((), format!("AUTH XOAUTH2: {}", reply_of(&r))))
         })
     }
 

@@ -1,12 +1,15 @@
 //! The whole state of the wizard. Plain data: `update` changes it, `render`
 //! draws it. Passwords are only inside `Secret`s, so `Debug` never shows one.
 
+use super::discovery::Discovery;
 use super::field::Field;
 use super::form::Form;
 use super::step::Step;
 use super::theme::Theme;
+use super::troubleshoot::Troubleshoot;
 use crate::check::{ServerReport, StepRecord};
 use crate::config::{Config, ConfigError};
+use crate::discover::DiscoverOptions;
 use crate::i18n::Lang;
 use crate::net::Phase;
 use crate::secrets::SecretsError;
@@ -21,6 +24,9 @@ pub struct AppOptions {
     pub lang: Lang,
     pub config: Result<Config, ConfigError>,
     pub no_color: bool,
+    /// How the "Settings found" step runs discovery; None: presets only,
+    /// nothing in the background (what `new` gives; `run` turns it on).
+    pub discover: Option<DiscoverOptions>,
 }
 
 impl AppOptions {
@@ -30,6 +36,7 @@ impl AppOptions {
             lang,
             config,
             no_color: false,
+            discover: None,
         }
     }
 }
@@ -133,8 +140,12 @@ pub struct App {
     pub smtp: SideRun,
     pub send: SendState,
     pub save: SaveState,
+    pub discover_options: Option<DiscoverOptions>,
+    pub discovery: Discovery,
     /// A one-line message key for the welcome screen (`tui.welcome.*`).
     pub notice: Option<&'static str>,
+    /// The "Something doesn't work" screen, over the current step.
+    pub troubleshoot: Option<Troubleshoot>,
     pub quit: bool,
 }
 
@@ -167,7 +178,10 @@ impl App {
             smtp: SideRun::default(),
             send: SendState::default(),
             save: SaveState::default(),
+            discover_options: options.discover,
+            discovery: Discovery::default(),
             notice: None,
+            troubleshoot: None,
             quit: false,
         }
     }

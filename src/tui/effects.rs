@@ -7,6 +7,7 @@ use super::msg::{Effect, Msg, RequestId};
 use crate::account::{Account, Role};
 use crate::check::{self, CheckOptions};
 use crate::config;
+use crate::discover::{self, DiscoverOptions};
 use crate::i18n::Lang;
 use crate::secret::Secret;
 use crate::secrets::{self, Keyring, SecretsError};
@@ -86,7 +87,10 @@ fn effect_id(effect: &Effect) -> RequestId {
         | Effect::SendTest { id, .. }
         | Effect::VerifyArrival { id, .. }
         | Effect::SaveAccount { id, .. }
-        | Effect::RemoveAccount { id, .. } => *id,
+        | Effect::RemoveAccount { id, .. }
+        | Effect::Discover { id, .. }
+        | Effect::Diagnose { id, .. }
+        | Effect::SaveTranscript { id, .. } => *id,
         Effect::Cancel(id) => *id,
         Effect::Quit => 0,
     }
@@ -227,11 +231,84 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             }
             Msg::ConfigWritten { id, result }
         }
+        Effect::Discover { id, email, options } => {
+            let opts = DiscoverOptions {
+                cancel: Some(flag),
+                ..*options
+            };
+            let report = discover::discover(&email, &opts, &|event| {
+                let _ = tx.send(Msg::Discovery { id, event });
+            });
+            Msg::Discovered {
+                id,
+                report: Box::new(report),
+            }
+        }
+        Effect::Diagnose {
+            id,
+            account,
+            incoming,
+            smtp,
+        } => diagnose(id, &account, incoming, smtp, flag, lang),
+        Effect::SaveTranscript { id, path, text } => {
+            let result = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, text))
+                .map_err(|e| e.to_string());
+            Msg::TranscriptSaved { id, path, result }
+        }
         // Handled by `run` without a thread.
         Effect::Cancel(id) => Msg::Failed {
             id,
             detail: String::new(),
         },
         Effect::Quit => Msg::Tick,
+    }
+}
+
+/// The doctor on the account: the passwords it needs (a missing one is
+/// noted, and that login is not tried), every probe under the doctor's
+/// bound, stopped by the request's cancel flag.
+fn diagnose(
+    id: RequestId,
+    account: &Account,
+    incoming: Option<Secret>,
+    smtp: Option<Secret>,
+    flag: Arc<AtomicBool>,
+    lang: Lang,
+) -> Msg {
+    use crate::account::AuthMethod;
+    use crate::doctor::{self, DoctorOptions, Passwords};
+    let mut notes = Vec::new();
+    let mut need = |needed: bool, role: Role, given: Option<Secret>| -> Option<Secret> {
+        if !needed {
+            return None;
+        }
+        resolve(account, role, given)
+            .map_err(|e| notes.push(e.localized(lang)))
+            .ok()
+    };
+    let incoming = need(
+        account.incoming.auth == AuthMethod::Password,
+        Role::Incoming,
+        incoming,
+    );
+    let smtp = need(account.smtp.auth_required, Role::Smtp, smtp);
+    notes.dedup();
+    let opts = DoctorOptions {
+        cancel: Some(flag),
+        ..DoctorOptions::default()
+    };
+    let pw = Passwords {
+        incoming: incoming.as_ref(),
+        smtp: smtp.as_ref(),
+    };
+    let report = doctor::run(account, pw, &opts);
+    Msg::Diagnosed {
+        id,
+        report: Box::new(report),
+        password_note: (!notes.is_empty()).then(|| notes.join(" ")),
     }
 }

@@ -4,6 +4,7 @@
 //! back as `Msg`s on the same channel the keyboard feeds.
 
 mod app;
+mod discovery;
 mod effects;
 mod field;
 mod form;
@@ -11,17 +12,24 @@ mod msg;
 mod step;
 mod steps;
 mod theme;
+mod troubleshoot;
+mod troubleshoot_view;
 mod update;
 mod view;
 mod widgets;
 
 pub use app::{App, AppOptions, Flow, KeyringState, Modal, SaveState, SendState, SideRun};
+pub use discovery::{Discovery, SourceState};
 pub use effects::Runner;
 pub use field::{Field, PasswordField};
 pub use form::{Form, Source};
 pub use msg::{Control, Effect, Msg, RequestId, control, key};
 pub use step::Step;
 pub use theme::Theme;
+pub use troubleshoot::{
+    Notice as TroubleshootNotice, Saved as TranscriptState, Troubleshoot, View as TroubleshootView,
+    jump as troubleshoot_jump,
+};
 pub use update::update;
 pub use view::{MIN_HEIGHT, MIN_WIDTH, render};
 
@@ -40,6 +48,7 @@ const TICK: Duration = Duration::from_millis(100);
 pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
     let mut options = AppOptions::new(config_path.clone(), lang, crate::config::load(&config_path));
     options.no_color = !Theme::from_env().has_color();
+    options.discover = Some(crate::discover::DiscoverOptions::default());
     let mut app = App::new(options);
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,

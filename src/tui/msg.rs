@@ -5,6 +5,8 @@
 use crate::account::Account;
 use crate::check::{Progress, ServerReport};
 use crate::config::{Config, ConfigError};
+use crate::doctor::DoctorReport;
+use crate::discover::{DiscoverOptions, DiscoverReport, SourceEvent};
 use crate::secret::Secret;
 use crate::secrets::SecretsError;
 use crate::send::{SendReport, TestMessage, VerifyReport};
@@ -45,6 +47,29 @@ pub enum Msg {
     ConfigWritten {
         id: RequestId,
         result: Result<Config, ConfigError>,
+    },
+    /// Discovery: a source started or ended (the run goes on).
+    Discovery {
+        id: RequestId,
+        event: SourceEvent,
+    },
+    /// Discovery: the run ended.
+    Discovered {
+        id: RequestId,
+        report: Box<DiscoverReport>,
+    },
+    /// Troubleshooting: the doctor's run ended. `password_note` says why
+    /// no password could be tried, if so.
+    Diagnosed {
+        id: RequestId,
+        report: Box<DoctorReport>,
+        password_note: Option<String>,
+    },
+    /// Troubleshooting: the transcript file was written (or not).
+    TranscriptSaved {
+        id: RequestId,
+        path: PathBuf,
+        result: Result<(), String>,
     },
     /// The background work died (a panic); its detail is for the screen.
     Failed {
@@ -98,6 +123,27 @@ pub enum Effect {
         id: RequestId,
         path: PathBuf,
         name: String,
+    },
+    /// `discover::discover` for the address, with the request's cancel
+    /// flag; per-source events come back as `Msg::Discovery`.
+    Discover {
+        id: RequestId,
+        email: String,
+        options: Box<DiscoverOptions>,
+    },
+    /// `doctor::run` on the account (passwords: the form's, else the
+    /// keyring or the password command), with the request's cancel flag.
+    Diagnose {
+        id: RequestId,
+        account: Box<Account>,
+        incoming: Option<Secret>,
+        smtp: Option<Secret>,
+    },
+    /// Writes the (already redacted) transcript to `path`.
+    SaveTranscript {
+        id: RequestId,
+        path: PathBuf,
+        text: String,
     },
     /// Raise the cancel flag of a running request.
     Cancel(RequestId),

@@ -50,6 +50,10 @@ fn result_id(msg: &Msg) -> u64 {
         | Msg::Sent { id, .. }
         | Msg::Arrived { id, .. }
         | Msg::ConfigWritten { id, .. }
+        | Msg::Diagnosed { id, .. }
+        | Msg::TranscriptSaved { id, .. }
+        | Msg::Discovery { id, .. }
+        | Msg::Discovered { id, .. }
         | Msg::Failed { id, .. } => *id,
         Msg::Key(_) | Msg::Tick => 0,
     }
@@ -72,6 +76,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             app.modal = Some(Modal::Help);
             Vec::new()
         }
+        c if app.troubleshoot.is_some() => super::troubleshoot::on_control(app, c),
         c => steps::on_control(app, c),
     }
 }

@@ -40,13 +40,17 @@ pub fn render(app: &App, frame: &mut Frame) {
         .borders(Borders::ALL)
         .border_style(app.theme.border())
         .title(Span::styled(
-            format!(" {} ", app.t(&app.step.title_key())),
+            format!(" {} ", app.t(&title_key(app))),
             app.theme.title(),
         ))
         .padding(Padding::horizontal(1));
     let inner = block.inner(main);
     frame.render_widget(block, main);
-    steps::render(app, frame, inner);
+    if app.troubleshoot.is_some() {
+        super::troubleshoot_view::render(app, frame, inner);
+    } else {
+        steps::render(app, frame, inner);
+    }
     draw_footer(app, frame, footer);
     match &app.modal {
         Some(Modal::Help) => draw_help(app, frame, area),
@@ -58,6 +62,21 @@ pub fn render(app: &App, frame: &mut Frame) {
             confirm(app, frame, area, text)
         }
         None => {}
+    }
+}
+
+/// The screen's title and help: the step's, or troubleshooting's over it.
+fn title_key(app: &App) -> String {
+    match app.troubleshoot {
+        Some(_) => "tui.troubleshoot.title".to_string(),
+        None => app.step.title_key(),
+    }
+}
+
+fn help_key(app: &App) -> String {
+    match app.troubleshoot {
+        Some(_) => "tui.troubleshoot.help".to_string(),
+        None => app.step.help_key(),
     }
 }
 
@@ -123,7 +142,10 @@ fn draw_sidebar(app: &App, frame: &mut Frame, area: Rect) {
 fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let mut spans = vec![Span::raw(" ")];
-    let mut keys = steps::keys(app);
+    let mut keys = match app.troubleshoot {
+        Some(_) => super::troubleshoot::keys(app),
+        None => steps::keys(app),
+    };
     keys.push(("F1", "tui.key.help"));
     if !keys.iter().any(|(_, l)| *l == "tui.key.quit") {
         keys.push(("Ctrl-C", "tui.key.quit"));
@@ -175,9 +197,9 @@ fn popup(app: &App, frame: &mut Frame, area: Rect, title: String) -> Rect {
 fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let w = (area.width * 4 / 5).max(MIN_WIDTH - 4);
     let r = centered(area, w, area.height.saturating_sub(4));
-    let title = app.tf("tui.help.title", &[("step", app.t(&app.step.title_key()))]);
+    let title = app.tf("tui.help.title", &[("step", app.t(&title_key(app)))]);
     let inner = popup(app, frame, r, title);
-    let mut text = Text::from(Line::styled(app.t(&app.step.help_key()), app.theme.value()));
+    let mut text = Text::from(Line::styled(app.t(&help_key(app)), app.theme.value()));
     text.lines.push(Line::default());
     text.lines
         .push(Line::styled(app.t("tui.help.keys"), app.theme.muted()));

@@ -30,20 +30,14 @@ pub fn protocol_label(app: &App, p: Protocol) -> &'static str {
     })
 }
 
-/// Wrapped text; returns the rows it takes at this width.
+/// Wrapped text; returns the rows it takes at this width (word wrap, as
+/// the paragraph draws it).
 pub fn text_height(text: &Text, width: u16) -> u16 {
     if width == 0 {
         return 0;
     }
-    let w = width as usize;
-    text.lines
-        .iter()
-        .map(|l| {
-            let lw = l.width();
-            lw.div_ceil(w).max(1)
-        })
-        .sum::<usize>()
-        .min(u16::MAX as usize) as u16
+    let rows = paragraph(text.clone()).line_count(width);
+    rows.min(u16::MAX as usize) as u16
 }
 
 pub fn paragraph<'a>(text: impl Into<Text<'a>>) -> Paragraph<'a> {

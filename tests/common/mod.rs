@@ -77,6 +77,14 @@ pub struct MailEnv {
     pub badcert_pop3s_port: u16,
     pub badcert_smtp_port: u16,
     pub badcert_smtps_port: u16,
+    // selfsigned instance: a self-signed certificate (not from the CA) for the good names
+    pub selfsigned_imaps_port: u16,
+    pub selfsigned_smtps_port: u16,
+    /// That certificate (PEM).
+    pub selfsigned_cert: PathBuf,
+    // expired instance: the good names, signed by the CA, valid only in January 2020
+    pub expired_imaps_port: u16,
+    pub expired_smtps_port: u16,
     /// The plain SMTP relay behind submission (no AUTH, no TLS).
     pub relay_port: u16,
     /// Accepts TCP, never sends a byte.
@@ -186,6 +194,11 @@ impl MailEnv {
             badcert_pop3s_port: p("MAILENV_BADCERT_POP3S_PORT")?,
             badcert_smtp_port: p("MAILENV_BADCERT_SMTP_PORT")?,
             badcert_smtps_port: p("MAILENV_BADCERT_SMTPS_PORT")?,
+            selfsigned_imaps_port: p("MAILENV_SELFSIGNED_IMAPS_PORT")?,
+            selfsigned_smtps_port: p("MAILENV_SELFSIGNED_SMTPS_PORT")?,
+            selfsigned_cert: PathBuf::from(s("MAILENV_SELFSIGNED_CERT")?),
+            expired_imaps_port: p("MAILENV_EXPIRED_IMAPS_PORT")?,
+            expired_smtps_port: p("MAILENV_EXPIRED_SMTPS_PORT")?,
             relay_port: p("MAILENV_RELAY_PORT")?,
             tarpit_port: p("MAILENV_TARPIT_PORT")?,
             closed_port: p("MAILENV_CLOSED_PORT")?,
@@ -223,7 +236,8 @@ impl MailEnv {
         wait_for_file(std::slice::from_ref(&self.outbound), needle, timeout)
     }
 
-    /// The tail of one of the instances' logs ("main", "strict", "notls", "badcert" →
+    /// The tail of one of the instances' logs ("main", "strict", "notls", "badcert",
+    /// "selfsigned", "expired" →
     /// dovecot.log; "relay", "tarpit" → logs/*.log), for assertion messages.
     pub fn log_tail(&self, instance: &str, lines: usize) -> String {
         let path = match instance {

@@ -17,6 +17,8 @@
 #                         not "secured", so IMAP says LOGINDISABLED and SMTP offers no AUTH before STARTTLS)
 #   notls     127.0.0.1   imap B+2143  pop3 B+2110  smtp B+2587     (ssl = no, plaintext login allowed)
 #   badcert   127.0.0.1   B+3143 B+3993 B+3110 B+3995 B+3587 B+3465 (cert for wrong.example.invalid, same CA)
+#   selfsigned 127.0.0.1  imaps B+3000  smtps B+3001  (self-signed certificate for the good names, not from the CA)
+#   expired   127.0.0.1   imaps B+3002  smtps B+3003  (the good names, signed by the CA, valid only in January 2020)
 #   relay     127.0.0.1   B+25   (aiosmtpd; Dovecot submission relays here; delivers *@example.test via LMTP)
 #   tarpit    127.0.0.1   B+1    (accepts, never sends a byte)
 #   closed    127.0.0.1   B+2    (checked to have no listener)
@@ -65,6 +67,7 @@ set_ports() {
     NOTLS_IMAP=$((b + 2143)); NOTLS_POP3=$((b + 2110)); NOTLS_SMTP=$((b + 2587))
     BADCERT_IMAP=$((b + 3143)); BADCERT_IMAPS=$((b + 3993)); BADCERT_POP3=$((b + 3110)); BADCERT_POP3S=$((b + 3995))
     BADCERT_SMTP=$((b + 3587)); BADCERT_SMTPS=$((b + 3465))
+    SELF_IMAPS=$((b + 3000)); SELF_SMTPS=$((b + 3001)); EXPIRED_IMAPS=$((b + 3002)); EXPIRED_SMTPS=$((b + 3003))
     # host:port pairs that must answer once started
     LISTEN_PORTS=(
         "127.0.0.1:$TARPIT" "127.0.0.1:$RELAY"
@@ -75,6 +78,7 @@ set_ports() {
         "127.0.0.1:$NOTLS_IMAP" "127.0.0.1:$NOTLS_POP3" "127.0.0.1:$NOTLS_SMTP"
         "127.0.0.1:$BADCERT_IMAP" "127.0.0.1:$BADCERT_IMAPS" "127.0.0.1:$BADCERT_POP3" "127.0.0.1:$BADCERT_POP3S"
         "127.0.0.1:$BADCERT_SMTP" "127.0.0.1:$BADCERT_SMTPS"
+        "127.0.0.1:$SELF_IMAPS" "127.0.0.1:$SELF_SMTPS" "127.0.0.1:$EXPIRED_IMAPS" "127.0.0.1:$EXPIRED_SMTPS"
     )
 }
 
@@ -177,6 +181,12 @@ extendedKeyUsage = serverAuth
 subjectAltName = DNS:mail.example.test,DNS:localhost,IP:127.0.0.1,IP:127.0.0.2,IP:::1
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[leaf_self]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:mail.example.test,DNS:localhost,IP:127.0.0.1,IP:127.0.0.2,IP:::1
+subjectKeyIdentifier = hash
 [leaf_bad]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -201,6 +211,22 @@ make_tls() {
             openssl x509 -req -CA "$t/ca.crt" -CAkey "$t/ca.key" -set_serial "$((RANDOM * 32768 + RANDOM + 1))" \
                 -days 7 -extfile "$cnf" -extensions "leaf_$name" -out "$t/$name.crt" 2>>"$t/openssl.log"
     done
+    # self-signed: its own issuer, not the test CA
+    openssl req -x509 -config "$cnf" -extensions leaf_self -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+        -nodes -keyout "$t/self.key" -out "$t/self.crt" -days 7 \
+        -subj "/O=mailwiz tests/CN=mail.example.test" 2>>"$t/openssl.log"
+    # expired: signed by the CA, valid in January 2020 only (`x509 -days` cannot go back in time)
+    mkdir -p "$t/ca.db"
+    : >"$t/ca.db/index"
+    printf '%X\n' "$((RANDOM * 32768 + RANDOM + 4096))" >"$t/ca.db/serial"
+    printf '%s\n' "[ca]" "default_ca = test_ca" "[test_ca]" "database = $t/ca.db/index" \
+        "new_certs_dir = $t/ca.db" "serial = $t/ca.db/serial" "default_md = sha256" "policy = any" \
+        "unique_subject = no" "[any]" "commonName = supplied" >"$t/ca.cnf"
+    openssl req -new -config "$cnf" -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$t/expired.key" -subj "/CN=mail.example.test" -out "$t/expired.csr" 2>>"$t/openssl.log"
+    openssl ca -batch -notext -config "$t/ca.cnf" -cert "$t/ca.crt" -keyfile "$t/ca.key" -in "$t/expired.csr" \
+        -startdate 20200101000000Z -enddate 20200201000000Z -extfile "$cnf" -extensions leaf_good \
+        -out "$t/expired.crt" >>"$t/openssl.log" 2>&1
 }
 
 # write_dovecot INSTANCE LISTEN SSL(yes|no) CERT(good|bad) IMAP IMAPS POP3 POP3S SMTP SMTPS
@@ -383,6 +409,8 @@ do_start() {
     write_dovecot strict 127.0.0.2 yes good "$STRICT_IMAP" "$STRICT_IMAPS" "$STRICT_POP3" "$STRICT_POP3S" "$STRICT_SMTP" "$STRICT_SMTPS"
     write_dovecot notls 127.0.0.1 no good "$NOTLS_IMAP" 0 "$NOTLS_POP3" 0 "$NOTLS_SMTP" 0
     write_dovecot badcert 127.0.0.1 yes bad "$BADCERT_IMAP" "$BADCERT_IMAPS" "$BADCERT_POP3" "$BADCERT_POP3S" "$BADCERT_SMTP" "$BADCERT_SMTPS"
+    write_dovecot selfsigned 127.0.0.1 yes self 0 "$SELF_IMAPS" 0 0 0 "$SELF_SMTPS"
+    write_dovecot expired 127.0.0.1 yes expired 0 "$EXPIRED_IMAPS" 0 0 0 "$EXPIRED_SMTPS"
     if [[ $(id -u) == 0 ]]; then
         chown -R "$RUN_UID:$RUN_GID" "$D"
         "${AS[@]}" test -w "$D/mail" || die "$RUN_USER cannot reach $D (use a dir under /tmp)"
@@ -391,7 +419,7 @@ do_start() {
     # ---- daemons (stdio to files; fd 8, the lock, not inherited)
     cd "$D"
     local inst
-    for inst in main strict notls badcert; do
+    for inst in main strict notls badcert selfsigned expired; do
         "${AS[@]}" dovecot -F -c "$D/$inst/dovecot.conf" </dev/null >>"$D/$inst/stdout.log" 2>&1 8<&- &
         echo $! >"$D/pids/dovecot-$inst.pid"
     done
@@ -460,6 +488,11 @@ do_start() {
         echo "MAILENV_BADCERT_POP3S_PORT=$BADCERT_POP3S"
         echo "MAILENV_BADCERT_SMTP_PORT=$BADCERT_SMTP"
         echo "MAILENV_BADCERT_SMTPS_PORT=$BADCERT_SMTPS"
+        echo "MAILENV_SELFSIGNED_IMAPS_PORT=$SELF_IMAPS"
+        echo "MAILENV_SELFSIGNED_SMTPS_PORT=$SELF_SMTPS"
+        echo "MAILENV_SELFSIGNED_CERT=$D/tls/self.crt"
+        echo "MAILENV_EXPIRED_IMAPS_PORT=$EXPIRED_IMAPS"
+        echo "MAILENV_EXPIRED_SMTPS_PORT=$EXPIRED_SMTPS"
         echo "MAILENV_RELAY_PORT=$RELAY"
         echo "MAILENV_TARPIT_PORT=$TARPIT"
         echo "MAILENV_CLOSED_PORT=$CLOSED"

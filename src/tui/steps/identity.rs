@@ -3,6 +3,7 @@
 use crate::account;
 use crate::providers;
 use crate::tui::app::App;
+use crate::tui::discovery;
 use crate::tui::field::Field;
 use crate::tui::msg::{Control, Effect};
 use crate::tui::step::Step;
@@ -24,10 +25,17 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
                     .config
                     .find(app.editing.as_deref().unwrap_or(""))
                     .is_some_and(|a| a.email == email);
-            if !keep {
+            let mut effects = if keep {
+                let stop = discovery::cancel(app);
+                app.discovery = Default::default();
+                stop
+            } else {
+                // A known preset shows at once; discovery runs behind it.
                 app.form.apply_preset();
-            }
-            goto(app, Step::SettingsFound)
+                discovery::start(app)
+            };
+            effects.extend(goto(app, Step::SettingsFound));
+            effects
         }
         Control::Back => goto(app, Step::Welcome),
         c => {

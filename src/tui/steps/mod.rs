@@ -1,5 +1,6 @@
 //! One file per step; this module only dispatches to them.
 
+mod discovery_view;
 mod identity;
 mod incoming;
 mod outgoing;
@@ -12,11 +13,14 @@ mod test;
 mod welcome;
 
 use super::app::App;
+use super::troubleshoot;
 use super::field::Field;
 use super::msg::{Control, Effect, Msg};
 use super::step::Step;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+
+pub use test::password as test_password;
 
 pub fn fields(app: &App) -> Vec<Field> {
     match app.step {
@@ -74,12 +78,34 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Effect> {
             report,
         } => send::on_sent(app, id, message, report),
         Msg::Arrived { id, report } => send::on_arrived(app, id, report),
+        Msg::ConfigWritten { id, result } if troubleshoot::owns_write(app, id) => {
+            troubleshoot::on_written(app, result)
+        }
         Msg::ConfigWritten { id, result } => summary::on_written(app, id, result),
+        Msg::Diagnosed {
+            id,
+            report,
+            password_note,
+        } => troubleshoot::on_diagnosed(app, id, report, password_note),
+        Msg::TranscriptSaved { id, path, result } => {
+            troubleshoot::on_transcript_saved(app, id, path, result);
+            Vec::new()
+        }
+        Msg::Discovery { id, event } => {
+            crate::tui::discovery::on_event(app, id, event);
+            Vec::new()
+        }
+        Msg::Discovered { id, report } => {
+            crate::tui::discovery::on_report(app, id, *report);
+            Vec::new()
+        }
         Msg::Failed { id, detail } => {
             test::on_failed(app, id, &detail);
             send::on_failed(app, id, &detail);
             summary::on_failed(app, id, &detail);
             password::on_failed(app, id, &detail);
+            troubleshoot::on_failed(app, id, &detail);
+            crate::tui::discovery::on_failed(app, id, &detail);
             Vec::new()
         }
         Msg::Key(_) | Msg::Tick => Vec::new(),

@@ -1,8 +1,12 @@
-//! Step 3: the preset for the address (or guesses), with where each value
-//! comes from; entering everything by hand is always possible.
+//! Step 3: the preset for the address at once, and discovery running
+//! behind it with each source's live status; then the best candidate, with
+//! where each value comes from, the others on request (N, O), and entering
+//! everything by hand always possible.
 
+use super::discovery_view as dv;
 use crate::account::domain_of;
 use crate::tui::app::App;
+use crate::tui::discovery;
 use crate::tui::field::Field;
 use crate::tui::form::Source;
 use crate::tui::msg::{Control, Effect};
@@ -21,14 +25,37 @@ pub fn fields(app: &App) -> Vec<Field> {
 }
 
 pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
+    let d = &app.discovery;
+    let several = d.candidates().len() > 1;
     match c {
-        Control::Confirm => goto(app, Step::Protocol),
+        // Leaving stops a run still going: its late results are dropped.
+        Control::Confirm => {
+            let mut effects = discovery::cancel(app);
+            effects.extend(goto(app, Step::Protocol));
+            effects
+        }
         Control::Char('m') => {
+            let mut effects = discovery::cancel(app);
             app.form.go_manual();
             app.dirty = true;
-            goto(app, Step::Protocol)
+            effects.extend(goto(app, Step::Protocol));
+            effects
         }
+        Control::Back if d.running() => discovery::cancel(app),
         Control::Back => goto(app, Step::Identity),
+        Control::Char('r') if !d.running() && !d.idle() => discovery::start(app),
+        Control::Char('n') if several => {
+            discovery::next(app, true);
+            Vec::new()
+        }
+        Control::Char('o') if several => {
+            app.discovery.list = !app.discovery.list;
+            Vec::new()
+        }
+        Control::Up | Control::Down if d.list && several => {
+            discovery::next(app, c == Control::Down);
+            Vec::new()
+        }
         c => {
             form_control(app, c);
             Vec::new()
@@ -36,12 +63,28 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     }
 }
 
-pub fn keys(_app: &App) -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("Enter", "tui.settings_found.key_use"),
-        ("M", "tui.settings_found.key_manual"),
-        ("Esc", "tui.key.back"),
-    ]
+pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    let d = &app.discovery;
+    // With discovery's keys the footer needs the short label.
+    let use_key = if d.idle() {
+        "tui.settings_found.key_use"
+    } else {
+        "tui.discovery.key_use"
+    };
+    let mut keys = vec![("Enter", use_key)];
+    if d.candidates().len() > 1 {
+        keys.push(("N", "tui.discovery.key_next"));
+    }
+    if !d.running() && (d.cancelled || d.crashed.is_some()) {
+        keys.push(("R", "tui.discovery.key_retry"));
+    }
+    keys.push(("M", "tui.settings_found.key_manual"));
+    if d.running() {
+        keys.push(("Esc", "tui.discovery.key_stop"));
+    } else {
+        keys.push(("Esc", "tui.key.back"));
+    }
+    keys
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -51,6 +94,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Source::Preset(p) => (
             app.tf("tui.settings_found.from_preset", &[("provider", &p.name)]),
             app.tf("tui.source.preset", &[("provider", &p.name)]),
+        ),
+        Source::Manual if dv::intro(app).is_some() => (
+            dv::intro(app).unwrap_or_default(),
+            app.t("tui.source.guess").to_string(),
         ),
         Source::Manual if app.editing.is_some() => (
             app.t("tui.settings_found.saved").to_string(),
@@ -70,7 +117,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let used = form(app, frame, rest, &fields);
         rest = split_top(rest, used + 1).1;
     }
-    let row = |label: &str, value: String| {
+    let row = |label: &str, value: String, incoming: bool| {
+        let source = dv::row_source(app, incoming).unwrap_or(&source);
         Line::from(vec![
             Span::styled(format!("{label}: "), th.label()),
             Span::styled(value, th.value()),
@@ -87,6 +135,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             f.in_port.value(),
             security_label(app, f.in_security)
         ),
+        true,
     ));
     text.lines.push(row(
         app.t("tui.settings_found.outgoing"),
@@ -96,12 +145,24 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             f.out_port.value(),
             security_label(app, f.out_security)
         ),
+        false,
     ));
     text.lines.push(row(
         app.t("tui.field.username"),
         f.in_user.value().to_string(),
+        true,
     ));
+    text.lines.extend(dv::provenance(app).lines);
     rest = block_text(frame, rest, text, 1);
+    let mut found = if app.discovery.list {
+        dv::list(app)
+    } else {
+        dv::sources(app, rest.width)
+    };
+    found.lines.extend(dv::status(app));
+    if !found.lines.is_empty() {
+        rest = block_text(frame, rest, found, 1);
+    }
     if let Some(p) = f.provider() {
         let mut notes = Text::default();
         if p.oauth2_only {

@@ -3,7 +3,9 @@
 
 use crate::account::Role;
 use crate::check::{Progress, ServerReport};
-use crate::net::NetError;
+use crate::check::Side;
+use crate::doctor::{self, Finding};
+use crate::tui::troubleshoot;
 use crate::secret::Secret;
 use crate::tui::app::{App, Flow, SideRun};
 use crate::tui::msg::{Control, Effect};
@@ -103,28 +105,37 @@ pub fn on_failed(app: &mut App, id: u64, detail: &str) {
     }
 }
 
-fn is_auth(e: &NetError) -> bool {
-    matches!(
-        e,
-        NetError::AuthFailed { .. } | NetError::LoginDisabled | NetError::Unsupported { .. }
+/// The doctor's findings for the sides that failed: the same titles and
+/// fixes as the troubleshooting screen (no second table of advice).
+pub fn findings(app: &App) -> Vec<Finding> {
+    doctor::findings_from_check(
+        &app.form.account(),
+        app.incoming.report.as_ref(),
+        app.smtp.report.as_ref(),
+        troubleshoot::provider(app),
+        app.lang,
     )
 }
 
-/// Where to go to fix the first failure: auth → password, else the server.
+fn failed(s: &SideRun) -> bool {
+    s.done() && !s.ok() && !s.cancelled
+}
+
+/// Where to go to fix the first failure: the step the finding points to
+/// (the troubleshooting screen's rule), else the server's step.
 pub fn fix_target(app: &App) -> Option<Step> {
-    let failed = |s: &SideRun| s.done() && !s.ok() && !s.cancelled;
-    let err = |s: &SideRun| s.report.as_ref().and_then(|r| r.error.clone());
-    if failed(&app.incoming) {
-        return Some(match err(&app.incoming) {
-            Some(e) if is_auth(&e) => Step::Password,
-            _ => Step::Incoming,
-        });
-    }
-    if failed(&app.smtp) {
-        return Some(match err(&app.smtp) {
-            Some(e) if is_auth(&e) => Step::Password,
-            _ => Step::Outgoing,
-        });
+    let found = findings(app);
+    for (side, run, step) in [
+        (Side::Incoming, &app.incoming, Step::Incoming),
+        (Side::Smtp, &app.smtp, Step::Outgoing),
+    ] {
+        if failed(run) {
+            let target = found
+                .iter()
+                .find(|f| f.server == side)
+                .and_then(troubleshoot::jump);
+            return Some(target.map_or(step, |(s, _)| s));
+        }
     }
     None
 }
@@ -138,6 +149,9 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
         },
         _ if running(app) => Vec::new(),
         Control::Char('r') => start(app),
+        Control::Char('d') if failed(&app.incoming) || failed(&app.smtp) => {
+            troubleshoot::open(app, Step::Test)
+        }
         Control::Char('f') => match fix_target(app) {
             Some(step) => {
                 app.flow = Flow::Setup;
@@ -157,12 +171,13 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
     let mut keys = vec![("Enter", "tui.key.next"), ("R", "tui.test.key_retry")];
     if fix_target(app).is_some() {
         keys.push(("F", "tui.test.key_fix"));
+        keys.push(("D", "tui.troubleshoot.key_open"));
     }
     keys.push(("Esc", "tui.key.back"));
     keys
 }
 
-fn side_text(app: &App, side: &SideRun, title: String) -> Text<'static> {
+fn side_text(app: &App, side: &SideRun, which: Side, title: String) -> Text<'static> {
     let th = app.theme;
     let mut text = Text::from(Line::styled(title, th.title()));
     for s in &side.steps {
@@ -204,11 +219,20 @@ fn side_text(app: &App, side: &SideRun, title: String) -> Text<'static> {
             if let Some(e) = &r.error {
                 text.lines
                     .push(Line::styled(e.localized(app.lang), th.error()));
-                let key = format!(
-                    "tui.advice.{}",
-                    e.i18n_key().trim_start_matches("net.error.")
-                );
-                text.lines.push(Line::styled(app.t(&key), th.muted()));
+                // The doctor's finding: the same fix as troubleshooting.
+                match findings(app).into_iter().find(|f| f.server == which) {
+                    Some(f) => text.lines.push(Line::styled(
+                        app.tf("tui.troubleshoot.fix", &[("text", &f.fix)]),
+                        th.muted(),
+                    )),
+                    None => {
+                        let key = format!(
+                            "tui.advice.{}",
+                            e.i18n_key().trim_start_matches("net.error.")
+                        );
+                        text.lines.push(Line::styled(app.t(&key), th.muted()));
+                    }
+                }
             }
         }
         None => {}
@@ -238,8 +262,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         f.out_host.value(),
         f.out_port.value()
     );
-    let left = side_text(app, &app.incoming, inc_title);
-    let right = side_text(app, &app.smtp, out_title);
+    let left = side_text(app, &app.incoming, Side::Incoming, inc_title);
+    let right = side_text(app, &app.smtp, Side::Smtp, out_title);
     // The outcome line sits below both servers, whatever the layout.
     let [body, foot] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(rest);
     let (a, b) = if body.width >= 70 {
@@ -258,7 +282,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let a_rest = foot;
     if let Some(step) = fix_target(app) {
         let hint = app.tf("tui.test.fix_hint", &[("step", app.t(&step.title_key()))]);
-        block_text(frame, a_rest, Line::styled(hint, th.key()), 0);
+        let more = app.t("tui.troubleshoot.test_hint");
+        block_text(
+            frame,
+            a_rest,
+            Text::from(vec![
+                Line::styled(hint, th.key()),
+                Line::styled(more, th.key()),
+            ]),
+            0,
+        );
     } else if app.incoming.ok() && app.smtp.ok() {
         block_text(
             frame,

@@ -44,7 +44,10 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
                     return goto(app, Step::Send);
                 }
                 'd' => app.modal = Some(Modal::ConfirmRemove(account.name.clone())),
-                _ => app.notice = Some("tui.welcome.troubleshoot_soon"),
+                _ => {
+                    begin(app, form, Flow::Existing, Some(account.name.clone()));
+                    return crate::tui::troubleshoot::open(app, Step::Welcome);
+                }
             }
         }
         _ => {}

@@ -1,0 +1,142 @@
+//! `detect [--json]`: the mail clients this user already has, and for each
+//! account they hold, "you use IMAP on imap.free.fr:993 (TLS)". Files that
+//! cannot be read or understood are named on stderr; the rest is still
+//! listed. Finding nothing is not an error.
+
+use super::output::{self, line};
+use super::{Ctx, EXIT_OK, EXIT_USAGE};
+use crate::detect::{self, DetectedAccount, DetectedProtocol, ScanRoots, Warning, WarningKind};
+use crate::i18n::{Lang, t, tf};
+
+#[derive(clap::Args, Debug)]
+pub struct DetectArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn security(lang: Lang, s: crate::account::Security) -> &'static str {
+    t(lang, &format!("discover.security.{}", s.as_str()))
+}
+
+fn print_account(lang: Lang, a: &DetectedAccount) {
+    let file = a.file.display().to_string();
+    let client = t(lang, a.client.i18n_key());
+    let who = if a.email.is_empty() {
+        &a.name
+    } else {
+        &a.email
+    };
+    let key = if who.is_empty() {
+        "detect.account"
+    } else {
+        "detect.account_named"
+    };
+    line(&tf(
+        lang,
+        key,
+        &[("client", client), ("file", &file), ("who", who)],
+    ));
+    match &a.incoming {
+        Some(i) => {
+            let proto = i.protocol.as_str().to_uppercase();
+            line(&format!(
+                "  {}",
+                tf(
+                    lang,
+                    if i.username.is_empty() {
+                        "detect.uses_no_login"
+                    } else {
+                        "detect.uses"
+                    },
+                    &[
+                        ("protocol", &proto),
+                        ("host", &i.host),
+                        ("port", &i.port.to_string()),
+                        ("security", security(lang, i.security)),
+                        ("username", &i.username),
+                    ],
+                )
+            ));
+        }
+        None if a.protocol == DetectedProtocol::SmtpOnly => {
+            line(&format!("  {}", t(lang, "detect.smtp_only")));
+        }
+        None => {}
+    }
+    match &a.outgoing {
+        Some(o) => line(&format!(
+            "  {}",
+            tf(
+                lang,
+                if o.username.is_empty() {
+                    "detect.sends_no_login"
+                } else {
+                    "detect.sends"
+                },
+                &[
+                    ("host", &o.host),
+                    ("port", &o.port.to_string()),
+                    ("security", security(lang, o.security)),
+                    ("username", &o.username),
+                ],
+            )
+        )),
+        None => line(&format!("  {}", t(lang, "detect.no_outgoing"))),
+    }
+}
+
+fn print_warning(lang: Lang, w: &Warning) {
+    let file = w.file.display().to_string();
+    let text = match (w.kind, w.line) {
+        (WarningKind::Unreadable, _) => tf(
+            lang,
+            "detect.warning.unreadable",
+            &[("file", &file), ("detail", &w.detail)],
+        ),
+        (WarningKind::Malformed, Some(n)) => tf(
+            lang,
+            "detect.warning.malformed_line",
+            &[
+                ("file", &file),
+                ("line", &n.to_string()),
+                ("detail", &w.detail),
+            ],
+        ),
+        (WarningKind::Malformed, None) => tf(
+            lang,
+            "detect.warning.malformed",
+            &[("file", &file), ("detail", &w.detail)],
+        ),
+    };
+    output::error(&text);
+}
+
+pub(super) fn detect(ctx: &Ctx, args: DetectArgs) -> i32 {
+    let lang = ctx.lang;
+    let Some(roots) = ScanRoots::from_env() else {
+        output::error(t(lang, "detect.no_home"));
+        return EXIT_USAGE;
+    };
+    let report = detect::scan(&roots);
+    for w in &report.warnings {
+        print_warning(lang, w);
+    }
+    if args.json {
+        output::json(&report);
+        return EXIT_OK;
+    }
+    if report.accounts.is_empty() {
+        let home = roots.home.display().to_string();
+        line(&tf(lang, "detect.none", &[("home", &home)]));
+        return EXIT_OK;
+    }
+    line(&tf(
+        lang,
+        "detect.found",
+        &[("count", &report.accounts.len().to_string())],
+    ));
+    for a in &report.accounts {
+        print_account(lang, a);
+    }
+    EXIT_OK
+}

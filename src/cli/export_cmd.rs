@@ -1,0 +1,95 @@
+//! `export [NAME] --format F [--output FILE]`: the account's settings in a
+//! mail client's own format, on stdout or in FILE. Notes about what the
+//! format cannot carry go to stderr, in the user's language.
+
+use super::accounts::load_account;
+use super::output::{self, line};
+use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use crate::export::{self, ExportError, ExportOptions, Format};
+use crate::i18n::{t, tf};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    /// The account (default: the only one)
+    pub name: Option<String>,
+    /// thunderbird (autoconfig XML), msmtp, mbsync, neomutt, aerc or himalaya
+    #[arg(long, short, value_name = "CLIENT")]
+    pub format: Format,
+    /// Write to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// mbsync: the local Maildir folder (default ~/Mail/NAME/)
+    #[arg(long, value_name = "DIR")]
+    pub maildir: Option<String>,
+}
+
+/// How the client will run mailwiz: with `--config` when the accounts file
+/// is not the default one, so the password command finds the account.
+fn mailwiz_command(ctx: &Ctx) -> String {
+    let default = directories::ProjectDirs::from("", "", "mailwiz")
+        .map(|d| d.config_dir().join("accounts.toml"));
+    if default.as_deref() == Some(ctx.config_path.as_path()) {
+        return "mailwiz".into();
+    }
+    let path = std::path::absolute(&ctx.config_path).unwrap_or_else(|_| ctx.config_path.clone());
+    format!(
+        "mailwiz --config {}",
+        export::shell_word(&path.to_string_lossy())
+    )
+}
+
+pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
+    let lang = ctx.lang;
+    let acct = match load_account(ctx, args.name.as_deref()) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let opts = ExportOptions {
+        mailwiz: mailwiz_command(ctx),
+        maildir: args.maildir.clone(),
+    };
+    let exported = match export::export(&acct, args.format, &opts) {
+        Ok(e) => e,
+        Err(ExportError::NeedsImap { format }) => {
+            output::error(&tf(
+                lang,
+                "export.needs_imap",
+                &[("format", format.as_str()), ("name", &acct.name)],
+            ));
+            return EXIT_USAGE;
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &exported.text) {
+                let p = path.display().to_string();
+                output::error(&tf(
+                    lang,
+                    "export.write_failed",
+                    &[("path", &p), ("detail", &e.to_string())],
+                ));
+                return EXIT_FAILED;
+            }
+            let p = path.display().to_string();
+            line(&tf(
+                lang,
+                "export.written",
+                &[
+                    ("format", args.format.as_str()),
+                    ("name", &acct.name),
+                    ("path", &p),
+                ],
+            ));
+        }
+        None => print!("{}", exported.text),
+    }
+    let ca = acct.ca_file.clone().unwrap_or_default();
+    for note in &exported.notes {
+        output::hint(&tf(lang, note.i18n_key(), &[("ca", &ca)]));
+    }
+    if args.output.is_none() && !exported.notes.is_empty() {
+        output::hint(t(lang, "export.notes_on_stderr"));
+    }
+    EXIT_OK
+}

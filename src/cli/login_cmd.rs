@@ -1,0 +1,129 @@
+//! `login NAME [--device] [--no-browser]`: the OAuth2 sign-in of an
+//! account, ending with its tokens in the keyring. The address to open (or
+//! the verification address and `code: …`) goes to stdout, alone on its
+//! lines, so a script can read it; the explanations go to stderr.
+
+use super::accounts::{load_or_report, resolve};
+use super::args::LoginArgs;
+use super::output::{self, line};
+use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_SIGN_IN, EXIT_USAGE};
+use crate::account::AuthMethod;
+use crate::i18n::tf;
+use crate::oauth::{self, BrowserSignIn, Client, DeviceSignIn, OauthError};
+use crate::secrets::{self, Keyring};
+use std::time::{Duration, Instant};
+
+/// Prints an OAuth2 error and its advice; returns the exit code.
+pub(super) fn report(ctx: &Ctx, name: &str, e: &OauthError) -> i32 {
+    output::error(&e.localized(ctx.lang));
+    output::hint(&e.advice(ctx.lang, name));
+    if e.needs_sign_in() {
+        EXIT_SIGN_IN
+    } else {
+        EXIT_FAILED
+    }
+}
+
+pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
+    let lang = ctx.lang;
+    let cfg = match load_or_report(ctx) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let acct = match resolve(ctx, &cfg, Some(&a.name)) {
+        Ok(acct) => acct.clone(),
+        Err(code) => return code,
+    };
+    if acct.incoming.auth != AuthMethod::Oauth2 {
+        output::error(&tf(
+            lang,
+            "oauth.login.not_oauth",
+            &[("account", &acct.name)],
+        ));
+        return EXIT_USAGE;
+    }
+    let settings = cfg.oauth2_for(&acct.name).cloned().unwrap_or_default();
+    if settings.token_command.is_some() {
+        output::error(&tf(
+            lang,
+            "oauth.login.token_command",
+            &[("account", &acct.name)],
+        ));
+        return EXIT_USAGE;
+    }
+    let keyring = match Keyring::open().and_then(|k| k.probe().map(|_| k)) {
+        Ok(k) => k,
+        Err(e) => {
+            output::error(&e.localized(lang));
+            output::hint(&e.advice(lang));
+            return EXIT_FAILED;
+        }
+    };
+    let result = Client::for_account(&acct, &settings).and_then(|client| {
+        if a.device {
+            device_flow(ctx, &client)
+        } else {
+            browser_flow(ctx, &client, &a)
+        }
+    });
+    let tokens = match result {
+        Ok(t) => t,
+        Err(e) => {
+            let code = report(ctx, &acct.name, &e);
+            return if code == EXIT_SIGN_IN {
+                EXIT_FAILED
+            } else {
+                code
+            };
+        }
+    };
+    if let Err(e) = tokens.save(&keyring, &acct.name) {
+        return report(ctx, &acct.name, &e);
+    }
+    line(&tf(
+        lang,
+        "oauth.login.done",
+        &[
+            ("account", &acct.name),
+            ("store", keyring.backend().label()),
+            ("service", secrets::SERVICE),
+            ("entry", &oauth::entry_user(&acct.name)),
+        ],
+    ));
+    EXIT_OK
+}
+
+fn browser_flow(ctx: &Ctx, client: &Client, a: &LoginArgs) -> Result<oauth::TokenSet, OauthError> {
+    let lang = ctx.lang;
+    let signin = BrowserSignIn::start(client)?;
+    let account = [("account", client.account.as_str())];
+    if !a.no_browser && oauth::open_browser(&signin.url) {
+        output::hint(&tf(lang, "oauth.login.opening", &account));
+    } else {
+        output::hint(&tf(lang, "oauth.login.visit", &account));
+    }
+    line(&signin.url);
+    let minutes = a.timeout.div_ceil(60).max(1).to_string();
+    output::hint(&tf(lang, "oauth.login.waiting", &[("minutes", &minutes)]));
+    signin.finish(client, lang, Duration::from_secs(a.timeout.max(1)), None)
+}
+
+fn device_flow(ctx: &Ctx, client: &Client) -> Result<oauth::TokenSet, OauthError> {
+    let lang = ctx.lang;
+    let signin = DeviceSignIn::start(client)?;
+    output::hint(&tf(
+        lang,
+        "oauth.login.device",
+        &[("account", client.account.as_str())],
+    ));
+    line(&signin.verification_uri);
+    line(&format!("code: {}", signin.user_code));
+    let left = signin.expires_at.saturating_duration_since(Instant::now());
+    let minutes = left.as_secs().div_ceil(60).max(1).to_string();
+    output::hint(&tf(
+        lang,
+        "oauth.login.device_waiting",
+        &[("minutes", &minutes)],
+    ));
+    signin.finish(client, None)
+}

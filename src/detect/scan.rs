@@ -1,0 +1,201 @@
+//! The scanner: the usual places of each client's configuration under one
+//! HOME, read and handed to the parsers. A missing file is simply not
+//! there; a file that cannot be read or parsed gives a [`Warning`] and the
+//! other files are still reported.
+
+use super::{Client, DetectReport, Parsed, Warning, WarningKind};
+use std::path::{Path, PathBuf};
+
+/// Where to look: HOME, and the XDG configuration folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanRoots {
+    pub home: PathBuf,
+    /// `$XDG_CONFIG_HOME`, else `HOME/.config`.
+    pub config_home: PathBuf,
+}
+
+impl ScanRoots {
+    pub fn for_home(home: &Path) -> ScanRoots {
+        ScanRoots {
+            home: home.to_path_buf(),
+            config_home: home.join(".config"),
+        }
+    }
+
+    /// From `$HOME` and `$XDG_CONFIG_HOME`; None when there is no HOME.
+    pub fn from_env() -> Option<ScanRoots> {
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))?;
+        let config_home = std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join(".config"));
+        Some(ScanRoots { home, config_home })
+    }
+
+    /// `~/x` and `$HOME/x` as paths under HOME.
+    fn expand(&self, path: &str) -> PathBuf {
+        if let Some(rest) = path.strip_prefix("~/") {
+            self.home.join(rest)
+        } else if let Some(rest) = path.strip_prefix("$HOME/") {
+            self.home.join(rest)
+        } else {
+            PathBuf::from(path)
+        }
+    }
+}
+
+/// The text of a file; Ok(None) when there is no such file.
+fn read(path: &Path) -> Result<Option<String>, std::io::Error> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Sub-folders of `dir`, sorted; none when it does not exist.
+fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+struct Scan {
+    report: DetectReport,
+}
+
+impl Scan {
+    fn unreadable(&mut self, client: Client, file: &Path, e: &std::io::Error) {
+        self.report.warnings.push(Warning {
+            client,
+            file: file.to_path_buf(),
+            kind: WarningKind::Unreadable,
+            line: None,
+            detail: e.to_string(),
+        });
+    }
+
+    fn take(&mut self, client: Client, file: &Path, parsed: Parsed) {
+        self.report.accounts.extend(parsed.accounts);
+        for (line, detail) in parsed.problems {
+            self.report.warnings.push(Warning {
+                client,
+                file: file.to_path_buf(),
+                kind: WarningKind::Malformed,
+                line,
+                detail,
+            });
+        }
+    }
+
+    /// Reads each existing file of `files` and parses it.
+    fn files(&mut self, client: Client, files: &[PathBuf], parse: impl Fn(&str, &Path) -> Parsed) {
+        for file in files {
+            match read(file) {
+                Ok(Some(text)) => {
+                    let parsed = parse(&text, file);
+                    self.take(client, file, parsed);
+                }
+                Ok(None) => {}
+                Err(e) => self.unreadable(client, file, &e),
+            }
+        }
+    }
+}
+
+/// Every account the clients' files under these roots describe.
+pub fn scan(roots: &ScanRoots) -> DetectReport {
+    let home = &roots.home;
+    let cfg = &roots.config_home;
+    let mut s = Scan {
+        report: DetectReport::default(),
+    };
+
+    let tb_roots = [
+        home.join(".thunderbird"),
+        home.join(".var/app/org.mozilla.Thunderbird/.thunderbird"),
+        home.join("snap/thunderbird/common/.thunderbird"),
+    ];
+    let profiles: Vec<PathBuf> = tb_roots
+        .iter()
+        .flat_map(|r| subdirs(r))
+        .map(|p| p.join("prefs.js"))
+        .collect();
+    s.files(Client::Thunderbird, &profiles, super::thunderbird::parse);
+
+    let evo = cfg.join("evolution/sources");
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&evo)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "source"))
+                .collect()
+        })
+        .unwrap_or_default();
+    sources.sort();
+    let mut texts = Vec::new();
+    for file in sources {
+        match read(&file) {
+            Ok(Some(t)) => texts.push((file, t)),
+            Ok(None) => {}
+            Err(e) => s.unreadable(Client::Evolution, &file, &e),
+        }
+    }
+    for (file, parsed) in super::evolution::parse(&texts) {
+        s.take(Client::Evolution, &file, parsed);
+    }
+
+    s.files(
+        Client::Msmtp,
+        &[home.join(".msmtprc"), cfg.join("msmtp/config")],
+        super::msmtp::parse,
+    );
+    s.files(
+        Client::Mbsync,
+        &[home.join(".mbsyncrc"), cfg.join("isyncrc")],
+        super::mbsync::parse,
+    );
+
+    let resolve = |path: &str| {
+        let p = roots.expand(path);
+        read(&p).ok().flatten().map(|t| (p, t))
+    };
+    s.files(
+        Client::Mutt,
+        &[
+            home.join(".muttrc"),
+            home.join(".mutt/muttrc"),
+            cfg.join("mutt/muttrc"),
+            home.join(".neomuttrc"),
+            cfg.join("neomutt/neomuttrc"),
+        ],
+        |text, file| super::mutt::parse(text, file, &resolve),
+    );
+
+    s.files(
+        Client::Aerc,
+        &[cfg.join("aerc/accounts.conf")],
+        super::aerc::parse,
+    );
+    s.files(
+        Client::Himalaya,
+        &[cfg.join("himalaya/config.toml")],
+        super::himalaya::parse,
+    );
+    s.files(
+        Client::Fetchmail,
+        &[home.join(".fetchmailrc")],
+        super::fetchmail::parse,
+    );
+    s.report
+}

@@ -1,0 +1,58 @@
+//! himalaya (v1): one `[accounts.NAME]` table of `~/.config/himalaya/config.toml`,
+//! IMAP for reading and SMTP for sending.
+
+use super::quote::toml_string;
+use super::{ExportOptions, Exported, Note, has_pin};
+use crate::account::{Account, Role, Security};
+use std::fmt::Write;
+
+fn encryption(s: Security) -> &'static str {
+    match s {
+        Security::Tls => "tls",
+        Security::Starttls => "start-tls",
+        Security::None => "none",
+    }
+}
+
+pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
+    let i = &a.incoming;
+    let s = &a.smtp;
+    let q = |v: &str| toml_string(v);
+    let mut t = String::new();
+    let _ = writeln!(t, "# mailwiz export of account {} (himalaya)", a.name);
+    let _ = writeln!(t, "[accounts.{}]", q(&a.name));
+    let _ = writeln!(t, "email = {}", q(&a.email));
+    if !a.display_name.is_empty() {
+        let _ = writeln!(t, "display-name = {}", q(&a.display_name));
+    }
+    let _ = writeln!(t, "backend.type = \"imap\"");
+    let _ = writeln!(t, "backend.host = {}", q(&i.host));
+    let _ = writeln!(t, "backend.port = {}", i.port);
+    let _ = writeln!(t, "backend.encryption.type = {}", q(encryption(i.security)));
+    let _ = writeln!(t, "backend.login = {}", q(&i.username));
+    let _ = writeln!(t, "backend.auth.type = \"password\"");
+    let cmd = o.password_command(a, Role::Incoming);
+    let _ = writeln!(t, "backend.auth.cmd = {}", q(&cmd));
+    let _ = writeln!(t, "message.send.backend.type = \"smtp\"");
+    let _ = writeln!(t, "message.send.backend.host = {}", q(&s.host));
+    let _ = writeln!(t, "message.send.backend.port = {}", s.port);
+    let _ = writeln!(
+        t,
+        "message.send.backend.encryption.type = {}",
+        q(encryption(s.security))
+    );
+    let _ = writeln!(t, "message.send.backend.login = {}", q(&s.username));
+    if s.auth_required {
+        let _ = writeln!(t, "message.send.backend.auth.type = \"password\"");
+        let cmd = o.password_command(a, Role::Smtp);
+        let _ = writeln!(t, "message.send.backend.auth.cmd = {}", q(&cmd));
+    }
+    let mut notes = Vec::new();
+    if a.ca_file.is_some() {
+        notes.push(Note::CaNotCarried);
+    }
+    if has_pin(a) {
+        notes.push(Note::PinNotCarried);
+    }
+    Exported { text: t, notes }
+}

@@ -1,0 +1,221 @@
+//! The authorization code grant with PKCE (S256) and a loopback redirect
+//! (RFC 8252): listen on 127.0.0.1 on a free port, send the user's browser
+//! to the provider, receive the code on the redirect, exchange it.
+
+use super::http::{self, encode, query_pairs};
+use super::pkce::{challenge_s256, new_verifier, random_token};
+use super::{Client, OauthError, TokenSet, now_secs};
+use crate::i18n::{Lang, t};
+use crate::secret::Secret;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// A sign-in waiting for the browser's redirect.
+pub struct BrowserSignIn {
+    listener: TcpListener,
+    verifier: Secret,
+    state: String,
+    redirect_uri: String,
+    /// The address to open in a browser.
+    pub url: String,
+}
+
+impl BrowserSignIn {
+    /// Listens on 127.0.0.1 (free port) and builds the authorization URL.
+    pub fn start(client: &Client) -> Result<BrowserSignIn, OauthError> {
+        let auth_url = client
+            .endpoints
+            .auth_url
+            .as_deref()
+            .ok_or(OauthError::NoEndpoint {
+                what: "authorization",
+            })?;
+        client.endpoints.token_url()?;
+        let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| OauthError::Listener {
+            detail: e.to_string(),
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| OauthError::Listener {
+                detail: e.to_string(),
+            })?
+            .port();
+        let redirect_uri = format!("http://127.0.0.1:{port}/");
+        let verifier = new_verifier();
+        let state = random_token(16);
+        let mut params = vec![
+            ("response_type", "code".to_string()),
+            ("client_id", client.client_id.clone()),
+            ("redirect_uri", redirect_uri.clone()),
+            ("scope", client.endpoints.scope.clone()),
+            ("state", state.clone()),
+            ("code_challenge", challenge_s256(&verifier)),
+            ("code_challenge_method", "S256".to_string()),
+        ];
+        if !client.login_hint.is_empty() {
+            params.push(("login_hint", client.login_hint.clone()));
+        }
+        // Google gives a refresh token only when asked for offline access.
+        if auth_url.contains("accounts.google.com") {
+            params.push(("access_type", "offline".to_string()));
+            params.push(("prompt", "consent".to_string()));
+        }
+        let query: Vec<String> = params
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        let sep = if auth_url.contains('?') { '&' } else { '?' };
+        Ok(BrowserSignIn {
+            url: format!("{auth_url}{sep}{}", query.join("&")),
+            listener,
+            verifier: Secret::new(verifier),
+            state,
+            redirect_uri,
+        })
+    }
+
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// Waits for the redirect (at most `timeout`, or until `cancel`), then
+    /// exchanges the code. The browser gets a short page in `lang`.
+    pub fn finish(
+        self,
+        client: &Client,
+        lang: Lang,
+        timeout: Duration,
+        cancel: Option<Arc<AtomicBool>>,
+    ) -> Result<TokenSet, OauthError> {
+        let code = self.wait_for_code(lang, timeout, cancel)?;
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code.expose()),
+            ("redirect_uri", self.redirect_uri.as_str()),
+            ("code_verifier", self.verifier.expose()),
+        ];
+        form.extend(client.client_fields());
+        let answer = http::post_form(client.endpoints.token_url()?, &form)?;
+        if answer.status == 200 && answer.error().is_none() {
+            TokenSet::from_answer(&answer, now_secs(), None)
+        } else {
+            Err(answer.provider_error())
+        }
+    }
+
+    fn wait_for_code(
+        &self,
+        lang: Lang,
+        timeout: Duration,
+        cancel: Option<Arc<AtomicBool>>,
+    ) -> Result<Secret, OauthError> {
+        let end = Instant::now() + timeout;
+        let listen_err = |e: std::io::Error| OauthError::Listener {
+            detail: e.to_string(),
+        };
+        self.listener.set_nonblocking(true).map_err(listen_err)?;
+        loop {
+            if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Err(OauthError::Cancelled);
+            }
+            if Instant::now() >= end {
+                return Err(OauthError::Expired);
+            }
+            match self.listener.accept() {
+                Ok((stream, _)) => {
+                    if let Some(result) = self.answer(stream, lang) {
+                        return result;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(e) => return Err(listen_err(e)),
+            }
+        }
+    }
+
+    /// Reads one request; None when it is not the redirect (a favicon…).
+    fn answer(&self, stream: TcpStream, lang: Lang) -> Option<Result<Secret, OauthError>> {
+        let _ = stream.set_nonblocking(false);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let mut reader = BufReader::new(stream);
+        let mut first = String::new();
+        reader.read_line(&mut first).ok()?;
+        // Drain the headers so the browser sees a clean answer.
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+            line.clear();
+        }
+        let mut stream = reader.into_inner();
+        let target = first.split_whitespace().nth(1).unwrap_or("");
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let pairs = query_pairs(query);
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        if path != "/" || (get("code").is_none() && get("error").is_none()) {
+            let _ = stream.write_all(
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+            return None;
+        }
+        let result = if get("state") != Some(self.state.as_str()) {
+            Err(OauthError::StateMismatch)
+        } else if let Some(error) = get("error") {
+            Err(if error == "access_denied" {
+                OauthError::Denied
+            } else {
+                OauthError::Provider {
+                    error: crate::net::clean_text(error.as_bytes()),
+                    description: crate::net::clean_text(
+                        get("error_description").unwrap_or("").as_bytes(),
+                    ),
+                }
+            })
+        } else {
+            Ok(Secret::new(get("code").unwrap_or("")))
+        };
+        let key = if result.is_ok() {
+            "oauth.browser.page_ok"
+        } else {
+            "oauth.browser.page_failed"
+        };
+        let body = format!(
+            "<!doctype html><meta charset=\"utf-8\"><title>mailwiz</title><p>{}</p>\n",
+            t(lang, key)
+        );
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        Some(result)
+    }
+}
+
+/// Opens `url` in the user's browser with `xdg-open` (`open` on macOS);
+/// false when that is not possible (no desktop), so the face prints it.
+pub fn open_browser(url: &str) -> bool {
+    if std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+        && !cfg!(target_os = "macos")
+    {
+        return false;
+    }
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    Command::new(opener)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .is_ok()
+}

@@ -1,0 +1,97 @@
+//! The device authorization grant (RFC 8628): the user enters a short code
+//! at an address on any device; mailwiz polls the token endpoint at the
+//! given interval (5 s more after each `slow_down`) until it is approved,
+//! refused or expired.
+
+use super::http;
+use super::{Client, OauthError, TokenSet, now_secs};
+use crate::secret::Secret;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+const GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+pub struct DeviceSignIn {
+    device_code: Secret,
+    /// The code the user types.
+    pub user_code: String,
+    /// Where to type it.
+    pub verification_uri: String,
+    /// The address with the code filled in, when the provider gives one.
+    pub verification_uri_complete: Option<String>,
+    pub interval: Duration,
+    pub expires_at: Instant,
+}
+
+impl DeviceSignIn {
+    pub fn start(client: &Client) -> Result<DeviceSignIn, OauthError> {
+        let url = client
+            .endpoints
+            .device_url
+            .as_deref()
+            .ok_or(OauthError::NoEndpoint { what: "device" })?;
+        client.endpoints.token_url()?;
+        let mut form = vec![("scope", client.endpoints.scope.as_str())];
+        form.extend(client.client_fields());
+        let answer = http::post_form(url, &form)?;
+        let (Some(device_code), Some(user_code)) =
+            (answer.str("device_code"), answer.str("user_code"))
+        else {
+            return Err(answer.provider_error());
+        };
+        // Google calls it verification_url.
+        let verification_uri = answer
+            .str("verification_uri")
+            .or_else(|| answer.str("verification_url"))
+            .ok_or_else(|| answer.provider_error())?;
+        let clean = |s: &str| crate::net::clean_text(s.as_bytes());
+        Ok(DeviceSignIn {
+            device_code: Secret::new(device_code),
+            user_code: clean(user_code),
+            verification_uri: clean(verification_uri),
+            verification_uri_complete: answer.str("verification_uri_complete").map(clean),
+            interval: Duration::from_secs(answer.u64("interval").unwrap_or(5).max(1)),
+            expires_at: Instant::now()
+                + Duration::from_secs(answer.u64("expires_in").unwrap_or(900)),
+        })
+    }
+
+    /// Polls until the user approved (the tokens), refused, or the code
+    /// expired; waits `interval` before the first poll.
+    pub fn finish(
+        mut self,
+        client: &Client,
+        cancel: Option<Arc<AtomicBool>>,
+    ) -> Result<TokenSet, OauthError> {
+        let token_url = client.endpoints.token_url()?.to_string();
+        loop {
+            let wake = Instant::now() + self.interval;
+            while Instant::now() < wake {
+                if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    return Err(OauthError::Cancelled);
+                }
+                std::thread::sleep(Duration::from_millis(50).min(wake - Instant::now()));
+            }
+            if Instant::now() >= self.expires_at {
+                return Err(OauthError::Expired);
+            }
+            let mut form = vec![
+                ("grant_type", GRANT),
+                ("device_code", self.device_code.expose()),
+            ];
+            form.extend(client.client_fields());
+            let answer = http::post_form(&token_url, &form)?;
+            if answer.status == 200 && answer.error().is_none() {
+                return TokenSet::from_answer(&answer, now_secs(), None);
+            }
+            match answer.error() {
+                Some("authorization_pending") => {}
+                Some("slow_down") => self.interval += Duration::from_secs(5),
+                Some("access_denied") => return Err(OauthError::Denied),
+                Some("expired_token") => return Err(OauthError::Expired),
+                _ => return Err(answer.provider_error()),
+            }
+        }
+    }
+}

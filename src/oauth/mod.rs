@@ -1,0 +1,352 @@
+//! OAuth2 sign-in for mail: the authorization code grant with PKCE and a
+//! loopback redirect (RFC 8252), the device authorization grant (RFC 8628),
+//! refresh (with rotation) before use, and the SASL messages that carry the
+//! access token. Tokens live in the OS keyring only. No I/O to the user:
+//! the faces show the URL or the code and the errors' texts.
+
+mod browser;
+mod device;
+mod http;
+mod pkce;
+pub mod sasl;
+mod tokens;
+
+pub use browser::{BrowserSignIn, open_browser};
+pub use device::DeviceSignIn;
+pub use http::{decode as url_decode, encode as url_encode, query_pairs};
+pub use pkce::{challenge_s256, new_verifier};
+pub use sasl::OauthMechanism;
+pub use tokens::{REFRESH_MARGIN_SECS, TokenSet, client_secret_entry, entry_user, now_secs};
+
+use crate::account::{Account, OAuth2Settings};
+use crate::i18n::{Lang, tf};
+use crate::providers::{self, Provider};
+use crate::secret::Secret;
+use crate::secrets::{Keyring, SecretsError};
+
+/// Why a sign-in or a token could not be had. Each kind has a text and a
+/// piece of advice in `assets/i18n/*/oauth.toml`.
+#[derive(Debug, thiserror::Error)]
+pub enum OauthError {
+    #[error("the account has no OAuth2 client id (and no token_command)")]
+    NoClientId,
+    #[error("no {what} URL is known for this account")]
+    NoEndpoint { what: &'static str },
+    #[error("{account} is not signed in")]
+    NotSignedIn { account: String },
+    #[error("the sign-in of {account} has expired or was revoked")]
+    SignInAgain { account: String },
+    #[error("the sign-in was refused")]
+    Denied,
+    #[error("the sign-in took too long")]
+    Expired,
+    #[error("the answer to the sign-in does not match the request")]
+    StateMismatch,
+    #[error("the provider answered {error}: {description}")]
+    Provider { error: String, description: String },
+    #[error("cannot reach {url}: {detail}")]
+    Http { url: String, detail: String },
+    #[error("cannot listen on 127.0.0.1: {detail}")]
+    Listener { detail: String },
+    #[error("the token command failed: {detail}")]
+    Command { detail: String },
+    #[error("cancelled")]
+    Cancelled,
+    #[error(transparent)]
+    Keyring(#[from] SecretsError),
+}
+
+impl OauthError {
+    /// The user must sign in (again): no tokens, or the refresh token was
+    /// refused. The faces then offer `mailwiz login NAME`.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(
+            self,
+            OauthError::NotSignedIn { .. } | OauthError::SignInAgain { .. }
+        )
+    }
+
+    pub fn localized(&self, lang: Lang) -> String {
+        match self {
+            OauthError::NoClientId => tf(lang, "oauth.error.no_client_id", &[]),
+            OauthError::NoEndpoint { what } => {
+                tf(lang, "oauth.error.no_endpoint", &[("what", what)])
+            }
+            OauthError::NotSignedIn { account } => {
+                tf(lang, "oauth.error.not_signed_in", &[("account", account)])
+            }
+            OauthError::SignInAgain { account } => {
+                tf(lang, "oauth.error.sign_in_again", &[("account", account)])
+            }
+            OauthError::Denied => tf(lang, "oauth.error.denied", &[]),
+            OauthError::Expired => tf(lang, "oauth.error.expired", &[]),
+            OauthError::StateMismatch => tf(lang, "oauth.error.state_mismatch", &[]),
+            OauthError::Provider { error, description } => tf(
+                lang,
+                "oauth.error.provider",
+                &[("error", error), ("description", description)],
+            ),
+            OauthError::Http { url, detail } => tf(
+                lang,
+                "oauth.error.http",
+                &[("url", url), ("detail", detail)],
+            ),
+            OauthError::Listener { detail } => {
+                tf(lang, "oauth.error.listener", &[("detail", detail)])
+            }
+            OauthError::Command { detail } => {
+                tf(lang, "oauth.error.command", &[("detail", detail)])
+            }
+            OauthError::Cancelled => tf(lang, "oauth.error.cancelled", &[]),
+            OauthError::Keyring(e) => e.localized(lang),
+        }
+    }
+
+    /// What to do about it; `name` is the account, for the command to run.
+    pub fn advice(&self, lang: Lang, name: &str) -> String {
+        let key = match self {
+            OauthError::NoClientId | OauthError::NoEndpoint { .. } => "oauth.advice.settings",
+            OauthError::NotSignedIn { .. }
+            | OauthError::SignInAgain { .. }
+            | OauthError::Denied
+            | OauthError::Expired
+            | OauthError::StateMismatch
+            | OauthError::Cancelled => "oauth.advice.login",
+            OauthError::Provider { .. } => "oauth.advice.provider",
+            OauthError::Http { .. } => "oauth.advice.http",
+            OauthError::Listener { .. } => "oauth.advice.device",
+            OauthError::Command { .. } => "oauth.advice.command",
+            OauthError::Keyring(e) => return e.advice(lang),
+        };
+        tf(lang, key, &[("name", name)])
+    }
+}
+
+/// The endpoints and scope in use: the account's own, else its preset's.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Endpoints {
+    pub auth_url: Option<String>,
+    pub token_url: Option<String>,
+    pub device_url: Option<String>,
+    pub scope: String,
+}
+
+impl Endpoints {
+    pub fn resolve(settings: &OAuth2Settings, preset: Option<&Provider>) -> Endpoints {
+        let p = preset.and_then(|p| p.oauth2.as_ref());
+        let pick = |own: &Option<String>, theirs: Option<&String>| {
+            own.clone()
+                .filter(|s| !s.trim().is_empty())
+                .or_else(|| theirs.cloned())
+        };
+        Endpoints {
+            auth_url: pick(&settings.auth_url, p.map(|p| &p.auth_url)),
+            token_url: pick(&settings.token_url, p.map(|p| &p.token_url)),
+            device_url: pick(&settings.device_url, p.and_then(|p| p.device_url.as_ref())),
+            scope: pick(&settings.scope, p.map(|p| &p.scope)).unwrap_or_default(),
+        }
+    }
+
+    pub fn token_url(&self) -> Result<&str, OauthError> {
+        self.token_url
+            .as_deref()
+            .ok_or(OauthError::NoEndpoint { what: "token" })
+    }
+}
+
+/// One account's client registration and endpoints, ready to talk to the
+/// provider.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub account: String,
+    pub client_id: String,
+    pub client_secret: Option<Secret>,
+    pub endpoints: Endpoints,
+    /// Sent as `login_hint` so the provider preselects the right account.
+    pub login_hint: String,
+}
+
+impl Client {
+    /// The client of this account (reads the client secret from the
+    /// keyring when the settings say one is stored there).
+    pub fn for_account(acct: &Account, settings: &OAuth2Settings) -> Result<Client, OauthError> {
+        if settings.client_id.trim().is_empty() {
+            return Err(OauthError::NoClientId);
+        }
+        let preset = acct.provider.as_deref().and_then(providers::by_id);
+        let client_secret = if settings.client_secret_in_keyring {
+            Keyring::open()?.get_named(&client_secret_entry(&acct.name))?
+        } else {
+            None
+        };
+        Ok(Client {
+            account: acct.name.clone(),
+            client_id: settings.client_id.trim().to_string(),
+            client_secret,
+            endpoints: Endpoints::resolve(settings, preset),
+            login_hint: acct.incoming.username.clone(),
+        })
+    }
+
+    /// The form fields that identify the client (client_secret_post).
+    fn client_fields(&self) -> Vec<(&str, &str)> {
+        let mut f = vec![("client_id", self.client_id.as_str())];
+        if let Some(s) = &self.client_secret {
+            f.push(("client_secret", s.expose()));
+        }
+        f
+    }
+
+    /// A new token set from the refresh token. A refused refresh token
+    /// (`invalid_grant`) means the user must sign in again.
+    pub fn refresh(&self, refresh_token: &Secret) -> Result<TokenSet, OauthError> {
+        let mut form = vec![
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+        ];
+        form.extend(self.client_fields());
+        let answer = http::post_form(self.endpoints.token_url()?, &form)?;
+        if answer.status == 200 && answer.error().is_none() {
+            return TokenSet::from_answer(&answer, now_secs(), Some(refresh_token));
+        }
+        match answer.error() {
+            Some("invalid_grant") | Some("invalid_token") | Some("unauthorized_client") => {
+                Err(OauthError::SignInAgain {
+                    account: self.account.clone(),
+                })
+            }
+            _ => Err(answer.provider_error()),
+        }
+    }
+}
+
+/// A current access token for the account: from its `token_command`, or
+/// from the keyring, refreshed first when it is about to expire (or when
+/// `force_refresh`, after a server refused it). A refused refresh token
+/// clears the stored tokens and asks to sign in again.
+pub fn access_token(
+    acct: &Account,
+    settings: &OAuth2Settings,
+    force_refresh: bool,
+) -> Result<Secret, OauthError> {
+    if let Some(cmd) = settings
+        .token_command
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+    {
+        return crate::secrets::run_password_command(cmd).map_err(|e| match e {
+            SecretsError::Command { detail } => OauthError::Command { detail },
+            other => OauthError::Keyring(other),
+        });
+    }
+    let keyring = Keyring::open()?;
+    let not_signed_in = || OauthError::NotSignedIn {
+        account: acct.name.clone(),
+    };
+    let tokens = TokenSet::load(&keyring, &acct.name)?.ok_or_else(not_signed_in)?;
+    if !force_refresh && tokens.fresh_at(now_secs()) {
+        return Ok(tokens.access_token);
+    }
+    let Some(refresh) = tokens.refresh_token.as_ref() else {
+        return Err(OauthError::SignInAgain {
+            account: acct.name.clone(),
+        });
+    };
+    let client = Client::for_account(acct, settings)?;
+    match client.refresh(refresh) {
+        Ok(new) => {
+            new.save(&keyring, &acct.name)?;
+            Ok(new.access_token)
+        }
+        Err(e @ OauthError::SignInAgain { .. }) => {
+            let _ = TokenSet::delete(&keyring, &acct.name);
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Stores the tokens of a finished sign-in.
+pub fn store_tokens(account: &str, tokens: &TokenSet) -> Result<(), OauthError> {
+    tokens.save(&Keyring::open()?, account)
+}
+
+/// Removes an account's tokens and client secret; returns how many
+/// entries were deleted.
+pub fn forget(keyring: &Keyring, account: &str) -> Result<usize, SecretsError> {
+    let mut n = 0;
+    for entry in [entry_user(account), client_secret_entry(account)] {
+        n += usize::from(keyring.delete_named(&entry)?);
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_fall_back_to_the_preset() {
+        let gmail = providers::by_id("gmail");
+        let own = OAuth2Settings {
+            client_id: "id".into(),
+            token_url: Some("https://idp.example.test/token".into()),
+            ..Default::default()
+        };
+        let e = Endpoints::resolve(&own, gmail);
+        assert_eq!(
+            e.token_url.as_deref(),
+            Some("https://idp.example.test/token")
+        );
+        assert_eq!(
+            e.auth_url.as_deref(),
+            Some("https://accounts.google.com/o/oauth2/auth")
+        );
+        assert_eq!(e.scope, "https://mail.google.com/");
+        assert_eq!(e.device_url, None);
+        let outlook = Endpoints::resolve(&OAuth2Settings::default(), providers::by_id("outlook"));
+        assert!(outlook.device_url.is_some());
+        assert!(outlook.scope.contains("offline_access"));
+        let none = Endpoints::resolve(&OAuth2Settings::default(), None);
+        assert!(matches!(
+            none.token_url(),
+            Err(OauthError::NoEndpoint { what: "token" })
+        ));
+    }
+
+    #[test]
+    fn every_error_has_text_and_advice_in_both_languages() {
+        let errs = [
+            OauthError::NoClientId,
+            OauthError::NoEndpoint { what: "token" },
+            OauthError::NotSignedIn {
+                account: "a".into(),
+            },
+            OauthError::SignInAgain {
+                account: "a".into(),
+            },
+            OauthError::Denied,
+            OauthError::Expired,
+            OauthError::StateMismatch,
+            OauthError::Provider {
+                error: "e".into(),
+                description: "d".into(),
+            },
+            OauthError::Http {
+                url: "u".into(),
+                detail: "d".into(),
+            },
+            OauthError::Listener { detail: "d".into() },
+            OauthError::Command { detail: "d".into() },
+            OauthError::Cancelled,
+        ];
+        for e in &errs {
+            for lang in Lang::ALL {
+                assert!(!e.localized(lang).starts_with("oauth."), "{e:?} {lang:?}");
+                assert!(!e.advice(lang, "n").starts_with("oauth."), "{e:?} {lang:?}");
+            }
+        }
+        assert!(errs[2].needs_sign_in() && errs[3].needs_sign_in());
+        assert!(!errs[4].needs_sign_in());
+    }
+}

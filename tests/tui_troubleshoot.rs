@@ -1,0 +1,741 @@
+//! The troubleshooting screen: a doctor result in, the checklist state
+//! out; the pin flow and its confirmation; jump targets; stale results
+//! dropped; the transcript saved through an effect. Then insta snapshots
+//! of the screen in English and French. No terminal, no network.
+
+use crossterm::event::KeyCode;
+use mailwiz::account::{
+    Account, AuthMethod, IncomingServer, Protocol, SecretSource, Security, SmtpServer,
+};
+use mailwiz::check::{ServerReport, Side, StepRecord};
+use mailwiz::config::Config;
+use mailwiz::doctor::{
+    Code, DoctorReport, Finding, LoginTrial, PortOutcome, PortProbe, ServerProbe, Severity,
+};
+use mailwiz::i18n::Lang;
+use mailwiz::net::{CertInfo, NetError, Phase, Reply, TlsError, TlsKind, Transcript, Wire};
+use mailwiz::tui::{
+    App, AppOptions, Effect, Field, Flow, Msg, Step, TranscriptState, TroubleshootNotice,
+    TroubleshootView, key, render, troubleshoot_jump, update,
+};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::PathBuf;
+
+const SHA: &str = "3f1c0a9be2d4475a8c6e01f7b9d2c3a4e5f60718293a4b5c6d7e8f9001122334";
+
+fn account() -> Account {
+    Account {
+        name: "work".into(),
+        email: "alice@example.org".into(),
+        display_name: "Alice".into(),
+        provider: None,
+        incoming: IncomingServer {
+            protocol: Protocol::Imap,
+            host: "mail.example.org".into(),
+            port: 993,
+            security: Security::Tls,
+            username: "alice@example.org".into(),
+            auth: AuthMethod::Password,
+            keep_on_server: true,
+            pinned_sha256: None,
+        },
+        smtp: SmtpServer {
+            host: "smtp.example.org".into(),
+            port: 465,
+            security: Security::Tls,
+            auth_required: true,
+            username: "alice@example.org".into(),
+            same_password: true,
+            pinned_sha256: None,
+        },
+        ca_file: None,
+        secrets: SecretSource::default(),
+    }
+}
+
+fn app() -> App {
+    let mut cfg = Config::default();
+    cfg.upsert(account());
+    App::new(AppOptions::new(
+        PathBuf::from("/home/alice/.config/mailwiz/accounts.toml"),
+        Lang::En,
+        Ok(cfg),
+    ))
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, key(code))
+}
+
+/// Welcome → T on the saved account: the screen opens and the doctor
+/// starts; returns the request id.
+fn open(app: &mut App) -> u64 {
+    match press(app, KeyCode::Char('t')).as_slice() {
+        [Effect::Diagnose { id, account, .. }] => {
+            assert_eq!(account.name, "work");
+            *id
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn probe(server: Side, host: &str, port: u16, expected: Wire) -> ServerProbe {
+    ServerProbe {
+        server,
+        host: host.into(),
+        port,
+        security: Security::Tls,
+        expected,
+        answered: Some(expected),
+        greeting: None,
+        capabilities: Vec::new(),
+        cert: None,
+        login_needed: true,
+        login: None,
+        other_login: None,
+        mail_from: None,
+        rcpt_to: None,
+        error: None,
+        ms: 40,
+    }
+}
+
+fn cert(name: &str) -> CertInfo {
+    CertInfo {
+        subject: format!("CN={name}"),
+        sans: vec![name.into()],
+        issuer: format!("CN={name}"),
+        not_before: "2026-01-01 00:00:00 UTC".into(),
+        not_after: "2027-01-01 00:00:00 UTC".into(),
+        sha256: SHA.into(),
+    }
+}
+
+fn working_incoming() -> ServerProbe {
+    let mut p = probe(Side::Incoming, "mail.example.org", 993, Wire::Imap);
+    p.greeting = Some("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] Dovecot ready.".into());
+    p.capabilities = vec!["IMAP4rev1".into(), "IDLE".into(), "AUTH=PLAIN".into()];
+    p.cert = Some(CertInfo {
+        issuer: "CN=Example CA".into(),
+        ..cert("mail.example.org")
+    });
+    p.login = Some(LoginTrial {
+        user: "alice@example.org".into(),
+        ok: true,
+        error: None,
+    });
+    p
+}
+
+fn report(incoming: ServerProbe, smtp: ServerProbe) -> Box<DoctorReport> {
+    Box::new(DoctorReport {
+        incoming,
+        smtp,
+        smtp_ports: vec![
+            PortProbe {
+                port: 465,
+                outcome: PortOutcome::Refused,
+                ms: 1,
+            },
+            PortProbe {
+                port: 587,
+                outcome: PortOutcome::Open,
+                ms: 1,
+            },
+            PortProbe {
+                port: 25,
+                outcome: PortOutcome::Timeout,
+                ms: 5000,
+            },
+        ],
+        elapsed_ms: 5012,
+        transcript: Transcript::new(),
+    })
+}
+
+/// SMTP port 465 refused while 587 answers.
+fn port_blocked() -> Box<DoctorReport> {
+    let mut smtp = probe(Side::Smtp, "smtp.example.org", 465, Wire::Smtp);
+    smtp.answered = None;
+    smtp.error = Some(NetError::Refused {
+        addr: "192.0.2.7:465".into(),
+    });
+    report(working_incoming(), smtp)
+}
+
+/// Both servers show a self-signed certificate.
+fn untrusted() -> Box<DoctorReport> {
+    let tls = |p: &mut ServerProbe| {
+        p.login = None;
+        p.capabilities.clear();
+        p.greeting = None;
+        p.error = Some(NetError::Tls(TlsError {
+            kind: TlsKind::Untrusted,
+            cert: Some(Box::new(cert("mail.example.org"))),
+            detail: "invalid peer certificate: UnknownIssuer".into(),
+        }));
+        p.cert = Some(cert("mail.example.org"));
+    };
+    let mut inc = working_incoming();
+    tls(&mut inc);
+    let mut smtp = probe(Side::Smtp, "smtp.example.org", 465, Wire::Smtp);
+    tls(&mut smtp);
+    report(inc, smtp)
+}
+
+/// The incoming login refused, SMTP fine.
+fn wrong_password() -> Box<DoctorReport> {
+    let mut inc = working_incoming();
+    let err = NetError::AuthFailed {
+        reply: Reply::text("NO [AUTHENTICATIONFAILED] Authentication failed."),
+    };
+    inc.login = Some(LoginTrial {
+        user: "alice@example.org".into(),
+        ok: false,
+        error: Some(err.clone()),
+    });
+    inc.error = Some(err);
+    let mut smtp = probe(Side::Smtp, "smtp.example.org", 465, Wire::Smtp);
+    smtp.greeting = Some("220 smtp.example.org ESMTP".into());
+    smtp.capabilities = vec!["SIZE 10240000".into(), "AUTH PLAIN LOGIN".into()];
+    smtp.login = Some(LoginTrial {
+        user: "alice@example.org".into(),
+        ok: true,
+        error: None,
+    });
+    report(inc, smtp)
+}
+
+fn diagnosed(app: &mut App, id: u64, report: Box<DoctorReport>) -> Vec<Effect> {
+    update(
+        app,
+        Msg::Diagnosed {
+            id,
+            report,
+            password_note: None,
+        },
+    )
+}
+
+fn codes(app: &App) -> Vec<(Code, Side)> {
+    let ts = app.troubleshoot.as_ref().expect("screen open");
+    ts.findings.iter().map(|f| (f.code, f.server)).collect()
+}
+
+#[test]
+fn a_doctor_result_becomes_a_checklist_worst_first() {
+    let mut app = app();
+    let id = open(&mut app);
+    let ts = app.troubleshoot.as_ref().unwrap();
+    assert!(ts.running());
+    assert!(app.busy(), "the spinner turns");
+    assert!(diagnosed(&mut app, id, port_blocked()).is_empty());
+    assert!(!app.busy());
+    assert_eq!(
+        codes(&app),
+        [(Code::PortBlocked, Side::Smtp), (Code::Ok, Side::Incoming)]
+    );
+    let ts = app.troubleshoot.as_ref().unwrap();
+    assert!(!ts.running());
+    assert_eq!(ts.selected, 0);
+    assert!(ts.findings[0].fix.contains("587"), "{:?}", ts.findings[0]);
+    // ↑↓ move through the findings, around.
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.troubleshoot.as_ref().unwrap().selected, 1);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.troubleshoot.as_ref().unwrap().selected, 0);
+    // I shows the servers' details, and back.
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(
+        app.troubleshoot.as_ref().unwrap().view,
+        TroubleshootView::Servers
+    );
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(
+        app.troubleshoot.as_ref().unwrap().view,
+        TroubleshootView::Findings
+    );
+}
+
+#[test]
+fn findings_are_in_the_users_language() {
+    let mut app = app();
+    app.lang = Lang::Fr;
+    let id = open(&mut app);
+    diagnosed(&mut app, id, wrong_password());
+    let ts = app.troubleshoot.as_ref().unwrap();
+    assert_eq!(ts.findings[0].code, Code::AuthFailed);
+    let fr = &ts.findings[0].title;
+    let en = mailwiz::doctor::findings(&wrong_password(), None, Lang::En)[0]
+        .title
+        .clone();
+    assert_ne!(fr, &en);
+}
+
+#[test]
+fn f_jumps_to_the_step_and_field_holding_the_setting() {
+    // (report, finding to select, step, focused field)
+    let cases: [(Box<DoctorReport>, usize, Step, Field); 2] = [
+        (port_blocked(), 0, Step::Outgoing, Field::OutPort),
+        (wrong_password(), 0, Step::Password, Field::Password),
+    ];
+    for (report, _, step, field) in cases {
+        let mut app = app();
+        let id = open(&mut app);
+        diagnosed(&mut app, id, report);
+        press(&mut app, KeyCode::Char('f'));
+        assert!(app.troubleshoot.is_none());
+        assert_eq!(app.step, step);
+        assert_eq!(app.focused(), Some(field));
+        assert_eq!(app.flow, Flow::Setup, "saved at the end like an edit");
+        assert_eq!(app.editing.as_deref(), Some("work"));
+    }
+    // An `ok` finding has nowhere to go: F does nothing.
+    let mut app = app();
+    let id = open(&mut app);
+    diagnosed(&mut app, id, port_blocked());
+    press(&mut app, KeyCode::Down);
+    assert!(press(&mut app, KeyCode::Char('f')).is_empty());
+    assert!(app.troubleshoot.is_some());
+    assert_eq!(app.step, Step::Welcome);
+}
+
+fn finding(code: Code, server: Side) -> Finding {
+    Finding {
+        code,
+        severity: Severity::Error,
+        server,
+        title: String::new(),
+        explanation: String::new(),
+        fix: String::new(),
+        evidence: String::new(),
+    }
+}
+
+#[test]
+fn jump_targets_by_code() {
+    use Side::{Incoming as I, Smtp as S};
+    let cases = [
+        (Code::DnsNotFound, I, Some((Step::Incoming, Field::InHost))),
+        (
+            Code::TlsHostnameMismatch,
+            S,
+            Some((Step::Outgoing, Field::OutHost)),
+        ),
+        (
+            Code::ConnectionRefused,
+            I,
+            Some((Step::Incoming, Field::InPort)),
+        ),
+        (Code::Timeout, S, Some((Step::Outgoing, Field::OutPort))),
+        (Code::PortBlocked, S, Some((Step::Outgoing, Field::OutPort))),
+        (
+            Code::ProtocolMismatch,
+            I,
+            Some((Step::Incoming, Field::InPort)),
+        ),
+        (
+            Code::StarttlsUnavailable,
+            S,
+            Some((Step::Outgoing, Field::OutSecurity)),
+        ),
+        (
+            Code::StarttlsRequired,
+            S,
+            Some((Step::Outgoing, Field::OutSecurity)),
+        ),
+        (
+            Code::LoginDisabled,
+            I,
+            Some((Step::Incoming, Field::InSecurity)),
+        ),
+        (
+            Code::AuthWrongLoginForm,
+            I,
+            Some((Step::Incoming, Field::InUser)),
+        ),
+        (
+            Code::AuthWrongLoginForm,
+            S,
+            Some((Step::Outgoing, Field::OutUser)),
+        ),
+        (Code::AuthFailed, S, Some((Step::Password, Field::Password))),
+        (
+            Code::AppPasswordRequired,
+            I,
+            Some((Step::Password, Field::Password)),
+        ),
+        (
+            Code::AuthRequired,
+            S,
+            Some((Step::Outgoing, Field::AuthRequired)),
+        ),
+        (
+            Code::RelayDenied,
+            S,
+            Some((Step::Outgoing, Field::AuthRequired)),
+        ),
+        (Code::TlsUntrusted, I, None),
+        (Code::TlsExpired, I, None),
+        (Code::SendingLimit, S, None),
+        (Code::RecipientRejected, S, None),
+        (Code::Ok, I, None),
+    ];
+    for (code, side, target) in cases {
+        assert_eq!(
+            troubleshoot_jump(&finding(code, side)),
+            target,
+            "{code:?} {side:?}"
+        );
+    }
+}
+
+#[test]
+fn a_stale_result_is_dropped() {
+    let mut app = app();
+    let first = open(&mut app);
+    // Esc stops the run (its flag is raised); R starts another.
+    assert!(matches!(
+        press(&mut app, KeyCode::Esc).as_slice(),
+        [Effect::Cancel(id)] if *id == first
+    ));
+    assert!(app.troubleshoot.as_ref().unwrap().cancelled);
+    let second = match press(&mut app, KeyCode::Char('r')).as_slice() {
+        [Effect::Diagnose { id, .. }] => *id,
+        other => panic!("{other:?}"),
+    };
+    assert_ne!(first, second);
+    // The first run's late answer changes nothing.
+    diagnosed(&mut app, first, wrong_password());
+    let ts = app.troubleshoot.as_ref().unwrap();
+    assert!(ts.running() && ts.report.is_none() && ts.findings.is_empty());
+    diagnosed(&mut app, second, port_blocked());
+    assert_eq!(codes(&app)[0].0, Code::PortBlocked);
+    // Closed while running: the answer is dropped, nothing reopens.
+    let third = match press(&mut app, KeyCode::Char('r')).as_slice() {
+        [Effect::Diagnose { id, .. }] => *id,
+        other => panic!("{other:?}"),
+    };
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.troubleshoot.is_none());
+    assert!(diagnosed(&mut app, third, port_blocked()).is_empty());
+    assert!(app.troubleshoot.is_none());
+    assert_eq!(app.step, Step::Welcome);
+}
+
+#[test]
+fn keys_wait_while_the_doctor_runs() {
+    let mut app = app();
+    let id = open(&mut app);
+    for k in ['f', 'p', 's', 'r', 'i'] {
+        assert!(press(&mut app, KeyCode::Char(k)).is_empty(), "{k}");
+    }
+    assert!(app.troubleshoot.as_ref().unwrap().running());
+    update(
+        &mut app,
+        Msg::Failed {
+            id,
+            detail: "boom".into(),
+        },
+    );
+    let ts = app.troubleshoot.as_ref().unwrap();
+    assert!(!ts.running());
+    assert_eq!(ts.crashed.as_deref(), Some("boom"));
+}
+
+#[test]
+fn pinning_asks_first_then_saves_the_account_and_checks_again() {
+    let mut app = app();
+    let id = open(&mut app);
+    diagnosed(&mut app, id, untrusted());
+    assert_eq!(
+        codes(&app),
+        [
+            (Code::TlsUntrusted, Side::Incoming),
+            (Code::TlsUntrusted, Side::Smtp)
+        ]
+    );
+    // P asks; N (or Esc) says no, and nothing changes.
+    assert!(press(&mut app, KeyCode::Char('p')).is_empty());
+    let ts = app.troubleshoot.as_ref().unwrap();
+    assert_eq!(
+        ts.confirm_pin,
+        Some(vec![(Side::Incoming, SHA.into()), (Side::Smtp, SHA.into())])
+    );
+    // While asking, other keys do nothing.
+    assert!(press(&mut app, KeyCode::Char('f')).is_empty());
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(app.troubleshoot.as_ref().unwrap().confirm_pin.is_none());
+    assert_eq!(app.form.pins, (None, None));
+    // P, Y: the pins go into the form and the saved account, and a new run
+    // starts with them.
+    press(&mut app, KeyCode::Char('p'));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.form.pins, (Some(SHA.into()), Some(SHA.into())));
+    let (save, run) = match effects.as_slice() {
+        [
+            Effect::SaveAccount {
+                id: save,
+                account: saved,
+                ..
+            },
+            Effect::Diagnose {
+                id: run, account, ..
+            },
+        ] => {
+            assert_eq!(saved.incoming.pinned_sha256.as_deref(), Some(SHA));
+            assert_eq!(saved.smtp.pinned_sha256.as_deref(), Some(SHA));
+            assert_eq!(saved.name, "work");
+            assert_eq!(account.smtp.pinned_sha256.as_deref(), Some(SHA));
+            (*save, *run)
+        }
+        other => panic!("{other:?}"),
+    };
+    // The save is the pin's, not a removal on the welcome screen.
+    let mut cfg = Config::default();
+    let mut a = account();
+    a.incoming.pinned_sha256 = Some(SHA.into());
+    cfg.upsert(a);
+    update(
+        &mut app,
+        Msg::ConfigWritten {
+            id: save,
+            result: Ok(cfg),
+        },
+    );
+    assert_eq!(app.notice, None);
+    assert_eq!(
+        app.config.accounts[0].incoming.pinned_sha256.as_deref(),
+        Some(SHA)
+    );
+    let ts = app.troubleshoot.as_ref().unwrap();
+    assert_eq!(ts.notice, Some(TroubleshootNotice::Pinned { saved: true }));
+    // The new run says all is well.
+    let mut ok_smtp = probe(Side::Smtp, "smtp.example.org", 465, Wire::Smtp);
+    ok_smtp.cert = Some(cert("mail.example.org"));
+    diagnosed(&mut app, run, report(working_incoming(), ok_smtp));
+    assert_eq!(
+        codes(&app),
+        [(Code::Ok, Side::Incoming), (Code::Ok, Side::Smtp)]
+    );
+    // Nothing left to pin: P does nothing.
+    press(&mut app, KeyCode::Char('p'));
+    assert!(app.troubleshoot.as_ref().unwrap().confirm_pin.is_none());
+}
+
+#[test]
+fn from_a_failed_test_the_pin_stays_in_the_form_until_the_summary() {
+    let mut app = App::new(AppOptions::new(
+        PathBuf::from("/tmp/x/accounts.toml"),
+        Lang::Fr,
+        Ok(Config::default()),
+    ));
+    app.form = mailwiz::tui::Form::from_account(&account());
+    app.flow = Flow::Setup;
+    let effects = mailwiz::tui::update(&mut app, Msg::Tick);
+    assert!(effects.is_empty());
+    // The Test step, failed on TLS.
+    app.step = Step::Test;
+    let ids = match mailwiz::tui::update(&mut app, key(KeyCode::Char('r'))).as_slice() {
+        [
+            Effect::CheckIncoming { id: a, .. },
+            Effect::CheckSmtp { id: b, .. },
+        ] => (*a, *b),
+        other => panic!("{other:?}"),
+    };
+    let tls = NetError::Tls(TlsError {
+        kind: TlsKind::Untrusted,
+        cert: Some(Box::new(cert("mail.example.org"))),
+        detail: "UnknownIssuer".into(),
+    });
+    for (id, err) in [(ids.0, tls.clone()), (ids.1, tls)] {
+        update(
+            &mut app,
+            Msg::Checked {
+                id,
+                report: ServerReport {
+                    ok: false,
+                    steps: vec![StepRecord {
+                        phase: Phase::Tls,
+                        ok: false,
+                        detail: String::new(),
+                        ms: 3,
+                    }],
+                    error: Some(err),
+                    capabilities: vec![],
+                    cert: Some(cert("mail.example.org")),
+                },
+            },
+        );
+    }
+    // D opens the troubleshooting screen over the Test step (French: O is yes).
+    let id = match press(&mut app, KeyCode::Char('d')).as_slice() {
+        [Effect::Diagnose { id, .. }] => *id,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(app.step, Step::Test);
+    diagnosed(&mut app, id, untrusted());
+    press(&mut app, KeyCode::Char('p'));
+    let effects = press(&mut app, KeyCode::Char('o'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Diagnose { .. }]),
+        "no save before the summary: {effects:?}"
+    );
+    assert_eq!(app.form.pins, (Some(SHA.into()), Some(SHA.into())));
+    assert!(app.dirty);
+    assert_eq!(
+        app.troubleshoot.as_ref().unwrap().notice,
+        Some(TroubleshootNotice::Pinned { saved: false })
+    );
+    // Esc stops the new run, Esc again is back on the Test step.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.troubleshoot.is_none());
+    assert_eq!(app.step, Step::Test);
+}
+
+#[test]
+fn the_transcript_is_saved_by_an_effect_next_to_the_config() {
+    let mut app = app();
+    let id = open(&mut app);
+    let r = wrong_password();
+    r.transcript.tap("imap").note("CAPABILITY");
+    diagnosed(&mut app, id, r);
+    let (save, path) = match press(&mut app, KeyCode::Char('s')).as_slice() {
+        [Effect::SaveTranscript { id, path, text }] => {
+            assert!(text.contains("CAPABILITY"), "{text}");
+            (*id, path.clone())
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        path,
+        PathBuf::from("/home/alice/.config/mailwiz/transcript-work.txt")
+    );
+    let ts = app.troubleshoot.as_ref().unwrap();
+    assert_eq!(ts.transcript, Some(TranscriptState::Saving(save)));
+    update(
+        &mut app,
+        Msg::TranscriptSaved {
+            id: save,
+            path: path.clone(),
+            result: Ok(()),
+        },
+    );
+    let ts = app.troubleshoot.as_ref().unwrap();
+    assert_eq!(ts.transcript, Some(TranscriptState::Done(path)));
+}
+
+// ---------------------------------------------------------------- rendering
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| render(app, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(&format!("{line:?}\n"));
+    }
+    out
+}
+
+fn states(lang: Lang) -> Vec<(&'static str, App)> {
+    let mk = |f: &dyn Fn(&mut App, u64)| {
+        let mut a = app();
+        a.lang = lang;
+        let id = open(&mut a);
+        f(&mut a, id);
+        a
+    };
+    vec![
+        ("running", mk(&|_, _| {})),
+        (
+            "port_blocked",
+            mk(&|a, id| {
+                diagnosed(a, id, port_blocked());
+            }),
+        ),
+        (
+            "wrong_password",
+            mk(&|a, id| {
+                diagnosed(a, id, wrong_password());
+            }),
+        ),
+        (
+            "servers",
+            mk(&|a, id| {
+                diagnosed(a, id, wrong_password());
+                press(a, KeyCode::Char('i'));
+            }),
+        ),
+        (
+            "untrusted",
+            mk(&|a, id| {
+                diagnosed(a, id, untrusted());
+            }),
+        ),
+        (
+            "pin_confirm",
+            mk(&|a, id| {
+                diagnosed(a, id, untrusted());
+                press(a, KeyCode::Char('p'));
+            }),
+        ),
+        (
+            "transcript_saved",
+            mk(&|a, id| {
+                diagnosed(a, id, port_blocked());
+                let save = match press(a, KeyCode::Char('s')).as_slice() {
+                    [Effect::SaveTranscript { id, .. }] => *id,
+                    other => panic!("{other:?}"),
+                };
+                update(
+                    a,
+                    Msg::TranscriptSaved {
+                        id: save,
+                        path: PathBuf::from("/home/alice/.config/mailwiz/transcript-work.txt"),
+                        result: Ok(()),
+                    },
+                );
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn snapshots_in_both_languages() {
+    for lang in Lang::ALL {
+        for (name, app) in states(lang) {
+            insta::assert_snapshot!(format!("{name}_{}", lang.code()), screen(&app, 80, 24));
+        }
+    }
+}
+
+#[test]
+fn small_and_large_sizes_draw() {
+    for lang in Lang::ALL {
+        for (_, app) in states(lang) {
+            for (w, h) in [(60, 18), (61, 19), (100, 30), (200, 60), (20, 5)] {
+                screen(&app, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn help_shows_the_screens_own_text() {
+    let mut app = app();
+    let id = open(&mut app);
+    diagnosed(&mut app, id, port_blocked());
+    press(&mut app, KeyCode::F(1));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("probes every layer"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.troubleshoot.is_some(), "Esc closes the help only");
+}
