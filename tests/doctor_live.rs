@@ -457,7 +457,10 @@ fn expired_certificate() {
     assert_eq!(r.code("smtp"), "tls_expired", "{}", r.json);
     let cert = &r.json["servers"]["smtp"]["cert"];
     assert!(
-        cert["not_after"].as_str().unwrap_or("").starts_with("2020-02-01"),
+        cert["not_after"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("2020-02-01"),
         "{cert}"
     );
 }
@@ -466,10 +469,7 @@ fn expired_certificate() {
 fn smtp_port_blocked_while_another_answers() {
     let env = mailenv();
     // On loopback 465/587/25 are not ours: the probed list is replaced.
-    let ports = format!(
-        "{},{},{}",
-        env.smtps_port, env.smtp_port, env.closed_port
-    );
+    let ports = format!("{},{},{}", env.smtps_port, env.smtp_port, env.closed_port);
     let a = Acct {
         smtp_port: env.closed_port,
         env: vec![("MAILWIZ_DOCTOR_SMTP_PORTS", ports)],

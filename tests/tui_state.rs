@@ -827,10 +827,17 @@ fn welcome_actions_on_saved_accounts() {
     // Troubleshoot opens its screen and runs the doctor; Esc stops, Esc closes.
     assert!(matches!(
         press(&mut app, KeyCode::Char('t')).as_slice(),
-        [Effect::Diagnose { incoming: None, smtp: None, .. }]
+        [Effect::Diagnose {
+            incoming: None,
+            smtp: None,
+            ..
+        }]
     ));
     assert!(app.troubleshoot.is_some());
-    assert!(matches!(press(&mut app, KeyCode::Esc).as_slice(), [Effect::Cancel(_)]));
+    assert!(matches!(
+        press(&mut app, KeyCode::Esc).as_slice(),
+        [Effect::Cancel(_)]
+    ));
     press(&mut app, KeyCode::Esc);
     assert!(app.troubleshoot.is_none());
     assert_eq!(app.step, Step::Welcome);

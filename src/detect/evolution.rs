@@ -46,7 +46,7 @@ fn auth(s: &Source) -> Vec<String> {
 
 /// The accounts of a whole `sources` folder: (file, text) of every `.source`.
 pub fn parse(files: &[(PathBuf, String)]) -> Vec<(PathBuf, Parsed)> {
-    let sources: Vec<(Source, Vec<(Option<usize>, String)>)> = files
+    let sources: Vec<(Source, Vec<super::Problem>)> = files
         .iter()
         .map(|(file, text)| {
             let (sections, problems) = ini::parse(text);
@@ -97,9 +97,7 @@ fn mail_account<'a>(
         username: src.get("Authentication", "User").unwrap_or("").to_string(),
         auth: auth(src),
     };
-    let identity = src
-        .get("Mail Account", "IdentityUid")
-        .and_then(|uid| by_uid(uid));
+    let identity = src.get("Mail Account", "IdentityUid").and_then(by_uid);
     let mut email = identity
         .and_then(|i| i.get("Mail Identity", "Address"))
         .unwrap_or("")
@@ -109,7 +107,7 @@ fn mail_account<'a>(
     }
     let transport = identity
         .and_then(|i| i.get("Mail Submission", "TransportUid"))
-        .and_then(|uid| by_uid(uid))
+        .and_then(by_uid)
         .filter(|t| t.get("Mail Transport", "BackendName") == Some("smtp"));
     let outgoing = transport.and_then(|t| {
         let host = t.get("Authentication", "Host").unwrap_or("");

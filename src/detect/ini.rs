@@ -22,7 +22,7 @@ impl Section {
 }
 
 /// The sections, and (line, detail) for each line that is neither.
-pub fn parse(text: &str) -> (Vec<Section>, Vec<(Option<usize>, String)>) {
+pub fn parse(text: &str) -> (Vec<Section>, Vec<super::Problem>) {
     let mut sections = vec![Section::default()];
     let mut problems = Vec::new();
     for (i, raw) in text.lines().enumerate() {

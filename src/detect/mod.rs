@@ -145,12 +145,15 @@ pub struct Warning {
     pub detail: String,
 }
 
+/// (1-based line when known, English detail) of a part not understood.
+pub type Problem = (Option<usize>, String);
+
 /// What a parser makes of one file's text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parsed {
     pub accounts: Vec<DetectedAccount>,
     /// (line, detail): the parts that were not understood.
-    pub problems: Vec<(Option<usize>, String)>,
+    pub problems: Vec<Problem>,
 }
 
 /// Everything found under one HOME.

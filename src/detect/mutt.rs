@@ -90,7 +90,7 @@ fn commands(line: &str) -> Result<Vec<Vec<String>>, String> {
 struct Reader<'a> {
     resolve: Resolver<'a>,
     scopes: Vec<Scope>,
-    problems: Vec<(Option<usize>, String)>,
+    problems: Vec<super::Problem>,
     depth: usize,
 }
 

@@ -10,7 +10,7 @@ fn full() -> DetectReport {
     scan(&ScanRoots::for_home(&fixtures().join("home")))
 }
 
-fn by<'a>(r: &'a DetectReport, client: Client) -> Vec<&'a DetectedAccount> {
+fn by(r: &DetectReport, client: Client) -> Vec<&DetectedAccount> {
     r.accounts.iter().filter(|a| a.client == client).collect()
 }
 

@@ -77,7 +77,7 @@ fn pref_line(line: &str) -> Option<(String, Value)> {
 }
 
 /// Every preference, and the lines that are not preferences.
-fn prefs(text: &str) -> (BTreeMap<String, Value>, Vec<(Option<usize>, String)>) {
+fn prefs(text: &str) -> (BTreeMap<String, Value>, Vec<super::Problem>) {
     let mut map = BTreeMap::new();
     let mut problems = Vec::new();
     let mut in_comment = false;

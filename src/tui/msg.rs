@@ -5,8 +5,8 @@
 use crate::account::Account;
 use crate::check::{Progress, ServerReport};
 use crate::config::{Config, ConfigError};
-use crate::doctor::DoctorReport;
 use crate::discover::{DiscoverOptions, DiscoverReport, SourceEvent};
+use crate::doctor::DoctorReport;
 use crate::secret::Secret;
 use crate::secrets::SecretsError;
 use crate::send::{SendReport, TestMessage, VerifyReport};

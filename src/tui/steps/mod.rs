@@ -13,10 +13,10 @@ mod test;
 mod welcome;
 
 use super::app::App;
-use super::troubleshoot;
 use super::field::Field;
 use super::msg::{Control, Effect, Msg};
 use super::step::Step;
+use super::troubleshoot;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 

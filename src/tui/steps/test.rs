@@ -2,14 +2,14 @@
 //! Esc cancels; on failure, what went wrong and a key to the step to fix.
 
 use crate::account::Role;
-use crate::check::{Progress, ServerReport};
 use crate::check::Side;
+use crate::check::{Progress, ServerReport};
 use crate::doctor::{self, Finding};
-use crate::tui::troubleshoot;
 use crate::secret::Secret;
 use crate::tui::app::{App, Flow, SideRun};
 use crate::tui::msg::{Control, Effect};
 use crate::tui::step::Step;
+use crate::tui::troubleshoot;
 use crate::tui::update::goto;
 use crate::tui::widgets::{block_text, protocol_label, spinner};
 use ratatui::Frame;
