@@ -5,7 +5,7 @@
 
 use super::output::{self, line};
 use super::{Ctx, EXIT_OK, EXIT_USAGE};
-use crate::detect::{self, DetectedAccount, DetectedProtocol, ScanRoots, Warning, WarningKind};
+use crate::detect::{self, DetectedAccount, ScanRoots, Warning, WarningKind};
 use crate::i18n::{Lang, t, tf};
 
 #[derive(clap::Args, Debug)]
@@ -14,74 +14,10 @@ pub struct DetectArgs {
     pub json: bool,
 }
 
-fn security(lang: Lang, s: crate::account::Security) -> &'static str {
-    t(lang, &format!("discover.security.{}", s.as_str()))
-}
-
 fn print_account(lang: Lang, a: &DetectedAccount) {
-    let file = a.file.display().to_string();
-    let client = t(lang, a.client.i18n_key());
-    let who = if a.email.is_empty() {
-        &a.name
-    } else {
-        &a.email
-    };
-    let key = if who.is_empty() {
-        "detect.account"
-    } else {
-        "detect.account_named"
-    };
-    line(&tf(
-        lang,
-        key,
-        &[("client", client), ("file", &file), ("who", who)],
-    ));
-    match &a.incoming {
-        Some(i) => {
-            let proto = i.protocol.as_str().to_uppercase();
-            line(&format!(
-                "  {}",
-                tf(
-                    lang,
-                    if i.username.is_empty() {
-                        "detect.uses_no_login"
-                    } else {
-                        "detect.uses"
-                    },
-                    &[
-                        ("protocol", &proto),
-                        ("host", &i.host),
-                        ("port", &i.port.to_string()),
-                        ("security", security(lang, i.security)),
-                        ("username", &i.username),
-                    ],
-                )
-            ));
-        }
-        None if a.protocol == DetectedProtocol::SmtpOnly => {
-            line(&format!("  {}", t(lang, "detect.smtp_only")));
-        }
-        None => {}
-    }
-    match &a.outgoing {
-        Some(o) => line(&format!(
-            "  {}",
-            tf(
-                lang,
-                if o.username.is_empty() {
-                    "detect.sends_no_login"
-                } else {
-                    "detect.sends"
-                },
-                &[
-                    ("host", &o.host),
-                    ("port", &o.port.to_string()),
-                    ("security", security(lang, o.security)),
-                    ("username", &o.username),
-                ],
-            )
-        )),
-        None => line(&format!("  {}", t(lang, "detect.no_outgoing"))),
+    line(&a.heading(lang));
+    for l in a.describe(lang) {
+        line(&format!("  {l}"));
     }
 }
 

@@ -7,6 +7,7 @@
 //! listed here (URLs lose their `user:password@` password part).
 
 mod aerc;
+mod describe;
 mod evolution;
 mod fetchmail;
 mod himalaya;

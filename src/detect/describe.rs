@@ -1,0 +1,91 @@
+//! Plain words for a detected account, in the user's language: a heading
+//! ("Thunderbird, alice@free.fr (prefs.js):") and "you use IMAP on
+//! imap.free.fr:993 (TLS)" lines. Shared by `mailwiz detect` and the
+//! wizard's welcome screen and POP/IMAP help.
+
+use super::{DetectedAccount, DetectedProtocol};
+use crate::account::Security;
+use crate::i18n::{Lang, t, tf};
+
+fn security(lang: Lang, s: Security) -> &'static str {
+    t(lang, &format!("discover.security.{}", s.as_str()))
+}
+
+impl DetectedAccount {
+    /// Who the account is: its address, else its name in the file.
+    pub fn who(&self) -> &str {
+        if self.email.is_empty() {
+            &self.name
+        } else {
+            &self.email
+        }
+    }
+
+    /// "Thunderbird, alice@free.fr (/home/alice/.thunderbird/x/prefs.js):"
+    pub fn heading(&self, lang: Lang) -> String {
+        let file = self.file.display().to_string();
+        let client = t(lang, self.client.i18n_key());
+        let who = self.who();
+        let key = if who.is_empty() {
+            "detect.account"
+        } else {
+            "detect.account_named"
+        };
+        tf(
+            lang,
+            key,
+            &[("client", client), ("file", &file), ("who", who)],
+        )
+    }
+
+    /// "you use IMAP on …" (or "only sends mail"), then "you send with SMTP
+    /// on …" (or "no outgoing server").
+    pub fn describe(&self, lang: Lang) -> Vec<String> {
+        let mut lines = Vec::new();
+        match &self.incoming {
+            Some(i) => {
+                let key = if i.username.is_empty() {
+                    "detect.uses_no_login"
+                } else {
+                    "detect.uses"
+                };
+                lines.push(tf(
+                    lang,
+                    key,
+                    &[
+                        ("protocol", &i.protocol.as_str().to_uppercase()),
+                        ("host", &i.host),
+                        ("port", &i.port.to_string()),
+                        ("security", security(lang, i.security)),
+                        ("username", &i.username),
+                    ],
+                ));
+            }
+            None if self.protocol == DetectedProtocol::SmtpOnly => {
+                lines.push(t(lang, "detect.smtp_only").to_string());
+            }
+            None => {}
+        }
+        match &self.outgoing {
+            Some(o) => {
+                let key = if o.username.is_empty() {
+                    "detect.sends_no_login"
+                } else {
+                    "detect.sends"
+                };
+                lines.push(tf(
+                    lang,
+                    key,
+                    &[
+                        ("host", &o.host),
+                        ("port", &o.port.to_string()),
+                        ("security", security(lang, o.security)),
+                        ("username", &o.username),
+                    ],
+                ));
+            }
+            None => lines.push(t(lang, "detect.no_outgoing").to_string()),
+        }
+        lines
+    }
+}
