@@ -125,9 +125,25 @@ impl Candidate {
     /// them. A candidate without one of them gives a blank there (the
     /// account then fails validation, which tells the user what to fill).
     pub fn to_account(&self, email: &str) -> Account {
+        account_from_settings(
+            email,
+            self.incoming.first(),
+            self.outgoing.first(),
+            self.provider.clone(),
+        )
+    }
+}
+
+/// An account from one incoming and one outgoing setting (either may be
+/// missing: its host is then empty, for the user to fill in).
+pub fn account_from_settings(
+    email: &str,
+    incoming: Option<&IncomingSetting>,
+    outgoing: Option<&OutgoingSetting>,
+    provider: Option<String>,
+) -> Account {
+    {
         let email = email.trim();
-        let incoming = self.incoming.first();
-        let outgoing = self.outgoing.first();
         let in_user = incoming
             .map(|s| s.username.clone())
             .unwrap_or_else(|| email.to_string());
@@ -139,7 +155,7 @@ impl Candidate {
             name: email.to_string(),
             email: email.to_string(),
             display_name: String::new(),
-            provider: self.provider.clone(),
+            provider,
             incoming: IncomingServer {
                 protocol: incoming.map(|s| s.protocol).unwrap_or(Protocol::Imap),
                 host: incoming.map(|s| s.host.clone()).unwrap_or_default(),
