@@ -1,15 +1,14 @@
 //! `mailwiz doctor`: every layer of both servers probed at once, then the
 //! findings, worst first, and what each server said.
 
-use super::accounts::{load_or_report, resolve};
+use super::credentials::{load, password};
 use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::account::{Account, AuthMethod, Role, display_fingerprint};
+use crate::account::{Role, display_fingerprint};
 use crate::check::Side;
 use crate::doctor::{self, DoctorOptions, DoctorReport, Finding, Passwords, ServerProbe, Severity};
 use crate::i18n::{Lang, t, tf};
-use crate::secret::Secret;
-use crate::{providers, secrets};
+use crate::providers;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -29,23 +28,6 @@ pub struct DoctorArgs {
     pub timeout: f64,
 }
 
-/// The password for `role`, or None (with a warning) when there is none.
-fn password(ctx: &Ctx, acct: &Account, role: Role) -> Option<Secret> {
-    let needed = match role {
-        Role::Incoming => acct.incoming.auth == AuthMethod::Password,
-        Role::Smtp => acct.smtp.auth_required,
-    };
-    if !needed {
-        return None;
-    }
-    secrets::password_for(acct, role)
-        .map_err(|e| {
-            output::error(&e.localized(ctx.lang));
-            output::hint(&e.advice(ctx.lang));
-        })
-        .ok()
-}
-
 pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
     let lang = ctx.lang;
     if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 3600.0) {
@@ -63,16 +45,14 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
         ));
         return EXIT_USAGE;
     }
-    let cfg = match load_or_report(ctx) {
-        Ok(c) => c,
+    let (acct, settings) = match load(ctx, a.name.as_deref()) {
+        Ok(x) => x,
         Err(code) => return code,
     };
-    let acct = match resolve(ctx, &cfg, a.name.as_deref()) {
-        Ok(acct) => acct,
-        Err(code) => return code,
-    };
-    let in_pw = password(ctx, acct, Role::Incoming);
-    let smtp_pw = password(ctx, acct, Role::Smtp);
+    let acct = &acct;
+    // Without a secret the doctor still probes every layer up to the login.
+    let in_pw = password(ctx, acct, &settings, Role::Incoming).unwrap_or(None);
+    let smtp_pw = password(ctx, acct, &settings, Role::Smtp).unwrap_or(None);
     if !a.json {
         line(&tf(lang, "doctor.cli.start", &[("name", &acct.name)]));
     }

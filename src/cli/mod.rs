@@ -4,6 +4,7 @@
 
 mod accounts;
 mod args;
+mod credentials;
 mod detect_cmd;
 mod discover_cmd;
 mod doctor_cmd;

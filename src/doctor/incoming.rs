@@ -81,7 +81,15 @@ fn run(acct: &Account, pw: Option<&Secret>, deadline: &Deadline, tap: Tap, p: &m
     p.capabilities = session.capabilities();
     p.cert = session.cert();
     match (s.auth, pw) {
-        (AuthMethod::Oauth2, _) => p.fail(NetError::Unsupported {
+        (AuthMethod::Oauth2, Some(token)) => {
+            p.login_needed = true;
+            let r = session.login_oauth(&s.username, token, None, &mut seen);
+            p.login = Some(trial(&s.username, &r));
+            if let Err(e) = r {
+                p.fail(e);
+            }
+        }
+        (AuthMethod::Oauth2, None) => p.fail(NetError::Unsupported {
             what: "OAuth2".into(),
         }),
         (AuthMethod::Password, Some(pw)) => {

@@ -4,7 +4,7 @@
 
 use super::ServerProbe;
 use super::incoming::{other_login_form, trial};
-use crate::account::{Account, Role, Security};
+use crate::account::{Account, AuthMethod, Role, Security};
 use crate::check::Side;
 use crate::net::{
     Conn, Deadline, NetError, NoSteps, Phase, Reply, Tap, TlsSetup, Transcript, Wire, clean_text,
@@ -165,9 +165,15 @@ fn run(
         && let Some(pw) = pw
     {
         p.login_needed = true;
-        let first = auth(&mut conn, p, &s.username, pw);
-        p.login = Some(trial(&s.username, &first));
-        if let Err(e) = first {
+        if acct.incoming.auth == AuthMethod::Oauth2 {
+            let r = auth_xoauth2(&mut conn, p, &s.username, pw);
+            p.login = Some(trial(&s.username, &r));
+            r?;
+        } else if let Err(e) = {
+            let first = auth(&mut conn, p, &s.username, pw);
+            p.login = Some(trial(&s.username, &first));
+            first
+        } {
             let other = matches!(e, NetError::AuthFailed { .. })
                 .then(|| other_login_form(&s.username, &acct.email))
                 .flatten();
@@ -241,6 +247,42 @@ fn auth(conn: &mut Conn, p: &ServerProbe, user: &str, pw: &Secret) -> Result<(),
         Ok(())
     } else {
         Err(refused(answer))
+    }
+}
+
+/// AUTH XOAUTH2 with the access token; the server's error challenge is
+/// answered with an empty line, as RFC 7628 clients do, to read its final
+/// refusal.
+fn auth_xoauth2(
+    conn: &mut Conn,
+    p: &ServerProbe,
+    user: &str,
+    token: &Secret,
+) -> Result<(), NetError> {
+    if !mechanisms(p).iter().any(|m| m == "XOAUTH2") {
+        return Err(if conn.is_tls() {
+            NetError::Unsupported {
+                what: "XOAUTH2".into(),
+            }
+        } else {
+            NetError::LoginDisabled
+        });
+    }
+    let cmd = format!(
+        "AUTH XOAUTH2 {}",
+        crate::oauth::sasl::xoauth2(user, token.expose())
+    );
+    let mut a = command(conn, Phase::Login, &cmd)?;
+    if a.code == 334 {
+        a = command(conn, Phase::Login, "")?;
+    }
+    match a.code {
+        235 => Ok(()),
+        500..=599 => Err(NetError::AuthFailed { reply: a.reply() }),
+        _ => Err(NetError::Rejected {
+            phase: Phase::Login,
+            reply: a.reply(),
+        }),
     }
 }
 
