@@ -218,7 +218,7 @@ make_tls() {
     # expired: signed by the CA, valid in January 2020 only (`x509 -days` cannot go back in time)
     mkdir -p "$t/ca.db"
     : >"$t/ca.db/index"
-    printf '%X\n' "$((RANDOM * 32768 + RANDOM + 4096))" >"$t/ca.db/serial"
+    printf '%08X\n' "$((RANDOM * 32768 + RANDOM + 4096))" >"$t/ca.db/serial"  # even length
     printf '%s\n' "[ca]" "default_ca = test_ca" "[test_ca]" "database = $t/ca.db/index" \
         "new_certs_dir = $t/ca.db" "serial = $t/ca.db/serial" "default_md = sha256" "policy = any" \
         "unique_subject = no" "[any]" "commonName = supplied" >"$t/ca.cnf"
