@@ -77,8 +77,19 @@ macro_rules! areas {
     };
 }
 areas!(
-    "common", "cli", "net", "secrets", "config", "tui", "discover", "doctor", "export", "detect",
-    "tui_doctor", "oauth"
+    "common",
+    "cli",
+    "net",
+    "secrets",
+    "config",
+    "tui",
+    "discover",
+    "doctor",
+    "export",
+    "detect",
+    "tui_doctor",
+    "oauth",
+    "tui_signin"
 );
 
 type Table = BTreeMap<String, String>;

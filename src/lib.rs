@@ -8,6 +8,7 @@ pub mod account;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod detect;
 pub mod discover;
 pub mod doctor;

@@ -574,3 +574,116 @@ fn wrong_pkce_verifier_is_refused() {
         (400, Some("invalid_grant"))
     );
 }
+
+/// `mailwiz token NAME` prints the current access token alone, and msmtp
+/// sends with the exported OAuth2 settings (`auth xoauth2`, `passwordeval
+/// "mailwiz … token NAME"`) through the Dovecot that checks tokens at the IdP.
+#[test]
+fn msmtp_sends_with_the_oauth2_export() {
+    let (mail, env) = oauthenv();
+    let mut m = Machine::new();
+    let bob = mail.user("bob");
+    let ca = mail.ca.display().to_string();
+    let args = add_args(
+        env,
+        &ca,
+        &bob,
+        "imap",
+        env.port("OAUTHENV_IMAPS_PORT"),
+        "tls",
+        env.port("OAUTHENV_SMTP_PORT"),
+        "starttls",
+        "msmtp-export-test",
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(code(&m.run(&args, None)), 0, "{}", m.last());
+    // Before signing in: `token` says so, exit 3.
+    assert_eq!(code(&m.run(&["token", &bob], None)), 3, "{}", m.last());
+
+    let login = ["login", bob.as_str(), "--device"];
+    let (child, mut stdout) = spawn_login(&m, &login);
+    let (mut uri, mut code_line) = (String::new(), String::new());
+    stdout.read_line(&mut uri).unwrap();
+    stdout.read_line(&mut code_line).unwrap();
+    let user_code = code_line.trim().strip_prefix("code: ").unwrap().to_string();
+    let (status, _) = idp_post(
+        env,
+        "/test/approve",
+        &[("user_code", &user_code), ("user", &bob)],
+    );
+    assert_eq!(status, 200);
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let seen = format!("{uri}{code_line}{rest}");
+    assert_eq!(finish_login(&mut m, &login, child, seen), 0, "{}", m.last());
+    let tokens = m.tokens(&bob).expect("tokens in the keyring");
+
+    let out = m.run(&["token", &bob], None);
+    assert_eq!(code(&out), 0, "{}", m.last());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{}\n", tokens["access_token"].as_str().unwrap())
+    );
+    // The token printed on purpose is not a leak; forget that output.
+    m.outputs.pop();
+
+    let file = m.config.with_file_name("msmtprc");
+    let export = [
+        "export",
+        bob.as_str(),
+        "--format",
+        "msmtp",
+        "--output",
+        file.to_str().unwrap(),
+    ];
+    assert_eq!(code(&m.run(&export, None)), 0, "{}", m.last());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.lines().any(|l| l == "auth xoauth2"), "{text}");
+    assert!(text.contains(" token "), "{text}");
+    m.assert_nowhere(&token_values(&tokens));
+    assert!(!text.contains(tokens["access_token"].as_str().unwrap()));
+
+    let id = format!("msmtp-oauth-{}", std::process::id());
+    let msg = format!(
+        "From: {bob}\r\nTo: {bob}\r\nSubject: {id}\r\n\r\nsent by msmtp with an OAuth2 export\r\n"
+    );
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mailwiz"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut c = Command::new("msmtp");
+    m.keyring.apply(&mut c);
+    c.env("PATH", path)
+        .arg("-C")
+        .arg(&file)
+        .args(["-a", &bob, "--", &bob])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // msmtp refuses a config file others can read.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut child = c.spawn().expect("msmtp is installed");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(msg.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "msmtp failed: {}{}\n--- config\n{text}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        mail.wait_for_message(&bob, &id, Duration::from_secs(20))
+            .is_some(),
+        "the message sent by msmtp did not arrive"
+    );
+}

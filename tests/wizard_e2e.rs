@@ -454,3 +454,88 @@ fn settings_found_proposes_the_ispdb_entry_in_french() {
         "PAS par un",
     );
 }
+
+/// Import: a Thunderbird profile in HOME points at the test servers; the
+/// welcome screen lists it, `I` fills the wizard, and the usual steps run
+/// to a saved, working account.
+#[test]
+fn import_from_thunderbird_then_test_and_save() {
+    let env = mailenv();
+    let dir = tempfile::Builder::new()
+        .prefix("mwi")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let home = dir.path().join("home");
+    let profile = home.join(".thunderbird/abcd.default-release");
+    std::fs::create_dir_all(&profile).unwrap();
+    let prefs = format!(
+        r#"user_pref("mail.account.account1.identities", "id1");
+user_pref("mail.account.account1.server", "server1");
+user_pref("mail.accountmanager.accounts", "account1");
+user_pref("mail.identity.id1.fullName", "Alice Test");
+user_pref("mail.identity.id1.smtpServer", "smtp1");
+user_pref("mail.identity.id1.useremail", "alice@example.test");
+user_pref("mail.server.server1.hostname", "{host}");
+user_pref("mail.server.server1.port", {imap});
+user_pref("mail.server.server1.socketType", 2);
+user_pref("mail.server.server1.type", "imap");
+user_pref("mail.server.server1.userName", "alice@example.test");
+user_pref("mail.smtpserver.smtp1.hostname", "{host}");
+user_pref("mail.smtpserver.smtp1.port", {smtps});
+user_pref("mail.smtpserver.smtp1.try_ssl", 3);
+user_pref("mail.smtpserver.smtp1.username", "alice@example.test");
+user_pref("mail.smtpservers", "smtp1");
+"#,
+        host = env.host,
+        imap = env.imap_port,
+        smtps = env.smtps_port
+    );
+    std::fs::write(profile.join("prefs.js"), prefs).unwrap();
+    let keyring = KeyringSession::start(&home);
+    let config = home.join(".config/mailwiz/accounts.toml");
+    let mut t = Tmux::start(env, &keyring, &config, "en");
+
+    let s = t.wait_for("Found in your other mail clients");
+    assert!(s.contains("Thunderbird, alice@example.test"), "{s}");
+    t.keys(&["i"]);
+    t.wait_for(EN.identity);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Settings imported from Thunderbird");
+    assert!(s.contains(&env.imap_port.to_string()), "{s}");
+    t.keys(&["Enter", "Enter"]); // settings found, POP or IMAP (IMAP kept)
+    t.wait_for(EN.incoming);
+    t.keys(&["Enter"]);
+    t.wait_for(EN.outgoing);
+    t.keys(&["Enter"]);
+    t.wait_for(EN.password);
+    t.type_text(&env.password);
+    t.keys(&["Enter"]);
+    let start = Instant::now();
+    loop {
+        let s = t.screen();
+        if s.matches(EN.works).count() >= 2 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the imported settings do not work:\n{s}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    t.keys(&["Enter"]);
+    t.wait_for(EN.send);
+    t.keys(&["s"]);
+    t.wait_for("250 ");
+    t.keys(&["Enter"]);
+    t.wait_for(EN.saved);
+    let cfg = std::fs::read_to_string(&config).expect("the config file is written");
+    assert!(cfg.contains(&format!("port = {}", env.imap_port)), "{cfg}");
+    assert!(cfg.contains("security = \"starttls\""), "{cfg}");
+    assert!(cfg.contains(&format!("port = {}", env.smtps_port)), "{cfg}");
+    for s in &t.screens {
+        assert!(
+            !s.contains(&env.password),
+            "the password was on screen:\n{s}"
+        );
+    }
+}

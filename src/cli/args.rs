@@ -54,6 +54,8 @@ pub enum Command {
     Detect(crate::cli::detect_cmd::DetectArgs),
     /// Sign in to an OAuth2 account (browser or device code); the tokens go to the keyring
     Login(LoginArgs),
+    /// Print a current OAuth2 access token, refreshed if needed (for other mail clients' token commands)
+    Token { name: String },
     /// Print the stored password (for other mail clients' password commands)
     Password {
         name: String,

@@ -1,13 +1,13 @@
-//! The secrets a command logs in with: the password from the keyring (or
-//! the account's password command) or, for an OAuth2 account, a current
-//! access token. One place for `check`, `send-test` and `doctor`.
+//! The CLI's face over `crate::credentials`: the same secret for `check`,
+//! `send-test`, `doctor` and `token`, with the error and its advice
+//! printed, and the exit code (3 when the account must sign in again).
 
 use super::accounts::{load_or_report, resolve};
 use super::output;
-use super::{Ctx, EXIT_FAILED};
-use crate::account::{Account, AuthMethod, OAuth2Settings, Role};
+use super::{Ctx, EXIT_FAILED, EXIT_SIGN_IN};
+use crate::account::{Account, OAuth2Settings, Role};
+use crate::credentials::{self, CredentialError};
 use crate::secret::Secret;
-use crate::{oauth, secrets};
 
 /// The account and its OAuth2 settings (empty when it has none).
 pub(super) fn load(ctx: &Ctx, name: Option<&str>) -> Result<(Account, OAuth2Settings), i32> {
@@ -17,31 +17,26 @@ pub(super) fn load(ctx: &Ctx, name: Option<&str>) -> Result<(Account, OAuth2Sett
     Ok((acct, settings))
 }
 
-/// A current access token (refreshed first when `force`, after a server
-/// refused the last one), or the exit code after printing why not.
-pub(super) fn access_token(
-    ctx: &Ctx,
-    acct: &Account,
-    settings: &OAuth2Settings,
-    force: bool,
-) -> Result<Secret, i32> {
-    oauth::access_token(acct, settings, force)
-        .map_err(|e| super::login_cmd::report(ctx, &acct.name, &e))
+/// Prints why there is no secret and what to do; returns the exit code.
+pub(super) fn report(ctx: &Ctx, name: &str, e: &CredentialError) -> i32 {
+    output::error(&e.localized(ctx.lang));
+    output::hint(&e.advice(ctx.lang, name));
+    if e.needs_sign_in() {
+        EXIT_SIGN_IN
+    } else {
+        EXIT_FAILED
+    }
 }
 
 /// After a refused access token: a fresh one, when mailwiz manages the
-/// tokens (not with a token_command). Err is the exit code ("sign in
-/// again" when the refresh token was refused too).
+/// tokens. Err is the exit code ("sign in again" when the refresh token
+/// was refused too).
 pub(super) fn retry_token(
     ctx: &Ctx,
     acct: &Account,
     settings: &OAuth2Settings,
 ) -> Result<Option<Secret>, i32> {
-    if acct.incoming.auth != AuthMethod::Oauth2 || settings.token_command.is_some() {
-        return Ok(None);
-    }
-    let token = access_token(ctx, acct, settings, true)?;
-    Ok(Some(token))
+    credentials::retry_token(acct, settings).map_err(|e| report(ctx, &acct.name, &e))
 }
 
 /// The password (or, for an OAuth2 account, the access token) for
@@ -52,25 +47,5 @@ pub(super) fn password(
     settings: &OAuth2Settings,
     role: Role,
 ) -> Result<Option<Secret>, i32> {
-    if acct.incoming.auth == AuthMethod::Oauth2 {
-        let needed = match role {
-            Role::Incoming => true,
-            Role::Smtp => acct.smtp.auth_required,
-        };
-        return needed
-            .then(|| access_token(ctx, acct, settings, false))
-            .transpose();
-    }
-    let needed = match role {
-        Role::Incoming => acct.incoming.auth == AuthMethod::Password,
-        Role::Smtp => acct.smtp.auth_required,
-    };
-    if !needed {
-        return Ok(None);
-    }
-    secrets::password_for(acct, role).map(Some).map_err(|e| {
-        output::error(&e.localized(ctx.lang));
-        output::hint(&e.advice(ctx.lang));
-        EXIT_FAILED
-    })
+    credentials::secret_for(acct, settings, role, false).map_err(|e| report(ctx, &acct.name, &e))
 }

@@ -2,7 +2,6 @@
 //! mail client's own format, on stdout or in FILE. Notes about what the
 //! format cannot carry go to stderr, in the user's language.
 
-use super::accounts::load_account;
 use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::export::{self, ExportError, ExportOptions, Format};
@@ -41,13 +40,14 @@ fn mailwiz_command(ctx: &Ctx) -> String {
 
 pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
     let lang = ctx.lang;
-    let acct = match load_account(ctx, args.name.as_deref()) {
-        Ok(a) => a,
+    let (acct, settings) = match super::credentials::load(ctx, args.name.as_deref()) {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let opts = ExportOptions {
         mailwiz: mailwiz_command(ctx),
         maildir: args.maildir.clone(),
+        oauth2: Some(settings),
     };
     let exported = match export::export(&acct, args.format, &opts) {
         Ok(e) => e,

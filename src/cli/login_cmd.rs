@@ -127,3 +127,28 @@ fn device_flow(ctx: &Ctx, client: &Client) -> Result<oauth::TokenSet, OauthError
     ));
     signin.finish(client, None)
 }
+
+/// `token NAME`: a current access token on stdout alone (refreshed first
+/// when it is about to expire), for other clients' token commands.
+pub(super) fn token(ctx: &Ctx, name: &str) -> i32 {
+    let (acct, settings) = match super::credentials::load(ctx, Some(name)) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if acct.incoming.auth != AuthMethod::Oauth2 {
+        output::error(&tf(
+            ctx.lang,
+            "oauth.login.not_oauth",
+            &[("account", &acct.name)],
+        ));
+        return EXIT_USAGE;
+    }
+    match crate::credentials::secret_for(&acct, &settings, crate::account::Role::Incoming, false) {
+        Ok(Some(token)) => {
+            line(token.expose());
+            EXIT_OK
+        }
+        Ok(None) => EXIT_FAILED,
+        Err(e) => super::credentials::report(ctx, &acct.name, &e),
+    }
+}

@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Show { name, json }) => accounts::show(&ctx, name.as_deref(), json),
         Some(Command::Remove { name }) => accounts::remove(&ctx, &name),
         Some(Command::Login(a)) => login_cmd::login(&ctx, a),
+        Some(Command::Token { name }) => login_cmd::token(&ctx, &name),
         Some(Command::Password { name, role }) => accounts::password(&ctx, &name, role.as_deref()),
         Some(Command::Check(a)) => run_checks::check(&ctx, a),
         Some(Command::SendTest(a)) => run_checks::send_test(&ctx, a),

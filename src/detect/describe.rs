@@ -4,8 +4,10 @@
 //! wizard's welcome screen and POP/IMAP help.
 
 use super::{DetectedAccount, DetectedProtocol};
-use crate::account::Security;
+use crate::account::{Account, Security};
+use crate::discover::account_from_settings;
 use crate::i18n::{Lang, t, tf};
+use crate::providers;
 
 fn security(lang: Lang, s: Security) -> &'static str {
     t(lang, &format!("discover.security.{}", s.as_str()))
@@ -19,6 +21,30 @@ impl DetectedAccount {
         } else {
             &self.email
         }
+    }
+
+    /// The account to import into mailwiz: the client's servers; a side the
+    /// file does not give comes from the address's preset when there is one,
+    /// else stays empty for the user to fill in.
+    pub fn to_account(&self) -> Account {
+        let email = if self.email.is_empty() && self.name.contains('@') {
+            self.name.as_str()
+        } else {
+            self.email.as_str()
+        };
+        let preset = providers::for_email(email).map(|p| p.account_for(email, None, None));
+        let mut acct =
+            account_from_settings(email, self.incoming.as_ref(), self.outgoing.as_ref(), None);
+        if let Some(p) = preset {
+            if self.incoming.is_none() {
+                acct.incoming = p.incoming;
+            }
+            if self.outgoing.is_none() {
+                acct.smtp = p.smtp;
+            }
+            acct.provider = p.provider;
+        }
+        acct
     }
 
     /// "Thunderbird, alice@free.fr (/home/alice/.thunderbird/x/prefs.js):"

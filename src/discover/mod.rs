@@ -24,7 +24,7 @@ mod preset;
 mod run;
 mod srv;
 
-pub use candidate::{Candidate, IncomingSetting, OutgoingSetting};
+pub use candidate::{Candidate, IncomingSetting, OutgoingSetting, account_from_settings};
 pub use clientconfig::{
     ClientConfig, ConfigError, Documentation, EmailProvider, Enable, OAuth2, ServerConfig,
     SocketType, fill_placeholders, parse as parse_client_config,

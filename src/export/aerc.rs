@@ -12,10 +12,13 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     let _ = writeln!(t, "# mailwiz export of account {} (aerc)", a.name);
     let section = a.name.replace([']', '\n'], "-");
     let _ = writeln!(t, "[{section}]");
-    let scheme = match i.security {
-        Security::Tls => "imaps",
-        Security::Starttls => "imap",
-        Security::None => "imap+insecure",
+    let oauth = super::is_oauth(a);
+    let scheme = match (i.security, oauth) {
+        (Security::Tls, false) => "imaps",
+        (Security::Starttls, false) => "imap",
+        (Security::Tls, true) => "imaps+xoauth2",
+        (Security::Starttls, true) => "imap+xoauth2",
+        (Security::None, _) => "imap+insecure",
     };
     let _ = writeln!(
         t,
@@ -24,15 +27,20 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
         i.host,
         i.port
     );
-    let _ = writeln!(
-        t,
-        "source-cred-cmd = {}",
+    // Without token_endpoint, aerc uses the command's output as the
+    // access token itself.
+    let in_cmd = if oauth {
+        o.token_command(a)
+    } else {
         o.password_command(a, Role::Incoming)
-    );
-    let scheme = match s.security {
-        Security::Tls => "smtps",
-        Security::Starttls => "smtp",
-        Security::None => "smtp+insecure",
+    };
+    let _ = writeln!(t, "source-cred-cmd = {in_cmd}");
+    let scheme = match (s.security, oauth && s.auth_required) {
+        (Security::Tls, false) => "smtps",
+        (Security::Starttls, false) => "smtp",
+        (Security::Tls, true) => "smtps+xoauth2",
+        (Security::Starttls, true) => "smtp+xoauth2",
+        (Security::None, _) => "smtp+insecure",
     };
     if s.auth_required {
         let _ = writeln!(
@@ -42,11 +50,12 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
             s.host,
             s.port
         );
-        let _ = writeln!(
-            t,
-            "outgoing-cred-cmd = {}",
+        let out_cmd = if oauth {
+            o.token_command(a)
+        } else {
             o.password_command(a, Role::Smtp)
-        );
+        };
+        let _ = writeln!(t, "outgoing-cred-cmd = {out_cmd}");
     } else {
         let scheme = scheme.replace("smtp", "smtp+none");
         let scheme = scheme.replace("+none+insecure", "+insecure+none");

@@ -14,6 +14,26 @@ fn encryption(s: Security) -> &'static str {
     }
 }
 
+/// himalaya's own OAuth2 settings, with mailwiz's token command as the
+/// access token (himalaya's schema asks for the endpoints too).
+fn oauth_auth(t: &mut String, prefix: &str, a: &Account, o: &ExportOptions) {
+    let preset = a.provider.as_deref().and_then(crate::providers::by_id);
+    let settings = o.oauth2.clone().unwrap_or_default();
+    let e = crate::oauth::Endpoints::resolve(&settings, preset);
+    let q = |v: &str| toml_string(v);
+    let _ = writeln!(t, "{prefix}.auth.type = \"oauth2\"");
+    let _ = writeln!(t, "{prefix}.auth.method = \"xoauth2\"");
+    let _ = writeln!(t, "{prefix}.auth.client-id = {}", q(&settings.client_id));
+    if let Some(u) = &e.auth_url {
+        let _ = writeln!(t, "{prefix}.auth.auth-url = {}", q(u));
+    }
+    if let Some(u) = &e.token_url {
+        let _ = writeln!(t, "{prefix}.auth.token-url = {}", q(u));
+    }
+    let cmd = o.token_command(a);
+    let _ = writeln!(t, "{prefix}.auth.access-token.cmd = {}", q(&cmd));
+}
+
 pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     let i = &a.incoming;
     let s = &a.smtp;
@@ -30,9 +50,14 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     let _ = writeln!(t, "backend.port = {}", i.port);
     let _ = writeln!(t, "backend.encryption.type = {}", q(encryption(i.security)));
     let _ = writeln!(t, "backend.login = {}", q(&i.username));
-    let _ = writeln!(t, "backend.auth.type = \"password\"");
-    let cmd = o.password_command(a, Role::Incoming);
-    let _ = writeln!(t, "backend.auth.cmd = {}", q(&cmd));
+    let oauth = super::is_oauth(a);
+    if oauth {
+        oauth_auth(&mut t, "backend", a, o);
+    } else {
+        let _ = writeln!(t, "backend.auth.type = \"password\"");
+        let cmd = o.password_command(a, Role::Incoming);
+        let _ = writeln!(t, "backend.auth.cmd = {}", q(&cmd));
+    }
     let _ = writeln!(t, "message.send.backend.type = \"smtp\"");
     let _ = writeln!(t, "message.send.backend.host = {}", q(&s.host));
     let _ = writeln!(t, "message.send.backend.port = {}", s.port);
@@ -42,7 +67,9 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
         q(encryption(s.security))
     );
     let _ = writeln!(t, "message.send.backend.login = {}", q(&s.username));
-    if s.auth_required {
+    if s.auth_required && oauth {
+        oauth_auth(&mut t, "message.send.backend", a, o);
+    } else if s.auth_required {
         let _ = writeln!(t, "message.send.backend.auth.type = \"password\"");
         let cmd = o.password_command(a, Role::Smtp);
         let _ = writeln!(t, "message.send.backend.auth.cmd = {}", q(&cmd));

@@ -22,7 +22,12 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     let _ = writeln!(t, "Host {}", i.host);
     let _ = writeln!(t, "Port {}", i.port);
     let _ = writeln!(t, "User {}", double_quoted(&i.username));
-    let cmd = o.password_command(a, Role::Incoming);
+    let oauth = super::is_oauth(a);
+    let cmd = if oauth {
+        o.token_command(a)
+    } else {
+        o.password_command(a, Role::Incoming)
+    };
     let _ = writeln!(t, "PassCmd {}", double_quoted(&cmd));
     let ssl = match i.security {
         Security::Tls => "IMAPS",
@@ -35,7 +40,9 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     {
         let _ = writeln!(t, "CertificateFile {}", double_quoted(ca));
     }
-    if i.security == Security::None {
+    if oauth {
+        let _ = writeln!(t, "AuthMechs XOAUTH2");
+    } else if i.security == Security::None {
         // isync refuses to send a password in clear unless LOGIN is named.
         let _ = writeln!(t, "AuthMechs LOGIN");
     }
@@ -55,6 +62,9 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     let _ = writeln!(t, "Create Near");
     let _ = writeln!(t, "SyncState *");
     let mut notes = Vec::new();
+    if oauth {
+        notes.push(Note::SaslXoauth2Plugin);
+    }
     if i.pinned_sha256.is_some() {
         notes.push(Note::PinNotCarried);
     }

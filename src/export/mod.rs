@@ -4,6 +4,9 @@
 //! No exported text contains a password: every client gets a password
 //! *command* (`mailwiz password NAME incoming|smtp`), which reads the
 //! keyring or the account's own password command at the time of use. The
+//! An OAuth2 account gets the client's own token settings instead (XOAUTH2,
+//! which Gmail, Outlook.com and Yahoo all take), with `mailwiz token NAME`
+//! as the command that prints a current access token. The
 //! account's `ca_file` and pinned fingerprints are carried over in the
 //! client's own terms where it has them; where it has none, the export says
 //! so in a [`Note`] the face shows next to the file.
@@ -89,6 +92,8 @@ pub struct ExportOptions {
     pub mailwiz: String,
     /// mbsync's local Maildir folder (default `~/Mail/<account>/`).
     pub maildir: Option<String>,
+    /// The account's OAuth2 settings (himalaya names the endpoints).
+    pub oauth2: Option<crate::account::OAuth2Settings>,
 }
 
 impl Default for ExportOptions {
@@ -96,6 +101,7 @@ impl Default for ExportOptions {
         ExportOptions {
             mailwiz: "mailwiz".into(),
             maildir: None,
+            oauth2: None,
         }
     }
 }
@@ -112,6 +118,18 @@ impl ExportOptions {
     }
 }
 
+impl ExportOptions {
+    /// The command that prints a current OAuth2 access token.
+    pub fn token_command(&self, account: &Account) -> String {
+        format!("{} token {}", self.mailwiz, shell_word(&account.name))
+    }
+}
+
+/// The account signs in with OAuth2: the exports use token commands.
+pub(crate) fn is_oauth(account: &Account) -> bool {
+    account.incoming.auth == crate::account::AuthMethod::Oauth2
+}
+
 /// Something the client's format cannot express, for the face to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Note {
@@ -122,6 +140,10 @@ pub enum Note {
     PinNotCarried,
     /// The format has no password command: the client asks for it.
     PasswordAsked,
+    /// XOAUTH2 in this client needs a SASL plugin (cyrus-sasl-xoauth2).
+    SaslXoauth2Plugin,
+    /// The client signs in with OAuth2 itself: sign in once there.
+    OauthInClient,
 }
 
 impl Note {
@@ -130,6 +152,8 @@ impl Note {
             Note::CaNotCarried => "export.note.ca_not_carried",
             Note::PinNotCarried => "export.note.pin_not_carried",
             Note::PasswordAsked => "export.note.password_asked",
+            Note::SaslXoauth2Plugin => "export.note.sasl_xoauth2_plugin",
+            Note::OauthInClient => "export.note.oauth_in_client",
         }
     }
 }
@@ -156,14 +180,18 @@ pub fn export(
     if account.incoming.protocol == Protocol::Pop3 && !format.supports_pop3() {
         return Err(ExportError::NeedsImap { format });
     }
-    Ok(match format {
+    let mut out = match format {
         Format::Thunderbird => thunderbird::export(account),
         Format::Msmtp => msmtp::export(account, options),
         Format::Mbsync => mbsync::export(account, options),
         Format::Neomutt => neomutt::export(account, options),
         Format::Aerc => aerc::export(account, options),
         Format::Himalaya => himalaya::export(account, options),
-    })
+    };
+    if is_oauth(account) && format != Format::Thunderbird {
+        out.notes.push(Note::OauthInClient);
+    }
+    Ok(out)
 }
 
 /// A name made of letters, digits, `-` and `_` only, for clients whose

@@ -32,7 +32,13 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
             (None, None) => {}
         }
     }
-    if s.auth_required {
+    if s.auth_required && super::is_oauth(a) {
+        // msmtp takes the access token as the password of auth xoauth2.
+        let _ = writeln!(t, "auth xoauth2");
+        let _ = writeln!(t, "user {}", double_quoted(&s.username));
+        let cmd = o.token_command(a);
+        let _ = writeln!(t, "passwordeval {}", double_quoted(&cmd));
+    } else if s.auth_required {
         let _ = writeln!(t, "auth on");
         let _ = writeln!(t, "user {}", double_quoted(&s.username));
         let cmd = o.password_command(a, Role::Smtp);

@@ -23,7 +23,9 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
         set(&mut t, "realname", &a.display_name);
     }
     set(&mut t, "from", &a.email);
+    let oauth = super::is_oauth(a);
     let in_cmd = format!("`{}`", o.password_command(a, Role::Incoming));
+    let token = o.token_command(a);
     match i.protocol {
         Protocol::Imap => {
             let scheme = if i.security == Security::Tls {
@@ -32,7 +34,12 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
                 "imap"
             };
             set(&mut t, "imap_user", &i.username);
-            set(&mut t, "imap_pass", &in_cmd);
+            if oauth {
+                set(&mut t, "imap_authenticators", "xoauth2");
+                set(&mut t, "imap_oauth_refresh_command", &token);
+            } else {
+                set(&mut t, "imap_pass", &in_cmd);
+            }
             set(&mut t, "folder", &url(scheme, &i.username, &i.host, i.port));
             set(&mut t, "spoolfile", "+INBOX");
             set(&mut t, "record", "+Sent");
@@ -45,7 +52,12 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
                 "pop"
             };
             set(&mut t, "pop_user", &i.username);
-            set(&mut t, "pop_pass", &in_cmd);
+            if oauth {
+                set(&mut t, "pop_authenticators", "xoauth2");
+                set(&mut t, "pop_oauth_refresh_command", &token);
+            } else {
+                set(&mut t, "pop_pass", &in_cmd);
+            }
             let u = url(scheme, &i.username, &i.host, i.port);
             set(&mut t, "pop_host", &u);
             set(&mut t, "spoolfile", &u);
@@ -67,7 +79,10 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
         format!("{scheme}://{}:{}/", s.host, s.port)
     };
     set(&mut t, "smtp_url", &smtp_url);
-    if s.auth_required {
+    if s.auth_required && oauth {
+        set(&mut t, "smtp_authenticators", "xoauth2");
+        set(&mut t, "smtp_oauth_refresh_command", &token);
+    } else if s.auth_required {
         let cmd = format!("`{}`", o.password_command(a, Role::Smtp));
         set(&mut t, "smtp_pass", &cmd);
     }

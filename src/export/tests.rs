@@ -250,3 +250,69 @@ fn formats_parse_by_name() {
     }
     assert!("outlook".parse::<Format>().is_err());
 }
+
+#[test]
+fn oauth2_accounts_get_token_commands_in_every_client() {
+    let mut a = sample();
+    a.incoming.auth = AuthMethod::Oauth2;
+    let opts = ExportOptions {
+        oauth2: Some(OAuth2Settings {
+            client_id: "my-client".into(),
+            token_url: Some("https://idp.example.test/token".into()),
+            auth_url: Some("https://idp.example.test/auth".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let get = |f| export(&a, f, &opts).unwrap();
+    let token = "mailwiz token alice@example.test";
+    let msmtp = get(Format::Msmtp).text;
+    for line in ["auth xoauth2", &format!("passwordeval \"{token}\"")] {
+        assert!(msmtp.lines().any(|l| l == line), "{line:?} in\n{msmtp}");
+    }
+    let mbsync = get(Format::Mbsync);
+    assert!(mbsync.text.contains("AuthMechs XOAUTH2"), "{}", mbsync.text);
+    assert!(mbsync.text.contains(&format!("PassCmd \"{token}\"")));
+    assert!(mbsync.notes.contains(&Note::SaslXoauth2Plugin));
+    let neomutt = get(Format::Neomutt).text;
+    for line in [
+        "set imap_authenticators = \"xoauth2\"",
+        &format!("set imap_oauth_refresh_command = \"{token}\""),
+        "set smtp_authenticators = \"xoauth2\"",
+        &format!("set smtp_oauth_refresh_command = \"{token}\""),
+    ] {
+        assert!(neomutt.lines().any(|l| l == line), "{line:?} in\n{neomutt}");
+    }
+    assert!(!neomutt.contains("imap_pass"), "{neomutt}");
+    let aerc = get(Format::Aerc).text;
+    assert!(
+        aerc.contains("source = imaps+xoauth2://alice%40example.test@"),
+        "{aerc}"
+    );
+    assert!(aerc.contains("outgoing = smtp+xoauth2://"), "{aerc}");
+    assert!(
+        aerc.contains(&format!("source-cred-cmd = {token}")),
+        "{aerc}"
+    );
+    let himalaya = get(Format::Himalaya);
+    for line in [
+        "backend.auth.type = \"oauth2\"",
+        "backend.auth.method = \"xoauth2\"",
+        "backend.auth.client-id = \"my-client\"",
+        "backend.auth.token-url = \"https://idp.example.test/token\"",
+        &format!("backend.auth.access-token.cmd = \"{token}\""),
+        "message.send.backend.auth.type = \"oauth2\"",
+    ] {
+        assert!(
+            himalaya.text.lines().any(|l| l == line),
+            "{line:?} in\n{}",
+            himalaya.text
+        );
+    }
+    assert!(himalaya.notes.contains(&Note::OauthInClient));
+    // No password command anywhere.
+    for f in Format::ALL {
+        let e = get(f);
+        assert!(!e.text.contains("mailwiz password"), "{f}: {}", e.text);
+    }
+}

@@ -9,6 +9,7 @@ use super::theme::Theme;
 use super::troubleshoot::Troubleshoot;
 use crate::check::{ServerReport, StepRecord};
 use crate::config::{Config, ConfigError};
+use crate::detect::DetectedAccount;
 use crate::discover::DiscoverOptions;
 use crate::i18n::Lang;
 use crate::net::Phase;
@@ -27,6 +28,8 @@ pub struct AppOptions {
     /// How the "Settings found" step runs discovery; None: presets only,
     /// nothing in the background (what `new` gives; `run` turns it on).
     pub discover: Option<DiscoverOptions>,
+    /// Accounts found in the user's other mail clients (`mailwiz detect`).
+    pub detected: Vec<DetectedAccount>,
 }
 
 impl AppOptions {
@@ -37,6 +40,7 @@ impl AppOptions {
             config,
             no_color: false,
             discover: None,
+            detected: Vec::new(),
         }
     }
 }
@@ -121,8 +125,12 @@ pub struct App {
     pub config_path: PathBuf,
     pub config: Config,
     pub config_error: Option<ConfigError>,
-    /// The account selected on the welcome screen.
+    /// The welcome list's selection: saved accounts, then detected ones.
     pub selected: usize,
+    /// Accounts found in the user's other mail clients.
+    pub detected: Vec<DetectedAccount>,
+    /// The form was filled from a detected account: "client (file)".
+    pub imported: Option<String>,
     /// An account being edited keeps its name (and entry in the config).
     pub editing: Option<String>,
     pub form: Form,
@@ -146,6 +154,8 @@ pub struct App {
     pub notice: Option<&'static str>,
     /// The "Something doesn't work" screen, over the current step.
     pub troubleshoot: Option<Troubleshoot>,
+    /// OAuth2 sign-in (the Sign-in step of an OAuth2 account).
+    pub signin: super::signin::SignInState,
     pub quit: bool,
 }
 
@@ -164,6 +174,8 @@ impl App {
             config,
             config_error,
             selected: 0,
+            detected: options.detected,
+            imported: None,
             editing: None,
             form: Form::default(),
             focus: 0,
@@ -182,6 +194,7 @@ impl App {
             discovery: Discovery::default(),
             notice: None,
             troubleshoot: None,
+            signin: Default::default(),
             quit: false,
         }
     }

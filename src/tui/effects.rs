@@ -4,13 +4,14 @@
 //! work becomes `Msg::Failed`, so the screen never waits forever.
 
 use super::msg::{Effect, Msg, RequestId};
-use crate::account::{Account, Role};
+use crate::account::{Account, OAuth2Settings, Role};
 use crate::check::{self, CheckOptions};
 use crate::config;
+use crate::credentials::{self, CredentialError};
 use crate::discover::{self, DiscoverOptions};
 use crate::i18n::Lang;
 use crate::secret::Secret;
-use crate::secrets::{self, Keyring, SecretsError};
+use crate::secrets::{Keyring, SecretsError};
 use crate::send;
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -90,18 +91,37 @@ fn effect_id(effect: &Effect) -> RequestId {
         | Effect::RemoveAccount { id, .. }
         | Effect::Discover { id, .. }
         | Effect::Diagnose { id, .. }
-        | Effect::SaveTranscript { id, .. } => *id,
+        | Effect::SaveTranscript { id, .. }
+        | Effect::SignIn { id, .. } => *id,
         Effect::Cancel(id) => *id,
         Effect::Quit => 0,
     }
 }
 
-/// The password in memory, else the keyring or the password command.
-fn resolve(account: &Account, role: Role, given: Option<Secret>) -> Result<Secret, SecretsError> {
+/// The secret in memory, else the core's: the keyring, the password
+/// command, or a current OAuth2 access token.
+fn resolve(
+    account: &Account,
+    oauth2: &OAuth2Settings,
+    role: Role,
+    given: Option<Secret>,
+) -> Result<Option<Secret>, CredentialError> {
     match given {
-        Some(s) => Ok(s),
-        None => secrets::password_for(account, role),
+        Some(s) => Ok(Some(s)),
+        None => credentials::secret_for(account, oauth2, role, false),
     }
+}
+
+/// A refused access token: a fresh one, when mailwiz manages the tokens.
+fn retry(
+    account: &Account,
+    oauth2: &OAuth2Settings,
+    error: Option<&crate::net::NetError>,
+) -> Option<Secret> {
+    if !matches!(error, Some(crate::net::NetError::AuthFailed { .. })) {
+        return None;
+    }
+    credentials::retry_token(account, oauth2).ok().flatten()
 }
 
 fn store(account: &str, incoming: &Secret, smtp: Option<&Secret>) -> Result<(), SecretsError> {
@@ -112,6 +132,20 @@ fn store(account: &str, incoming: &Secret, smtp: Option<&Secret>) -> Result<(), 
         keyring.set(account, Role::Smtp, s)?;
     }
     Ok(())
+}
+
+/// Why there is no secret, and what to do here (an OAuth2 account that
+/// must sign in is sent back to the Sign-in step).
+fn no_secret(id: RequestId, e: CredentialError, account: &str, lang: Lang) -> Msg {
+    let advice = if e.needs_sign_in() {
+        crate::i18n::t(lang, "tui.signin.needed").to_string()
+    } else {
+        e.advice(lang, account)
+    };
+    Msg::Failed {
+        id,
+        detail: format!("{} {advice}", e.localized(lang)),
+    }
 }
 
 fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> Msg {
@@ -125,10 +159,8 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             let _ = tx.send(Msg::Progress { id, progress: p });
         }
     };
-    let no_password = |id, e: SecretsError| Msg::Failed {
-        id,
-        detail: format!("{} {}", e.localized(lang), e.advice(lang)),
-    };
+    let no_password =
+        |id, e: CredentialError, account: &Account| no_secret(id, e, &account.name, lang);
     match effect {
         Effect::StorePassword {
             id,
@@ -143,46 +175,49 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             id,
             account,
             password,
-        } => match resolve(&account, Role::Incoming, password) {
-            Ok(pw) => Msg::Checked {
-                id,
-                report: check::check_incoming(&account, Some(&pw), &opts, &progress(id)),
-            },
-            Err(e) => no_password(id, e),
+            oauth2,
+        } => match resolve(&account, &oauth2, Role::Incoming, password) {
+            Ok(pw) => {
+                let mut report = check::check_incoming(&account, pw.as_ref(), &opts, &progress(id));
+                if let Some(token) = retry(&account, &oauth2, report.error.as_ref()) {
+                    report = check::check_incoming(&account, Some(&token), &opts, &progress(id));
+                }
+                Msg::Checked { id, report }
+            }
+            Err(e) => no_password(id, e, &account),
         },
         Effect::CheckSmtp {
             id,
             account,
             password,
-        } => {
-            if !account.smtp.auth_required {
-                let report = check::check_smtp(&account, None, &opts, &progress(id));
-                return Msg::Checked { id, report };
+            oauth2,
+        } => match resolve(&account, &oauth2, Role::Smtp, password) {
+            Ok(pw) => {
+                let pw = pw.filter(|_| account.smtp.auth_required);
+                let mut report = check::check_smtp(&account, pw.as_ref(), &opts, &progress(id));
+                if let Some(token) = retry(&account, &oauth2, report.error.as_ref()) {
+                    report = check::check_smtp(&account, Some(&token), &opts, &progress(id));
+                }
+                Msg::Checked { id, report }
             }
-            match resolve(&account, Role::Smtp, password) {
-                Ok(pw) => Msg::Checked {
-                    id,
-                    report: check::check_smtp(&account, Some(&pw), &opts, &progress(id)),
-                },
-                Err(e) => no_password(id, e),
-            }
-        }
+            Err(e) => no_password(id, e, &account),
+        },
         Effect::SendTest {
             id,
             account,
             to,
             password,
+            oauth2,
         } => {
-            let pw = if account.smtp.auth_required {
-                match resolve(&account, Role::Smtp, password) {
-                    Ok(pw) => Some(pw),
-                    Err(e) => return no_password(id, e),
-                }
-            } else {
-                None
+            let pw = match resolve(&account, &oauth2, Role::Smtp, password) {
+                Ok(pw) => pw.filter(|_| account.smtp.auth_required),
+                Err(e) => return no_password(id, e, &account),
             };
             let message = send::new_test_message(&account, Some(&to));
-            let report = send::send_test(&account, &message, pw.as_ref(), &opts, &progress(id));
+            let mut report = send::send_test(&account, &message, pw.as_ref(), &opts, &progress(id));
+            if let Some(token) = retry(&account, &oauth2, report.error.as_ref()) {
+                report = send::send_test(&account, &message, Some(&token), &opts, &progress(id));
+            }
             Msg::Sent {
                 id,
                 message,
@@ -195,21 +230,31 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             message_id,
             password,
             deadline,
-        } => match resolve(&account, Role::Incoming, password) {
+            oauth2,
+        } => match resolve(&account, &oauth2, Role::Incoming, password) {
             Ok(pw) => Msg::Arrived {
                 id,
                 report: send::verify_arrival(
                     &account,
                     &message_id,
-                    Some(&pw),
+                    pw.as_ref(),
                     deadline,
                     Some(flag),
                 ),
             },
-            Err(e) => no_password(id, e),
+            Err(e) => no_password(id, e, &account),
         },
-        Effect::SaveAccount { id, path, account } => {
+        Effect::SaveAccount {
+            id,
+            path,
+            account,
+            oauth2,
+        } => {
             let result = config::load(&path).and_then(|mut c| {
+                match oauth2 {
+                    Some(s) => c.oauth2.insert(account.name.clone(), s),
+                    None => c.oauth2.remove(&account.name),
+                };
                 c.upsert(*account);
                 config::save(&path, &c)?;
                 Ok(c)
@@ -227,6 +272,7 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
                 if let Ok(k) = Keyring::open() {
                     let _ = k.delete(&name, Role::Incoming);
                     let _ = k.delete(&name, Role::Smtp);
+                    let _ = crate::oauth::forget(&k, &name);
                 }
             }
             Msg::ConfigWritten { id, result }
@@ -249,7 +295,17 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             account,
             incoming,
             smtp,
-        } => diagnose(id, &account, incoming, smtp, flag, lang),
+            oauth2,
+        } => diagnose(id, &account, &oauth2, [incoming, smtp], flag, lang),
+        Effect::SignIn {
+            id,
+            account,
+            oauth2,
+            client_secret,
+            flow,
+        } => {
+            super::signin_runner::sign_in(id, &account, oauth2, client_secret, flow, tx, flag, lang)
+        }
         Effect::SaveTranscript { id, path, text } => {
             let result = path
                 .parent()
@@ -268,34 +324,28 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
     }
 }
 
-/// The doctor on the account: the passwords it needs (a missing one is
+/// The doctor on the account: the secrets it needs (a missing one is
 /// noted, and that login is not tried), every probe under the doctor's
 /// bound, stopped by the request's cancel flag.
 fn diagnose(
     id: RequestId,
     account: &Account,
-    incoming: Option<Secret>,
-    smtp: Option<Secret>,
+    oauth2: &OAuth2Settings,
+    given: [Option<Secret>; 2],
     flag: Arc<AtomicBool>,
     lang: Lang,
 ) -> Msg {
-    use crate::account::AuthMethod;
     use crate::doctor::{self, DoctorOptions, Passwords};
     let mut notes = Vec::new();
-    let mut need = |needed: bool, role: Role, given: Option<Secret>| -> Option<Secret> {
-        if !needed {
-            return None;
-        }
-        resolve(account, role, given)
+    let [incoming, smtp] = given;
+    let mut need = |role: Role, given: Option<Secret>| -> Option<Secret> {
+        resolve(account, oauth2, role, given)
             .map_err(|e| notes.push(e.localized(lang)))
             .ok()
+            .flatten()
     };
-    let incoming = need(
-        account.incoming.auth == AuthMethod::Password,
-        Role::Incoming,
-        incoming,
-    );
-    let smtp = need(account.smtp.auth_required, Role::Smtp, smtp);
+    let incoming = need(Role::Incoming, incoming);
+    let smtp = need(Role::Smtp, smtp);
     notes.dedup();
     let opts = DoctorOptions {
         cancel: Some(flag),

@@ -26,6 +26,17 @@ pub enum Field {
     SmtpPassword,
     PasswordCommand,
     To,
+    /// Password or OAuth2 sign-in.
+    AuthMethod,
+    ClientId,
+    ClientSecret,
+    AuthUrl,
+    TokenUrl,
+    DeviceUrl,
+    Scope,
+    /// Buttons: Enter starts that sign-in.
+    SignInBrowser,
+    SignInDevice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,18 +45,22 @@ pub enum Kind {
     Secret,
     Choice,
     Check,
+    Button,
 }
 
 impl Field {
     pub fn kind(self) -> Kind {
         match self {
-            Field::Variant | Field::Protocol | Field::InSecurity | Field::OutSecurity => {
-                Kind::Choice
-            }
+            Field::Variant
+            | Field::Protocol
+            | Field::InSecurity
+            | Field::OutSecurity
+            | Field::AuthMethod => Kind::Choice,
             Field::KeepCopy | Field::AuthRequired | Field::SameLogin | Field::ShowPassword => {
                 Kind::Check
             }
-            Field::Password | Field::SmtpPassword => Kind::Secret,
+            Field::Password | Field::SmtpPassword | Field::ClientSecret => Kind::Secret,
+            Field::SignInBrowser | Field::SignInDevice => Kind::Button,
             _ => Kind::Text,
         }
     }
@@ -73,6 +88,15 @@ impl Field {
             Field::SmtpPassword => "tui.field.smtp_password",
             Field::PasswordCommand => "tui.field.password_command",
             Field::To => "tui.field.to",
+            Field::AuthMethod => "tui.field.auth_method",
+            Field::ClientId => "tui.field.client_id",
+            Field::ClientSecret => "tui.field.client_secret",
+            Field::AuthUrl => "tui.field.auth_url",
+            Field::TokenUrl => "tui.field.token_url",
+            Field::DeviceUrl => "tui.field.device_url",
+            Field::Scope => "tui.field.scope",
+            Field::SignInBrowser => "tui.signin.browser_button",
+            Field::SignInDevice => "tui.signin.device_button",
         }
     }
 }

@@ -27,6 +27,10 @@ pub struct Form {
     pub variant: usize,
     pub protocol: Protocol,
     pub keep_copy: bool,
+    /// The protocol the incoming server values were filled for: the POP or
+    /// IMAP step refills them only when the user picks the other one, so a
+    /// saved or imported account keeps its own servers and ports.
+    pub servers_for: Protocol,
     pub in_host: Input,
     pub in_port: Input,
     pub in_port_typed: bool,
@@ -49,6 +53,10 @@ pub struct Form {
     /// Settings chosen from discovery (not a preset): the protocol step
     /// takes this candidate's server for the protocol chosen there.
     pub discovered: Option<Box<Candidate>>,
+    /// The sign-in method chosen by the user (None: the preset's or the
+    /// discovered one).
+    pub auth: Option<AuthMethod>,
+    pub oauth: super::signin::OauthForm,
 }
 
 impl Default for Form {
@@ -61,6 +69,7 @@ impl Default for Form {
             variant: 0,
             protocol: Protocol::Imap,
             keep_copy: true,
+            servers_for: Protocol::Imap,
             in_host: Input::default(),
             in_port: Input::new("993".into()),
             in_port_typed: false,
@@ -80,6 +89,8 @@ impl Default for Form {
             ca_file: None,
             pins: (None, None),
             discovered: None,
+            auth: None,
+            oauth: Default::default(),
         }
     }
 }
@@ -103,6 +114,7 @@ impl Form {
             ..Form::default()
         };
         f.set_servers(a);
+        f.auth = Some(a.incoming.auth);
         f.password_command = input(a.secrets.password_command.as_deref().unwrap_or(""));
         f.ca_file = a.ca_file.clone();
         f.pins = (
@@ -114,6 +126,7 @@ impl Form {
 
     fn set_servers(&mut self, a: &Account) {
         self.protocol = a.incoming.protocol;
+        self.servers_for = a.incoming.protocol;
         self.keep_copy = a.incoming.keep_on_server;
         self.in_host = input(&a.incoming.host);
         self.in_port = input(&a.incoming.port.to_string());
@@ -151,6 +164,7 @@ impl Form {
     pub fn apply_preset(&mut self) {
         let email = self.email().to_string();
         self.discovered = None;
+        self.auth = None;
         self.source = providers::for_email(&email).map_or(Source::Manual, Source::Preset);
         if let Source::Preset(p) = self.source {
             let default = p.default_variant().id.as_str();
@@ -163,6 +177,7 @@ impl Form {
     pub fn apply_provider(&mut self, p: &'static Provider, variant: Option<&str>) {
         let id = variant.unwrap_or(p.default_variant().id.as_str());
         self.discovered = None;
+        self.auth = None;
         self.source = Source::Preset(p);
         self.variant = p.variants.iter().position(|v| v.id == id).unwrap_or(0);
         self.refill(None);
@@ -175,6 +190,7 @@ impl Form {
         let domain = account::domain_of(self.email()).to_string();
         self.source = Source::Manual;
         self.variant = 0;
+        self.auth = None;
         if c.incoming.is_empty() {
             self.protocol = Protocol::Imap;
             self.in_host = input(&format!("imap.{domain}"));
@@ -234,6 +250,7 @@ impl Form {
                 let domain = account::domain_of(&email).to_string();
                 let proto = protocol.unwrap_or(self.protocol);
                 self.protocol = proto;
+                self.servers_for = proto;
                 if let Some(s) = self.discovered_for(proto) {
                     self.in_host = input(&s.host);
                     self.in_security = s.security;
@@ -294,7 +311,7 @@ impl Form {
             Field::OutUser => &mut self.out_user,
             Field::PasswordCommand => &mut self.password_command,
             Field::To => &mut self.to,
-            _ => return None,
+            other => return self.oauth.input_mut(other),
         })
     }
 
@@ -310,7 +327,7 @@ impl Form {
             Field::OutUser => &self.out_user,
             Field::PasswordCommand => &self.password_command,
             Field::To => &self.to,
-            _ => return None,
+            other => return self.oauth.input(other),
         })
     }
 
@@ -330,6 +347,7 @@ impl Form {
             Field::InPort | Field::OutPort => account::parse_port(v(field)).map(|_| ()),
             Field::InUser => nonempty(v(field)),
             Field::OutUser if self.auth_required && !self.same_login => nonempty(v(field)),
+            Field::ClientId if self.oauth.token_command.is_none() => nonempty(v(field)),
             _ => Ok(()),
         }
         .err()
@@ -345,11 +363,7 @@ impl Form {
             self.name.clone()
         };
         let command = self.password_command.value().trim();
-        let auth = match (self.provider(), &self.discovered) {
-            (Some(p), _) => p.auth_method(),
-            (None, Some(c)) => c.to_account(&email).incoming.auth,
-            (None, None) => AuthMethod::Password,
-        };
+        let auth = self.auth_method();
         Account {
             name,
             email,
@@ -384,6 +398,17 @@ impl Form {
                 smtp_password_command: None,
             },
         }
+    }
+
+    /// How the account signs in: the user's choice, else the preset's or
+    /// the discovered one, else a password.
+    pub fn auth_method(&self) -> AuthMethod {
+        self.auth
+            .unwrap_or_else(|| match (self.provider(), &self.discovered) {
+                (Some(p), _) => p.auth_method(),
+                (None, Some(c)) => c.to_account(self.email()).incoming.auth,
+                (None, None) => AuthMethod::Password,
+            })
     }
 
     /// True when the SMTP login needs its own password.

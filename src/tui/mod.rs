@@ -9,6 +9,8 @@ mod effects;
 mod field;
 mod form;
 mod msg;
+mod signin;
+mod signin_runner;
 mod step;
 mod steps;
 mod theme;
@@ -24,6 +26,7 @@ pub use effects::Runner;
 pub use field::{Field, PasswordField};
 pub use form::{Form, Source};
 pub use msg::{Control, Effect, Msg, RequestId, control, key};
+pub use signin::{OauthForm, SignInFlow, SignInPrompt, SignInState};
 pub use step::Step;
 pub use theme::Theme;
 pub use troubleshoot::{
@@ -49,6 +52,11 @@ pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
     let mut options = AppOptions::new(config_path.clone(), lang, crate::config::load(&config_path));
     options.no_color = !Theme::from_env().has_color();
     options.discover = Some(crate::discover::DiscoverOptions::default());
+    // The accounts of the mail clients already set up here, for Import and
+    // the POP/IMAP help (read once, like the config).
+    if let Some(roots) = crate::detect::ScanRoots::from_env() {
+        options.detected = crate::detect::scan(&roots).accounts;
+    }
     let mut app = App::new(options);
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,

@@ -2,14 +2,16 @@
 //! out (`Effect`: work for the background runner), and the small `Control`
 //! vocabulary keys are mapped to.
 
-use crate::account::Account;
+use crate::account::{Account, OAuth2Settings};
 use crate::check::{Progress, ServerReport};
 use crate::config::{Config, ConfigError};
 use crate::discover::{DiscoverOptions, DiscoverReport, SourceEvent};
 use crate::doctor::DoctorReport;
+use crate::oauth::OauthError;
 use crate::secret::Secret;
 use crate::secrets::SecretsError;
 use crate::send::{SendReport, TestMessage, VerifyReport};
+use crate::tui::signin::{SignInFlow, SignInPrompt};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -71,6 +73,16 @@ pub enum Msg {
         path: PathBuf,
         result: Result<(), String>,
     },
+    /// OAuth2 sign-in: what the user must do (the request goes on).
+    SignInPrompt {
+        id: RequestId,
+        prompt: SignInPrompt,
+    },
+    /// OAuth2 sign-in ended: the tokens are in the keyring, or why not.
+    SignedIn {
+        id: RequestId,
+        result: Result<(), OauthError>,
+    },
     /// The background work died (a panic); its detail is for the screen.
     Failed {
         id: RequestId,
@@ -93,17 +105,20 @@ pub enum Effect {
         id: RequestId,
         account: Box<Account>,
         password: Option<Secret>,
+        oauth2: OAuth2Settings,
     },
     CheckSmtp {
         id: RequestId,
         account: Box<Account>,
         password: Option<Secret>,
+        oauth2: OAuth2Settings,
     },
     SendTest {
         id: RequestId,
         account: Box<Account>,
         to: String,
         password: Option<Secret>,
+        oauth2: OAuth2Settings,
     },
     VerifyArrival {
         id: RequestId,
@@ -111,6 +126,7 @@ pub enum Effect {
         message_id: String,
         password: Option<Secret>,
         deadline: Duration,
+        oauth2: OAuth2Settings,
     },
     /// config::load, upsert (removing `replaces` when the name changed),
     /// save. A file that does not load is never overwritten.
@@ -118,6 +134,8 @@ pub enum Effect {
         id: RequestId,
         path: PathBuf,
         account: Box<Account>,
+        /// Its OAuth2 settings (None: it signs in otherwise).
+        oauth2: Option<OAuth2Settings>,
     },
     RemoveAccount {
         id: RequestId,
@@ -138,6 +156,18 @@ pub enum Effect {
         account: Box<Account>,
         incoming: Option<Secret>,
         smtp: Option<Secret>,
+        oauth2: OAuth2Settings,
+    },
+    /// OAuth2 sign-in on a background thread: the client secret (when
+    /// given) into the keyring, the flow (its prompt comes back as
+    /// `Msg::SignInPrompt`), the tokens into the keyring; stopped by the
+    /// request's cancel flag.
+    SignIn {
+        id: RequestId,
+        account: Box<Account>,
+        oauth2: OAuth2Settings,
+        client_secret: Option<Secret>,
+        flow: SignInFlow,
     },
     /// Writes the (already redacted) transcript to `path`.
     SaveTranscript {

@@ -168,6 +168,7 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     let account = Box::new(app.form.account());
     let incoming = test_password(app, Role::Incoming);
     let smtp = test_password(app, Role::Smtp);
+    let oauth2 = super::signin::settings(app);
     if let Some(ts) = app.troubleshoot.as_mut() {
         ts.id = Some(id);
         ts.report = None;
@@ -184,6 +185,7 @@ pub fn start(app: &mut App) -> Vec<Effect> {
         account,
         incoming,
         smtp,
+        oauth2,
     });
     effects
 }
@@ -270,6 +272,7 @@ fn pin(app: &mut App, pins: Vec<(Side, String)>) -> Vec<Effect> {
             id,
             path: app.config_path.clone(),
             account: Box::new(app.form.account()),
+            oauth2: super::signin::saved_settings(app),
         });
         if let Some(ts) = app.troubleshoot.as_mut() {
             ts.pin_save = Some(id);
@@ -330,12 +333,27 @@ pub fn fix_target(app: &App) -> Option<(Step, Field)> {
     ts.selected_finding().and_then(jump)
 }
 
+/// The selected finding says only OAuth2 works: F opens the Sign-in step.
+pub fn offers_sign_in(app: &App) -> bool {
+    app.troubleshoot
+        .as_ref()
+        .and_then(|ts| ts.selected_finding())
+        .is_some_and(|f| f.code == Code::Oauth2Required)
+}
+
 fn fix(app: &mut App) -> Vec<Effect> {
     let Some((step, field)) = fix_target(app) else {
         return Vec::new();
     };
+    let sign_in = offers_sign_in(app);
     let mut effects = close(app);
     app.flow = Flow::Setup;
+    if sign_in {
+        let preset = app.form.provider();
+        app.form.auth = Some(crate::account::AuthMethod::Oauth2);
+        app.form.oauth.fill(preset);
+        app.dirty = true;
+    }
     effects.extend(goto(app, step));
     if let Some(i) = app.fields().iter().position(|f| *f == field) {
         app.focus = i;
@@ -433,7 +451,9 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
     }
     // ↑↓ is left out: the › shows it, the help says it, and the line is full.
     let mut keys = Vec::new();
-    if fix_target(app).is_some() {
+    if offers_sign_in(app) {
+        keys.push(("F", "tui.signin.key_troubleshoot"));
+    } else if fix_target(app).is_some() {
         keys.push(("F", "tui.troubleshoot.key_fix"));
     }
     if !ts.pinnable().is_empty() {

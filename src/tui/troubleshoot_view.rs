@@ -243,7 +243,12 @@ fn footer(app: &App, ts: &Troubleshoot) -> Text<'static> {
         text.lines
             .push(Line::styled(app.t("tui.troubleshoot.pin_hint"), th.key()));
     }
-    if let Some((step, _)) = fix_target(app) {
+    if super::troubleshoot::offers_sign_in(app) {
+        text.lines.push(Line::styled(
+            app.t("tui.signin.troubleshoot_hint"),
+            th.key(),
+        ));
+    } else if let Some((step, _)) = fix_target(app) {
         text.lines.push(Line::styled(
             app.tf(
                 "tui.troubleshoot.fix_hint",

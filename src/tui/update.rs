@@ -54,6 +54,8 @@ fn result_id(msg: &Msg) -> u64 {
         | Msg::TranscriptSaved { id, .. }
         | Msg::Discovery { id, .. }
         | Msg::Discovered { id, .. }
+        | Msg::SignInPrompt { id, .. }
+        | Msg::SignedIn { id, .. }
         | Msg::Failed { id, .. } => *id,
         Msg::Key(_) | Msg::Tick => 0,
     }
@@ -137,12 +139,15 @@ pub fn form_control(app: &mut App, c: Control) -> bool {
         Control::Next | Control::Down => app.focus = (app.focus + 1) % n,
         Control::Prev | Control::Up => app.focus = (app.focus + n - 1) % n,
         Control::Edit(req) => edit(app, field, req),
-        Control::Toggle | Control::Right if field.kind() != Kind::Text => cycle(app, field, true),
+        Control::Toggle | Control::Right if !matches!(field.kind(), Kind::Text | Kind::Button) => {
+            cycle(app, field, true)
+        }
         Control::Left if field.kind() == Kind::Choice => cycle(app, field, false),
         Control::Reveal => {
             let shown = !app.form.password.shown;
             app.form.password.shown = shown;
             app.form.smtp_password.shown = shown;
+            app.form.oauth.client_secret.shown = shown;
         }
         _ => return false,
     }
@@ -153,10 +158,10 @@ fn edit(app: &mut App, field: Field, req: tui_input::InputRequest) {
     use tui_input::InputRequest as R;
     app.dirty = true;
     if field.kind() == Kind::Secret {
-        let pw = if field == Field::Password {
-            &mut app.form.password
-        } else {
-            &mut app.form.smtp_password
+        let pw = match field {
+            Field::Password => &mut app.form.password,
+            Field::ClientSecret => &mut app.form.oauth.client_secret,
+            _ => &mut app.form.smtp_password,
         };
         match req {
             R::InsertChar(c) => pw.push(c),
@@ -222,6 +227,15 @@ fn cycle(app: &mut App, field: Field, forward: bool) {
             f.go_manual();
         }
         Field::KeepCopy => f.keep_copy = !f.keep_copy,
+        Field::AuthMethod => {
+            use crate::account::AuthMethod;
+            f.auth = Some(match f.auth_method() {
+                AuthMethod::Oauth2 => AuthMethod::Password,
+                _ => AuthMethod::Oauth2,
+            });
+            let preset = f.provider();
+            f.oauth.fill(preset);
+        }
         Field::AuthRequired => f.auth_required = !f.auth_required,
         Field::SameLogin => f.same_login = !f.same_login,
         Field::ShowPassword => {

@@ -69,14 +69,14 @@ pub fn render(app: &App, frame: &mut Frame) {
 fn title_key(app: &App) -> String {
     match app.troubleshoot {
         Some(_) => "tui.troubleshoot.title".to_string(),
-        None => app.step.title_key(),
+        None => super::steps::title_key(app, app.step),
     }
 }
 
 fn help_key(app: &App) -> String {
     match app.troubleshoot {
         Some(_) => "tui.troubleshoot.help".to_string(),
-        None => app.step.help_key(),
+        None => super::steps::help_key(app, app.step),
     }
 }
 
@@ -130,7 +130,7 @@ fn draw_sidebar(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             ("·", th.muted())
         };
-        let name = app.t(&step.title_key());
+        let name = app.t(&super::steps::title_key(app, step));
         lines.push(Line::from(vec![
             Span::styled(format!(" {mark} {:>2}. ", step.index() + 1), style),
             Span::styled(name, style),
@@ -201,12 +201,39 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let inner = popup(app, frame, r, title);
     let mut text = Text::from(Line::styled(app.t(&help_key(app)), app.theme.value()));
     text.lines.push(Line::default());
+    if app.step == Step::Protocol && app.troubleshoot.is_none() {
+        detected_help(app, &mut text);
+    }
     text.lines
         .push(Line::styled(app.t("tui.help.keys"), app.theme.muted()));
     text.lines.push(Line::default());
     text.lines
         .push(Line::styled(app.t("tui.help.close"), app.theme.key()));
     frame.render_widget(paragraph(text), inner);
+}
+
+/// "Which one do I use today?": what the other mail clients here say.
+fn detected_help(app: &App, text: &mut Text<'static>) {
+    if app.detected.is_empty() {
+        text.lines.push(Line::styled(
+            app.t("tui.protocol.detected_none"),
+            app.theme.muted(),
+        ));
+    } else {
+        text.lines.push(Line::styled(
+            app.t("tui.protocol.detected"),
+            app.theme.title(),
+        ));
+        for d in &app.detected {
+            text.lines
+                .push(Line::styled(d.heading(app.lang), app.theme.label()));
+            for l in d.describe(app.lang) {
+                text.lines
+                    .push(Line::styled(format!("  {l}"), app.theme.value()));
+            }
+        }
+    }
+    text.lines.push(Line::default());
 }
 
 fn confirm(app: &App, frame: &mut Frame, area: Rect, question: String) {

@@ -50,7 +50,7 @@ pub fn form(app: &App, frame: &mut Frame, area: Rect, fields: &[Field]) -> u16 {
     let th = app.theme;
     let label_w = fields
         .iter()
-        .filter(|f| f.kind() != Kind::Check)
+        .filter(|f| !matches!(f.kind(), Kind::Check | Kind::Button))
         .map(|f| width(app.t(f.label_key())))
         .max()
         .unwrap_or(0)
@@ -70,6 +70,9 @@ pub fn form(app: &App, frame: &mut Frame, area: Rect, fields: &[Field]) -> u16 {
                 let on = check_value(app, field);
                 let boxed = if on { "[x] " } else { "[ ] " };
                 spans.push(Span::styled(format!(" {boxed}{label}"), value_style));
+            }
+            Kind::Button => {
+                spans.push(Span::styled(format!(" [ {label} ]"), value_style));
             }
             Kind::Choice => {
                 spans.push(Span::styled(pad(label, label_w), th.label()));
@@ -150,6 +153,12 @@ fn choice_value(app: &App, field: Field) -> String {
             .and_then(|p| p.variants.get(f.variant))
             .map(|v| v.label(app.lang).unwrap_or(&v.id).to_string())
             .unwrap_or_default(),
+        Field::AuthMethod => app
+            .t(match f.auth_method() {
+                crate::account::AuthMethod::Oauth2 => "tui.signin.method_oauth2",
+                _ => "tui.signin.method_password",
+            })
+            .to_string(),
         _ => String::new(),
     }
 }
@@ -164,6 +173,11 @@ fn text_value(app: &App, field: Field) -> (String, usize) {
         }
         Field::SmtpPassword => {
             let d = app.form.smtp_password.display();
+            let w = width(&d);
+            (d, w)
+        }
+        Field::ClientSecret => {
+            let d = app.form.oauth.client_secret.display();
             let w = width(&d);
             (d, w)
         }

@@ -20,11 +20,12 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
                 return Vec::new();
             }
             let email = app.form.email().to_string();
-            let keep = app.editing.is_some()
+            let keep = (app.editing.is_some()
                 && app
                     .config
                     .find(app.editing.as_deref().unwrap_or(""))
-                    .is_some_and(|a| a.email == email);
+                    .is_some_and(|a| a.email == email))
+                || (app.imported.is_some() && app.form.name == email);
             let mut effects = if keep {
                 let stop = discovery::cancel(app);
                 app.discovery = Default::default();

@@ -8,6 +8,7 @@ mod password;
 mod protocol;
 mod send;
 mod settings_found;
+pub mod signin;
 mod summary;
 mod test;
 mod welcome;
@@ -21,6 +22,25 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use test::password as test_password;
+
+/// A step's title key: the password step of an OAuth2 account is the
+/// Sign-in step.
+pub fn title_key(app: &App, step: Step) -> String {
+    if step == Step::Password && crate::tui::signin::is_oauth(app) {
+        "tui.signin.title".to_string()
+    } else {
+        step.title_key()
+    }
+}
+
+/// A step's help key (the Sign-in step has its own).
+pub fn help_key(app: &App, step: Step) -> String {
+    if step == Step::Password && crate::tui::signin::is_oauth(app) {
+        "tui.signin.help".to_string()
+    } else {
+        step.help_key()
+    }
+}
 
 pub fn fields(app: &App) -> Vec<Field> {
     match app.step {
@@ -64,6 +84,11 @@ pub fn on_enter(app: &mut App) -> Vec<Effect> {
 pub fn on_result(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Stored { id, result } => password::on_stored(app, id, result),
+        Msg::SignInPrompt { id, prompt } => {
+            signin::on_prompt(app, id, prompt);
+            Vec::new()
+        }
+        Msg::SignedIn { id, result } => signin::on_signed_in(app, id, result),
         Msg::Progress { id, progress } => {
             // Progress is not the end of the request: keep waiting for it.
             app.pending.insert(id);
@@ -104,6 +129,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Effect> {
             send::on_failed(app, id, &detail);
             summary::on_failed(app, id, &detail);
             password::on_failed(app, id, &detail);
+            signin::on_failed(app, id, &detail);
             troubleshoot::on_failed(app, id, &detail);
             crate::tui::discovery::on_failed(app, id, &detail);
             Vec::new()

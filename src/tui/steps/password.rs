@@ -1,6 +1,7 @@
 //! Step 7: the password, masked, into the OS keyring. When the keyring
 //! cannot be used: why, what to do, and a `password_command` instead.
-//! The password is never written to a file.
+//! The password is never written to a file. An OAuth2 account gets the
+//! Sign-in step instead (`signin.rs`); the choice is a field here and there.
 
 use crate::secrets::SecretsError;
 use crate::tui::app::{App, KeyringState};
@@ -14,11 +15,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Text};
 
 pub fn fields(app: &App) -> Vec<Field> {
+    if crate::tui::signin::is_oauth(app) {
+        return super::signin::fields(app);
+    }
     let mut f = vec![Field::Password];
     if app.form.separate_smtp_password() {
         f.push(Field::SmtpPassword);
     }
     f.push(Field::ShowPassword);
+    if super::signin::method_choice(app) {
+        f.push(Field::AuthMethod);
+    }
     if matches!(app.keyring, KeyringState::Failed(_) | KeyringState::Command) {
         f.push(Field::PasswordCommand);
     }
@@ -35,6 +42,10 @@ fn keeps_stored(app: &App) -> bool {
 }
 
 pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
+    if crate::tui::signin::is_oauth(app) {
+        return super::signin::on_control(app, c);
+    }
+    let focused = app.focused();
     match c {
         Control::Confirm => confirm(app),
         Control::Back => {
@@ -46,6 +57,10 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
         }
         c => {
             form_control(app, c);
+            let cycled = matches!(c, Control::Left | Control::Right | Control::Toggle);
+            if cycled && focused == Some(Field::AuthMethod) {
+                super::signin::refocus(app);
+            }
             Vec::new()
         }
     }
@@ -111,7 +126,10 @@ pub fn on_failed(app: &mut App, id: u64, detail: &str) {
     }
 }
 
-pub fn keys(_app: &App) -> Vec<(&'static str, &'static str)> {
+pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    if crate::tui::signin::is_oauth(app) {
+        return super::signin::keys(app);
+    }
     vec![
         ("Tab", "tui.key.move"),
         ("F2", "tui.password.key_reveal"),
@@ -121,6 +139,9 @@ pub fn keys(_app: &App) -> Vec<(&'static str, &'static str)> {
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    if crate::tui::signin::is_oauth(app) {
+        return super::signin::render(app, frame, area);
+    }
     let th = app.theme;
     let mut intro = Text::styled(app.t("tui.password.intro"), th.value());
     if app.editing.is_some() {

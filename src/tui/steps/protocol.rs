@@ -32,11 +32,14 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     match c {
         Control::Confirm => {
             let keep = app.form.keep_copy;
-            if not_offered(app) {
+            let proto = app.form.protocol;
+            let offered = !not_offered(app);
+            if !offered {
                 app.form.go_manual();
             }
-            let proto = app.form.protocol;
-            app.form.refill(Some(proto));
+            if !offered || app.form.servers_for != proto {
+                app.form.refill(Some(proto));
+            }
             app.form.protocol = proto;
             app.form.keep_copy = keep;
             goto(app, Step::Incoming)

@@ -91,6 +91,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let f = &app.form;
     let (intro, source) = match f.source {
+        _ if app.imported.is_some() => (
+            app.tf(
+                "tui.settings_found.imported",
+                &[("from", app.imported.as_deref().unwrap_or_default())],
+            ),
+            app.t("tui.source.imported").to_string(),
+        ),
         Source::Preset(p) => (
             app.tf("tui.settings_found.from_preset", &[("provider", &p.name)]),
             app.tf("tui.source.preset", &[("provider", &p.name)]),

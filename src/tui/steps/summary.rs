@@ -21,6 +21,7 @@ pub fn save(app: &mut App) -> Vec<Effect> {
         id,
         path: app.config_path.clone(),
         account: Box::new(app.form.account()),
+        oauth2: crate::tui::signin::saved_settings(app),
     }]
 }
 
@@ -109,7 +110,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         app.tf("tui.summary.config_path", &[("path", &path)]),
         th.value(),
     ));
+    let oauth = account.incoming.auth == crate::account::AuthMethod::Oauth2;
     match (&app.keyring, &account.secrets.password_command) {
+        _ if oauth => {
+            let mut entries = vec![crate::oauth::entry_user(&account.name)];
+            if app.form.oauth.secret_stored {
+                entries.push(crate::oauth::client_secret_entry(&account.name));
+            }
+            let line = app.tf(
+                "tui.summary.keyring",
+                &[("service", SERVICE), ("entries", &entries.join(", "))],
+            );
+            text.lines.push(Line::styled(line, th.value()));
+        }
         (KeyringState::Command, Some(cmd)) | (KeyringState::Idle, Some(cmd)) => {
             text.lines.push(Line::styled(
                 app.tf("tui.summary.command", &[("command", cmd)]),

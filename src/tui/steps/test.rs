@@ -19,6 +19,9 @@ use ratatui::text::{Line, Span, Text};
 /// The password for a role as held in memory; `None` lets the runner read
 /// it from the keyring or the password command.
 pub fn password(app: &App, role: Role) -> Option<Secret> {
+    if crate::tui::signin::is_oauth(app) {
+        return None;
+    }
     let f = &app.form;
     let pw = match role {
         Role::Smtp if f.separate_smtp_password() => &f.smtp_password,
@@ -39,15 +42,18 @@ pub fn start(app: &mut App) -> Vec<Effect> {
         id: Some(b),
         ..SideRun::default()
     };
+    let oauth2 = crate::tui::signin::settings(app);
     effects.push(Effect::CheckIncoming {
         id: a,
         account: account.clone(),
         password: password(app, Role::Incoming),
+        oauth2: oauth2.clone(),
     });
     effects.push(Effect::CheckSmtp {
         id: b,
         account,
         password: password(app, Role::Smtp),
+        oauth2,
     });
     effects
 }
@@ -154,6 +160,15 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
         }
         Control::Char('f') => match fix_target(app) {
             Some(step) => {
+                if findings(app)
+                    .iter()
+                    .any(|f| f.code == doctor::Code::Oauth2Required)
+                {
+                    // Only OAuth2 works: the fix is the Sign-in step.
+                    let preset = app.form.provider();
+                    app.form.auth = Some(crate::account::AuthMethod::Oauth2);
+                    app.form.oauth.fill(preset);
+                }
                 app.flow = Flow::Setup;
                 goto(app, step)
             }
@@ -281,7 +296,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     block_text(frame, b, right, 0);
     let a_rest = foot;
     if let Some(step) = fix_target(app) {
-        let hint = app.tf("tui.test.fix_hint", &[("step", app.t(&step.title_key()))]);
+        let hint = app.tf(
+            "tui.test.fix_hint",
+            &[("step", app.t(&super::title_key(app, step)))],
+        );
         let more = app.t("tui.troubleshoot.test_hint");
         block_text(
             frame,

@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
 
 pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
-    let n = app.accounts().len();
+    let n = app.accounts().len() + app.detected.len();
     let selected = app.accounts().get(app.selected).cloned();
     app.notice = None;
     match c {
@@ -24,6 +24,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             begin(app, Form::default(), Flow::Setup, None);
             return goto(app, Step::Identity);
         }
+        Control::Char('i') => return import(app),
         Control::Char(k @ ('e' | 'c' | 's' | 'd' | 't')) => {
             let Some(account) = selected else {
                 app.notice = Some("tui.welcome.no_account");
@@ -55,17 +56,42 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Fills the wizard with the selected detected account's settings; the
+/// usual steps (and tests) follow.
+fn import(app: &mut App) -> Vec<Effect> {
+    let Some(found) = app
+        .selected
+        .checked_sub(app.accounts().len())
+        .and_then(|i| app.detected.get(i))
+        .cloned()
+    else {
+        app.notice = Some(if app.detected.is_empty() {
+            "tui.welcome.nothing_to_import"
+        } else {
+            "tui.welcome.select_detected"
+        });
+        return Vec::new();
+    };
+    let form = Form::from_account(&found.to_account());
+    begin(app, form, Flow::Setup, None);
+    app.imported = Some(found.heading(app.lang));
+    app.dirty = true;
+    goto(app, Step::Identity)
+}
+
 /// Starts a fresh run of the wizard on this form.
 pub fn begin(app: &mut App, form: Form, flow: Flow, editing: Option<String>) {
     app.form = form;
     app.flow = flow;
     app.editing = editing;
+    crate::tui::signin::load(app);
     app.keyring = KeyringState::Idle;
     app.incoming = SideRun::default();
     app.smtp = SideRun::default();
     app.send = SendState::default();
     app.save = SaveState::NotYet;
     app.dirty = false;
+    app.imported = None;
 }
 
 pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
@@ -73,8 +99,11 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
         ("Enter", "tui.welcome.key_new"),
         ("L", "tui.welcome.key_lang"),
     ];
-    if !app.accounts().is_empty() {
+    if !app.accounts().is_empty() || !app.detected.is_empty() {
         keys.insert(1, ("↑↓", "tui.key.select"));
+    }
+    if !app.detected.is_empty() {
+        keys.insert(2, ("I", "tui.welcome.key_import"));
     }
     keys.push(("Q", "tui.key.quit"));
     keys
@@ -126,6 +155,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         text.lines.push(Line::default());
         text.lines
             .push(Line::styled(app.t("tui.welcome.actions"), th.label()));
+    }
+    if !app.detected.is_empty() {
+        text.lines.push(Line::default());
+        text.lines
+            .push(Line::styled(app.t("tui.welcome.detected"), th.title()));
+        let first = app.accounts().len();
+        for (i, d) in app.detected.iter().enumerate() {
+            let sel = first + i == app.selected;
+            let style = if sel { th.focused() } else { th.value() };
+            let client = app.t(d.client.i18n_key());
+            let what = d.describe(app.lang).into_iter().next().unwrap_or_default();
+            text.lines.push(Line::from(vec![
+                Span::styled(if sel { "› " } else { "  " }, th.key()),
+                Span::styled(format!("{client}, {}", d.who()), style),
+                Span::styled(format!(" — {what}"), th.muted()),
+            ]));
+        }
+        text.lines.push(Line::default());
+        text.lines
+            .push(Line::styled(app.t("tui.welcome.import_hint"), th.label()));
     }
     if let Some(key) = app.notice {
         text.lines.push(Line::default());

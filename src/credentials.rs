@@ -1,0 +1,178 @@
+//! Which secret a role logs in with: the password (keyring or the
+//! account's password command) or, for an OAuth2 account, a current access
+//! token (refreshed first when it is about to expire). One function for
+//! both faces: the CLI's `check`, `send-test`, `doctor`, `token`, and the
+//! wizard's test, send and troubleshooting.
+
+use crate::account::{Account, AuthMethod, OAuth2Settings, Role};
+use crate::i18n::Lang;
+use crate::oauth::{self, OauthError};
+use crate::secret::Secret;
+use crate::secrets::{self, SecretsError};
+
+/// Why no secret could be had: the keyring or password command, or the
+/// OAuth2 sign-in (whose `SignInAgain` says "sign in again").
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialError {
+    #[error(transparent)]
+    Password(#[from] SecretsError),
+    #[error(transparent)]
+    Oauth(#[from] OauthError),
+}
+
+impl CredentialError {
+    /// The user must sign in (again) before the account can log in.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, CredentialError::Oauth(e) if e.needs_sign_in())
+    }
+
+    pub fn localized(&self, lang: Lang) -> String {
+        match self {
+            CredentialError::Password(e) => e.localized(lang),
+            CredentialError::Oauth(e) => e.localized(lang),
+        }
+    }
+
+    /// What to do about it; `name` is the account, for the command to run.
+    pub fn advice(&self, lang: Lang, name: &str) -> String {
+        match self {
+            CredentialError::Password(e) => e.advice(lang),
+            CredentialError::Oauth(e) => e.advice(lang, name),
+        }
+    }
+}
+
+/// Whether `role` logs in at all (None: it does not, nothing to read).
+fn logs_in(acct: &Account, role: Role) -> bool {
+    match role {
+        Role::Incoming => acct.incoming.auth != AuthMethod::None,
+        Role::Smtp => acct.smtp.auth_required,
+    }
+}
+
+/// The secret `role` logs in with, or None when that side does not log
+/// in. For an OAuth2 account both roles use the access token, refreshed
+/// first when it is about to expire, or when `force_refresh` (after a
+/// server refused it).
+pub fn secret_for(
+    acct: &Account,
+    settings: &OAuth2Settings,
+    role: Role,
+    force_refresh: bool,
+) -> Result<Option<Secret>, CredentialError> {
+    if acct.incoming.auth == AuthMethod::Oauth2 {
+        if !logs_in(acct, role) {
+            return Ok(None);
+        }
+        return Ok(Some(oauth::access_token(acct, settings, force_refresh)?));
+    }
+    if !logs_in(acct, role) {
+        return Ok(None);
+    }
+    Ok(Some(secrets::password_for(acct, role)?))
+}
+
+/// After a server refused an access token: a fresh one, when mailwiz
+/// manages the tokens (an account with a `token_command`, or a password
+/// account, gets None: there is nothing to retry with).
+pub fn retry_token(
+    acct: &Account,
+    settings: &OAuth2Settings,
+) -> Result<Option<Secret>, CredentialError> {
+    if acct.incoming.auth != AuthMethod::Oauth2 || settings.token_command.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(oauth::access_token(acct, settings, true)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::{IncomingServer, Protocol, SecretSource, Security, SmtpServer};
+
+    fn account(auth: AuthMethod, smtp_auth: bool) -> Account {
+        Account {
+            name: "cred-test@example.test".into(),
+            email: "cred-test@example.test".into(),
+            display_name: String::new(),
+            provider: None,
+            incoming: IncomingServer {
+                protocol: Protocol::Imap,
+                host: "mail.example.test".into(),
+                port: 993,
+                security: Security::Tls,
+                username: "cred-test@example.test".into(),
+                auth,
+                keep_on_server: true,
+                pinned_sha256: None,
+            },
+            smtp: SmtpServer {
+                host: "mail.example.test".into(),
+                port: 465,
+                security: Security::Tls,
+                auth_required: smtp_auth,
+                username: "cred-test@example.test".into(),
+                same_password: true,
+                pinned_sha256: None,
+            },
+            ca_file: None,
+            secrets: SecretSource::default(),
+        }
+    }
+
+    #[test]
+    fn password_accounts_read_the_password_command() {
+        let mut a = account(AuthMethod::Password, false);
+        a.secrets.password_command = Some("echo pw-from-command".into());
+        let s = OAuth2Settings::default();
+        let pw = secret_for(&a, &s, Role::Incoming, false).unwrap();
+        assert_eq!(pw.unwrap().expose(), "pw-from-command");
+        assert!(secret_for(&a, &s, Role::Smtp, false).unwrap().is_none());
+        assert!(retry_token(&a, &s).unwrap().is_none());
+        let none = account(AuthMethod::None, false);
+        assert!(
+            secret_for(&none, &s, Role::Incoming, false)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn oauth_accounts_use_the_token_command_for_both_roles() {
+        let a = account(AuthMethod::Oauth2, true);
+        let s = OAuth2Settings {
+            token_command: Some("echo token-from-command".into()),
+            ..Default::default()
+        };
+        for role in [Role::Incoming, Role::Smtp] {
+            let t = secret_for(&a, &s, role, false).unwrap().unwrap();
+            assert_eq!(t.expose(), "token-from-command");
+        }
+        // A token command's token is not refreshed by mailwiz.
+        assert!(retry_token(&a, &s).unwrap().is_none());
+        let failing = OAuth2Settings {
+            token_command: Some("exit 4".into()),
+            ..Default::default()
+        };
+        let e = secret_for(&a, &failing, Role::Incoming, false).unwrap_err();
+        assert!(matches!(
+            e,
+            CredentialError::Oauth(OauthError::Command { .. })
+        ));
+        assert!(!e.needs_sign_in());
+        for lang in Lang::ALL {
+            assert!(!e.localized(lang).starts_with("oauth."));
+            assert!(!e.advice(lang, "n").starts_with("oauth."));
+        }
+    }
+
+    #[test]
+    fn sign_in_again_is_a_kind() {
+        let e = CredentialError::from(OauthError::SignInAgain {
+            account: "a".into(),
+        });
+        assert!(e.needs_sign_in());
+        assert!(e.localized(Lang::En).contains("sign in again"));
+        assert!(e.localized(Lang::Fr).contains("reconnectez-vous"));
+    }
+}

@@ -1,0 +1,188 @@
+//! OAuth2 sign-in in the wizard: the form's client registration and
+//! endpoints, and the state of a sign-in running in the background. The
+//! tokens and the client secret go to the keyring only (through the
+//! runner); this is plain data.
+
+use super::app::App;
+use super::field::{Field, PasswordField};
+use crate::account::{AuthMethod, OAuth2Settings};
+use crate::oauth::{Endpoints, OauthError};
+use crate::providers::Provider;
+use tui_input::Input;
+
+/// The client registration and endpoints as typed. The URL fields start
+/// with the preset's values; only values that differ are saved.
+#[derive(Debug, Clone, Default)]
+pub struct OauthForm {
+    pub client_id: Input,
+    /// Typed this session; an empty field keeps a secret already stored.
+    pub client_secret: PasswordField,
+    /// A client secret is in the keyring for this account.
+    pub secret_stored: bool,
+    pub auth_url: Input,
+    pub token_url: Input,
+    pub device_url: Input,
+    pub scope: Input,
+    /// Kept from the saved settings (the wizard does not edit it).
+    pub token_command: Option<String>,
+    /// The endpoints were filled (from the preset or the saved settings).
+    pub filled: bool,
+}
+
+fn input(s: Option<&str>) -> Input {
+    Input::new(s.unwrap_or("").to_string())
+}
+
+impl OauthForm {
+    pub fn from_settings(s: &OAuth2Settings, preset: Option<&Provider>) -> OauthForm {
+        let e = Endpoints::resolve(s, preset);
+        OauthForm {
+            client_id: input(Some(&s.client_id)),
+            client_secret: PasswordField::default(),
+            secret_stored: s.client_secret_in_keyring,
+            auth_url: input(e.auth_url.as_deref()),
+            token_url: input(e.token_url.as_deref()),
+            device_url: input(e.device_url.as_deref()),
+            scope: input(Some(&e.scope)),
+            token_command: s.token_command.clone(),
+            filled: true,
+        }
+    }
+
+    /// Fills the endpoints from the preset, once (typed values stay).
+    pub fn fill(&mut self, preset: Option<&Provider>) {
+        if !self.filled {
+            let keep = self.clone();
+            *self = OauthForm::from_settings(&OAuth2Settings::default(), preset);
+            self.client_id = keep.client_id;
+            self.client_secret = keep.client_secret;
+            self.secret_stored = keep.secret_stored;
+            self.token_command = keep.token_command;
+        }
+    }
+
+    /// The settings to save and to sign in with: the preset's endpoints
+    /// are not repeated.
+    pub fn settings(&self, preset: Option<&Provider>) -> OAuth2Settings {
+        let base = Endpoints::resolve(&OAuth2Settings::default(), preset);
+        let own = |i: &Input, theirs: Option<&str>| {
+            let v = i.value().trim();
+            (!v.is_empty() && Some(v) != theirs).then(|| v.to_string())
+        };
+        OAuth2Settings {
+            client_id: self.client_id.value().trim().to_string(),
+            client_secret_in_keyring: self.secret_stored,
+            auth_url: own(&self.auth_url, base.auth_url.as_deref()),
+            token_url: own(&self.token_url, base.token_url.as_deref()),
+            device_url: own(&self.device_url, base.device_url.as_deref()),
+            scope: own(
+                &self.scope,
+                Some(base.scope.as_str()).filter(|s| !s.is_empty()),
+            ),
+            token_command: self.token_command.clone(),
+        }
+    }
+
+    pub fn input(&self, field: Field) -> Option<&Input> {
+        Some(match field {
+            Field::ClientId => &self.client_id,
+            Field::AuthUrl => &self.auth_url,
+            Field::TokenUrl => &self.token_url,
+            Field::DeviceUrl => &self.device_url,
+            Field::Scope => &self.scope,
+            _ => return None,
+        })
+    }
+
+    pub fn input_mut(&mut self, field: Field) -> Option<&mut Input> {
+        Some(match field {
+            Field::ClientId => &mut self.client_id,
+            Field::AuthUrl => &mut self.auth_url,
+            Field::TokenUrl => &mut self.token_url,
+            Field::DeviceUrl => &mut self.device_url,
+            Field::Scope => &mut self.scope,
+            _ => return None,
+        })
+    }
+}
+
+/// Which sign-in: the browser (authorization code + PKCE, loopback
+/// redirect) or a code entered on another device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInFlow {
+    /// `open`: try to open a browser (the address is shown anyway).
+    Browser {
+        open: bool,
+    },
+    Device,
+}
+
+/// What the user must do, sent by the runner once the flow started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInPrompt {
+    Browser {
+        url: String,
+        opened: bool,
+    },
+    Device {
+        uri: String,
+        code: String,
+        /// The address with the code in it, when the provider gives one.
+        complete: Option<String>,
+        minutes: u64,
+    },
+}
+
+#[derive(Debug, Default)]
+pub enum SignInState {
+    #[default]
+    Idle,
+    /// Started; the prompt follows (then `Waiting`).
+    Starting {
+        id: u64,
+        flow: SignInFlow,
+    },
+    Waiting {
+        id: u64,
+        prompt: SignInPrompt,
+    },
+    /// The tokens are in the keyring.
+    Done,
+    Failed(OauthError),
+    Cancelled,
+}
+
+impl SignInState {
+    /// The running request, if any.
+    pub fn id(&self) -> Option<u64> {
+        match self {
+            SignInState::Starting { id, .. } | SignInState::Waiting { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// The form's account signs in with OAuth2.
+pub fn is_oauth(app: &App) -> bool {
+    app.form.auth_method() == AuthMethod::Oauth2
+}
+
+/// The OAuth2 settings the form describes.
+pub fn settings(app: &App) -> OAuth2Settings {
+    app.form.oauth.settings(app.form.provider())
+}
+
+/// The settings to save with the account: None when it does not sign in
+/// with OAuth2.
+pub fn saved_settings(app: &App) -> Option<OAuth2Settings> {
+    is_oauth(app).then(|| settings(app))
+}
+
+/// After the form was set to a saved account: its OAuth2 settings.
+pub fn load(app: &mut App) {
+    let name = app.editing.clone().unwrap_or_else(|| app.form.name.clone());
+    app.signin = SignInState::Idle;
+    if let Some(s) = app.config.oauth2_for(&name).cloned() {
+        app.form.oauth = OauthForm::from_settings(&s, app.form.provider());
+    }
+}

@@ -1,0 +1,303 @@
+//! Step 7 for an OAuth2 account: Sign in. The user's own client id (with
+//! the registration walk-through), an optional client secret (keyring
+//! only), and two ways to sign in, each run in the background: the browser
+//! (its address shown too, for a terminal over SSH) or a code entered on
+//! another device. Esc cancels a sign-in in progress; its late result is
+//! dropped. Once the tokens are in the keyring, on to the test.
+
+use crate::account::AuthMethod;
+use crate::oauth::Endpoints;
+use crate::providers::Provider;
+use crate::tui::app::App;
+use crate::tui::field::Field;
+use crate::tui::msg::{Control, Effect};
+use crate::tui::signin::{self, SignInFlow, SignInPrompt, SignInState};
+use crate::tui::step::Step;
+use crate::tui::update::{form_control, goto, validate};
+use crate::tui::widgets::{block_text, form, spinner, split_top};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Text};
+
+/// The password step offers the choice (not for an OAuth2-only provider,
+/// nor for one that takes no OAuth2).
+pub fn method_choice(app: &App) -> bool {
+    match app.form.provider() {
+        Some(p) => {
+            p.oauth2.is_some() && (!p.oauth2_only || app.form.auth_method() != AuthMethod::Oauth2)
+        }
+        None => true,
+    }
+}
+
+fn endpoints(app: &App) -> Endpoints {
+    Endpoints::resolve(&signin::settings(app), app.form.provider())
+}
+
+/// The preset gives the endpoints: no URL fields.
+fn preset_endpoints(app: &App) -> bool {
+    app.form.provider().is_some_and(|p| p.oauth2.is_some())
+}
+
+pub fn fields(app: &App) -> Vec<Field> {
+    let mut f = vec![Field::ClientId, Field::ClientSecret];
+    if !preset_endpoints(app) {
+        f.extend([
+            Field::AuthUrl,
+            Field::TokenUrl,
+            Field::DeviceUrl,
+            Field::Scope,
+        ]);
+    }
+    f.push(Field::SignInBrowser);
+    if endpoints(app).device_url.is_some() {
+        f.push(Field::SignInDevice);
+    }
+    if method_choice(app) {
+        f.push(Field::AuthMethod);
+    }
+    f
+}
+
+fn running(app: &App) -> bool {
+    app.signin.id().is_some()
+}
+
+/// Stops a sign-in in progress; its result will be dropped.
+pub fn cancel(app: &mut App) -> Vec<Effect> {
+    match app.signin.id() {
+        Some(id) => {
+            app.pending.remove(&id);
+            app.signin = SignInState::Cancelled;
+            vec![Effect::Cancel(id)]
+        }
+        None => Vec::new(),
+    }
+}
+
+pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
+    if running(app) {
+        return match c {
+            Control::Back => cancel(app),
+            _ => Vec::new(),
+        };
+    }
+    let focused = app.focused();
+    match c {
+        Control::Back => goto(app, Step::Outgoing),
+        Control::Confirm | Control::Toggle if focused == Some(Field::SignInBrowser) => {
+            start(app, SignInFlow::Browser { open: true })
+        }
+        Control::Confirm | Control::Toggle if focused == Some(Field::SignInDevice) => {
+            start(app, SignInFlow::Device)
+        }
+        Control::Confirm => {
+            if !validate(app, &[Field::ClientId]) {
+                return Vec::new();
+            }
+            // Signed in now, or an edited account keeping its sign-in.
+            if matches!(app.signin, SignInState::Done) || app.editing.is_some() {
+                return goto(app, Step::Test);
+            }
+            let fields = fields(app);
+            app.focus = fields
+                .iter()
+                .position(|f| *f == Field::SignInBrowser)
+                .unwrap_or(0);
+            Vec::new()
+        }
+        c => {
+            form_control(app, c);
+            let cycled = matches!(c, Control::Left | Control::Right | Control::Toggle);
+            if cycled && focused == Some(Field::AuthMethod) {
+                refocus(app);
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// After the method changed, the focus stays on the choice.
+pub fn refocus(app: &mut App) {
+    if let Some(i) = app.fields().iter().position(|f| *f == Field::AuthMethod) {
+        app.focus = i;
+    }
+}
+
+fn start(app: &mut App, flow: SignInFlow) -> Vec<Effect> {
+    if !validate(app, &[Field::ClientId]) {
+        return Vec::new();
+    }
+    let id = app.request_id();
+    app.signin = SignInState::Starting { id, flow };
+    let secret = &app.form.oauth.client_secret;
+    let client_secret = (!secret.is_empty()).then(|| secret.secret().clone());
+    let mut account = app.form.account();
+    account.incoming.auth = AuthMethod::Oauth2;
+    vec![Effect::SignIn {
+        id,
+        account: Box::new(account),
+        oauth2: signin::settings(app),
+        client_secret,
+        flow,
+    }]
+}
+
+pub fn on_prompt(app: &mut App, id: u64, prompt: SignInPrompt) {
+    if app.signin.id() == Some(id) {
+        // The prompt is not the end of the request: keep waiting for it.
+        app.pending.insert(id);
+        app.signin = SignInState::Waiting { id, prompt };
+    }
+}
+
+pub fn on_signed_in(
+    app: &mut App,
+    id: u64,
+    result: Result<(), crate::oauth::OauthError>,
+) -> Vec<Effect> {
+    if app.signin.id() != Some(id) {
+        return Vec::new();
+    }
+    match result {
+        Ok(()) => {
+            app.signin = SignInState::Done;
+            if !app.form.oauth.client_secret.is_empty() {
+                app.form.oauth.secret_stored = true;
+            }
+            app.dirty = true;
+            if app.step == Step::Password {
+                return goto(app, Step::Test);
+            }
+        }
+        Err(e) => app.signin = SignInState::Failed(e),
+    }
+    Vec::new()
+}
+
+pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+    if app.signin.id() == Some(id) {
+        app.signin = SignInState::Failed(crate::oauth::OauthError::Listener {
+            detail: detail.to_string(),
+        });
+    }
+}
+
+pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    if running(app) {
+        return vec![("Esc", "tui.signin.key_cancel")];
+    }
+    let enter = match app.focused() {
+        Some(Field::SignInBrowser | Field::SignInDevice) => "tui.signin.key_start",
+        _ => "tui.key.next",
+    };
+    vec![
+        ("Tab", "tui.key.move"),
+        ("Enter", enter),
+        ("Esc", "tui.key.back"),
+    ]
+}
+
+/// How to register a client with this provider, and the redirect URI.
+fn registration(app: &App, p: Option<&Provider>) -> Vec<Line<'static>> {
+    let th = app.theme;
+    let issuer = p.and_then(|p| p.oauth2.as_ref()).map(|o| o.issuer.as_str());
+    let key = match issuer {
+        Some(i) if i.contains("microsoft") => "tui.signin.register_microsoft",
+        Some(i) if i.contains("google") => "tui.signin.register_google",
+        _ => "tui.signin.register_other",
+    };
+    let mut lines = vec![Line::styled(app.t(key), th.muted())];
+    // A Google "Desktop app" client takes any loopback redirect as is.
+    if key != "tui.signin.register_google" {
+        lines.push(Line::styled(app.t("tui.signin.redirect"), th.muted()));
+    }
+    lines
+}
+
+fn prompt_lines(app: &App, prompt: &SignInPrompt) -> Vec<Line<'static>> {
+    let th = app.theme;
+    let wait = format!("{} ", spinner(app));
+    match prompt {
+        SignInPrompt::Browser { url, opened } => {
+            let key = if *opened {
+                "tui.signin.browser_opened"
+            } else {
+                "tui.signin.browser_open"
+            };
+            vec![
+                Line::styled(app.t(key), th.value()),
+                Line::styled(url.clone(), th.key()),
+                Line::styled(app.t("tui.signin.browser_ssh"), th.muted()),
+                Line::styled(wait + app.t("tui.signin.waiting"), th.value()),
+            ]
+        }
+        SignInPrompt::Device {
+            uri,
+            code,
+            complete,
+            minutes,
+        } => {
+            let mut lines = vec![
+                Line::styled(app.t("tui.signin.device_visit"), th.value()),
+                Line::styled(uri.clone(), th.key()),
+                Line::styled(app.tf("tui.signin.device_code", &[("code", code)]), th.ok()),
+            ];
+            if let Some(c) = complete {
+                lines.push(Line::styled(
+                    app.tf("tui.signin.device_complete", &[("url", c)]),
+                    th.muted(),
+                ));
+            }
+            let m = minutes.to_string();
+            lines.push(Line::styled(
+                wait + &app.tf("tui.signin.device_waiting", &[("minutes", &m)]),
+                th.value(),
+            ));
+            lines
+        }
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let provider = app.form.provider();
+    let name = provider.map_or("", |p| p.name.as_str());
+    let intro = match provider {
+        Some(p) if p.oauth2_only => app.tf("tui.signin.intro_only", &[("provider", name)]),
+        _ => app.t("tui.signin.intro").to_string(),
+    };
+    let rest = block_text(frame, area, Text::styled(intro, th.value()), 1);
+    let fields = fields(app);
+    let used = form(app, frame, rest, &fields);
+    let rest = split_top(rest, used + 1).1;
+    let mut text = Text::default();
+    match &app.signin {
+        SignInState::Starting { .. } => text.lines.push(Line::styled(
+            format!("{} {}", spinner(app), app.t("tui.signin.starting")),
+            th.value(),
+        )),
+        SignInState::Waiting { prompt, .. } => text.lines.extend(prompt_lines(app, prompt)),
+        SignInState::Done => text
+            .lines
+            .push(Line::styled(app.t("tui.signin.done"), th.ok())),
+        SignInState::Failed(e) => {
+            text.lines
+                .push(Line::styled(e.localized(app.lang), th.error()));
+            text.lines
+                .push(Line::styled(app.t("tui.signin.try_again"), th.muted()));
+        }
+        SignInState::Cancelled => {
+            text.lines
+                .push(Line::styled(app.t("tui.signin.cancelled"), th.warn()));
+        }
+        SignInState::Idle => {
+            if app.editing.is_some() {
+                text.lines
+                    .push(Line::styled(app.t("tui.signin.keep"), th.muted()));
+            }
+            text.lines.extend(registration(app, provider));
+        }
+    }
+    block_text(frame, rest, text, 0);
+}

@@ -1,0 +1,288 @@
+//! End to end: the real binary in tmux sets up an OAuth2 account against
+//! the test IdP and the Dovecot instance that validates its tokens
+//! (tests/harness/oauthenv.sh): the user picks OAuth2 at the password step,
+//! types the client id and the IdP's addresses, signs in with a code (the
+//! IdP's test hook approves it, as the user would on their phone), and the
+//! Test step logs in to IMAP and SMTP with the access token; then a test
+//! message is sent and the account saved. The tokens end up in the keyring
+//! only: not on screen, not in any file.
+
+mod common;
+
+use common::{KeyringSession, MailEnv, mailenv};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const HARNESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/harness/oauthenv.sh");
+
+fn oauthenv() -> (&'static MailEnv, &'static HashMap<String, String>) {
+    static ENV: OnceLock<HashMap<String, String>> = OnceLock::new();
+    let mail = mailenv();
+    let vars = ENV.get_or_init(|| {
+        let out = Command::new("bash")
+            .arg(HARNESS)
+            .arg("start")
+            .arg(&mail.dir)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run oauthenv.sh");
+        assert!(
+            out.status.success(),
+            "oauthenv.sh failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    });
+    (mail, vars)
+}
+
+struct Tmux {
+    socket: String,
+    screens: Vec<String>,
+}
+
+impl Tmux {
+    fn start(env: &MailEnv, keyring: &KeyringSession, config: &Path, lang: &str) -> Tmux {
+        let socket = format!("mwsignin-{}-{lang}", std::process::id());
+        let mut cmd = Command::new("tmux");
+        keyring.apply(&mut cmd);
+        for var in [
+            "LANG",
+            "LC_ALL",
+            "LC_MESSAGES",
+            "LANGUAGE",
+            "MAILWIZ_LANG",
+            "MAILWIZ_KEYRING",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+        ] {
+            cmd.env_remove(var);
+        }
+        // Discovery stays on loopback: nothing listens on port 9.
+        cmd.env("TERM", "xterm-256color")
+            .env("SSL_CERT_FILE", &env.ca)
+            .env("MAILWIZ_ISPDB_URL", "http://127.0.0.1:9/v1.1/")
+            .env("MAILWIZ_DNS_SERVER", "127.0.0.1:9")
+            .env("MAILWIZ_DISCOVER_SOURCES", "preset,ispdb,srv,mx,guess");
+        let program = format!(
+            "{} --config {} --lang {lang}; sleep 5",
+            env!("CARGO_BIN_EXE_mailwiz"),
+            config.display()
+        );
+        let status = cmd
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "100",
+                "-y",
+                "30",
+                &program,
+            ])
+            .status()
+            .expect("tmux runs (package tmux)");
+        assert!(status.success(), "tmux new-session failed");
+        Tmux {
+            socket,
+            screens: Vec::new(),
+        }
+    }
+
+    fn tmux(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket]);
+        c
+    }
+
+    fn keys(&mut self, keys: &[&str]) {
+        for k in keys {
+            let st = self
+                .tmux()
+                .args(["send-keys", "-t", "0"])
+                .arg(k)
+                .status()
+                .unwrap();
+            assert!(st.success());
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        let st = self
+            .tmux()
+            .args(["send-keys", "-t", "0", "-l", text])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn screen(&mut self) -> String {
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-p", "-J", "-t", "0"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        self.screens.push(text.clone());
+        text
+    }
+
+    fn wait_until(&mut self, what: &str, secs: u64, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if done(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(secs) {
+                panic!("screen never showed {what}:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn wait_for(&mut self, needle: &str) -> String {
+        self.wait_until(needle, 15, |s| s.contains(needle))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux().arg("kill-server").status();
+    }
+}
+
+fn approve(idp: &str, user_code: &str, user: &str) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let resp = agent
+        .post(format!("{idp}/test/approve"))
+        .send_form([("user_code", user_code), ("user", user)])
+        .expect("the IdP answers");
+    assert_eq!(resp.status().as_u16(), 200);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn wizard_signs_in_with_the_device_code_and_the_test_succeeds() {
+    let (env, vars) = oauthenv();
+    let idp = vars["OAUTHENV_IDP_URL"].clone();
+    let dir = tempfile::Builder::new()
+        .prefix("mwsi")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let home = dir.path().join("home");
+    let keyring = KeyringSession::start(&home);
+    let config = home.join(".config/mailwiz/accounts.toml");
+    let alice = env.user("alice");
+    let mut t = Tmux::start(env, &keyring, &config, "en");
+
+    t.wait_for("mailwiz");
+    t.keys(&["Enter"]);
+    t.wait_for("Who are you?");
+    t.type_text("Alice Test");
+    t.keys(&["Tab"]);
+    t.type_text(&alice);
+    t.keys(&["Enter"]);
+    t.wait_for("These are guesses");
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for("Where your mail is fetched from");
+    t.keys(&["C-u"]);
+    t.type_text("127.0.0.1");
+    t.keys(&["Tab", "C-u"]);
+    t.type_text(&vars["OAUTHENV_IMAPS_PORT"]);
+    t.keys(&["Enter"]);
+    t.wait_for("The server that sends your mail");
+    t.keys(&["C-u"]);
+    t.type_text("127.0.0.1");
+    t.keys(&["Tab", "C-u"]);
+    t.type_text(&vars["OAUTHENV_SMTPS_PORT"]);
+    t.keys(&["Enter"]);
+    // Password step: Sign in with ◀ Password ▶ → OAuth2.
+    t.wait_for("Show the password");
+    t.keys(&["Tab", "Tab", "Right"]);
+    t.wait_for("Client id");
+    t.keys(&["Tab"]); // wraps to the client id
+    t.type_text("mailwiz-test");
+    t.keys(&["Tab", "Tab"]);
+    t.type_text(&format!("{idp}/authorize"));
+    t.keys(&["Tab"]);
+    t.type_text(&format!("{idp}/token"));
+    t.keys(&["Tab"]);
+    t.type_text(&format!("{idp}/device"));
+    t.keys(&["Tab"]);
+    t.type_text("mail offline_access");
+    t.keys(&["Tab", "Tab"]);
+    t.wait_for("› [ Sign in with a code on another device ]");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("and enter the code: ");
+    assert!(s.contains(&format!("{idp}/device")), "{s}");
+    let code = s
+        .lines()
+        .find_map(|l| l.split("and enter the code: ").nth(1))
+        .map(|c| c.split_whitespace().next().unwrap_or("").to_string())
+        .expect("the code is shown");
+    assert!(!code.is_empty(), "{s}");
+    // The user approves on another device; the wizard polls and goes on.
+    std::thread::sleep(Duration::from_millis(1200));
+    approve(&idp, &code, &alice);
+    t.wait_until("two successful logins", 30, |s| {
+        s.matches("It works.").count() >= 2
+    });
+    // A test message with the token, then the account is saved.
+    t.keys(&["Enter"]);
+    t.wait_for("Send test message");
+    t.keys(&["s"]);
+    t.wait_for("250 ");
+    t.keys(&["Enter"]);
+    t.wait_for("is saved");
+    let s = t.screen();
+    assert!(s.contains(&format!("oauth:{alice}")), "{s}");
+
+    let cfg = std::fs::read_to_string(&config).expect("the config is written");
+    assert!(cfg.contains("auth = \"oauth2\""), "{cfg}");
+    assert!(cfg.contains("client_id = \"mailwiz-test\""), "{cfg}");
+    assert!(cfg.contains(&format!("{idp}/token")), "{cfg}");
+    let entry = format!("oauth:{alice}");
+    let stored = keyring
+        .secret_tool_lookup(&[("service", "mailwiz"), ("username", &entry)])
+        .expect("the tokens are in the keyring");
+    let tokens: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    for key in ["access_token", "refresh_token"] {
+        let v = tokens[key].as_str().expect(key);
+        for s in &t.screens {
+            assert!(!s.contains(v), "a token was on screen:\n{s}");
+        }
+        for f in walk(&home) {
+            let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap_or_default()).into_owned();
+            assert!(!text.contains(v), "a token is in {}", f.display());
+        }
+    }
+}
