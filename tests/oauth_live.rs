@@ -326,6 +326,28 @@ fn browser_sign_in_check_send_refresh_and_revoke() {
         m.last()
     );
 
+    // The doctor signs in with the token too; its transcript hides it.
+    let transcript = m.config.with_file_name("transcript.txt");
+    let out = m.run(
+        &[
+            "doctor",
+            &alice,
+            "--json",
+            "--transcript",
+            transcript.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code(&out), 0, "{}", m.last());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["code"], "ok", "{report}");
+    }
+    let text = std::fs::read_to_string(&transcript).unwrap();
+    assert!(text.contains("XOAUTH2"), "{text}");
+    assert!(text.contains("[redacted]"), "{text}");
+    m.outputs.push(text);
+
     // The server refuses the access token (expired at the IdP): refresh, retry.
     let before = idp_stats(env)["refresh_grants"].as_u64().unwrap();
     idp_post(env, "/test/access_ttl", &[("ttl", "30")]);
