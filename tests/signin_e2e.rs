@@ -9,12 +9,13 @@
 
 mod common;
 
+use common::tmux::Tmux;
 use common::{KeyringSession, MailEnv, mailenv};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const HARNESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/harness/oauthenv.sh");
 
@@ -43,125 +44,22 @@ fn oauthenv() -> (&'static MailEnv, &'static HashMap<String, String>) {
     (mail, vars)
 }
 
-struct Tmux {
-    socket: String,
-    screens: Vec<String>,
-}
-
-impl Tmux {
-    fn start(env: &MailEnv, keyring: &KeyringSession, config: &Path, lang: &str) -> Tmux {
-        let socket = format!("mwsignin-{}-{lang}", std::process::id());
-        let mut cmd = Command::new("tmux");
-        keyring.apply(&mut cmd);
-        for var in [
-            "LANG",
-            "LC_ALL",
-            "LC_MESSAGES",
-            "LANGUAGE",
-            "MAILWIZ_LANG",
-            "MAILWIZ_KEYRING",
-            "DISPLAY",
-            "WAYLAND_DISPLAY",
-        ] {
-            cmd.env_remove(var);
-        }
-        // Discovery stays on loopback: nothing listens on port 9.
-        cmd.env("TERM", "xterm-256color")
-            .env("SSL_CERT_FILE", &env.ca)
-            .env("MAILWIZ_ISPDB_URL", "http://127.0.0.1:9/v1.1/")
-            .env("MAILWIZ_DNS_SERVER", "127.0.0.1:9")
-            .env("MAILWIZ_DISCOVER_SOURCES", "preset,ispdb,srv,mx,guess");
-        let program = format!(
-            "{} --config {} --lang {lang}; sleep 5",
-            env!("CARGO_BIN_EXE_mailwiz"),
-            config.display()
-        );
-        let status = cmd
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-x",
-                "100",
-                "-y",
-                "30",
-                &program,
-            ])
-            .status()
-            .expect("tmux runs (package tmux)");
-        assert!(status.success(), "tmux new-session failed");
-        Tmux {
-            socket,
-            screens: Vec::new(),
-        }
-    }
-
-    fn tmux(&self) -> Command {
-        let mut c = Command::new("tmux");
-        c.args(["-L", &self.socket]);
-        c
-    }
-
-    fn keys(&mut self, keys: &[&str]) {
-        for k in keys {
-            let st = self
-                .tmux()
-                .args(["send-keys", "-t", "0"])
-                .arg(k)
-                .status()
-                .unwrap();
-            assert!(st.success());
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn type_text(&mut self, text: &str) {
-        let st = self
-            .tmux()
-            .args(["send-keys", "-t", "0", "-l", text])
-            .status()
-            .unwrap();
-        assert!(st.success());
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn screen(&mut self) -> String {
-        let out = self
-            .tmux()
-            .args(["capture-pane", "-p", "-J", "-t", "0"])
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        self.screens.push(text.clone());
-        text
-    }
-
-    fn wait_until(&mut self, what: &str, secs: u64, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if done(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(secs) {
-                panic!("screen never showed {what}:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn wait_for(&mut self, needle: &str) -> String {
-        self.wait_until(needle, 15, |s| s.contains(needle))
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux().arg("kill-server").status();
-    }
+/// mailwiz in a 100x30 terminal with the keyring's environment, the test
+/// CA as the system roots, and discovery kept on loopback (port 9: nothing).
+fn start(env: &MailEnv, keyring: &KeyringSession, config: &Path, lang: &str) -> Tmux {
+    let mut cmd = Command::new("tmux");
+    keyring.apply(&mut cmd);
+    let vars = [
+        ("SSL_CERT_FILE", env.ca.to_string_lossy().into_owned()),
+        ("MAILWIZ_ISPDB_URL", "http://127.0.0.1:9/v1.1/".into()),
+        ("MAILWIZ_DNS_SERVER", "127.0.0.1:9".into()),
+        (
+            "MAILWIZ_DISCOVER_SOURCES",
+            "preset,ispdb,srv,mx,guess".into(),
+        ),
+    ]
+    .map(|(k, v)| (k.to_string(), v));
+    Tmux::launch(cmd, "signin", config, lang, &vars, (100, 30))
 }
 
 fn approve(idp: &str, user_code: &str, user: &str) {
@@ -202,7 +100,7 @@ fn wizard_signs_in_with_the_device_code_and_the_test_succeeds() {
     let keyring = KeyringSession::start(&home);
     let config = home.join(".config/mailwiz/accounts.toml");
     let alice = env.user("alice");
-    let mut t = Tmux::start(env, &keyring, &config, "en");
+    let mut t = start(env, &keyring, &config, "en");
 
     t.wait_for("mailwiz");
     t.keys(&["Enter"]);
@@ -253,7 +151,7 @@ fn wizard_signs_in_with_the_device_code_and_the_test_succeeds() {
     // The user approves on another device; the wizard polls and goes on.
     std::thread::sleep(Duration::from_millis(1200));
     approve(&idp, &code, &alice);
-    t.wait_until("two successful logins", 30, |s| {
+    t.wait_until("two successful logins", Duration::from_secs(30), |s| {
         s.matches("It works.").count() >= 2
     });
     // A test message with the token, then the account is saved.

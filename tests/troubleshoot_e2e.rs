@@ -5,105 +5,23 @@
 
 mod common;
 
+use common::tmux::Tmux;
 use common::{MailEnv, mailenv, mailwiz};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(env: &MailEnv, config: &Path, lang: &str) -> Tmux {
-        let socket = format!("mwts-{}-{lang}", std::process::id());
-        let mut cmd = Command::new("tmux");
-        for var in [
-            "LANG",
-            "LC_ALL",
-            "LC_MESSAGES",
-            "LANGUAGE",
-            "MAILWIZ_LANG",
-            "DBUS_SESSION_BUS_ADDRESS",
-        ] {
-            cmd.env_remove(var);
-        }
-        // The usual SMTP ports on loopback are not ours: probe the closed
-        // one only, so the finding is `connection_refused`.
-        let program = format!(
-            "MAILWIZ_DOCTOR_SMTP_PORTS={} {} --config {} --lang {lang}; sleep 5",
-            env.closed_port,
-            env!("CARGO_BIN_EXE_mailwiz"),
-            config.display()
-        );
-        cmd.env("TERM", "xterm-256color");
-        let status = cmd
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-x",
-                "140",
-                "-y",
-                "36",
-                &program,
-            ])
-            .status()
-            .expect("tmux runs (package tmux)");
-        assert!(status.success(), "tmux new-session failed");
-        Tmux { socket }
-    }
-
-    fn tmux(&self) -> Command {
-        let mut c = Command::new("tmux");
-        c.args(["-L", &self.socket]);
-        c
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let st = self
-                .tmux()
-                .args(["send-keys", "-t", "0"])
-                .arg(k)
-                .status()
-                .unwrap();
-            assert!(st.success());
-            std::thread::sleep(Duration::from_millis(80));
-        }
-    }
-
-    fn screen(&self) -> String {
-        let out = self
-            .tmux()
-            .args(["capture-pane", "-p", "-t", "0"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, needles: &[&str], within: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if needles.iter().all(|n| s.contains(n)) {
-                return s;
-            }
-            if start.elapsed() > within {
-                panic!("screen never showed {needles:?}:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux().arg("kill-server").status();
-    }
+/// mailwiz in a 140x36 terminal, no keyring; the doctor probes only the
+/// closed port as "usual SMTP ports" (the real ones on loopback are not
+/// ours), so the finding is `connection_refused`.
+fn start(env: &MailEnv, config: &Path, lang: &str) -> Tmux {
+    let mut cmd = Command::new("tmux");
+    cmd.env_remove("DBUS_SESSION_BUS_ADDRESS");
+    let vars = [(
+        "MAILWIZ_DOCTOR_SMTP_PORTS".to_string(),
+        env.closed_port.to_string(),
+    )];
+    Tmux::launch(cmd, "troubleshoot", config, lang, &vars, (140, 36))
 }
 
 /// A saved account: IMAP on the main instance with a wrong password (from
@@ -154,11 +72,11 @@ fn troubleshooting_a_wrong_password_and_a_closed_port() {
     let env = mailenv();
     let dir = tempfile::tempdir().unwrap();
     let cfg = add_account(env, dir.path());
-    let t = Tmux::start(env, &cfg, "en");
-    t.wait_for(&["work", "T troubleshoot"], Duration::from_secs(10));
+    let mut t = start(env, &cfg, "en");
+    t.wait_for_all(&["work", "T troubleshoot"], Duration::from_secs(10));
     let start = Instant::now();
     t.keys(&["t"]);
-    t.wait_for(&["Something doesn't work"], Duration::from_secs(5));
+    t.wait_for_all(&["Something doesn't work"], Duration::from_secs(5));
     let auth = format!(
         "IMAP {}:{} refuses the user name or password",
         env.host, env.imaps_port
@@ -167,7 +85,7 @@ fn troubleshooting_a_wrong_password_and_a_closed_port() {
         "SMTP {}:{} refuses the connection",
         env.host, env.closed_port
     );
-    let s = t.wait_for(
+    let s = t.wait_for_all(
         &[&auth, &refused, "Problems found: 2"],
         Duration::from_secs(16),
     );
@@ -179,12 +97,12 @@ fn troubleshooting_a_wrong_password_and_a_closed_port() {
     );
     // I: what the servers said; the IMAP greeting and the certificate.
     t.keys(&["i"]);
-    let s = t.wait_for(&["Greeting:", "SHA-256:"], Duration::from_secs(3));
+    let s = t.wait_for_all(&["Greeting:", "SHA-256:"], Duration::from_secs(3));
     assert!(s.contains("Dovecot"), "{s}");
     t.keys(&["i"]);
     // S: the transcript, redacted, next to the config.
     t.keys(&["s"]);
-    let s = t.wait_for(&["Transcript saved"], Duration::from_secs(3));
+    let s = t.wait_for_all(&["Transcript saved"], Duration::from_secs(3));
     let path = dir.path().join("transcript-work.txt");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}:\n{s}"));
     assert!(
@@ -195,12 +113,12 @@ fn troubleshooting_a_wrong_password_and_a_closed_port() {
     assert!(!text.contains(&env.password), "{text}");
     // ↓ then F on the SMTP finding: the outgoing server step.
     t.keys(&["Down"]);
-    t.wait_for(
+    t.wait_for_all(
         &["Press F to change it in the step “Outgoing server (SMTP)”"],
         Duration::from_secs(3),
     );
     t.keys(&["Up", "f"]);
-    t.wait_for(&["Password", "F2"], Duration::from_secs(3));
+    t.wait_for_all(&["Password", "F2"], Duration::from_secs(3));
     assert!(!t.screen().contains("Something doesn't work"));
 }
 
@@ -209,21 +127,21 @@ fn depannage_en_francais() {
     let env = mailenv();
     let dir = tempfile::tempdir().unwrap();
     let cfg = add_account(env, dir.path());
-    let t = Tmux::start(env, &cfg, "fr");
-    t.wait_for(&["work"], Duration::from_secs(10));
+    let mut t = start(env, &cfg, "fr");
+    t.wait_for_all(&["work"], Duration::from_secs(10));
     t.keys(&["t"]);
     let auth = format!(
         "IMAP {}:{} refuse l'identifiant ou le mot de passe",
         env.host, env.imaps_port
     );
     let refused = format!("SMTP {}:{} refuse la connexion", env.host, env.closed_port);
-    let s = t.wait_for(
+    let s = t.wait_for_all(
         &["Quelque chose ne marche pas", &auth, &refused],
         Duration::from_secs(16),
     );
     assert!(s.contains("Solution : Retapez le mot de passe"), "{s}");
     // Esc goes back to the list of accounts.
     t.keys(&["Escape"]);
-    t.wait_for(&["work"], Duration::from_secs(3));
+    t.wait_for_all(&["work"], Duration::from_secs(3));
     assert!(!t.screen().contains("Quelque chose ne marche pas"));
 }

@@ -5,140 +5,29 @@
 
 mod common;
 
+use common::tmux::Tmux;
 use common::{KeyringSession, MailEnv, mailenv};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: String,
-    screens: Vec<String>,
-}
-
-impl Tmux {
-    /// Starts mailwiz in a 100x30 tmux session with the keyring's
-    /// environment and the test CA as the system roots.
-    fn start(env: &MailEnv, keyring: &KeyringSession, config: &Path, lang: &str) -> Tmux {
-        let mut cmd = Command::new("tmux");
-        keyring.apply(&mut cmd);
-        cmd.env("SSL_CERT_FILE", &env.ca);
-        Tmux::launch(cmd, "wizard", config, lang, &offline_discovery(None))
-    }
-
-    /// Starts mailwiz in a 100x30 tmux session through `cmd` (its
-    /// environment), with the language variables removed and these set.
-    fn launch(
-        mut cmd: Command,
-        name: &str,
-        config: &Path,
-        lang: &str,
-        vars: &[(String, String)],
-    ) -> Tmux {
-        let socket = format!("mwe2e-{}-{name}-{lang}", std::process::id());
-        for var in [
-            "LANG",
-            "LC_ALL",
-            "LC_MESSAGES",
-            "LANGUAGE",
-            "MAILWIZ_LANG",
-            "MAILWIZ_KEYRING",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("TERM", "xterm-256color");
-        cmd.envs(vars.iter().map(|(k, v)| (k, v)));
-        let program = format!(
-            "{} --config {} --lang {lang}; sleep 5",
-            env!("CARGO_BIN_EXE_mailwiz"),
-            config.display()
-        );
-        let status = cmd
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-x",
-                "100",
-                "-y",
-                "30",
-                &program,
-            ])
-            .status()
-            .expect("tmux runs (package tmux)");
-        assert!(status.success(), "tmux new-session failed");
-        Tmux {
-            socket,
-            screens: Vec::new(),
-        }
-    }
-
-    fn tmux(&self) -> Command {
-        let mut c = Command::new("tmux");
-        c.args(["-L", &self.socket]);
-        c
-    }
-
-    fn keys(&mut self, keys: &[&str]) {
-        for k in keys {
-            let st = self
-                .tmux()
-                .args(["send-keys", "-t", "0"])
-                .arg(k)
-                .status()
-                .unwrap();
-            assert!(st.success());
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    /// Types text literally (no key names).
-    fn type_text(&mut self, text: &str) {
-        let st = self
-            .tmux()
-            .args(["send-keys", "-t", "0", "-l", text])
-            .status()
-            .unwrap();
-        assert!(st.success());
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn screen(&mut self) -> String {
-        let out = self
-            .tmux()
-            .args(["capture-pane", "-p", "-t", "0"])
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        self.screens.push(text.clone());
-        text
-    }
-
-    /// Waits until the screen shows `needle`; panics with the screen.
-    fn wait_for(&mut self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(15) {
-                panic!("screen never showed {needle:?}:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux().arg("kill-server").status();
-    }
-}
-
 /// A loopback port nothing listens on (TCP and UDP).
+/// mailwiz in a 100x30 terminal with the keyring's environment, the test
+/// CA as the system roots, and discovery kept on loopback.
+fn start(env: &MailEnv, keyring: &KeyringSession, config: &Path, lang: &str) -> Tmux {
+    let mut cmd = Command::new("tmux");
+    keyring.apply(&mut cmd);
+    cmd.env("SSL_CERT_FILE", &env.ca);
+    Tmux::launch(
+        cmd,
+        "wizard",
+        config,
+        lang,
+        &offline_discovery(None),
+        (100, 30),
+    )
+}
+
 fn closed_port() -> u16 {
     loop {
         let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -224,7 +113,7 @@ fn run_wizard(lang: &str, texts: &Screens, protocol_right: bool) {
     let home = dir.path().join("home");
     let keyring = KeyringSession::start(&home);
     let config = home.join(".config/mailwiz/accounts.toml");
-    let mut t = Tmux::start(env, &keyring, &config, lang);
+    let mut t = start(env, &keyring, &config, lang);
 
     t.wait_for("mailwiz");
     t.keys(&["Enter"]);
@@ -400,6 +289,7 @@ fn proposes_ispdb_settings(lang: &str, found: &str, source: &str, channel: &str)
         &config,
         lang,
         &offline_discovery(Some(base.clone())),
+        (100, 30),
     );
     t.wait_for("mailwiz");
     t.keys(&["Enter"]);
@@ -493,7 +383,7 @@ user_pref("mail.smtpservers", "smtp1");
     std::fs::write(profile.join("prefs.js"), prefs).unwrap();
     let keyring = KeyringSession::start(&home);
     let config = home.join(".config/mailwiz/accounts.toml");
-    let mut t = Tmux::start(env, &keyring, &config, "en");
+    let mut t = start(env, &keyring, &config, "en");
 
     let s = t.wait_for("Found in your other mail clients");
     assert!(s.contains("Thunderbird, alice@example.test"), "{s}");

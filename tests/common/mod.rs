@@ -10,6 +10,8 @@
 //! System packages needed: see `scripts/install-test-deps.sh`.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::collections::HashMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
