@@ -8,59 +8,17 @@
 
 mod common;
 
-use common::{KeyringSession, MailEnv, mailenv, mailwiz};
+use common::oauth::{OauthEnv, oauthenv};
+
+use common::{KeyringSession, mailwiz};
 use mailwiz::account::{IncomingServer, Protocol, Security, Trust};
 use mailwiz::net::{Deadline, ImapSession, NetError, NoSteps, Pop3Session, TlsSetup};
 use mailwiz::oauth::OauthMechanism;
 use mailwiz::secret::Secret;
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::time::Duration;
-
-const HARNESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/harness/oauthenv.sh");
-
-struct OauthEnv {
-    vars: HashMap<String, String>,
-}
-
-impl OauthEnv {
-    fn idp(&self) -> &str {
-        &self.vars["OAUTHENV_IDP_URL"]
-    }
-    fn port(&self, key: &str) -> u16 {
-        self.vars[key].parse().unwrap()
-    }
-}
-
-fn oauthenv() -> (&'static MailEnv, &'static OauthEnv) {
-    static ENV: OnceLock<OauthEnv> = OnceLock::new();
-    let mail = mailenv();
-    let env = ENV.get_or_init(|| {
-        let out = Command::new("bash")
-            .arg(HARNESS)
-            .arg("start")
-            .arg(&mail.dir)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run oauthenv.sh");
-        assert!(
-            out.status.success(),
-            "oauthenv.sh failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let vars = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        OauthEnv { vars }
-    });
-    (mail, env)
-}
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()

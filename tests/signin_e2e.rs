@@ -9,40 +9,13 @@
 
 mod common;
 
+use common::oauth::oauthenv;
+
 use common::tmux::Tmux;
-use common::{KeyringSession, MailEnv, mailenv};
-use std::collections::HashMap;
+use common::{KeyringSession, MailEnv};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::process::Command;
 use std::time::Duration;
-
-const HARNESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/harness/oauthenv.sh");
-
-fn oauthenv() -> (&'static MailEnv, &'static HashMap<String, String>) {
-    static ENV: OnceLock<HashMap<String, String>> = OnceLock::new();
-    let mail = mailenv();
-    let vars = ENV.get_or_init(|| {
-        let out = Command::new("bash")
-            .arg(HARNESS)
-            .arg("start")
-            .arg(&mail.dir)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run oauthenv.sh");
-        assert!(
-            out.status.success(),
-            "oauthenv.sh failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    });
-    (mail, vars)
-}
 
 /// mailwiz in a 100x30 terminal with the keyring's environment, the test
 /// CA as the system roots, and discovery kept on loopback (port 9: nothing).
@@ -90,7 +63,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn wizard_signs_in_with_the_device_code_and_the_test_succeeds() {
-    let (env, vars) = oauthenv();
+    let (env, oauth) = oauthenv();
+    let vars = &oauth.vars;
     let idp = vars["OAUTHENV_IDP_URL"].clone();
     let dir = tempfile::Builder::new()
         .prefix("mwsi")
