@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 pub struct Tmux {
@@ -25,7 +26,11 @@ impl Tmux {
         vars: &[(String, String)],
         (width, height): (u16, u16),
     ) -> Tmux {
-        let socket = format!("mw-{name}-{lang}-{}", std::process::id());
+        // One tmux server per session, even for tests of one binary that
+        // run at once with the same name and language.
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let socket = format!("mw-{name}-{lang}-{}-{n}", std::process::id());
         for var in [
             "LANG",
             "LC_ALL",
