@@ -199,68 +199,58 @@ impl SmtpSession {
         password: &Secret,
         sink: &mut dyn StepSink,
     ) -> Result<(), NetError> {
-        let deadline = self.deadline.clone();
-        step(sink, &deadline, Phase::Login, || {
-            let mechanisms = [Mechanism::Plain, Mechanism::Login];
-            let encrypted = self.conn.is_encrypted();
-            if self
-                .conn
-                .server_info()
-                .get_auth_mechanism(&mechanisms)
-                .is_none()
-            {
-                return Err(if encrypted {
-                    NetError::Protocol {
-                        phase: Phase::Login,
-                        detail: "the server offers neither AUTH PLAIN nor AUTH LOGIN".into(),
-                    }
-                } else {
-                    NetError::LoginDisabled
-                });
-            }
-            self.arm(Phase::Login)?;
-            let creds = Credentials::new(user.to_string(), password.expose().to_string());
-            let r = self
-                .conn
-                .auth(&mechanisms, &creds)
-                .map_err(|e| map_error(&e, Phase::Login, None, encrypted))?;
-            Ok(((), reply_of(&r).to_string()))
-        })
+        let not_offered = "the server offers neither AUTH PLAIN nor AUTH LOGIN";
+        self.auth(
+            &[Mechanism::Plain, Mechanism::Login],
+            not_offered,
+            user,
+            password,
+            sink,
+        )
     }
 
     /// AUTH XOAUTH2 with an OAuth2 access token (lettre has no
-    /// OAUTHBEARER). lettre 0.11 does not answer the server's error
-    /// challenge (`334 <JSON>`) and fails with a client error instead of
-    /// the 535: after AUTH XOAUTH2 that error means the token was refused.
+    /// OAUTHBEARER).
     pub fn login_oauth(
         &mut self,
         user: &str,
         token: &Secret,
         sink: &mut dyn StepSink,
     ) -> Result<(), NetError> {
+        let not_offered = "the server does not offer AUTH XOAUTH2";
+        self.auth(&[Mechanism::Xoauth2], not_offered, user, token, sink)
+    }
+
+    /// AUTH with the first of `mechanisms` the server offers. Without TLS
+    /// and without an offer, nothing is sent (`LoginDisabled`). lettre 0.11
+    /// does not answer the XOAUTH2 error challenge (`334 <JSON>`) and fails
+    /// with a client error instead of the 535: after AUTH XOAUTH2 that
+    /// error means the token was refused.
+    fn auth(
+        &mut self,
+        mechanisms: &[Mechanism],
+        not_offered: &str,
+        user: &str,
+        secret: &Secret,
+        sink: &mut dyn StepSink,
+    ) -> Result<(), NetError> {
         let deadline = self.deadline.clone();
         step(sink, &deadline, Phase::Login, || {
-            let mechanisms = [Mechanism::Xoauth2];
             let encrypted = self.conn.is_encrypted();
-            if self
-                .conn
-                .server_info()
-                .get_auth_mechanism(&mechanisms)
-                .is_none()
-            {
+            let Some(chosen) = self.conn.server_info().get_auth_mechanism(mechanisms) else {
                 return Err(if encrypted {
                     NetError::Protocol {
                         phase: Phase::Login,
-                        detail: "the server does not offer AUTH XOAUTH2".into(),
+                        detail: not_offered.into(),
                     }
                 } else {
                     NetError::LoginDisabled
                 });
-            }
+            };
             self.arm(Phase::Login)?;
-            let creds = Credentials::new(user.to_string(), token.expose().to_string());
-            let r = self.conn.auth(&mechanisms, &creds).map_err(|e| {
-                if e.is_client() {
+            let creds = Credentials::new(user.to_string(), secret.expose().to_string());
+            let r = self.conn.auth(mechanisms, &creds).map_err(|e| {
+                if chosen == Mechanism::Xoauth2 && e.is_client() {
                     NetError::AuthFailed {
                         reply: Reply::text(TOKEN_REFUSED),
                     }
@@ -268,7 +258,14 @@ impl SmtpSession {
                     map_error(&e, Phase::Login, None, encrypted)
                 }
             })?;
-            Ok(((), format!("AUTH XOAUTH2: {}", reply_of(&r))))
+            let reply = reply_of(&r).to_string();
+            Ok((
+                (),
+                match chosen {
+                    Mechanism::Xoauth2 => format!("AUTH XOAUTH2: {reply}"),
+                    _ => reply,
+                },
+            ))
         })
     }
 
