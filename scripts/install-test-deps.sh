@@ -17,7 +17,9 @@ PKGS=(
   # build (libdbus-sys) and independent clients used by tests
   libdbus-1-dev pkg-config
   swaks libnet-ssleay-perl libio-socket-ssl-perl curl
-  msmtp isync neomutt tmux
+  msmtp isync neomutt tmux aerc
+  # peak RSS of commands against hostile servers (/usr/bin/time -v), peer benchmarks, QR decoding
+  time hyperfine zbar-tools
   # DNS server with SRV/MX records for the discovery tests (tests/discover_live.rs)
   dnsmasq-base
 )
