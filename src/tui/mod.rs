@@ -44,6 +44,9 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 const TICK: Duration = Duration::from_millis(100);
+/// How long the idle loop sleeps when nothing is running; any key, resize
+/// or background result wakes it at once.
+const IDLE_WAIT: Duration = Duration::from_secs(3600);
 
 /// Runs the wizard; returns the exit code. The terminal is restored on
 /// every path: normal exit, error, and panic (ratatui's hook, plus the
@@ -105,15 +108,27 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io
     });
     let runner = Runner::new(tx);
     let mut last_tick = Instant::now();
+    // Draw only when something changed: a message was handled, or a spinner
+    // is turning. An idle wizard writes nothing to the terminal.
+    let mut dirty = true;
     loop {
-        terminal.draw(|f| render(app, f))?;
-        let first = match rx.recv_timeout(TICK) {
+        if dirty {
+            terminal.draw(|f| render(app, f))?;
+            dirty = false;
+        }
+        let wait = if app.busy() {
+            TICK.saturating_sub(last_tick.elapsed())
+        } else {
+            IDLE_WAIT
+        };
+        let first = match rx.recv_timeout(wait) {
             Ok(m) => Some(m),
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         };
         // Handle everything that is waiting before drawing again.
         for msg in first.into_iter().chain(rx.try_iter().take(256)) {
+            dirty = true;
             for effect in update(app, msg) {
                 if !runner.run(effect, app.lang) {
                     return Ok(());
@@ -122,7 +137,10 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
-            update(app, Msg::Tick);
+            if app.busy() {
+                update(app, Msg::Tick);
+                dirty = true;
+            }
         }
         if app.quit {
             return Ok(());
