@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod net;
 pub mod oauth;
 pub mod providers;
+pub mod qr;
 pub mod secret;
 pub mod secrets;
 pub mod send;
