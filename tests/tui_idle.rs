@@ -14,7 +14,7 @@ fn the_idle_wizard_writes_nothing() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/harness/pty_idle.py");
     let out = Command::new("python3")
         .arg(script)
-        .args(["1.5", "2.5", env!("CARGO_BIN_EXE_mailwiz")])
+        .args(["15", "2.5", env!("CARGO_BIN_EXE_mailwiz")])
         .arg("--config")
         .arg(dir.path().join("accounts.toml"))
         .env("HOME", &home)

@@ -4,6 +4,10 @@ first screen, then counts the bytes it writes while nobody touches it.
 
     pty_idle.py SETTLE_SECS WATCH_SECS PROGRAM [ARGS...]
 
+The first screen counts as drawn once the program has written something
+and then stayed quiet for 0.5 s (SETTLE_SECS at most, so a slow machine
+does not count start-up output as idle output).
+
 Prints `first=<bytes> idle=<bytes>` and exits 0; the program is sent Ctrl-C
 twice, then killed if it is still there. Used by tests/tui_idle.rs.
 """
@@ -34,7 +38,12 @@ def main():
     if pid == 0:
         os.execvp(sys.argv[3], sys.argv[3:])
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    first = drain(fd, settle)
+    first, end = 0, time.monotonic() + settle
+    while time.monotonic() < end:
+        got = drain(fd, 0.5)
+        first += got
+        if first and not got:
+            break
     idle = drain(fd, watch)
     print(f"first={first} idle={idle}", flush=True)
     for _ in range(2):
