@@ -797,14 +797,8 @@ mod tests {
 
     #[test]
     fn presets_match_the_ispdb_sample() {
-        let dir = Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/ispdb-sample"
-        ));
-        if !dir.is_dir() {
-            eprintln!("skipping: {} not found", dir.display());
-            return;
-        }
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ispdb"));
+        assert!(dir.is_dir(), "{} is part of the repository", dir.display());
         // ISPDB file -> (provider id, the variant that mirrors the file).
         let cases = [
             ("free.fr", "free", "ssl"),
@@ -824,10 +818,8 @@ mod tests {
         let mut checked = 0;
         for (file, id, vid) in cases {
             let path = dir.join(format!("{file}.xml"));
-            let Ok(xml) = std::fs::read_to_string(&path) else {
-                eprintln!("skipping {}: not readable", path.display());
-                continue;
-            };
+            let xml = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let p = by_id(id).unwrap_or_else(|| panic!("no provider {id}"));
             let v = p
                 .variant(Some(vid))

@@ -16,7 +16,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ispdb-sample");
+const NO_DNSMASQ: &str =
+    "dnsmasq did not start: install dnsmasq-base (scripts/install-test-deps.sh)";
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ispdb");
 
 type Routes = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
@@ -236,10 +238,8 @@ fn check_against_xml(c: &Candidate, text: &str, email: &str, what: &str) {
 
 #[test]
 fn every_sample_provider_comes_out_as_its_xml_says() {
-    let (Some(base), Some(map)) = (ispdb_server(), ispdb_by_domain()) else {
-        eprintln!("skipped: no ISPDB sample at {SAMPLE}");
-        return;
-    };
+    let base = ispdb_server().unwrap_or_else(|| panic!("the ISPDB fixtures are at {SAMPLE}"));
+    let map = ispdb_by_domain().unwrap_or_else(|| panic!("the ISPDB fixtures are at {SAMPLE}"));
     let mut o = opts(&[Source::Ispdb]);
     o.ispdb_url = base.clone();
     let mut files = std::collections::BTreeSet::new();
@@ -370,10 +370,7 @@ fn dnsmasq() -> Option<&'static SocketAddr> {
 
 #[test]
 fn srv_records_in_rfc_order() {
-    let Some(dns) = dnsmasq() else {
-        eprintln!("skipped: dnsmasq is not installed (scripts/install-test-deps.sh)");
-        return;
-    };
+    let dns = dnsmasq().expect(NO_DNSMASQ);
     let mut o = opts(&[Source::Srv]);
     o.dns_server = Some(*dns);
     let r = run("bob@srv.test", &o);
@@ -411,10 +408,8 @@ fn srv_records_in_rfc_order() {
 
 #[test]
 fn mx_of_a_custom_domain_gives_its_host_settings() {
-    let (Some(dns), Some(base)) = (dnsmasq(), ispdb_server()) else {
-        eprintln!("skipped: dnsmasq or the ISPDB sample is missing");
-        return;
-    };
+    let dns = dnsmasq().expect(NO_DNSMASQ);
+    let base = ispdb_server().unwrap_or_else(|| panic!("the ISPDB fixtures are at {SAMPLE}"));
     let mut o = opts(&[Source::Mx, Source::Ispdb]);
     o.dns_server = Some(*dns);
     o.ispdb_url = base;
@@ -576,10 +571,7 @@ fn tls_config(dir: &Path) -> Arc<rustls::ServerConfig> {
 
 #[test]
 fn guessing_finds_only_the_ports_that_answer() {
-    let Some(dns) = dnsmasq() else {
-        eprintln!("skipped: dnsmasq is not installed (scripts/install-test-deps.sh)");
-        return;
-    };
+    let dns = dnsmasq().expect(NO_DNSMASQ);
     let env = common::mailenv();
     let mut o = opts(&[Source::Guess]);
     o.dns_server = Some(*dns);
