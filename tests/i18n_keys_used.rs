@@ -231,7 +231,8 @@ fn key_shaped(lit: &str, areas: &BTreeSet<String>) -> bool {
         })
 }
 
-/// Literals that look like keys but are not (file names, host names).
+/// Literals that look like keys but are not (file names: src/detect/tests.rs
+/// reads aerc's `config.toml`).
 const NOT_KEYS: &[&str] = &["config.toml"];
 
 #[test]
