@@ -232,7 +232,7 @@ fn key_shaped(lit: &str, areas: &BTreeSet<String>) -> bool {
 }
 
 /// Literals that look like keys but are not (file names: src/detect/tests.rs
-/// reads aerc's `config.toml`).
+/// names himalaya's `config.toml`).
 const NOT_KEYS: &[&str] = &["config.toml"];
 
 #[test]
