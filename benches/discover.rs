@@ -18,13 +18,13 @@ use std::time::{Duration, Instant};
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/ispdb-sample/naver.com.xml"
+    "/tests/fixtures/ispdb/naver.com.xml"
 );
 const ISPDB_DELAY: Duration = Duration::from_millis(300);
 const SRV_DELAY: Duration = Duration::from_millis(100);
 
 fn slow_ispdb() -> SocketAddr {
-    let xml = std::fs::read_to_string(SAMPLE).expect("the ISPDB sample (../shared/ispdb-sample)");
+    let xml = std::fs::read_to_string(SAMPLE).expect("the ISPDB fixture (tests/fixtures/ispdb)");
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = l.local_addr().unwrap();
     std::thread::spawn(move || {

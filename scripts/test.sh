@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
 export CARGO_TERM_COLOR=never
 cargo build --locked --all-targets
-cargo test --locked -- --test-threads "${MAILWIZ_TEST_THREADS:-4}"
+cargo test --locked -- --include-ignored --test-threads "${MAILWIZ_TEST_THREADS:-4}"

@@ -163,11 +163,32 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     fill(t(lang, key), args)
 }
 
+/// Fills `{name}` placeholders in one left-to-right pass over the template:
+/// a value is copied as is, never searched again, so server text that
+/// contains `{text}` stays literal. Unknown placeholders stay as written.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let found = args.iter().find(|(n, _)| *n == name);
+            found.map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -213,6 +234,21 @@ mod tests {
     fn lookup_and_fill() {
         assert_eq!(t(Lang::En, "no.such.key"), "no.such.key");
         assert_eq!(fill("a {x} b {y}", &[("x", "1"), ("y", "2")]), "a 1 b 2");
+        assert_eq!(fill("{x}{x}{ {z}", &[("x", "1")]), "11{ {z}");
+    }
+
+    #[test]
+    fn a_value_is_never_filled_again() {
+        // A server reply that itself contains placeholders stays literal.
+        let reply = "NO [AUTHENTICATIONFAILED] {text} {code} {y}";
+        let out = fill(
+            "Seen: {text}: {code}",
+            &[("text", reply), ("code", "535 {text}"), ("y", "BAD")],
+        );
+        assert_eq!(
+            out,
+            "Seen: NO [AUTHENTICATIONFAILED] {text} {code} {y}: 535 {text}"
+        );
     }
 
     #[test]

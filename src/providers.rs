@@ -154,6 +154,10 @@ pub struct Provider {
     /// Password sign-in is refused: only OAuth2 works.
     #[serde(default)]
     pub oauth2_only: bool,
+    /// Host names (or parent domains) of the provider's mail exchangers:
+    /// a domain whose MX is one of them is hosted here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mx_hosts: Vec<String>,
     /// The provider's page with the official settings (https).
     pub help_url: String,
     /// Where app passwords are explained or created, when they are needed.
@@ -203,6 +207,24 @@ pub fn for_email(email: &str) -> Option<&'static Provider> {
         return None;
     }
     all().iter().find(|p| p.serves(domain))
+}
+
+/// The provider whose mail exchangers include this MX host: the host is one
+/// of its `mx_hosts`, or under one (`alt1.aspmx.l.google.com` under
+/// `google.com`). Case-insensitive; a trailing dot is ignored.
+pub fn for_mx_host(host: &str) -> Option<&'static Provider> {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty() {
+        return None;
+    }
+    all().iter().find(|p| {
+        p.mx_hosts.iter().any(|m| {
+            host == *m
+                || host
+                    .strip_suffix(m.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        })
+    })
 }
 
 impl Provider {
@@ -795,16 +817,51 @@ mod tests {
         out
     }
 
+    /// Every provider with well-known mail exchangers: real MX host names
+    /// of hosted domains map to it, offline; look-alikes do not.
+    #[test]
+    fn mx_hosts_map_to_their_provider() {
+        let cases = [
+            ("aspmx.l.google.com", "gmail"),
+            ("ALT1.ASPMX.L.GOOGLE.COM.", "gmail"),
+            ("smtp.google.com", "gmail"),
+            ("aspmx2.googlemail.com", "gmail"),
+            ("example-com.mail.protection.outlook.com", "outlook"),
+            ("hotmail-com.olc.protection.outlook.com", "outlook"),
+            ("mx01.mail.icloud.com", "icloud"),
+            ("in1-smtp.messagingengine.com", "fastmail"),
+            ("mx.zoho.com", "zoho"),
+            ("mx2.zoho.eu", "zoho_eu"),
+        ];
+        for (host, id) in cases {
+            let got = for_mx_host(host).map(|p| p.id.as_str());
+            assert_eq!(got, Some(id), "MX {host}");
+        }
+        for host in [
+            "notgoogle.com",
+            "google.com.evil.test",
+            "mx.example.com",
+            "",
+            ".",
+        ] {
+            assert_eq!(for_mx_host(host).map(|p| &p.id), None, "MX {host}");
+        }
+        // Each provider that lists MX hosts has a case above, and no MX
+        // host belongs to two providers.
+        let mut seen = std::collections::BTreeMap::new();
+        for p in all().iter().filter(|p| !p.mx_hosts.is_empty()) {
+            assert!(cases.iter().any(|(_, id)| *id == p.id), "{}: no case", p.id);
+            for m in &p.mx_hosts {
+                assert_eq!(m, &m.to_ascii_lowercase(), "{}: {m}", p.id);
+                assert!(seen.insert(m.clone(), p.id.clone()).is_none(), "{m} twice");
+            }
+        }
+    }
+
     #[test]
     fn presets_match_the_ispdb_sample() {
-        let dir = Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/ispdb-sample"
-        ));
-        if !dir.is_dir() {
-            eprintln!("skipping: {} not found", dir.display());
-            return;
-        }
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ispdb"));
+        assert!(dir.is_dir(), "{} is part of the repository", dir.display());
         // ISPDB file -> (provider id, the variant that mirrors the file).
         let cases = [
             ("free.fr", "free", "ssl"),
@@ -824,10 +881,8 @@ mod tests {
         let mut checked = 0;
         for (file, id, vid) in cases {
             let path = dir.join(format!("{file}.xml"));
-            let Ok(xml) = std::fs::read_to_string(&path) else {
-                eprintln!("skipping {}: not readable", path.display());
-                continue;
-            };
+            let xml = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let p = by_id(id).unwrap_or_else(|| panic!("no provider {id}"));
             let v = p
                 .variant(Some(vid))

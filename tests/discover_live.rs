@@ -16,7 +16,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ispdb-sample");
+const NO_DNSMASQ: &str =
+    "dnsmasq did not start: install dnsmasq-base (scripts/install-test-deps.sh)";
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ispdb");
 
 type Routes = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
@@ -236,10 +238,8 @@ fn check_against_xml(c: &Candidate, text: &str, email: &str, what: &str) {
 
 #[test]
 fn every_sample_provider_comes_out_as_its_xml_says() {
-    let (Some(base), Some(map)) = (ispdb_server(), ispdb_by_domain()) else {
-        eprintln!("skipped: no ISPDB sample at {SAMPLE}");
-        return;
-    };
+    let base = ispdb_server().unwrap_or_else(|| panic!("the ISPDB fixtures are at {SAMPLE}"));
+    let map = ispdb_by_domain().unwrap_or_else(|| panic!("the ISPDB fixtures are at {SAMPLE}"));
     let mut o = opts(&[Source::Ispdb]);
     o.ispdb_url = base.clone();
     let mut files = std::collections::BTreeSet::new();
@@ -335,6 +335,11 @@ fn dnsmasq() -> Option<&'static SocketAddr> {
             "--srv-host=_submission._tcp.srv.test,smtp.srv.test,587,0,1".into(),
             "--srv-host=_pop3._tcp.srv.test".into(),
             "--mx-host=custom.test,mx1.naver.com,10".into(),
+            "--local=/workspace.test/".into(),
+            "--mx-host=workspace.test,alt1.aspmx.l.google.com,5".into(),
+            "--mx-host=workspace.test,aspmx.l.google.com,1".into(),
+            "--local=/contoso.test/".into(),
+            "--mx-host=contoso.test,contoso-test.mail.protection.outlook.com,0".into(),
             "--mx-host=custom.test,backup.other.test,20".into(),
             "--address=/mail.example.test/127.0.0.1".into(),
             "--address=/imap.example.test/127.0.0.1".into(),
@@ -370,10 +375,7 @@ fn dnsmasq() -> Option<&'static SocketAddr> {
 
 #[test]
 fn srv_records_in_rfc_order() {
-    let Some(dns) = dnsmasq() else {
-        eprintln!("skipped: dnsmasq is not installed (scripts/install-test-deps.sh)");
-        return;
-    };
+    let dns = dnsmasq().expect(NO_DNSMASQ);
     let mut o = opts(&[Source::Srv]);
     o.dns_server = Some(*dns);
     let r = run("bob@srv.test", &o);
@@ -411,10 +413,8 @@ fn srv_records_in_rfc_order() {
 
 #[test]
 fn mx_of_a_custom_domain_gives_its_host_settings() {
-    let (Some(dns), Some(base)) = (dnsmasq(), ispdb_server()) else {
-        eprintln!("skipped: dnsmasq or the ISPDB sample is missing");
-        return;
-    };
+    let dns = dnsmasq().expect(NO_DNSMASQ);
+    let base = ispdb_server().unwrap_or_else(|| panic!("the ISPDB fixtures are at {SAMPLE}"));
     let mut o = opts(&[Source::Mx, Source::Ispdb]);
     o.dns_server = Some(*dns);
     o.ispdb_url = base;
@@ -440,6 +440,58 @@ fn mx_of_a_custom_domain_gives_its_host_settings() {
     assert!(!c.secure, "inferred from unauthenticated DNS");
     let text = &ispdb_by_domain().unwrap()["naver.com"].1;
     check_against_xml(c, text, "carol@custom.test", "naver via MX");
+}
+
+/// Google Workspace and Microsoft 365 domains get their provider's preset
+/// from their MX alone, offline (the ISPDB is not reachable here).
+#[test]
+fn mx_of_hosted_domains_maps_to_the_provider_preset_offline() {
+    let dns = dnsmasq().expect(NO_DNSMASQ);
+    let mut o = opts(&[Source::Mx]);
+    o.dns_server = Some(*dns);
+    for (email, preset, imap) in [
+        ("eve@workspace.test", "preset:gmail", "imap.gmail.com"),
+        (
+            "eve@contoso.test",
+            "preset:outlook",
+            "outlook.office365.com",
+        ),
+    ] {
+        let r = run(email, &o);
+        assert_eq!(
+            r.sources[0].status,
+            SourceStatus::Ok,
+            "{email}: {:?}",
+            r.sources
+        );
+        let c = &r.candidates[0];
+        assert!(c.origin.ends_with(preset), "{email}: {}", c.origin);
+        assert_eq!(c.incoming[0].host, imap, "{email}");
+        assert!(!c.secure, "{email}: inferred from unauthenticated DNS");
+    }
+}
+
+/// A document like Microsoft 365's (servers of types mailwiz does not
+/// speak first) is read: its IMAP/POP3/SMTP servers are the settings, and
+/// the others come back as warnings.
+#[test]
+fn an_ispdb_entry_with_exchange_servers_gives_its_mail_servers() {
+    let xml = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/clientconfig/office365.com.xml"
+    ))
+    .expect("the fixture is part of the repository");
+    let routes: Routes = Arc::new(move |p: &str| (p == "/v1.1/contoso.test").then(|| xml.clone()));
+    let mut o = opts(&[Source::Ispdb]);
+    o.ispdb_url = format!("http://{}/v1.1/", serve_http(routes, None));
+    let r = run("eve@contoso.test", &o);
+    assert_eq!(r.sources[0].status, SourceStatus::Ok, "{:?}", r.sources);
+    let c = &r.candidates[0];
+    let got: Vec<_> = c.incoming.iter().map(|s| (s.protocol, s.port)).collect();
+    assert_eq!(got, [(Protocol::Imap, 993), (Protocol::Pop3, 995)]);
+    assert_eq!(c.outgoing[0].host, "smtp.office365.com");
+    let kinds: Vec<&str> = c.skipped.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["exchange", "ews", "owa", "graph", "ews"]);
 }
 
 #[test]
@@ -576,10 +628,7 @@ fn tls_config(dir: &Path) -> Arc<rustls::ServerConfig> {
 
 #[test]
 fn guessing_finds_only_the_ports_that_answer() {
-    let Some(dns) = dnsmasq() else {
-        eprintln!("skipped: dnsmasq is not installed (scripts/install-test-deps.sh)");
-        return;
-    };
+    let dns = dnsmasq().expect(NO_DNSMASQ);
     let env = common::mailenv();
     let mut o = opts(&[Source::Guess]);
     o.dns_server = Some(*dns);

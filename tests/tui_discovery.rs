@@ -146,6 +146,7 @@ fn ispdb_candidate() -> Candidate {
         )],
         outgoing: vec![out("mbox.iij4u.or.jp", 587, Security::Starttls, EMAIL)],
         provider: None,
+        skipped: Vec::new(),
     }
 }
 
@@ -167,6 +168,7 @@ fn http_candidate() -> Candidate {
         ],
         outgoing: vec![out("smtp.iij4u.or.jp", 465, Security::Tls, EMAIL)],
         provider: None,
+        skipped: Vec::new(),
     }
 }
 
@@ -185,6 +187,7 @@ fn srv_candidate() -> Candidate {
         )],
         outgoing: vec![],
         provider: None,
+        skipped: Vec::new(),
     }
 }
 
@@ -411,6 +414,7 @@ fn free_candidates() -> Vec<Candidate> {
         incoming: vec![inc(Protocol::Imap, "imap.free.fr", ports.0, sec, user)],
         outgoing: vec![out("smtp.free.fr", ports.1, sec, user)],
         provider: Some("free".into()),
+        skipped: Vec::new(),
     };
     vec![
         variant("ssl", "alice", (993, 465), Security::Tls),

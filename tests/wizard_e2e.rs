@@ -272,7 +272,7 @@ fn serve_ispdb(domain: &'static str, xml: String) -> String {
 fn proposes_ispdb_settings(lang: &str, found: &str, source: &str, channel: &str) {
     let sample = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/ispdb-sample/dd.iij4u.or.jp.xml"
+        "/tests/fixtures/ispdb/dd.iij4u.or.jp.xml"
     );
     let xml = std::fs::read_to_string(sample).expect("the ISPDB sample is there");
     let base = serve_ispdb("dd.iij4u.or.jp", xml);

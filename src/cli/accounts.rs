@@ -591,7 +591,7 @@ pub(super) fn password(ctx: &Ctx, name: &str, role: Option<&str>) -> i32 {
     };
     match secrets::password_for(&acct, role) {
         Ok(secret) => {
-            line(secret.expose());
+            output::secret_line(secret.expose());
             EXIT_OK
         }
         Err(e) => {

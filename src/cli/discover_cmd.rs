@@ -110,6 +110,25 @@ fn security(lang: Lang, s: crate::account::Security) -> &'static str {
     t(lang, &format!("discover.security.{}", s.as_str()))
 }
 
+/// The servers of the source's document that were left out, with why.
+fn print_skipped(lang: Lang, c: &Candidate) {
+    for s in &c.skipped {
+        let side = match s.side {
+            discover::ServerSide::Incoming => "discover.skipped.incoming",
+            discover::ServerSide::Outgoing => "discover.skipped.outgoing",
+        };
+        line(&tf(
+            lang,
+            s.reason.i18n_key(),
+            &[
+                ("side", t(lang, side)),
+                ("kind", &s.kind),
+                ("value", s.reason.value()),
+            ],
+        ));
+    }
+}
+
 /// The best candidate in full, for people.
 pub(super) fn print_candidate(lang: Lang, c: &Candidate) {
     let src = t(lang, c.source.i18n_key());
@@ -129,6 +148,7 @@ pub(super) fn print_candidate(lang: Lang, c: &Candidate) {
             }
         )
     ));
+    print_skipped(lang, c);
     for s in &c.incoming {
         let port = s.port.to_string();
         let proto = s.protocol.as_str().to_uppercase();

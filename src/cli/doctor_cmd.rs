@@ -6,7 +6,9 @@ use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::account::{Role, display_fingerprint};
 use crate::check::Side;
-use crate::doctor::{self, DoctorOptions, DoctorReport, Finding, Passwords, ServerProbe, Severity};
+use crate::doctor::{
+    self, DoctorOptions, DoctorReport, Finding, Passwords, PortOutcome, ServerProbe, Severity,
+};
 use crate::i18n::{Lang, t, tf};
 use crate::providers;
 use std::path::PathBuf;
@@ -103,6 +105,17 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
     }
 }
 
+/// The words for what a port probe found (`doctor.cli.port.<outcome>`).
+fn port_outcome_key(o: PortOutcome) -> &'static str {
+    match o {
+        PortOutcome::Open => "doctor.cli.port.open",
+        PortOutcome::Refused => "doctor.cli.port.refused",
+        PortOutcome::Timeout => "doctor.cli.port.timeout",
+        PortOutcome::Unreachable => "doctor.cli.port.unreachable",
+        PortOutcome::NoHost => "doctor.cli.port.no_host",
+    }
+}
+
 fn print_text(lang: Lang, report: &DoctorReport, found: &[Finding], path: Option<&PathBuf>) {
     for f in found {
         output::status(
@@ -118,9 +131,8 @@ fn print_text(lang: Lang, report: &DoctorReport, found: &[Finding], path: Option
         }
         if !f.evidence.is_empty() {
             line(&format!(
-                "      {}: {}",
-                t(lang, "doctor.cli.evidence"),
-                f.evidence
+                "      {}",
+                tf(lang, "doctor.cli.evidence", &[("text", &f.evidence)])
             ));
         }
     }
@@ -133,7 +145,7 @@ fn print_text(lang: Lang, report: &DoctorReport, found: &[Finding], path: Option
         let list: Vec<String> = report
             .smtp_ports
             .iter()
-            .map(|x| format!("{} {:?}", x.port, x.outcome).to_lowercase())
+            .map(|x| format!("{} {}", x.port, t(lang, port_outcome_key(x.outcome))))
             .collect();
         let list = list.join(", ");
         line(&format!(

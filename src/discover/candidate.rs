@@ -2,7 +2,7 @@
 //! provenance, and how it becomes an [`Account`].
 
 use super::Source;
-use super::clientconfig::{ClientConfig, ServerConfig, fill_placeholders};
+use super::clientconfig::{ClientConfig, ServerConfig, SkippedServer, fill_placeholders};
 use crate::account::{
     Account, AuthMethod, IncomingServer, Protocol, SecretSource, Security, SmtpServer,
 };
@@ -43,6 +43,9 @@ pub struct Candidate {
     /// The built-in provider id, for presets (not in the JSON).
     #[serde(skip)]
     pub provider: Option<String>,
+    /// Servers of the source's document that were left out, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedServer>,
 }
 
 impl Candidate {
@@ -86,6 +89,7 @@ impl Candidate {
             incoming: Vec::new(),
             outgoing: Vec::new(),
             provider: None,
+            skipped: cfg.skipped.clone(),
         };
         for p in &cfg.providers {
             for s in &p.incoming {

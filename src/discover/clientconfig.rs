@@ -2,15 +2,35 @@
 //! (what the ISPDB and providers' own autoconfig servers serve).
 //!
 //! Everything that can matter to a mail client is kept, in file order:
-//! every `incomingServer` (imap, pop3, and other types such as `exchange`,
-//! kept so a caller can see them), every `outgoingServer`, the `<domain>`
-//! aliases, documentation, the `enable` instructions, the webmail login page
-//! and the `oAuth2` endpoints. Unknown elements are skipped whole. Input that
-//! is not well-formed XML, or a server without a host or with a bad port or
-//! socket type, gives an error; nothing here panics.
+//! every usable `incomingServer` (imap, pop3) and `outgoingServer` (smtp),
+//! the `<domain>` aliases, documentation, the `enable` instructions, the
+//! webmail login page and the `oAuth2` endpoints. Unknown elements are
+//! skipped whole.
+//!
+//! Like Thunderbird's `readFromXML`, each server is validated on its own:
+//! one of a type mailwiz does not speak (`ews`, `owa`, `graph`, `exchange`,
+//! which carry a `<url>` and no `<hostname>`), or without a host, or with a
+//! bad port or socket type, is left out and listed in
+//! [`ClientConfig::skipped`]; the rest of the document is kept. Of several
+//! `socketType`s the first supported one wins. Only a document that is not
+//! well-formed XML, not a clientConfig, has no provider, or is beyond the
+//! size, depth or element-count bounds is an error; nothing here panics and
+//! the work is linear in the input.
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+
+#[path = "clientconfig_server.rs"]
+mod server;
+use server::PartialServer;
+pub use server::{ServerSide, SkipReason, SkippedServer};
+
+/// Bigger documents are refused unread (real ones are a few kB).
+pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
+/// Deeper nesting is refused (the format needs 5 levels).
+pub const MAX_DEPTH: usize = 32;
+/// More elements are refused (the biggest ISPDB file has a few hundred).
+pub const MAX_ELEMENTS: usize = 20_000;
 
 /// The parsed document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,6 +43,8 @@ pub struct ClientConfig {
     pub enable: Option<Enable>,
     /// `webMail/loginPage@url`.
     pub webmail_url: Option<String>,
+    /// The servers left out, in file order, with why.
+    pub skipped: Vec<SkippedServer>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,7 +70,7 @@ pub enum SocketType {
 }
 
 impl SocketType {
-    fn parse(text: &str) -> Option<SocketType> {
+    pub(crate) fn parse(text: &str) -> Option<SocketType> {
         match text.to_ascii_lowercase().as_str() {
             "ssl" | "tls" => Some(SocketType::Ssl),
             "starttls" => Some(SocketType::Starttls),
@@ -70,7 +92,7 @@ impl SocketType {
 /// One `incomingServer` or `outgoingServer`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
-    /// The `type` attribute, lower-cased: imap, pop3, smtp, exchange, …
+    /// The `type` attribute, lower-cased: imap, pop3 or smtp.
     pub kind: String,
     pub hostname: String,
     pub port: u16,
@@ -112,51 +134,14 @@ pub enum ConfigError {
     NotClientConfig(String),
     #[error("the document ends inside <{0}>")]
     Truncated(String),
-    #[error("a server has no hostname")]
-    NoHostname,
-    #[error("bad port '{0}'")]
-    BadPort(String),
-    #[error("unknown socketType '{0}'")]
-    BadSocketType(String),
     #[error("no emailProvider in the document")]
     NoProvider,
-}
-
-/// A server being read: fields are checked when its element closes.
-#[derive(Default)]
-struct PartialServer {
-    kind: String,
-    hostname: Option<String>,
-    port: Option<String>,
-    socket_type: Option<String>,
-    username: Option<String>,
-    authentication: Vec<String>,
-    leave: Option<bool>,
-}
-
-impl PartialServer {
-    fn finish(self) -> Result<ServerConfig, ConfigError> {
-        let hostname = self
-            .hostname
-            .filter(|h| !h.is_empty())
-            .ok_or(ConfigError::NoHostname)?;
-        let port_text = self.port.unwrap_or_default();
-        let port = match port_text.parse::<u16>() {
-            Ok(p) if p > 0 => p,
-            _ => return Err(ConfigError::BadPort(port_text)),
-        };
-        let st = self.socket_type.unwrap_or_else(|| "plain".into());
-        let socket_type = SocketType::parse(&st).ok_or(ConfigError::BadSocketType(st))?;
-        Ok(ServerConfig {
-            kind: self.kind,
-            hostname,
-            port,
-            socket_type,
-            username: self.username,
-            authentication: self.authentication,
-            leave_messages_on_server: self.leave,
-        })
-    }
+    #[error("the document is over {MAX_DOCUMENT_BYTES} bytes")]
+    TooLarge,
+    #[error("elements are nested over {MAX_DEPTH} deep")]
+    TooDeep,
+    #[error("the document has over {MAX_ELEMENTS} elements")]
+    TooManyElements,
 }
 
 fn attr(e: &BytesStart, name: &str) -> Result<Option<String>, ConfigError> {
@@ -176,18 +161,36 @@ fn attr(e: &BytesStart, name: &str) -> Result<Option<String>, ConfigError> {
     }
 }
 
+/// What is being read: the open element names and the current objects.
+#[derive(Default)]
+struct State {
+    /// Element names from the root down (at most [`MAX_DEPTH`]).
+    path: Vec<String>,
+    /// The text of the current leaf.
+    text: String,
+    provider: Option<EmailProvider>,
+    server: Option<PartialServer>,
+    doc: Option<Documentation>,
+    descr_lang: String,
+    instr_lang: String,
+}
+
+/// The path, when it is shallow enough to mean anything (the format is 5
+/// levels deep): deeper elements are never looked at, so the work per event
+/// stays constant.
+fn known_path(path: &[String]) -> Option<Vec<&str>> {
+    (path.len() <= 5).then(|| path.iter().map(String::as_str).collect())
+}
+
 /// Reads a clientConfig document.
 pub fn parse(xml: &str) -> Result<ClientConfig, ConfigError> {
+    if xml.len() > MAX_DOCUMENT_BYTES {
+        return Err(ConfigError::TooLarge);
+    }
     let mut reader = Reader::from_str(xml);
     let mut cfg = ClientConfig::default();
-    // Element names from the root down, and the text of the current leaf.
-    let mut path: Vec<String> = Vec::new();
-    let mut text = String::new();
-    let mut provider: Option<EmailProvider> = None;
-    let mut server: Option<PartialServer> = None;
-    let mut doc: Option<Documentation> = None;
-    let mut descr_lang = String::new();
-    let mut instr_lang = String::new();
+    let mut st = State::default();
+    let mut elements = 0usize;
     let xml_err = |reader: &Reader<&[u8]>, e: &dyn std::fmt::Display| ConfigError::Xml {
         position: reader.buffer_position(),
         detail: e.to_string(),
@@ -200,89 +203,47 @@ pub fn parse(xml: &str) -> Result<ClientConfig, ConfigError> {
             _ => (None, false),
         };
         if let Some(e) = start {
+            elements += 1;
+            if elements > MAX_ELEMENTS {
+                return Err(ConfigError::TooManyElements);
+            }
+            if st.path.len() >= MAX_DEPTH {
+                return Err(ConfigError::TooDeep);
+            }
             let name = e.local_name().as_ref().to_string();
-            if path.is_empty() && name != "clientConfig" {
+            if st.path.is_empty() && name != "clientConfig" {
                 return Err(ConfigError::NotClientConfig(name));
             }
-            path.push(name);
-            text.clear();
-            let p: Vec<&str> = path.iter().map(String::as_str).collect();
-            match p.as_slice() {
-                ["clientConfig"] => cfg.version = attr(&e, "version")?,
-                ["clientConfig", "emailProvider"] => {
-                    provider = Some(EmailProvider {
-                        id: attr(&e, "id")?.unwrap_or_default(),
-                        ..Default::default()
-                    })
-                }
-                [
-                    "clientConfig",
-                    "emailProvider",
-                    "incomingServer" | "outgoingServer",
-                ] => {
-                    server = Some(PartialServer {
-                        kind: attr(&e, "type")?.unwrap_or_default().to_ascii_lowercase(),
-                        ..Default::default()
-                    })
-                }
-                ["clientConfig", "emailProvider", "documentation"] => {
-                    doc = Some(Documentation {
-                        url: attr(&e, "url")?.unwrap_or_default(),
-                        descriptions: Vec::new(),
-                    })
-                }
-                ["clientConfig", "emailProvider", "documentation", "descr"] => {
-                    descr_lang = attr(&e, "lang")?.unwrap_or_default()
-                }
-                ["clientConfig", "enable"] => {
-                    cfg.enable = Some(Enable {
-                        visit_url: attr(&e, "visiturl")?.unwrap_or_default(),
-                        instructions: Vec::new(),
-                    })
-                }
-                ["clientConfig", "enable", "instruction"] => {
-                    instr_lang = attr(&e, "lang")?.unwrap_or_default()
-                }
-                ["clientConfig", "webMail", "loginPage"] => cfg.webmail_url = attr(&e, "url")?,
-                _ => {}
-            }
+            st.path.push(name);
+            st.text.clear();
+            open(&e, &mut st, &mut cfg)?;
             if !empty {
                 continue;
             }
         }
         match event {
-            Event::Text(t) => text.push_str(&t.xml10_content()),
-            Event::CData(t) => text.push_str(&t.xml10_content()),
+            Event::Text(t) => push_bounded(&mut st.text, &t.xml10_content()),
+            Event::CData(t) => push_bounded(&mut st.text, &t.xml10_content()),
             Event::GeneralRef(r) => {
                 if let Some(c) = r.resolve_char_ref().map_err(|e| xml_err(&reader, &e))? {
-                    text.push(c);
+                    st.text.push(c);
                 } else {
                     let name = r.xml10_content();
                     let value = quick_xml::escape::resolve_xml_entity(&name)
                         .ok_or_else(|| xml_err(&reader, &format!("unknown entity &{name};")))?;
-                    text.push_str(value);
+                    st.text.push_str(value);
                 }
             }
             Event::Eof => break,
             Event::End(_) | Event::Empty(_) => {
-                let value = std::mem::take(&mut text).trim().to_string();
-                let p: Vec<&str> = path.iter().map(String::as_str).collect();
-                close(
-                    &p,
-                    value,
-                    &mut cfg,
-                    &mut provider,
-                    &mut server,
-                    &mut doc,
-                    &descr_lang,
-                    &instr_lang,
-                )?;
-                path.pop();
+                let value = std::mem::take(&mut st.text).trim().to_string();
+                close(value, &mut st, &mut cfg);
+                st.path.pop();
             }
             _ => {}
         }
     }
-    if let Some(open) = path.last() {
+    if let Some(open) = st.path.last() {
         return Err(ConfigError::Truncated(open.clone()));
     }
     if cfg.providers.is_empty() {
@@ -291,49 +252,103 @@ pub fn parse(xml: &str) -> Result<ClientConfig, ConfigError> {
     Ok(cfg)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn close(
-    p: &[&str],
-    value: String,
-    cfg: &mut ClientConfig,
-    provider: &mut Option<EmailProvider>,
-    server: &mut Option<PartialServer>,
-    doc: &mut Option<Documentation>,
-    descr_lang: &str,
-    instr_lang: &str,
-) -> Result<(), ConfigError> {
-    let Some(rest) = p.strip_prefix(&["clientConfig"]) else {
+/// Text of one element is kept up to 4 kB (no real value is longer).
+fn push_bounded(text: &mut String, more: &str) {
+    const MAX_TEXT: usize = 4096;
+    for c in more.chars() {
+        if text.len() + c.len_utf8() > MAX_TEXT {
+            break;
+        }
+        text.push(c);
+    }
+}
+
+/// An element opened: start the object it begins, read its attributes.
+fn open(e: &BytesStart, st: &mut State, cfg: &mut ClientConfig) -> Result<(), ConfigError> {
+    let Some(p) = known_path(&st.path) else {
         return Ok(());
     };
+    match p.as_slice() {
+        ["clientConfig"] => cfg.version = attr(e, "version")?,
+        ["clientConfig", "emailProvider"] => {
+            st.provider = Some(EmailProvider {
+                id: attr(e, "id")?.unwrap_or_default(),
+                ..Default::default()
+            })
+        }
+        [
+            "clientConfig",
+            "emailProvider",
+            side @ ("incomingServer" | "outgoingServer"),
+        ] => {
+            let side = if *side == "incomingServer" {
+                ServerSide::Incoming
+            } else {
+                ServerSide::Outgoing
+            };
+            let kind = attr(e, "type")?.unwrap_or_default().to_ascii_lowercase();
+            st.server = Some(PartialServer::new(side, kind));
+        }
+        ["clientConfig", "emailProvider", "documentation"] => {
+            st.doc = Some(Documentation {
+                url: attr(e, "url")?.unwrap_or_default(),
+                descriptions: Vec::new(),
+            })
+        }
+        ["clientConfig", "emailProvider", "documentation", "descr"] => {
+            st.descr_lang = attr(e, "lang")?.unwrap_or_default()
+        }
+        ["clientConfig", "enable"] => {
+            cfg.enable = Some(Enable {
+                visit_url: attr(e, "visiturl")?.unwrap_or_default(),
+                instructions: Vec::new(),
+            })
+        }
+        ["clientConfig", "enable", "instruction"] => {
+            st.instr_lang = attr(e, "lang")?.unwrap_or_default()
+        }
+        ["clientConfig", "webMail", "loginPage"] => cfg.webmail_url = attr(e, "url")?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// An element closed with `value` as its text.
+fn close(value: String, st: &mut State, cfg: &mut ClientConfig) {
+    let Some(p) = known_path(&st.path) else {
+        return;
+    };
+    let Some(rest) = p.strip_prefix(&["clientConfig"]) else {
+        return;
+    };
     match rest {
-        ["emailProvider"] => cfg.providers.extend(provider.take()),
+        ["emailProvider"] => cfg.providers.extend(st.provider.take()),
+        ["emailProvider", "incomingServer" | "outgoingServer"] => {
+            let Some(server) = st.server.take() else {
+                return;
+            };
+            let side = server.side;
+            match (server.finish(), st.provider.as_mut()) {
+                (Ok(s), Some(pr)) if side == ServerSide::Outgoing => pr.outgoing.push(s),
+                (Ok(s), Some(pr)) => pr.incoming.push(s),
+                (Err(skipped), _) => cfg.skipped.push(skipped),
+                (Ok(_), None) => {}
+            }
+        }
         ["emailProvider", field] => {
-            if let Some(pr) = provider.as_mut() {
+            if let Some(pr) = st.provider.as_mut() {
                 match *field {
                     "domain" if !value.is_empty() => pr.domains.push(value.to_ascii_lowercase()),
                     "displayName" => pr.display_name = Some(value),
                     "displayShortName" => pr.display_short_name = Some(value),
-                    "incomingServer" => pr
-                        .incoming
-                        .extend(server.take().map(PartialServer::finish).transpose()?),
-                    "outgoingServer" => pr
-                        .outgoing
-                        .extend(server.take().map(PartialServer::finish).transpose()?),
-                    "documentation" => pr.documentation.extend(doc.take()),
+                    "documentation" => pr.documentation.extend(st.doc.take()),
                     _ => {}
                 }
             }
         }
         ["emailProvider", "incomingServer" | "outgoingServer", field] => {
-            if let Some(s) = server.as_mut() {
-                match *field {
-                    "hostname" => s.hostname = Some(value),
-                    "port" => s.port = Some(value),
-                    "socketType" => s.socket_type = Some(value),
-                    "username" => s.username = Some(value),
-                    "authentication" if !value.is_empty() => s.authentication.push(value),
-                    _ => {}
-                }
+            if let Some(s) = st.server.as_mut() {
+                s.set(field, value);
             }
         }
         [
@@ -342,13 +357,13 @@ fn close(
             "pop3",
             "leaveMessagesOnServer",
         ] => {
-            if let Some(s) = server.as_mut() {
+            if let Some(s) = st.server.as_mut() {
                 s.leave = Some(value.eq_ignore_ascii_case("true"));
             }
         }
         ["emailProvider", "documentation", "descr"] => {
-            if let Some(d) = doc.as_mut() {
-                d.descriptions.push((descr_lang.to_string(), value));
+            if let Some(d) = st.doc.as_mut() {
+                d.descriptions.push((st.descr_lang.clone(), value));
             }
         }
         ["oAuth2", field] => {
@@ -363,12 +378,11 @@ fn close(
         }
         ["enable", "instruction"] => {
             if let Some(en) = cfg.enable.as_mut() {
-                en.instructions.push((instr_lang.to_string(), value));
+                en.instructions.push((st.instr_lang.clone(), value));
             }
         }
         _ => {}
     }
-    Ok(())
 }
 
 /// Replaces `%EMAILADDRESS%`, `%EMAILLOCALPART%` and `%EMAILDOMAIN%`
@@ -385,3 +399,7 @@ pub fn fill_placeholders(template: &str, email: &str) -> String {
 #[cfg(test)]
 #[path = "clientconfig_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "clientconfig_lenient_tests.rs"]
+mod lenient_tests;

@@ -179,6 +179,7 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
         incoming: Vec::new(),
         outgoing: Vec::new(),
         provider: None,
+        skipped: Vec::new(),
     };
     let (mut found, mut failed) = (Vec::new(), 0usize);
     // Per protocol and port, the first host that answered (probes are in

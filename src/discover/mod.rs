@@ -27,7 +27,8 @@ mod srv;
 pub use candidate::{Candidate, IncomingSetting, OutgoingSetting, account_from_settings};
 pub use clientconfig::{
     ClientConfig, ConfigError, Documentation, EmailProvider, Enable, OAuth2, ServerConfig,
-    SocketType, fill_placeholders, parse as parse_client_config,
+    ServerSide, SkipReason, SkippedServer, SocketType, fill_placeholders,
+    parse as parse_client_config,
 };
 pub use options::{DEFAULT_ISPDB_URL, DiscoverOptions, default_autoconfig_urls};
 pub use run::{best_account, discover};

@@ -67,23 +67,16 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
     let Some((_, host)) = mx.into_iter().next() else {
         return Outcome::none(format!("no MX record for {}", ctx.domain));
     };
+    if let Some(p) = providers::for_mx_host(&host) {
+        return preset_outcome(p, &host, &ctx.email);
+    }
     let domains = lookup_domains(&host, &ctx.domain);
     if domains.is_empty() {
         return Outcome::none(format!("MX {host} is in {} itself", ctx.domain));
     }
     for d in &domains {
         if let Some(p) = providers::all().iter().find(|p| p.serves(d)) {
-            let cands: Vec<Candidate> = preset::candidates(p, &ctx.email)
-                .into_iter()
-                .map(|mut c| {
-                    c.origin = format!("MX {host} → {}", c.origin);
-                    c.source = Source::Mx;
-                    c.secure = false;
-                    c.provider = None;
-                    c
-                })
-                .collect();
-            return Outcome::found(format!("MX {host} → preset {}", p.id), cands);
+            return preset_outcome(p, &host, &ctx.email);
         }
     }
     let mut errors = Vec::new();
@@ -107,6 +100,21 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
     } else {
         Outcome::error(format!("MX {host}: {}", errors.join("; ")))
     }
+}
+
+/// The settings of the preset `p`, as inferred from the MX host `host`.
+fn preset_outcome(p: &providers::Provider, host: &str, email: &str) -> Outcome {
+    let cands: Vec<Candidate> = preset::candidates(p, email)
+        .into_iter()
+        .map(|mut c| {
+            c.origin = format!("MX {host} → {}", c.origin);
+            c.source = Source::Mx;
+            c.secure = false;
+            c.provider = None;
+            c
+        })
+        .collect();
+    Outcome::found(format!("MX {host} → preset {}", p.id), cands)
 }
 
 #[cfg(test)]

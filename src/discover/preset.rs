@@ -67,6 +67,7 @@ pub(crate) fn candidates(p: &Provider, email: &str) -> Vec<Candidate> {
                     })
                     .collect(),
                 provider: Some(p.id.clone()),
+                skipped: Vec::new(),
             }
         })
         .collect()

@@ -64,6 +64,7 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
         incoming: Vec::new(),
         outgoing: Vec::new(),
         provider: None,
+        skipped: Vec::new(),
     };
     let (mut found, mut errors, mut timeouts) = (Vec::new(), Vec::new(), 0);
     let mut owners: Vec<String> = Vec::new();
