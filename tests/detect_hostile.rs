@@ -68,6 +68,10 @@ fn detect(home: &Path) -> Run {
 }
 
 fn bounded(run: &Run, within: Duration) {
+    eprintln!(
+        "measured: {:?} (bound {within:?}), peak RSS {} kB",
+        run.elapsed, run.max_rss_kb
+    );
     assert!(
         run.elapsed < within,
         "detect took {:?} (bound {within:?})",

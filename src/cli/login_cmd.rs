@@ -126,7 +126,7 @@ fn device_flow(
     deadline: Instant,
 ) -> Result<oauth::TokenSet, OauthError> {
     let lang = ctx.lang;
-    let signin = DeviceSignIn::start(client)?;
+    let signin = DeviceSignIn::start_by(client, deadline)?;
     output::hint(&tf(
         lang,
         "oauth.login.device",

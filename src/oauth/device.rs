@@ -31,6 +31,11 @@ pub struct DeviceSignIn {
 
 impl DeviceSignIn {
     pub fn start(client: &Client) -> Result<DeviceSignIn, OauthError> {
+        Self::start_by(client, super::deadline_in(super::http::TIMEOUT))
+    }
+
+    /// [`start`](Self::start), its request ending by `deadline`.
+    pub fn start_by(client: &Client, deadline: Instant) -> Result<DeviceSignIn, OauthError> {
         let url = client
             .endpoints
             .device_url
@@ -39,7 +44,7 @@ impl DeviceSignIn {
         client.endpoints.token_url()?;
         let mut form = vec![("scope", client.endpoints.scope.as_str())];
         form.extend(client.client_fields());
-        let answer = http::post_form(url, &form)?;
+        let answer = http::post_form_by(url, &form, deadline)?;
         let (Some(device_code), Some(user_code)) =
             (answer.str("device_code"), answer.str("user_code"))
         else {

@@ -4,7 +4,7 @@
 use super::OauthError;
 use std::time::{Duration, Instant};
 
-const TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_BODY: u64 = 256 * 1024;
 const MAX_HEADERS: usize = 64 * 1024;
 
