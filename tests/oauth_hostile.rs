@@ -375,7 +375,7 @@ fn a_huge_login_timeout_is_a_usage_error() {
 
 /// A device and token endpoint that answers `device` to every POST to
 /// /device and `token` to every POST to /token; `/flood` paths answer an
-/// endless body, one chunk every 10 ms.
+/// endless body, 64 KiB every 10 ms, and `/drip` paths one byte a second.
 fn hostile_idp(device: &'static str, token: &'static str) -> u16 {
     let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -414,6 +414,17 @@ fn serve(stream: TcpStream, device: &str, token: &str) {
         let chunk = vec![b'a'; 64 * 1024];
         while s.write_all(&chunk).is_ok() {
             std::thread::sleep(Duration::from_millis(10));
+        }
+        return;
+    }
+    if line.contains("/drip") {
+        // A valid start, then one byte a second: only the overall deadline
+        // (not a per-read timeout) stops it.
+        let _ = s.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{",
+        );
+        while s.write_all(b" ").is_ok() {
+            std::thread::sleep(Duration::from_secs(1));
         }
         return;
     }
@@ -479,7 +490,7 @@ fn device_grant_with_huge_expiry_and_interval_ends_at_the_timeout() {
 }
 
 #[test]
-fn an_endless_device_or_token_answer_is_bounded() {
+fn an_endless_or_dripping_device_or_token_answer_is_bounded() {
     let (mail, env) = oauthenv();
     let port = hostile_idp(
         r#"{"device_code":"dc","user_code":"ABCD-EFGH","verification_uri":"http://127.0.0.1:9/d","expires_in":600,"interval":1}"#,
@@ -489,6 +500,8 @@ fn an_endless_device_or_token_answer_is_bounded() {
     for (i, (token, device)) in [
         (format!("{base}/token"), format!("{base}/flood/device")),
         (format!("{base}/flood/token"), format!("{base}/device")),
+        (format!("{base}/drip/token"), format!("{base}/device")),
+        (format!("{base}/token"), format!("{base}/drip/device")),
     ]
     .into_iter()
     .enumerate()
