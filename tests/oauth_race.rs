@@ -148,7 +148,7 @@ fn two_checks_at_once_refresh_once() {
     let m = Machine::new(env, "race-cli");
     // Several rounds: without the lock, each round is a fresh chance for
     // both processes to POST the same refresh token.
-    for round in 0..3 {
+    for round in 0..6 {
         m.sign_in_with_a_stale_token(env);
         let (grants, refused) = idp_stats(env);
         let a = m.command(&["check", &m.name]).spawn().unwrap();
