@@ -10,7 +10,7 @@ mod common;
 use common::oauth::{OauthEnv, oauthenv};
 use common::tmux::Tmux;
 use common::{KeyringSession, mailwiz};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
