@@ -172,4 +172,109 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &account_mutex("lock-a")));
         assert!(!Arc::ptr_eq(&a, &account_mutex("lock-b")));
     }
+
+    fn account(name: &str) -> Account {
+        use crate::account::*;
+        let incoming = IncomingServer {
+            protocol: Protocol::Imap,
+            host: "mail.example.test".into(),
+            port: 993,
+            security: Security::Tls,
+            username: name.into(),
+            auth: AuthMethod::Oauth2,
+            keep_on_server: true,
+            pinned_sha256: None,
+        };
+        let smtp = SmtpServer {
+            host: "mail.example.test".into(),
+            port: 465,
+            security: Security::Tls,
+            auth_required: true,
+            username: name.into(),
+            same_password: true,
+            pinned_sha256: None,
+        };
+        Account {
+            name: name.into(),
+            email: name.into(),
+            display_name: String::new(),
+            provider: None,
+            incoming,
+            smtp,
+            ca_file: None,
+            secrets: SecretSource::default(),
+        }
+    }
+
+    fn tokens(access: &str, refresh: &str, expires_at: u64) -> TokenSet {
+        TokenSet {
+            access_token: Secret::new(access),
+            refresh_token: Some(Secret::new(refresh)),
+            expires_at: Some(expires_at),
+        }
+    }
+
+    /// A token endpoint that refuses one refresh with `invalid_grant`,
+    /// after `meanwhile` ran (what another writer did in the meantime).
+    fn refusing_endpoint(meanwhile: impl FnOnce() + Send + 'static) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+                .unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !String::from_utf8_lossy(&seen).contains("client_id=c") {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            meanwhile();
+            let body = r#"{"error":"invalid_grant"}"#;
+            let _ = write!(
+                s,
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        });
+        format!("http://127.0.0.1:{port}/token")
+    }
+
+    #[test]
+    fn a_refused_refresh_deletes_only_the_token_it_refused() {
+        use crate::secrets::Backend;
+        let kr = Keyring::open_backend(Backend::Mock).unwrap();
+        let stale = tokens("a-old", "r-old", 1);
+        // Someone else stores newer tokens while the refused one is in flight.
+        let name = "refresh-kept@example.test";
+        stale.save(&kr, name).unwrap();
+        let newer = tokens("a-new", "r-new", u64::MAX / 2);
+        let stored = newer.clone();
+        let url = refusing_endpoint(move || {
+            let kr = Keyring::open_backend(Backend::Mock).unwrap();
+            stored.save(&kr, "refresh-kept@example.test").unwrap();
+        });
+        let settings = OAuth2Settings {
+            client_id: "c".into(),
+            token_url: Some(url),
+            ..Default::default()
+        };
+        let e = refresh_once(&account(name), &settings, &kr, &stale).unwrap_err();
+        assert!(matches!(e, OauthError::SignInAgain { .. }), "{e:?}");
+        assert_eq!(TokenSet::load(&kr, name).unwrap(), Some(newer));
+
+        // Nobody else wrote: the refused tokens are deleted.
+        let name = "refresh-gone@example.test";
+        stale.save(&kr, name).unwrap();
+        let settings = OAuth2Settings {
+            token_url: Some(refusing_endpoint(|| {})),
+            ..settings
+        };
+        let e = refresh_once(&account(name), &settings, &kr, &stale).unwrap_err();
+        assert!(matches!(e, OauthError::SignInAgain { .. }), "{e:?}");
+        assert_eq!(TokenSet::load(&kr, name).unwrap(), None);
+    }
 }
