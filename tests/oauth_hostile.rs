@@ -145,7 +145,15 @@ fn the_redirect_listener_ignores_hostile_requests_then_signs_in() {
     // whole sign-in took well under the 20 s allowed.
     run.bounded(Duration::from_secs(8));
     assert!(sent < 64 * 1024 * 1024, "the listener read {sent} bytes");
-    assert!(m.tokens(&name).is_some(), "no tokens stored");
+    let stored: serde_json::Value =
+        serde_json::from_str(&m.tokens(&name).expect("no tokens stored")).unwrap();
+    for key in ["access_token", "refresh_token"] {
+        let token = stored[key].as_str().expect("token stored");
+        assert!(
+            !run.stdout.contains(token) && !run.stderr.contains(token),
+            "the {key} was printed"
+        );
+    }
 }
 
 #[test]
