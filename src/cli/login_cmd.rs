@@ -26,6 +26,11 @@ pub(super) fn report(ctx: &Ctx, name: &str, e: &OauthError) -> i32 {
 
 pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
     let lang = ctx.lang;
+    if a.timeout > oauth::MAX_WAIT.as_secs() {
+        let max = oauth::MAX_WAIT.as_secs().to_string();
+        output::error(&tf(lang, "oauth.limits.timeout_range", &[("max", &max)]));
+        return EXIT_USAGE;
+    }
     let cfg = match load_or_report(ctx) {
         Ok(c) => c,
         Err(code) => return code,
@@ -42,6 +47,7 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
         ));
         return EXIT_USAGE;
     }
+    let deadline = Instant::now() + Duration::from_secs(a.timeout.max(1));
     let settings = cfg.oauth2_for(&acct.name).cloned().unwrap_or_default();
     if settings.token_command.is_some() {
         output::error(&tf(
@@ -61,9 +67,9 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
     };
     let result = Client::for_account(&acct, &settings).and_then(|client| {
         if a.device {
-            device_flow(ctx, &client)
+            device_flow(ctx, &client, deadline)
         } else {
-            browser_flow(ctx, &client, &a)
+            browser_flow(ctx, &client, &a, deadline)
         }
     });
     let tokens = match result {
@@ -93,7 +99,12 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
     EXIT_OK
 }
 
-fn browser_flow(ctx: &Ctx, client: &Client, a: &LoginArgs) -> Result<oauth::TokenSet, OauthError> {
+fn browser_flow(
+    ctx: &Ctx,
+    client: &Client,
+    a: &LoginArgs,
+    deadline: Instant,
+) -> Result<oauth::TokenSet, OauthError> {
     let lang = ctx.lang;
     let signin = BrowserSignIn::start(client)?;
     let account = [("account", client.account.as_str())];
@@ -105,12 +116,17 @@ fn browser_flow(ctx: &Ctx, client: &Client, a: &LoginArgs) -> Result<oauth::Toke
     line(&signin.url);
     let minutes = a.timeout.div_ceil(60).max(1).to_string();
     output::hint(&tf(lang, "oauth.login.waiting", &[("minutes", &minutes)]));
-    signin.finish(client, lang, Duration::from_secs(a.timeout.max(1)), None)
+    let left = deadline.saturating_duration_since(Instant::now());
+    signin.finish(client, lang, left, None)
 }
 
-fn device_flow(ctx: &Ctx, client: &Client) -> Result<oauth::TokenSet, OauthError> {
+fn device_flow(
+    ctx: &Ctx,
+    client: &Client,
+    deadline: Instant,
+) -> Result<oauth::TokenSet, OauthError> {
     let lang = ctx.lang;
-    let signin = DeviceSignIn::start(client)?;
+    let signin = DeviceSignIn::start_by(client, deadline)?;
     output::hint(&tf(
         lang,
         "oauth.login.device",
@@ -118,14 +134,17 @@ fn device_flow(ctx: &Ctx, client: &Client) -> Result<oauth::TokenSet, OauthError
     ));
     line(&signin.verification_uri);
     line(&format!("code: {}", signin.user_code));
-    let left = signin.expires_at.saturating_duration_since(Instant::now());
+    let left = signin
+        .expires_at
+        .min(deadline)
+        .saturating_duration_since(Instant::now());
     let minutes = left.as_secs().div_ceil(60).max(1).to_string();
     output::hint(&tf(
         lang,
         "oauth.login.device_waiting",
         &[("minutes", &minutes)],
     ));
-    signin.finish(client, None)
+    signin.finish_by(client, deadline, None)
 }
 
 /// `token NAME`: a current access token on stdout alone (refreshed first

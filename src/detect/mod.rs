@@ -15,6 +15,7 @@ mod ini;
 mod mbsync;
 mod msmtp;
 mod mutt;
+mod mutt_words;
 mod scan;
 mod thunderbird;
 mod url;

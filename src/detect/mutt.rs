@@ -5,6 +5,7 @@
 //! hook's pattern); the outgoing one is `smtp_url`. Passwords (`imap_pass`,
 //! `smtp_pass`, the `:password` of URLs, backticks) are never read.
 
+use super::mutt_words::commands;
 use super::url::{self, MailUrl};
 use super::{Client, DetectedAccount, IncomingSetting, OutgoingSetting, Parsed};
 use crate::account::{Protocol, Security};
@@ -36,62 +37,25 @@ struct Scope {
     mailboxes: Vec<String>,
 }
 
-/// Mutt's words: quotes anywhere in a word, `\` escapes, `=` alone, `;`
-/// between commands, `#` comments.
-fn commands(line: &str) -> Result<Vec<Vec<String>>, String> {
-    let mut cmds = vec![Vec::new()];
-    let mut word: Option<String> = None;
-    let mut chars = line.chars();
-    let flush = |word: &mut Option<String>, cmds: &mut Vec<Vec<String>>| {
-        if let (Some(w), Some(c)) = (word.take(), cmds.last_mut()) {
-            c.push(w);
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => word.get_or_insert_default().extend(chars.next()),
-            '"' | '\'' => {
-                let w = word.get_or_insert_default();
-                let mut closed = false;
-                while let Some(q) = chars.next() {
-                    match q {
-                        '\\' if c == '"' => w.extend(chars.next()),
-                        q if q == c => {
-                            closed = true;
-                            break;
-                        }
-                        q => w.push(q),
-                    }
-                }
-                if !closed {
-                    return Err("a quote is not closed".into());
-                }
-            }
-            '#' if word.is_none() => break,
-            '=' => {
-                flush(&mut word, &mut cmds);
-                if let Some(c) = cmds.last_mut() {
-                    c.push("=".into());
-                }
-            }
-            ';' => {
-                flush(&mut word, &mut cmds);
-                cmds.push(Vec::new());
-            }
-            c if c.is_whitespace() => flush(&mut word, &mut cmds),
-            c => word.get_or_insert_default().push(c),
-        }
-    }
-    flush(&mut word, &mut cmds);
-    cmds.retain(|c| !c.is_empty());
-    Ok(cmds)
-}
+/// How deep `source` commands are followed.
+const MAX_SOURCE_DEPTH: usize = 4;
+/// How many files `source` commands may read in all (one muttrc with many
+/// `source` lines of files that source others grows as a power otherwise).
+const MAX_SOURCED: usize = 32;
 
 struct Reader<'a> {
     resolve: Resolver<'a>,
     scopes: Vec<Scope>,
     problems: Vec<super::Problem>,
-    depth: usize,
+    /// The files being read, outermost first (canonical when possible):
+    /// a file that sources one of them is a cycle.
+    open_files: Vec<PathBuf>,
+    sourced: usize,
+}
+
+/// The path that names the same file as `path`, when it can be known.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 impl Reader<'_> {
@@ -123,25 +87,7 @@ impl Reader<'_> {
                 let s = &mut self.scopes[scope];
                 s.mailboxes.extend(w[1..].iter().cloned());
             }
-            "source" if w.len() >= 2 && self.depth < 4 => {
-                let Some((path, text)) = (self.resolve)(&w[1]) else {
-                    return;
-                };
-                // A file sourced at the top is a scope of its own (often one
-                // account per file); inside a hook it belongs to the hook.
-                let target = if scope == 0 {
-                    self.scopes.push(Scope {
-                        file: path.clone(),
-                        ..Default::default()
-                    });
-                    self.scopes.len() - 1
-                } else {
-                    scope
-                };
-                self.depth += 1;
-                self.file(&text, &path, target);
-                self.depth -= 1;
-            }
+            "source" if w.len() >= 2 => self.source(&w[1], scope, line),
             n if n.ends_with("-hook") && w.len() >= 3 => {
                 let pattern = w[1].trim_start_matches('!').replace('\\', "");
                 self.scopes.push(Scope {
@@ -161,6 +107,51 @@ impl Reader<'_> {
             }
             _ => {}
         }
+    }
+
+    /// Reads a sourced file once per chain, within the depth and count
+    /// budgets; a cycle or an exhausted budget is a problem, not a hang.
+    fn source(&mut self, name: &str, scope: usize, line: usize) {
+        if self.open_files.len() > MAX_SOURCE_DEPTH {
+            self.problems.push((
+                Some(line),
+                format!("source nested deeper than {MAX_SOURCE_DEPTH}: not followed"),
+            ));
+            return;
+        }
+        if self.sourced >= MAX_SOURCED {
+            self.problems.push((
+                Some(line),
+                format!("more than {MAX_SOURCED} sourced files: not followed"),
+            ));
+            return;
+        }
+        self.sourced += 1;
+        let Some((path, text)) = (self.resolve)(name) else {
+            return;
+        };
+        let id = identity(&path);
+        if self.open_files.contains(&id) {
+            self.problems.push((
+                Some(line),
+                "source of a file being read (a cycle): not followed".into(),
+            ));
+            return;
+        }
+        // A file sourced at the top is a scope of its own (often one
+        // account per file); inside a hook it belongs to the hook.
+        let target = if scope == 0 {
+            self.scopes.push(Scope {
+                file: path.clone(),
+                ..Default::default()
+            });
+            self.scopes.len() - 1
+        } else {
+            scope
+        };
+        self.open_files.push(id);
+        self.file(&text, &path, target);
+        self.open_files.pop();
     }
 
     fn set(&mut self, args: &[String], scope: usize) {
@@ -251,7 +242,8 @@ pub fn parse(text: &str, file: &Path, resolve: Resolver) -> Parsed {
             ..Default::default()
         }],
         problems: Vec::new(),
-        depth: 0,
+        open_files: vec![identity(file)],
+        sourced: 0,
     };
     r.file(text, file, 0);
     let root = &r.scopes[0];

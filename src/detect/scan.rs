@@ -47,13 +47,58 @@ impl ScanRoots {
     }
 }
 
-/// The text of a file; Ok(None) when there is no such file.
-fn read(path: &Path) -> Result<Option<String>, std::io::Error> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
+/// The largest configuration file read (the real ones are a few KiB).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// The most lines read from one file.
+pub const MAX_FILE_LINES: usize = 20_000;
+/// The most Thunderbird profiles or Evolution sources looked at.
+const MAX_ENTRIES: usize = 256;
+
+/// The text of a file; Ok(None) when there is no such file. Only regular
+/// files (after symlinks) are read, up to [`MAX_FILE_BYTES`] and
+/// [`MAX_FILE_LINES`]: a FIFO would block forever, `/dev/zero` never ends,
+/// and a huge file would fill the memory. Those are refused with a reason.
+pub(crate) fn read(path: &Path) -> Result<Option<String>, std::io::Error> {
+    use std::io::Read;
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    check_kind(&meta)?;
+    let file = std::fs::File::open(path)?;
+    // It may have been replaced between the two looks.
+    check_kind(&file.metadata()?)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
     }
+    if bytes.iter().filter(|b| **b == b'\n').count() > MAX_FILE_LINES {
+        return Err(std::io::Error::other(format!(
+            "more than {MAX_FILE_LINES} lines: not read"
+        )));
+    }
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+fn check_kind(meta: &std::fs::Metadata) -> Result<(), std::io::Error> {
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a folder, FIFO or device): not read",
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(())
+}
+
+fn too_large() -> std::io::Error {
+    std::io::Error::other(format!(
+        "larger than {} KiB: not read",
+        MAX_FILE_BYTES / 1024
+    ))
 }
 
 /// Sub-folders of `dir`, sorted; none when it does not exist.
@@ -63,6 +108,7 @@ fn subdirs(dir: &Path) -> Vec<PathBuf> {
             rd.flatten()
                 .map(|e| e.path())
                 .filter(|p| p.is_dir())
+                .take(MAX_ENTRIES)
                 .collect()
         })
         .unwrap_or_default();
@@ -139,6 +185,7 @@ pub fn scan(roots: &ScanRoots) -> DetectReport {
             rd.flatten()
                 .map(|e| e.path())
                 .filter(|p| p.extension().is_some_and(|x| x == "source"))
+                .take(MAX_ENTRIES)
                 .collect()
         })
         .unwrap_or_default();
@@ -166,9 +213,17 @@ pub fn scan(roots: &ScanRoots) -> DetectReport {
         super::mbsync::parse,
     );
 
+    // A sourced file that cannot be read is reported like any other.
+    let source_errors = std::cell::RefCell::new(Vec::new());
     let resolve = |path: &str| {
         let p = roots.expand(path);
-        read(&p).ok().flatten().map(|t| (p, t))
+        match read(&p) {
+            Ok(found) => found.map(|t| (p, t)),
+            Err(e) => {
+                source_errors.borrow_mut().push((p, e));
+                None
+            }
+        }
     };
     s.files(
         Client::Mutt,
@@ -181,6 +236,9 @@ pub fn scan(roots: &ScanRoots) -> DetectReport {
         ],
         |text, file| super::mutt::parse(text, file, &resolve),
     );
+    for (file, e) in source_errors.into_inner() {
+        s.unreadable(Client::Mutt, &file, &e);
+    }
 
     s.files(
         Client::Aerc,

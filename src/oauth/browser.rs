@@ -4,10 +4,10 @@
 
 use super::http::{self, encode, query_pairs};
 use super::pkce::{challenge_s256, new_verifier, random_token};
+use super::redirect::{self, RequestError};
 use super::{Client, OauthError, TokenSet, now_secs};
 use crate::i18n::{Lang, t};
 use crate::secret::Secret;
-use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -92,7 +92,8 @@ impl BrowserSignIn {
         timeout: Duration,
         cancel: Option<Arc<AtomicBool>>,
     ) -> Result<TokenSet, OauthError> {
-        let code = self.wait_for_code(lang, timeout, cancel)?;
+        let deadline = super::deadline_in(timeout);
+        let code = self.wait_for_code(lang, deadline, cancel)?;
         let mut form = vec![
             ("grant_type", "authorization_code"),
             ("code", code.expose()),
@@ -100,7 +101,7 @@ impl BrowserSignIn {
             ("code_verifier", self.verifier.expose()),
         ];
         form.extend(client.client_fields());
-        let answer = http::post_form(client.endpoints.token_url()?, &form)?;
+        let answer = http::post_form_by(client.endpoints.token_url()?, &form, deadline)?;
         if answer.status == 200 && answer.error().is_none() {
             TokenSet::from_answer(&answer, now_secs(), None)
         } else {
@@ -108,64 +109,76 @@ impl BrowserSignIn {
         }
     }
 
+    /// Answers every connection until the redirect with the right `state`
+    /// arrives. Other requests (a favicon, a wrong or missing `state`, a
+    /// slow or oversized request) get an error page and are ignored, so a
+    /// stray or hostile request cannot end the sign-in.
     fn wait_for_code(
         &self,
         lang: Lang,
-        timeout: Duration,
+        deadline: Instant,
         cancel: Option<Arc<AtomicBool>>,
     ) -> Result<Secret, OauthError> {
-        let end = Instant::now() + timeout;
         let listen_err = |e: std::io::Error| OauthError::Listener {
             detail: e.to_string(),
         };
         self.listener.set_nonblocking(true).map_err(listen_err)?;
+        let mut saw_wrong_state = false;
         loop {
             if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                 return Err(OauthError::Cancelled);
             }
-            if Instant::now() >= end {
-                return Err(OauthError::Expired);
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(if saw_wrong_state {
+                    OauthError::StateMismatch
+                } else {
+                    OauthError::Expired
+                });
             }
             match self.listener.accept() {
-                Ok((stream, _)) => {
-                    if let Some(result) = self.answer(stream, lang) {
-                        return result;
-                    }
-                }
+                Ok((stream, _)) => match self.answer(stream, lang, deadline) {
+                    Visit::Done(result) => return result,
+                    Visit::WrongState => saw_wrong_state = true,
+                    Visit::Ignored => {}
+                },
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    std::thread::sleep(Duration::from_millis(50));
+                    std::thread::sleep(Duration::from_millis(50).min(left));
                 }
                 Err(e) => return Err(listen_err(e)),
             }
         }
     }
 
-    /// Reads one request; None when it is not the redirect (a favicon…).
-    fn answer(&self, stream: TcpStream, lang: Lang) -> Option<Result<Secret, OauthError>> {
-        let _ = stream.set_nonblocking(false);
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-        let mut reader = BufReader::new(stream);
-        let mut first = String::new();
-        reader.read_line(&mut first).ok()?;
-        // Drain the headers so the browser sees a clean answer.
-        let mut line = String::new();
-        while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-            line.clear();
-        }
-        let mut stream = reader.into_inner();
+    /// Reads one request (bounded) and answers it.
+    fn answer(&self, mut stream: TcpStream, lang: Lang, deadline: Instant) -> Visit {
+        let request_deadline = deadline.min(Instant::now() + redirect::PER_REQUEST);
+        let first = match redirect::read_request_line(&mut stream, request_deadline) {
+            Ok(line) => line,
+            Err(e) => {
+                let status = match e {
+                    RequestError::TooLarge => "431 Request Header Fields Too Large",
+                    RequestError::TooSlow => "408 Request Timeout",
+                    RequestError::Broken => "400 Bad Request",
+                };
+                redirect::respond(&mut stream, status, "", request_deadline);
+                return Visit::Ignored;
+            }
+        };
         let target = first.split_whitespace().nth(1).unwrap_or("");
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let pairs = query_pairs(query);
         let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         if path != "/" || (get("code").is_none() && get("error").is_none()) {
-            let _ = stream.write_all(
-                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            );
-            return None;
+            redirect::respond(&mut stream, "404 Not Found", "", request_deadline);
+            return Visit::Ignored;
         }
-        let result = if get("state") != Some(self.state.as_str()) {
-            Err(OauthError::StateMismatch)
-        } else if let Some(error) = get("error") {
+        if get("state") != Some(self.state.as_str()) {
+            let page = page(lang, "oauth.limits.page_wrong_state");
+            redirect::respond(&mut stream, "400 Bad Request", &page, request_deadline);
+            return Visit::WrongState;
+        }
+        let result = if let Some(error) = get("error") {
             Err(if error == "access_denied" {
                 OauthError::Denied
             } else {
@@ -184,17 +197,26 @@ impl BrowserSignIn {
         } else {
             "oauth.browser.page_failed"
         };
-        let body = format!(
-            "<!doctype html><meta charset=\"utf-8\"><title>mailwiz</title><p>{}</p>\n",
-            t(lang, key)
-        );
-        let _ = write!(
-            stream,
-            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        Some(result)
+        redirect::respond(&mut stream, "200 OK", &page(lang, key), request_deadline);
+        Visit::Done(result)
     }
+}
+
+/// What one connection to the redirect listener was.
+enum Visit {
+    /// The redirect of this sign-in: its code, or the provider's refusal.
+    Done(Result<Secret, OauthError>),
+    /// A redirect whose `state` is not this sign-in's (forged or stale).
+    WrongState,
+    /// Anything else (a favicon, a malformed, slow or oversized request).
+    Ignored,
+}
+
+fn page(lang: Lang, key: &str) -> String {
+    format!(
+        "<!doctype html><meta charset=\"utf-8\"><title>mailwiz</title><p>{}</p>\n",
+        t(lang, key)
+    )
 }
 
 /// Opens `url` in the user's browser with `xdg-open` (`open` on macOS);

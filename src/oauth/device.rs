@@ -11,6 +11,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// The slowest polling accepted, whatever the provider asks (RFC 8628
+/// suggests 5 s; a huge interval would wait forever).
+pub const MAX_INTERVAL: Duration = Duration::from_secs(60);
+/// The longest a code is waited for, whatever the provider says.
+pub const MAX_EXPIRY: Duration = Duration::from_secs(3600);
 
 pub struct DeviceSignIn {
     device_code: Secret,
@@ -26,6 +31,11 @@ pub struct DeviceSignIn {
 
 impl DeviceSignIn {
     pub fn start(client: &Client) -> Result<DeviceSignIn, OauthError> {
+        Self::start_by(client, super::deadline_in(super::http::TIMEOUT))
+    }
+
+    /// [`start`](Self::start), its request ending by `deadline`.
+    pub fn start_by(client: &Client, deadline: Instant) -> Result<DeviceSignIn, OauthError> {
         let url = client
             .endpoints
             .device_url
@@ -34,7 +44,7 @@ impl DeviceSignIn {
         client.endpoints.token_url()?;
         let mut form = vec![("scope", client.endpoints.scope.as_str())];
         form.extend(client.client_fields());
-        let answer = http::post_form(url, &form)?;
+        let answer = http::post_form_by(url, &form, deadline)?;
         let (Some(device_code), Some(user_code)) =
             (answer.str("device_code"), answer.str("user_code"))
         else {
@@ -51,29 +61,43 @@ impl DeviceSignIn {
             user_code: clean(user_code),
             verification_uri: clean(verification_uri),
             verification_uri_complete: answer.str("verification_uri_complete").map(clean),
-            interval: Duration::from_secs(answer.u64("interval").unwrap_or(5).max(1)),
+            interval: clamp_interval(answer.u64("interval").unwrap_or(5)),
             expires_at: Instant::now()
-                + Duration::from_secs(answer.u64("expires_in").unwrap_or(900)),
+                + Duration::from_secs(answer.u64("expires_in").unwrap_or(900)).min(MAX_EXPIRY),
         })
     }
 
     /// Polls until the user approved (the tokens), refused, or the code
     /// expired; waits `interval` before the first poll.
     pub fn finish(
-        mut self,
+        self,
         client: &Client,
         cancel: Option<Arc<AtomicBool>>,
     ) -> Result<TokenSet, OauthError> {
+        let deadline = self.expires_at;
+        self.finish_by(client, deadline, cancel)
+    }
+
+    /// [`finish`](Self::finish), ending at `deadline` at the latest (the
+    /// command's own, when it is before the code expires).
+    pub fn finish_by(
+        mut self,
+        client: &Client,
+        deadline: Instant,
+        cancel: Option<Arc<AtomicBool>>,
+    ) -> Result<TokenSet, OauthError> {
         let token_url = client.endpoints.token_url()?.to_string();
+        let end = deadline.min(self.expires_at);
         loop {
-            let wake = Instant::now() + self.interval;
+            let wake = (Instant::now() + self.interval).min(end);
             while Instant::now() < wake {
                 if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                     return Err(OauthError::Cancelled);
                 }
-                std::thread::sleep(Duration::from_millis(50).min(wake - Instant::now()));
+                let left = wake.saturating_duration_since(Instant::now());
+                std::thread::sleep(Duration::from_millis(50).min(left));
             }
-            if Instant::now() >= self.expires_at {
+            if Instant::now() >= end {
                 return Err(OauthError::Expired);
             }
             let mut form = vec![
@@ -81,17 +105,37 @@ impl DeviceSignIn {
                 ("device_code", self.device_code.expose()),
             ];
             form.extend(client.client_fields());
-            let answer = http::post_form(&token_url, &form)?;
+            let answer = http::post_form_by(&token_url, &form, end)?;
             if answer.status == 200 && answer.error().is_none() {
                 return TokenSet::from_answer(&answer, now_secs(), None);
             }
             match answer.error() {
                 Some("authorization_pending") => {}
-                Some("slow_down") => self.interval += Duration::from_secs(5),
+                Some("slow_down") => {
+                    self.interval = (self.interval + Duration::from_secs(5)).min(MAX_INTERVAL)
+                }
                 Some("access_denied") => return Err(OauthError::Denied),
                 Some("expired_token") => return Err(OauthError::Expired),
                 _ => return Err(answer.provider_error()),
             }
         }
+    }
+}
+
+/// The provider's polling interval in seconds, within 1 s ..= [`MAX_INTERVAL`].
+fn clamp_interval(secs: u64) -> Duration {
+    Duration::from_secs(secs.clamp(1, MAX_INTERVAL.as_secs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_intervals_are_clamped() {
+        assert_eq!(clamp_interval(0), Duration::from_secs(1));
+        assert_eq!(clamp_interval(5), Duration::from_secs(5));
+        assert_eq!(clamp_interval(1_000_000_000_000), MAX_INTERVAL);
+        assert_eq!(clamp_interval(u64::MAX), MAX_INTERVAL);
     }
 }

@@ -2,10 +2,11 @@
 //! with JSON answers. OAuth errors come back as data, not as HTTP errors.
 
 use super::OauthError;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-const TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_BODY: u64 = 256 * 1024;
+const MAX_HEADERS: usize = 64 * 1024;
 
 /// An endpoint's answer: its HTTP status and JSON body.
 pub(crate) struct Answer {
@@ -43,9 +44,27 @@ impl Answer {
     }
 }
 
+/// A form POST with the usual timeout.
 pub(crate) fn post_form(url: &str, form: &[(&str, &str)]) -> Result<Answer, OauthError> {
+    post_form_by(url, form, Instant::now() + TIMEOUT)
+}
+
+/// A form POST that ends by `deadline` (the caller's overall one, or
+/// [`TIMEOUT`] from now, whichever comes first), with a bounded answer.
+pub(crate) fn post_form_by(
+    url: &str,
+    form: &[(&str, &str)],
+    deadline: Instant,
+) -> Result<Answer, OauthError> {
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .min(TIMEOUT);
+    if left.is_zero() {
+        return Err(OauthError::Expired);
+    }
     let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(TIMEOUT))
+        .timeout_global(Some(left))
+        .max_response_header_size(MAX_HEADERS)
         .http_status_as_error(false)
         .user_agent(concat!("mailwiz/", env!("CARGO_PKG_VERSION")))
         .build()

@@ -8,6 +8,8 @@ mod browser;
 mod device;
 mod http;
 mod pkce;
+mod redirect;
+mod refresh;
 pub mod sasl;
 mod tokens;
 
@@ -15,6 +17,7 @@ pub use browser::{BrowserSignIn, open_browser};
 pub use device::DeviceSignIn;
 pub use http::{decode as url_decode, encode as url_encode, query_pairs};
 pub use pkce::{challenge_s256, new_verifier};
+pub use refresh::access_token;
 pub use sasl::OauthMechanism;
 pub use tokens::{REFRESH_MARGIN_SECS, TokenSet, client_secret_entry, entry_user, now_secs};
 
@@ -23,6 +26,7 @@ use crate::i18n::{Lang, tf};
 use crate::providers::{self, Provider};
 use crate::secret::Secret;
 use crate::secrets::{Keyring, SecretsError};
+use std::time::{Duration, Instant};
 
 /// Why a sign-in or a token could not be had. Each kind has a text and a
 /// piece of advice in `assets/i18n/*/oauth.toml`.
@@ -154,6 +158,14 @@ impl Endpoints {
     }
 }
 
+/// The longest any sign-in waits, whatever the caller or the provider asks.
+pub const MAX_WAIT: Duration = Duration::from_secs(24 * 3600);
+
+/// `timeout` from now, at most [`MAX_WAIT`] (never an `Instant` overflow).
+pub(crate) fn deadline_in(timeout: Duration) -> Instant {
+    Instant::now() + timeout.min(MAX_WAIT)
+}
+
 /// One account's client registration and endpoints, ready to talk to the
 /// provider.
 #[derive(Debug, Clone)]
@@ -217,52 +229,6 @@ impl Client {
             }
             _ => Err(answer.provider_error()),
         }
-    }
-}
-
-/// A current access token for the account: from its `token_command`, or
-/// from the keyring, refreshed first when it is about to expire (or when
-/// `force_refresh`, after a server refused it). A refused refresh token
-/// clears the stored tokens and asks to sign in again.
-pub fn access_token(
-    acct: &Account,
-    settings: &OAuth2Settings,
-    force_refresh: bool,
-) -> Result<Secret, OauthError> {
-    if let Some(cmd) = settings
-        .token_command
-        .as_deref()
-        .filter(|c| !c.trim().is_empty())
-    {
-        return crate::secrets::run_password_command(cmd).map_err(|e| match e {
-            SecretsError::Command { detail } => OauthError::Command { detail },
-            other => OauthError::Keyring(other),
-        });
-    }
-    let keyring = Keyring::open()?;
-    let not_signed_in = || OauthError::NotSignedIn {
-        account: acct.name.clone(),
-    };
-    let tokens = TokenSet::load(&keyring, &acct.name)?.ok_or_else(not_signed_in)?;
-    if !force_refresh && tokens.fresh_at(now_secs()) {
-        return Ok(tokens.access_token);
-    }
-    let Some(refresh) = tokens.refresh_token.as_ref() else {
-        return Err(OauthError::SignInAgain {
-            account: acct.name.clone(),
-        });
-    };
-    let client = Client::for_account(acct, settings)?;
-    match client.refresh(refresh) {
-        Ok(new) => {
-            new.save(&keyring, &acct.name)?;
-            Ok(new.access_token)
-        }
-        Err(e @ OauthError::SignInAgain { .. }) => {
-            let _ = TokenSet::delete(&keyring, &acct.name);
-            Err(e)
-        }
-        Err(e) => Err(e),
     }
 }
 

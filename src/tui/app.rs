@@ -30,6 +30,9 @@ pub struct AppOptions {
     pub discover: Option<DiscoverOptions>,
     /// Accounts found in the user's other mail clients (`mailwiz detect`).
     pub detected: Vec<DetectedAccount>,
+    /// Where to look for them in the background once the wizard runs
+    /// (`App::start`); None: only `detected` is shown.
+    pub detect_roots: Option<crate::detect::ScanRoots>,
 }
 
 impl AppOptions {
@@ -41,6 +44,7 @@ impl AppOptions {
             no_color: false,
             discover: None,
             detected: Vec::new(),
+            detect_roots: None,
         }
     }
 }
@@ -156,6 +160,10 @@ pub struct App {
     pub troubleshoot: Option<Troubleshoot>,
     /// OAuth2 sign-in (the Sign-in step of an OAuth2 account).
     pub signin: super::signin::SignInState,
+    /// Where detection will look (taken by `start`), and the id of the
+    /// detection running in the background (the welcome screen says so).
+    pub detect_roots: Option<crate::detect::ScanRoots>,
+    pub detecting: Option<u64>,
     pub quit: bool,
 }
 
@@ -195,8 +203,23 @@ impl App {
             notice: None,
             troubleshoot: None,
             signin: Default::default(),
+            detect_roots: options.detect_roots,
+            detecting: None,
             quit: false,
         }
+    }
+
+    /// The work to start with the first frame: detection of the other mail
+    /// clients, in the background (it reads files that may be slow or
+    /// hostile, so it never holds the screen).
+    pub fn start(&mut self) -> Vec<super::msg::Effect> {
+        let Some(roots) = self.detect_roots.take() else {
+            return Vec::new();
+        };
+        let id = self.next_id;
+        self.next_id += 1;
+        self.detecting = Some(id);
+        vec![super::msg::Effect::Detect { id, roots }]
     }
 
     pub fn request_id(&mut self) -> u64 {
@@ -241,4 +264,13 @@ impl App {
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         crate::i18n::tf(self.lang, key, args)
     }
+}
+
+/// The detected accounts arrived; a result of another run is dropped.
+pub fn on_detected(app: &mut App, id: u64, accounts: Vec<DetectedAccount>) {
+    if app.detecting != Some(id) {
+        return;
+    }
+    app.detecting = None;
+    app.detected = accounts;
 }

@@ -92,7 +92,8 @@ fn effect_id(effect: &Effect) -> RequestId {
         | Effect::Discover { id, .. }
         | Effect::Diagnose { id, .. }
         | Effect::SaveTranscript { id, .. }
-        | Effect::SignIn { id, .. } => *id,
+        | Effect::SignIn { id, .. }
+        | Effect::Detect { id, .. } => *id,
         Effect::Cancel(id) => *id,
         Effect::Quit => 0,
     }
@@ -315,6 +316,10 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
                 .map_err(|e| e.to_string());
             Msg::TranscriptSaved { id, path, result }
         }
+        Effect::Detect { id, roots } => Msg::Detected {
+            id,
+            accounts: crate::detect::scan(&roots).accounts,
+        },
         // Handled by `run` without a thread.
         Effect::Cancel(id) => Msg::Failed {
             id,

@@ -56,10 +56,8 @@ pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
     options.no_color = !Theme::from_env().has_color();
     options.discover = Some(crate::discover::DiscoverOptions::default());
     // The accounts of the mail clients already set up here, for Import and
-    // the POP/IMAP help (read once, like the config).
-    if let Some(roots) = crate::detect::ScanRoots::from_env() {
-        options.detected = crate::detect::scan(&roots).accounts;
-    }
+    // the POP/IMAP help: read in the background once the screen is up.
+    options.detect_roots = crate::detect::ScanRoots::from_env();
     let mut app = App::new(options);
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
@@ -107,6 +105,9 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io
         }
     });
     let runner = Runner::new(tx);
+    for effect in app.start() {
+        runner.run(effect, app.lang);
+    }
     let mut last_tick = Instant::now();
     // Draw only when something changed: a message was handled, or a spinner
     // is turning. An idle wizard writes nothing to the terminal.

@@ -83,6 +83,12 @@ pub enum Msg {
         id: RequestId,
         result: Result<(), OauthError>,
     },
+    /// The other mail clients' accounts were read (in the background, so
+    /// a hostile or slow file never delays the first frame).
+    Detected {
+        id: RequestId,
+        accounts: Vec<crate::detect::DetectedAccount>,
+    },
     /// The background work died (a panic); its detail is for the screen.
     Failed {
         id: RequestId,
@@ -174,6 +180,12 @@ pub enum Effect {
         id: RequestId,
         path: PathBuf,
         text: String,
+    },
+    /// `detect::scan` of the user's other mail clients; the accounts come
+    /// back as `Msg::Detected`.
+    Detect {
+        id: RequestId,
+        roots: crate::detect::ScanRoots,
     },
     /// Raise the cancel flag of a running request.
     Cancel(RequestId),

@@ -31,6 +31,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Detected { id, accounts } => {
+            super::app::on_detected(app, id, accounts);
+            Vec::new()
+        }
+        // Detection died (a panic): stop saying it is running.
+        Msg::Failed { id, .. } if app.detecting == Some(id) => {
+            super::app::on_detected(app, id, Vec::new());
+            Vec::new()
+        }
         other => {
             let id = result_id(&other);
             // A result nobody waits for any more (cancelled, superseded).
@@ -56,6 +65,7 @@ fn result_id(msg: &Msg) -> u64 {
         | Msg::Discovered { id, .. }
         | Msg::SignInPrompt { id, .. }
         | Msg::SignedIn { id, .. }
+        | Msg::Detected { id, .. }
         | Msg::Failed { id, .. } => *id,
         Msg::Key(_) | Msg::Tick => 0,
     }

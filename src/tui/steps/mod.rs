@@ -124,6 +124,8 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Effect> {
             crate::tui::discovery::on_report(app, id, *report);
             Vec::new()
         }
+        // Routed by `update` (detection is not a pending request).
+        Msg::Detected { .. } => Vec::new(),
         Msg::Failed { id, detail } => {
             test::on_failed(app, id, &detail);
             send::on_failed(app, id, &detail);

@@ -176,6 +176,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         text.lines
             .push(Line::styled(app.t("tui.welcome.import_hint"), th.label()));
     }
+    if app.detecting.is_some() {
+        text.lines.push(Line::default());
+        text.lines
+            .push(Line::styled(app.t("detect.background.looking"), th.muted()));
+    }
     if let Some(key) = app.notice {
         text.lines.push(Line::default());
         text.lines.push(Line::styled(app.t(key), th.warn()));
