@@ -298,7 +298,7 @@ pub fn open_smtp(
 ) -> Result<SmtpSession, NetError> {
     let server = &acct.smtp;
     let setup = TlsSetup::new(&server.host, &acct.trust_for(Role::Smtp))?;
-    let mut s = SmtpSession::connect(server, &setup, deadline, t)?;
+    let mut s = SmtpSession::connect(server, &setup, deadline, t, None)?;
     let result = if !server.auth_required {
         t.started(Phase::Login);
         t.finished(

@@ -3,11 +3,11 @@
 //! LOGOUT.
 
 use super::cert::CertInfo;
-use super::error::{NetError, Reply};
+use super::error::{Limit, NetError, Reply};
 use super::imap_parse::{
     Greeting, capabilities_in, greeting, login_refusal, quoted, search_hits, wipe,
 };
-use super::stream::{self, Conn};
+use super::stream::{self, Conn, MAX_RESPONSE_BYTES, MAX_RESPONSE_LINES};
 use super::tls::TlsSetup;
 use super::{Deadline, Phase, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
@@ -18,12 +18,25 @@ use base64::Engine;
 pub struct ImapSession {
     conn: Conn,
     tag: u32,
+    /// Bytes read since the last command was sent (bounded per answer).
+    answer_bytes: usize,
     pub capabilities: Vec<String>,
     pub cert: Option<CertInfo>,
     preauth: bool,
     /// For OAUTHBEARER's host and port fields.
     host: String,
     port: u16,
+}
+
+/// The size of the literal announced at the end of a line (`{42}`,
+/// `{42+}`), however large.
+fn literal_size(line: &str) -> Option<u64> {
+    let (_, n) = line.strip_suffix('}')?.rsplit_once('{')?;
+    let n = n.trim_end_matches('+');
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(n.parse::<u64>().unwrap_or(u64::MAX))
 }
 
 impl ImapSession {
@@ -49,6 +62,7 @@ impl ImapSession {
         let mut s = ImapSession {
             conn: opened.conn,
             tag: 0,
+            answer_bytes: 0,
             capabilities: Vec::new(),
             cert: opened.cert,
             preauth: false,
@@ -129,6 +143,7 @@ impl ImapSession {
 
     fn next_tag(&mut self) -> String {
         self.tag += 1;
+        self.answer_bytes = 0;
         format!("a{}", self.tag)
     }
 
@@ -152,6 +167,12 @@ impl ImapSession {
             if let Some(rest) = line.strip_prefix(tag).and_then(|r| r.strip_prefix(' ')) {
                 return Ok((untagged, rest.to_string()));
             }
+            if untagged.len() >= MAX_RESPONSE_LINES {
+                return Err(NetError::TooLarge {
+                    phase,
+                    limit: Limit::Lines,
+                });
+            }
             if line.to_ascii_uppercase().starts_with("* BYE") && phase != Phase::Logout {
                 return Err(NetError::Rejected {
                     phase,
@@ -163,17 +184,38 @@ impl ImapSession {
     }
 
     /// A response line, with any `{n}` literals read in (and dropped).
+    /// A literal over `MAX_LITERAL` is refused before it is read; the
+    /// whole answer stays under `MAX_RESPONSE_BYTES`.
     fn read_full_line(&mut self, phase: Phase) -> Result<String, NetError> {
-        let mut line = clean_text(&self.conn.read_line(phase)?);
-        while let Some(n) = line
-            .strip_suffix('}')
-            .and_then(|l| l.rsplit_once('{'))
-            .and_then(|(_, n)| n.trim_end_matches('+').parse::<usize>().ok())
-        {
+        let raw = self.conn.read_line(phase)?;
+        self.count(phase, raw.len())?;
+        let mut line = clean_text(&raw);
+        while let Some(n) = literal_size(&line) {
+            let n = usize::try_from(n).unwrap_or(usize::MAX);
+            self.count(phase, n)?;
             self.conn.read_exact(phase, n)?;
-            line.push_str(&clean_text(&self.conn.read_line(phase)?));
+            let raw = self.conn.read_line(phase)?;
+            self.count(phase, raw.len())?;
+            line.push_str(&clean_text(&raw));
         }
         Ok(line)
+    }
+
+    fn count(&mut self, phase: Phase, bytes: usize) -> Result<(), NetError> {
+        if bytes > super::MAX_LITERAL {
+            return Err(NetError::TooLarge {
+                phase,
+                limit: Limit::Literal,
+            });
+        }
+        self.answer_bytes = self.answer_bytes.saturating_add(bytes);
+        if self.answer_bytes > MAX_RESPONSE_BYTES {
+            return Err(NetError::TooLarge {
+                phase,
+                limit: Limit::Response,
+            });
+        }
+        Ok(())
     }
 
     /// Logs in. The password only ever goes into the bytes written here.

@@ -5,22 +5,29 @@
 //! Submodules stay private; the flat API below is what the faces use.
 
 mod cert;
+mod connect;
 mod error;
 mod imap;
 mod imap_parse;
 mod pop3;
 mod smtp;
-mod smtp_error;
+mod smtp_auth;
+mod smtp_data;
+mod smtp_reply;
 mod stream;
+mod timed;
 mod tls;
 mod transcript;
 
 pub use cert::{CertInfo, sha256_hex};
-pub use error::{NetError, Reply, TlsError, TlsKind, Wire};
+pub use connect::{connect_any, resolve};
+pub use error::{Limit, NetError, Reply, TlsError, TlsKind, Wire};
 pub use imap::ImapSession;
 pub use pop3::Pop3Session;
 pub use smtp::SmtpSession;
-pub use stream::{Conn, Opened, connect_any, open_traced, resolve};
+pub use stream::{
+    Conn, MAX_LINE, MAX_LITERAL, MAX_RESPONSE_BYTES, MAX_RESPONSE_LINES, Opened, open_traced,
+};
 pub use tls::TlsSetup;
 pub use transcript::{Direction, Tap, Transcript, TranscriptLine, redact_login};
 

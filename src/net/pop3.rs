@@ -2,9 +2,9 @@
 //! and TOP for the arrival check, QUIT.
 
 use super::cert::CertInfo;
-use super::error::{NetError, Reply};
+use super::error::{Limit, NetError, Reply};
 use super::imap_parse::{wipe, wrong_protocol};
-use super::stream::{self, Conn};
+use super::stream::{self, Conn, MAX_RESPONSE_BYTES, MAX_RESPONSE_LINES};
 use super::tls::TlsSetup;
 use super::{Deadline, Phase, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
@@ -179,13 +179,26 @@ impl Pop3Session {
         Ok(clean_text(&self.conn.read_line(phase)?))
     }
 
-    /// The lines of a multi-line answer, dot-unstuffed, up to the lone ".".
+    /// The lines of a multi-line answer, dot-unstuffed, up to the lone ".",
+    /// at most `MAX_RESPONSE_LINES` lines and `MAX_RESPONSE_BYTES` bytes.
     fn multiline(&mut self, phase: Phase) -> Result<Vec<String>, NetError> {
         let mut out = Vec::new();
+        let mut bytes = 0usize;
         loop {
             let line = self.conn.read_line(phase)?;
             if line == b"." {
                 return Ok(out);
+            }
+            bytes += line.len() + 2;
+            let limit = if out.len() >= MAX_RESPONSE_LINES {
+                Some(Limit::Lines)
+            } else if bytes > MAX_RESPONSE_BYTES {
+                Some(Limit::Response)
+            } else {
+                None
+            };
+            if let Some(limit) = limit {
+                return Err(NetError::TooLarge { phase, limit });
             }
             let line = line.strip_prefix(b".").unwrap_or(&line);
             out.push(clean_text(line));
