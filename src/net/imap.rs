@@ -9,7 +9,7 @@ use super::imap_parse::{
 };
 use super::stream::{self, Conn, MAX_RESPONSE_BYTES, MAX_RESPONSE_LINES};
 use super::tls::TlsSetup;
-use super::{Deadline, Phase, StepSink, clean_text, step};
+use super::{Deadline, Phase, StepDetail, StepNote, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
 use crate::oauth::OauthMechanism;
 use crate::secret::Secret;
@@ -72,7 +72,7 @@ impl ImapSession {
         let greeted = step(sink, deadline, Phase::Greeting, || {
             let line = s.conn.read_line(Phase::Greeting)?;
             let g = greeting(&line)?;
-            Ok((g, clean_text(&line)))
+            Ok((g, StepDetail::reply(Reply::text(clean_text(&line)))))
         })?;
         match greeted {
             Greeting::Preauth => s.preauth = true,
@@ -92,7 +92,9 @@ impl ImapSession {
                 sink.finished(
                     Phase::Starttls,
                     false,
-                    NetError::StarttlsNotOffered.to_string(),
+                    StepDetail::Error {
+                        error: NetError::StarttlsNotOffered,
+                    },
                     0,
                 );
                 return Err(NetError::StarttlsNotOffered);
@@ -105,7 +107,7 @@ impl ImapSession {
                         reply: Reply::text(done),
                     });
                 }
-                Ok(((), done))
+                Ok(((), StepDetail::reply(Reply::text(done))))
             })?;
             s.cert = Some(stream::tls_step(&mut s.conn, setup, sink)?);
             s.capabilities.clear();
@@ -127,7 +129,12 @@ impl ImapSession {
             if let Some(c) = untagged.iter().find_map(|l| capabilities_in(l)) {
                 self.capabilities = c;
             }
-            Ok(((), self.capabilities.join(" ")))
+            Ok((
+                (),
+                StepDetail::Capabilities {
+                    list: self.capabilities.clone(),
+                },
+            ))
         })
     }
 
@@ -228,7 +235,7 @@ impl ImapSession {
         let deadline = self.conn.deadline().clone();
         step(sink, &deadline, Phase::Login, || {
             if self.preauth {
-                return Ok(((), "PREAUTH: already logged in".to_string()));
+                return Ok(((), StepDetail::note(StepNote::Preauth)));
             }
             let (done, how) = if self.has("AUTH=PLAIN") {
                 (
@@ -246,7 +253,13 @@ impl ImapSession {
             if let Some(c) = capabilities_in(&done) {
                 self.capabilities = c;
             }
-            Ok(((), format!("{how}: {done}")))
+            Ok((
+                (),
+                StepDetail::Login {
+                    mechanism: how.to_string(),
+                    reply: Reply::text(done),
+                },
+            ))
         })
     }
 
@@ -333,7 +346,7 @@ impl ImapSession {
         let deadline = self.conn.deadline().clone();
         step(sink, &deadline, Phase::Login, || {
             if self.preauth {
-                return Ok(((), "PREAUTH: already logged in".to_string()));
+                return Ok(((), StepDetail::note(StepNote::Preauth)));
             }
             let mech = match mechanism.or_else(|| OauthMechanism::pick(self.oauth_mechanisms())) {
                 Some(m) => m,
@@ -353,7 +366,13 @@ impl ImapSession {
             if let Some(c) = capabilities_in(&done) {
                 self.capabilities = c;
             }
-            Ok(((), format!("AUTHENTICATE {}: {done}", mech.name())))
+            Ok((
+                (),
+                StepDetail::Login {
+                    mechanism: format!("AUTHENTICATE {}", mech.name()),
+                    reply: Reply::text(done),
+                },
+            ))
         })
     }
 
@@ -426,7 +445,7 @@ impl ImapSession {
         let deadline = self.conn.deadline().clone();
         let r = step(sink, &deadline, Phase::Logout, || {
             let (_, done) = self.command(Phase::Logout, "LOGOUT")?;
-            Ok(((), done))
+            Ok(((), StepDetail::reply(Reply::text(done))))
         });
         self.conn.shutdown();
         r

@@ -10,7 +10,7 @@ use super::smtp_data::data_bytes;
 use super::smtp_reply::{Answer, MAX_REPLY_LINE, ehlo_capabilities, has_keyword, read_answer};
 use super::stream::{self, Conn};
 use super::tls::TlsSetup;
-use super::{Deadline, Phase, StepSink, Tap, step};
+use super::{Deadline, Phase, StepDetail, StepSink, Tap, step};
 use crate::account::{Security, SmtpServer};
 
 pub struct SmtpSession {
@@ -77,7 +77,7 @@ impl SmtpSession {
                     reply,
                 });
             }
-            Ok(((), reply.to_string()))
+            Ok(((), StepDetail::reply(reply)))
         });
         if let Err(e) = greeted {
             s.abort();
@@ -104,7 +104,9 @@ impl SmtpSession {
             sink.finished(
                 Phase::Starttls,
                 false,
-                NetError::StarttlsNotOffered.to_string(),
+                StepDetail::Error {
+                    error: NetError::StarttlsNotOffered,
+                },
                 0,
             );
             return Err(NetError::StarttlsNotOffered);
@@ -118,7 +120,7 @@ impl SmtpSession {
                     reply: a.reply(),
                 });
             }
-            Ok(((), a.reply().to_string()))
+            Ok(((), StepDetail::reply(a.reply())))
         })?;
         let tls = stream::tls_step(&mut self.conn, setup, sink);
         if let Err(NetError::Tls(t)) = &tls
@@ -143,7 +145,12 @@ impl SmtpSession {
                 });
             }
             self.capabilities = ehlo_capabilities(&a.lines);
-            Ok(((), self.capabilities.join(", ")))
+            Ok((
+                (),
+                StepDetail::Capabilities {
+                    list: self.capabilities.clone(),
+                },
+            ))
         })
     }
 
@@ -202,11 +209,11 @@ impl SmtpSession {
         let deadline = self.conn.deadline().clone();
         step(sink, &deadline, Phase::Mail, || {
             let r = positive(Phase::Mail, self.mail_from(from, !message.is_ascii())?)?;
-            Ok(((), r.to_string()))
+            Ok(((), StepDetail::reply(r)))
         })?;
         step(sink, &deadline, Phase::Rcpt, || {
             let r = positive(Phase::Rcpt, self.rcpt_to(to)?)?;
-            Ok(((), r.to_string()))
+            Ok(((), StepDetail::reply(r)))
         })?;
         step(sink, &deadline, Phase::Data, || {
             let a = self.command(Phase::Data, "DATA")?;
@@ -223,7 +230,7 @@ impl SmtpSession {
                 Phase::Data,
                 read_answer(&mut self.conn, Phase::Data)?.reply(),
             )?;
-            Ok((r.clone(), r.to_string()))
+            Ok((r.clone(), StepDetail::reply(r)))
         })
     }
 
@@ -231,7 +238,7 @@ impl SmtpSession {
         let deadline = self.conn.deadline().clone();
         let r = step(sink, &deadline, Phase::Logout, || {
             let a = self.command(Phase::Logout, "QUIT")?;
-            Ok(((), a.reply().to_string()))
+            Ok(((), StepDetail::reply(a.reply())))
         });
         self.conn.shutdown();
         r

@@ -8,7 +8,7 @@ use super::error::{NetError, Reply};
 use super::imap_parse::wipe;
 use super::smtp::SmtpSession;
 use super::smtp_reply::{Answer, auth_mechanisms, read_answer};
-use super::{Phase, StepSink, step};
+use super::{Phase, StepDetail, StepSink, step};
 use crate::secret::Secret;
 use base64::Engine;
 
@@ -26,8 +26,14 @@ impl SmtpSession {
     ) -> Result<(), NetError> {
         let deadline = self.conn.deadline().clone();
         step(sink, &deadline, Phase::Login, || {
-            let r = self.auth_password(user, password)?;
-            Ok(((), r.to_string()))
+            let (mechanism, reply) = self.auth_password(user, password)?;
+            Ok((
+                (),
+                StepDetail::Login {
+                    mechanism: mechanism.to_string(),
+                    reply,
+                },
+            ))
         })
     }
 
@@ -40,8 +46,14 @@ impl SmtpSession {
     ) -> Result<(), NetError> {
         let deadline = self.conn.deadline().clone();
         step(sink, &deadline, Phase::Login, || {
-            let r = self.auth_xoauth2(user, token)?;
-            Ok(((), format!("AUTH XOAUTH2: {r}")))
+            let reply = self.auth_xoauth2(user, token)?;
+            Ok((
+                (),
+                StepDetail::Login {
+                    mechanism: "AUTH XOAUTH2".into(),
+                    reply,
+                },
+            ))
         })
     }
 
@@ -83,7 +95,12 @@ impl SmtpSession {
         read_answer(&mut self.conn, Phase::Login)
     }
 
-    fn auth_password(&mut self, user: &str, password: &Secret) -> Result<Reply, NetError> {
+    /// The mechanism used and the server's `235` reply.
+    fn auth_password(
+        &mut self,
+        user: &str,
+        password: &Secret,
+    ) -> Result<(&'static str, Reply), NetError> {
         let offered = auth_mechanisms(&self.capabilities);
         let plain = offered.iter().any(|m| m == "PLAIN");
         if !plain && !offered.iter().any(|m| m == "LOGIN") {
@@ -108,8 +125,9 @@ impl SmtpSession {
             }
             self.secret_line(b64(password.expose().as_bytes()))?
         };
+        let mechanism = if plain { "AUTH PLAIN" } else { "AUTH LOGIN" };
         if answer.code == 235 {
-            Ok(answer.reply())
+            Ok((mechanism, answer.reply()))
         } else {
             Err(self.refusal(&answer))
         }

@@ -6,7 +6,7 @@ use super::connect::{connect_any, resolve};
 use super::error::{Limit, NetError};
 use super::timed::TimedTcp;
 use super::tls::{TlsSetup, TlsStream};
-use super::{Deadline, Phase};
+use super::{Deadline, Phase, StepDetail};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 
@@ -260,14 +260,14 @@ pub fn open_traced(
     note(format!("resolving {host}"));
     let addrs = super::step(sink, deadline, Phase::Resolve, || {
         let addrs = resolve(host, port, deadline)?;
-        let shown: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
-        Ok((addrs, shown.join(", ")))
+        let addresses = addrs.iter().map(|a| a.ip().to_string()).collect();
+        Ok((addrs, StepDetail::Addresses { addresses }))
     })
     .inspect_err(|e| note(e.to_string()))?;
     let tcp = super::step(sink, deadline, Phase::Connect, || {
         let tcp = connect_any(&addrs, deadline)?;
         let peer = tcp.peer_addr().map(|a| a.to_string()).unwrap_or_default();
-        Ok((tcp, peer))
+        Ok((tcp, StepDetail::Peer { addr: peer }))
     })
     .inspect_err(|e| note(e.to_string()))?;
     let mut conn = Conn::plain(tcp, deadline.clone());
@@ -293,13 +293,13 @@ pub fn tls_step(
     })
 }
 
-pub fn tls_detail(version: &str, cert: &CertInfo, setup: &TlsSetup) -> String {
-    let pinned = if setup.pin.as_deref() == Some(cert.sha256.as_str()) {
-        " (pinned)"
-    } else {
-        ""
-    };
-    format!("{version}, certificate for {}{pinned}", cert.main_name())
+/// The TLS step's detail: version, certificate name, pinned or not.
+pub fn tls_detail(version: &str, cert: &CertInfo, setup: &TlsSetup) -> StepDetail {
+    StepDetail::Tls {
+        version: version.to_string(),
+        subject: cert.main_name().to_string(),
+        pinned: setup.pin.as_deref() == Some(cert.sha256.as_str()),
+    }
 }
 
 #[cfg(test)]

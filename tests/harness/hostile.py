@@ -11,7 +11,8 @@ Prints "hostile MODE listening on HOST:PORT" once listening. Modes:
   drip               SMTP: "220 slow\\r\\n" one byte per second, forever
   endless-ehlo       SMTP: a normal greeting, then "250-" lines, one per
                      second, forever
-  imap-literal       IMAP: announces a {4294967295} literal, then drips
+  imap-literal       IMAP: announces a {4294967295} literal, then sends
+                     it as fast as the client reads
   imap-untagged      IMAP: after CAPABILITY, untagged lines forever (fast)
   pop3-capa          POP3: CAPA answered with lines forever, never the "."
   starttls-inject    SMTP with STARTTLS (needs CERT and KEY): right after
@@ -69,16 +70,16 @@ async def imap_literal(reader, writer):
     line = await reader.readline()
     tag = line.split(b" ")[0] if line else b"a1"
     await send(writer, b"* CAPABILITY IMAP4rev1 {4294967295}\r\n")
+    chunk = b"A" * (1 << 20)
     while True:
-        await send(writer, b"A" * 1024)
-        await asyncio.sleep(0.01)
+        await send(writer, chunk)
 
 
 async def imap_untagged(reader, writer):
     await send(writer, b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hostile\r\n")
     await reader.readline()
     line = b"* 1 EXISTS " + b"y" * 200 + b"\r\n"
-    block = line * 300
+    block = line * 5000
     while True:
         await send(writer, block)
         await asyncio.sleep(0)
@@ -88,7 +89,7 @@ async def pop3_capa(reader, writer):
     await send(writer, b"+OK hostile POP3\r\n")
     await reader.readline()
     await send(writer, b"+OK capabilities follow\r\n")
-    block = (b"X-CAPABILITY " + b"z" * 200 + b"\r\n") * 300
+    block = (b"X-CAPABILITY " + b"z" * 200 + b"\r\n") * 5000
     while True:
         await send(writer, block)
         await asyncio.sleep(0)
@@ -96,9 +97,13 @@ async def pop3_capa(reader, writer):
 
 async def starttls_inject(reader, writer):
     await send(writer, b"220 hostile ESMTP\r\n")
-    await reader.readline()  # EHLO
-    await send(writer, b"250-hostile\r\n250-AUTH PLAIN\r\n250 STARTTLS\r\n")
-    await reader.readline()  # STARTTLS
+    while True:
+        line = await reader.readline()
+        if not line:
+            return
+        if line[:8].upper() == b"STARTTLS":
+            break
+        await send(writer, b"250-hostile\r\n250-AUTH PLAIN\r\n250 STARTTLS\r\n")
     # The forged answers ride in the same segment as the 220.
     await send(
         writer,
@@ -110,7 +115,8 @@ async def starttls_inject(reader, writer):
     ctx.load_cert_chain(CERT, KEY)
     try:
         await writer.start_tls(ctx)
-    except Exception:
+    except Exception as e:
+        print(f"TLS handshake failed: {e!r}", file=sys.stderr, flush=True)
         return
     while True:
         line = await reader.readline()
