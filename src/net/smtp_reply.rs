@@ -103,6 +103,55 @@ pub fn auth_mechanisms(capabilities: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::{Deadline, connect_any};
+    use std::io::Write;
+    use std::net::TcpListener;
+    use std::time::Duration;
+
+    /// A server's bytes, read back as replies.
+    fn replies_from(bytes: Vec<u8>) -> Conn {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            let _ = s.write_all(&bytes);
+            std::thread::sleep(Duration::from_millis(500));
+        });
+        let d = Deadline::after(Duration::from_secs(2), None);
+        let mut c = Conn::plain(connect_any(&[addr], &d).unwrap(), d);
+        c.set_max_line(MAX_REPLY_LINE);
+        c
+    }
+
+    #[test]
+    fn replies_are_bounded() {
+        let mut many = b"250-x\r\n".repeat(MAX_REPLY_LINES);
+        many.extend_from_slice(b"250 end\r\n");
+        let mut c = replies_from(many);
+        assert_eq!(
+            read_answer(&mut c, Phase::Capabilities),
+            Err(NetError::TooLarge {
+                phase: Phase::Capabilities,
+                limit: Limit::Lines
+            })
+        );
+        let mut long = b"220 ".to_vec();
+        long.extend(std::iter::repeat_n(b'x', MAX_REPLY_LINE + 10));
+        long.extend_from_slice(b"\r\n");
+        let mut c = replies_from(long);
+        assert_eq!(
+            read_answer(&mut c, Phase::Greeting),
+            Err(NetError::TooLarge {
+                phase: Phase::Greeting,
+                limit: Limit::Line
+            })
+        );
+        let mut ok = b"250-a\r\n".repeat(MAX_REPLY_LINES - 1);
+        ok.extend_from_slice(b"250 end\r\n");
+        let mut c = replies_from(ok);
+        let a = read_answer(&mut c, Phase::Capabilities).unwrap();
+        assert_eq!((a.code, a.lines.len()), (250, MAX_REPLY_LINES));
+    }
 
     #[test]
     fn reply_lines() {

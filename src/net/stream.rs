@@ -344,4 +344,33 @@ mod tests {
             Err(NetError::Io { .. })
         ));
     }
+
+    #[test]
+    fn oversized_reads_are_refused() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let t = std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            let _ = s.write_all(&vec![b'x'; 300]);
+            std::thread::sleep(Duration::from_millis(300));
+        });
+        let d = Deadline::after(Duration::from_secs(2), None);
+        let mut c = Conn::plain(connect_any(&[addr], &d).unwrap(), d);
+        c.set_max_line(100);
+        assert_eq!(
+            c.read_line(Phase::Greeting),
+            Err(NetError::TooLarge {
+                phase: Phase::Greeting,
+                limit: Limit::Line
+            })
+        );
+        assert_eq!(
+            c.read_exact(Phase::Search, MAX_LITERAL + 1),
+            Err(NetError::TooLarge {
+                phase: Phase::Search,
+                limit: Limit::Literal
+            })
+        );
+        t.join().unwrap();
+    }
 }
