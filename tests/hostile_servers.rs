@@ -322,6 +322,30 @@ fn smtp_one_continuation_line_per_second() {
     );
 }
 
+/// A TLS handshake record that never completes, one byte a second, on both
+/// servers (implicit TLS): the handshake's reads stop at the deadline too.
+#[test]
+fn tls_handshake_one_byte_per_second() {
+    let server = Hostile::start("tls-drip", None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = write_config(
+        dir.path(),
+        &Sides {
+            incoming: ("imap", server.port, "tls"),
+            smtp: (server.port, "tls"),
+            ca: None,
+        },
+    );
+    for command in ["check", "send-test", "doctor"] {
+        let r = run(&cfg, &[command, "h"]);
+        assert_bounded(
+            &r,
+            &format!("{command} against tls-drip"),
+            "net.error.timeout",
+        );
+    }
+}
+
 fn incoming_case(protocol: &str, mode: &str, kind: &str) {
     let server = Hostile::start(mode, None);
     let dir = tempfile::tempdir().expect("tempdir");

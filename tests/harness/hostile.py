@@ -11,6 +11,8 @@ Prints "hostile MODE listening on HOST:PORT" once listening. Modes:
   drip               SMTP: "220 slow\\r\\n" one byte per second, forever
   endless-ehlo       SMTP: a normal greeting, then "250-" lines, one per
                      second, forever
+  tls-drip           implicit TLS: the header of a 16 KiB TLS handshake
+                     record, then one byte of it per second, forever
   imap-literal       IMAP: announces a {4294967295} literal, then sends
                      it as fast as the client reads
   imap-untagged      IMAP: after CAPABILITY, untagged lines forever (fast)
@@ -53,6 +55,13 @@ async def drip(reader, writer):
         for b in b"220 slow\r\n":
             await send(writer, bytes([b]))
             await asyncio.sleep(1)
+
+
+async def tls_drip(reader, writer):
+    await send(writer, b"\x16\x03\x03\x40\x00")
+    while True:
+        await asyncio.sleep(1)
+        await send(writer, b"\x00")
 
 
 async def endless_ehlo(reader, writer):
@@ -138,6 +147,7 @@ MODES = {
     "endless-greeting": endless_greeting,
     "drip": drip,
     "endless-ehlo": endless_ehlo,
+    "tls-drip": tls_drip,
     "imap-literal": imap_literal,
     "imap-untagged": imap_untagged,
     "pop3-capa": pop3_capa,
