@@ -5,7 +5,7 @@
 use super::cert::CertInfo;
 use super::error::{Limit, NetError, Reply};
 use super::imap_parse::{
-    Greeting, capabilities_in, greeting, login_refusal, quoted, search_hits, wipe,
+    Greeting, capabilities_in, greeting, literal_size, login_refusal, quoted, search_hits, wipe,
 };
 use super::stream::{self, Conn, MAX_RESPONSE_BYTES, MAX_RESPONSE_LINES};
 use super::tls::TlsSetup;
@@ -26,17 +26,6 @@ pub struct ImapSession {
     /// For OAUTHBEARER's host and port fields.
     host: String,
     port: u16,
-}
-
-/// The size of the literal announced at the end of a line (`{42}`,
-/// `{42+}`), however large.
-fn literal_size(line: &str) -> Option<u64> {
-    let (_, n) = line.strip_suffix('}')?.rsplit_once('{')?;
-    let n = n.trim_end_matches('+');
-    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(n.parse::<u64>().unwrap_or(u64::MAX))
 }
 
 impl ImapSession {
