@@ -59,7 +59,7 @@ fn failed_test_app() -> App {
         .map(|p| StepRecord {
             phase: *p,
             ok: *p != Phase::Login,
-            detail: String::new(),
+            detail: Default::default(),
             ms: 17,
         })
         .collect();

@@ -4,7 +4,8 @@
 
 use crate::account::{Account, AuthMethod, Protocol, Role};
 use crate::net::{
-    CertInfo, Deadline, ImapSession, NetError, Phase, Pop3Session, SmtpSession, StepSink, TlsSetup,
+    CertInfo, Deadline, ImapSession, NetError, Phase, Pop3Session, SmtpSession, StepDetail,
+    StepNote, StepSink, TlsSetup,
 };
 use crate::secret::Secret;
 use serde::Serialize;
@@ -45,9 +46,9 @@ pub enum Side {
 pub struct StepRecord {
     pub phase: Phase,
     pub ok: bool,
-    /// What the step saw: capabilities, "TLS 1.3, certificate for …", the
-    /// server's reply line, or the English error text.
-    pub detail: String,
+    /// What the step saw: capabilities, TLS version and certificate, the
+    /// server's reply, why it was skipped, or the typed error.
+    pub detail: StepDetail,
     pub ms: u64,
 }
 
@@ -95,9 +96,9 @@ impl<'a> Tracker<'a> {
     }
 
     /// A step that did not need the network (e.g. login skipped).
-    pub fn note(&mut self, phase: Phase, detail: &str) {
+    pub fn note(&mut self, phase: Phase, note: StepNote) {
         self.started(phase);
-        self.finished(phase, true, detail.to_string(), 0);
+        self.finished(phase, true, StepDetail::note(note), 0);
     }
 
     pub fn report(
@@ -128,7 +129,7 @@ impl StepSink for Tracker<'_> {
         });
     }
 
-    fn finished(&mut self, phase: Phase, ok: bool, detail: String, ms: u64) {
+    fn finished(&mut self, phase: Phase, ok: bool, detail: StepDetail, ms: u64) {
         let step = StepRecord {
             phase,
             ok,
@@ -144,11 +145,11 @@ impl StepSink for Tracker<'_> {
 }
 
 /// Why the login step is skipped, if it is.
-fn skip_login(auth: AuthMethod, password: Option<&Secret>) -> Option<&'static str> {
+fn skip_login(auth: AuthMethod, password: Option<&Secret>) -> Option<StepNote> {
     match (auth, password) {
-        (AuthMethod::None, _) => Some("skipped: the account uses no login"),
-        (AuthMethod::Password, None) => Some("skipped: no password given"),
-        (AuthMethod::Oauth2, None) => Some("skipped: no access token given"),
+        (AuthMethod::None, _) => Some(StepNote::NoLogin),
+        (AuthMethod::Password, None) => Some(StepNote::NoPassword),
+        (AuthMethod::Oauth2, None) => Some(StepNote::NoToken),
         _ => None,
     }
 }
@@ -219,13 +220,9 @@ impl Incoming {
             }
             (None, Some(pw)) => s.login(&server.username, pw, t)?,
             (reason, _) => {
+                let reason = reason.unwrap_or(StepNote::NoPassword);
                 t.started(Phase::Login);
-                t.finished(
-                    Phase::Login,
-                    true,
-                    reason.unwrap_or("skipped").to_string(),
-                    0,
-                );
+                t.finished(Phase::Login, true, StepDetail::note(reason), 0);
             }
         }
         Ok(s)
@@ -298,13 +295,13 @@ pub fn open_smtp(
 ) -> Result<SmtpSession, NetError> {
     let server = &acct.smtp;
     let setup = TlsSetup::new(&server.host, &acct.trust_for(Role::Smtp))?;
-    let mut s = SmtpSession::connect(server, &setup, deadline, t)?;
+    let mut s = SmtpSession::connect(server, &setup, deadline, t, None)?;
     let result = if !server.auth_required {
         t.started(Phase::Login);
         t.finished(
             Phase::Login,
             true,
-            "skipped: the server needs no login".into(),
+            StepDetail::note(StepNote::ServerNeedsNoLogin),
             0,
         );
         Ok(())
@@ -317,7 +314,12 @@ pub fn open_smtp(
         }
     } else {
         t.started(Phase::Login);
-        t.finished(Phase::Login, true, "skipped: no password given".into(), 0);
+        t.finished(
+            Phase::Login,
+            true,
+            StepDetail::note(StepNote::NoPassword),
+            0,
+        );
         Ok(())
     };
     match result {
@@ -371,12 +373,13 @@ mod tests {
         let seen = std::sync::Mutex::new(Vec::new());
         let f = |p: Progress| seen.lock().unwrap().push(p);
         let mut t = Tracker::new(Side::Smtp, &f);
-        t.note(Phase::Login, "skipped");
+        t.note(Phase::Login, StepNote::NoPassword);
         let r = t.report(None, vec![], None);
         assert!(r.ok);
         assert_eq!(r.steps.len(), 1);
         assert_eq!(seen.lock().unwrap().len(), 2);
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["steps"][0]["phase"], "login");
+        assert_eq!(json["steps"][0]["detail"]["note"], "no_password");
     }
 }

@@ -1,5 +1,15 @@
-//! The test message: sent through lettre over the account's SMTP settings,
-//! then looked for in the account's own mailbox.
+//! The test message: built with lettre (`Message::formatted()`), sent
+//! through mailwiz's own bounded SMTP session (`net::SmtpSession`, the one
+//! the check and the doctor use), then looked for in the account's own
+//! mailbox.
+//!
+//! Why not lettre's transport: its reply reader (`SmtpConnection::
+//! read_response`) calls `BufRead::read_line` with no size bound and a
+//! per-read socket timeout, so an endless line grows memory without limit
+//! and a trickling server outlives any deadline; after STARTTLS it keeps
+//! plaintext buffered before the handshake and reads it as if protected.
+//! One session also gives the send the same transcript, pinning verifier
+//! and typed errors as the check.
 
 use crate::account::{Account, Protocol, domain_of};
 use crate::check::{CheckOptions, Incoming, Progress, Side, StepRecord, Tracker, open_smtp};

@@ -517,6 +517,30 @@ fn device_sign_in_pop3_confidential_client_and_oauthbearer() {
         &mut NoSteps,
     );
     assert!(matches!(bad, Err(NetError::AuthFailed { .. })), "{bad:?}");
+    // SMTP XOAUTH2: the error challenge is answered, so the refusal is the
+    // server's own 5xx reply, not a made-up one.
+    let smtp = mailwiz::account::SmtpServer {
+        host: "127.0.0.1".into(),
+        port: env.port("OAUTHENV_SMTPS_PORT"),
+        security: Security::Tls,
+        auth_required: true,
+        username: bob.clone(),
+        same_password: true,
+        pinned_sha256: None,
+    };
+    let mut s =
+        mailwiz::net::SmtpSession::connect(&smtp, &setup, &deadline(), &mut NoSteps, None).unwrap();
+    s.login_oauth(&bob, &access, &mut NoSteps)
+        .expect("SMTP XOAUTH2");
+    s.quit(&mut NoSteps).unwrap();
+    let mut s =
+        mailwiz::net::SmtpSession::connect(&smtp, &setup, &deadline(), &mut NoSteps, None).unwrap();
+    match s.login_oauth(&bob, &Secret::new("not-a-token"), &mut NoSteps) {
+        Err(NetError::AuthFailed { reply }) => {
+            assert!(reply.code.is_some_and(|c| c >= 500), "{reply:?}")
+        }
+        other => panic!("SMTP XOAUTH2 with a bad token: {other:?}"),
+    }
 }
 
 #[test]

@@ -47,7 +47,7 @@ fn record(phase: Phase, ok: bool, ms: u64) -> StepRecord {
     StepRecord {
         phase,
         ok,
-        detail: String::new(),
+        detail: Default::default(),
         ms,
     }
 }

@@ -122,7 +122,7 @@ fn report(ok: bool, error: Option<NetError>) -> ServerReport {
         steps: vec![StepRecord {
             phase: Phase::Login,
             ok,
-            detail: String::new(),
+            detail: Default::default(),
             ms: 12,
         }],
         error,
@@ -396,7 +396,7 @@ fn checks_run_in_parallel_with_live_progress() {
     let step = StepRecord {
         phase: Phase::Connect,
         ok: true,
-        detail: String::new(),
+        detail: Default::default(),
         ms: 3,
     };
     update(

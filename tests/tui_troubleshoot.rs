@@ -560,7 +560,7 @@ fn from_a_failed_test_the_pin_stays_in_the_form_until_the_summary() {
                     steps: vec![StepRecord {
                         phase: Phase::Tls,
                         ok: false,
-                        detail: String::new(),
+                        detail: Default::default(),
                         ms: 3,
                     }],
                     error: Some(err),

@@ -50,7 +50,7 @@ fn print_step(lang: Lang, label: &str, step: &StepRecord) {
             &[
                 ("server", label),
                 ("phase", phase),
-                ("detail", &step.detail),
+                ("detail", &step.detail.localized(lang)),
                 ("ms", &ms),
             ],
         )

@@ -139,7 +139,7 @@ fn probe(p: &Probe, ctx: &Ctx, d: &Deadline) -> Result<Vec<String>, NetError> {
                 same_password: true,
                 pinned_sha256: None,
             };
-            let mut s = SmtpSession::connect(&server, &setup, d, &mut NoSteps)?;
+            let mut s = SmtpSession::connect(&server, &setup, d, &mut NoSteps, None)?;
             let caps: Vec<String> = s
                 .capabilities
                 .iter()

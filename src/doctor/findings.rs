@@ -304,6 +304,10 @@ fn diagnose(p: &ServerProbe, ports: &[PortProbe], provider: Option<&Provider>) -
         }
         NetError::Protocol { .. } => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
         NetError::Unsupported { .. } => Diag::new(Code::Oauth2Required, evidence),
+        NetError::TooLarge { .. } => Diag::new(Code::ProtocolMismatch, evidence)
+            .arg("expected", p.expected.name())
+            .arg("found", Wire::Unknown.name()),
+        NetError::InjectedBeforeTls => Diag::new(Code::StarttlsUnavailable, evidence),
         NetError::Cancelled => return None,
     };
     Some(d)

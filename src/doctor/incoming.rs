@@ -5,7 +5,7 @@
 use super::{LoginTrial, ServerProbe};
 use crate::account::{Account, AuthMethod, Protocol, domain_of, local_part};
 use crate::check::{Incoming, Side};
-use crate::net::{Deadline, NetError, Phase, StepSink, Tap, Transcript, Wire};
+use crate::net::{Deadline, NetError, Phase, StepDetail, StepSink, Tap, Transcript, Wire};
 use crate::secret::Secret;
 use std::time::Instant;
 
@@ -13,15 +13,19 @@ use std::time::Instant;
 #[derive(Default)]
 struct Seen {
     greeting: Option<String>,
-    capabilities: Option<String>,
+    capabilities: Option<Vec<String>>,
 }
 
 impl StepSink for Seen {
     fn started(&mut self, _: Phase) {}
-    fn finished(&mut self, phase: Phase, ok: bool, detail: String, _: u64) {
-        match (phase, ok) {
-            (Phase::Greeting, true) => self.greeting = Some(detail),
-            (Phase::Capabilities, true) => self.capabilities = Some(detail),
+    fn finished(&mut self, phase: Phase, ok: bool, detail: StepDetail, _: u64) {
+        match (phase, ok, detail) {
+            (Phase::Greeting, true, StepDetail::Reply { reply }) => {
+                self.greeting = Some(reply.text)
+            }
+            (Phase::Capabilities, true, StepDetail::Capabilities { list }) => {
+                self.capabilities = Some(list)
+            }
             _ => {}
         }
     }
@@ -68,8 +72,8 @@ fn run(acct: &Account, pw: Option<&Secret>, deadline: &Deadline, tap: Tap, p: &m
     let mut session = match opened {
         Ok(session) => session,
         Err(e) => {
-            if let Some(caps) = &seen.capabilities {
-                p.capabilities = split_caps(s.protocol, caps);
+            if let Some(caps) = seen.capabilities.take() {
+                p.capabilities = caps;
             }
             if p.greeting.is_some() {
                 p.answered = Some(p.expected);
@@ -133,13 +137,6 @@ pub(crate) fn trial(user: &str, r: &Result<(), NetError>) -> LoginTrial {
         user: user.to_string(),
         ok: r.is_ok(),
         error: r.as_ref().err().cloned(),
-    }
-}
-
-fn split_caps(protocol: Protocol, detail: &str) -> Vec<String> {
-    match protocol {
-        Protocol::Imap => detail.split_whitespace().map(str::to_string).collect(),
-        Protocol::Pop3 => detail.split(", ").map(str::to_string).collect(),
     }
 }
 

@@ -126,6 +126,20 @@ impl Wire {
     }
 }
 
+/// Which bound a server's answer went past.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// One line longer than accepted (or no line end at all).
+    Line,
+    /// More lines in one answer than accepted.
+    Lines,
+    /// More bytes in one answer than accepted.
+    Response,
+    /// An IMAP literal announced larger than accepted.
+    Literal,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NetError {
     Dns {
@@ -171,6 +185,14 @@ pub enum NetError {
         what: String,
     },
     Cancelled,
+    /// The server's answer went past one of mailwiz's bounds.
+    TooLarge {
+        phase: Phase,
+        limit: Limit,
+    },
+    /// Bytes arrived in clear after the server agreed to STARTTLS and
+    /// before the handshake: read later, they would pass as protected.
+    InjectedBeforeTls,
 }
 
 impl NetError {
@@ -197,6 +219,13 @@ impl NetError {
             NetError::Io { .. } => "net.error.io",
             NetError::Unsupported { .. } => "net.error.unsupported",
             NetError::Cancelled => "net.error.cancelled",
+            NetError::TooLarge { limit, .. } => match limit {
+                Limit::Line => "net.error.too_large.line",
+                Limit::Lines => "net.error.too_large.lines",
+                Limit::Response => "net.error.too_large.response",
+                Limit::Literal => "net.error.too_large.literal",
+            },
+            NetError::InjectedBeforeTls => "net.error.tls.injected",
         }
     }
 
@@ -211,7 +240,9 @@ impl NetError {
             NetError::Unreachable { addr, detail } => {
                 vec![("addr", addr.clone()), ("detail", detail.clone())]
             }
-            NetError::Timeout { phase } => vec![("phase", phase.as_str().to_string())],
+            NetError::Timeout { phase } | NetError::TooLarge { phase, .. } => {
+                vec![("phase", phase.as_str().to_string())]
+            }
             NetError::Tls(t) => {
                 let mut args = vec![("detail", t.detail.clone())];
                 if let Some(c) = &t.cert {
@@ -250,7 +281,10 @@ impl NetError {
                 ("greeting", greeting.clone()),
             ],
             NetError::Unsupported { what } => vec![("what", what.clone())],
-            NetError::StarttlsNotOffered | NetError::LoginDisabled | NetError::Cancelled => vec![],
+            NetError::StarttlsNotOffered
+            | NetError::LoginDisabled
+            | NetError::Cancelled
+            | NetError::InjectedBeforeTls => vec![],
         }
     }
 
@@ -259,12 +293,13 @@ impl NetError {
             NetError::Dns { .. } => Some(Phase::Resolve),
             NetError::Refused { .. } | NetError::Unreachable { .. } => Some(Phase::Connect),
             NetError::Timeout { phase }
+            | NetError::TooLarge { phase, .. }
             | NetError::Rejected { phase, .. }
             | NetError::Protocol { phase, .. }
             | NetError::Io { phase, .. } => Some(*phase),
             NetError::Tls(_) => Some(Phase::Tls),
             NetError::WrongProtocol { .. } => Some(Phase::Greeting),
-            NetError::StarttlsNotOffered => Some(Phase::Starttls),
+            NetError::StarttlsNotOffered | NetError::InjectedBeforeTls => Some(Phase::Starttls),
             NetError::LoginDisabled
             | NetError::AuthFailed { .. }
             | NetError::Unsupported { .. } => Some(Phase::Login),
@@ -340,6 +375,9 @@ impl Serialize for NetError {
         }
         if let NetError::Tls(t) = self {
             map.serialize_entry("tls", t)?;
+        }
+        if let NetError::TooLarge { limit, .. } = self {
+            map.serialize_entry("limit", limit)?;
         }
         if let NetError::WrongProtocol {
             expected, found, ..
@@ -436,6 +474,23 @@ mod tests {
                 what: "OAuth2".into(),
             },
             NetError::Cancelled,
+            NetError::InjectedBeforeTls,
+            NetError::TooLarge {
+                phase: Phase::Greeting,
+                limit: Limit::Line,
+            },
+            NetError::TooLarge {
+                phase: Phase::Capabilities,
+                limit: Limit::Lines,
+            },
+            NetError::TooLarge {
+                phase: Phase::Search,
+                limit: Limit::Response,
+            },
+            NetError::TooLarge {
+                phase: Phase::Login,
+                limit: Limit::Literal,
+            },
             NetError::WrongProtocol {
                 expected: Wire::Imap,
                 found: Wire::Pop3,

@@ -3,13 +3,13 @@
 //! LOGOUT.
 
 use super::cert::CertInfo;
-use super::error::{NetError, Reply};
+use super::error::{Limit, NetError, Reply};
 use super::imap_parse::{
-    Greeting, capabilities_in, greeting, login_refusal, quoted, search_hits, wipe,
+    Greeting, capabilities_in, greeting, literal_size, login_refusal, quoted, search_hits, wipe,
 };
-use super::stream::{self, Conn};
+use super::stream::{self, Conn, MAX_RESPONSE_BYTES, MAX_RESPONSE_LINES};
 use super::tls::TlsSetup;
-use super::{Deadline, Phase, StepSink, clean_text, step};
+use super::{Deadline, Phase, StepDetail, StepNote, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
 use crate::oauth::OauthMechanism;
 use crate::secret::Secret;
@@ -18,6 +18,8 @@ use base64::Engine;
 pub struct ImapSession {
     conn: Conn,
     tag: u32,
+    /// Bytes read since the last command was sent (bounded per answer).
+    answer_bytes: usize,
     pub capabilities: Vec<String>,
     pub cert: Option<CertInfo>,
     preauth: bool,
@@ -49,6 +51,7 @@ impl ImapSession {
         let mut s = ImapSession {
             conn: opened.conn,
             tag: 0,
+            answer_bytes: 0,
             capabilities: Vec::new(),
             cert: opened.cert,
             preauth: false,
@@ -58,7 +61,7 @@ impl ImapSession {
         let greeted = step(sink, deadline, Phase::Greeting, || {
             let line = s.conn.read_line(Phase::Greeting)?;
             let g = greeting(&line)?;
-            Ok((g, clean_text(&line)))
+            Ok((g, StepDetail::reply(Reply::text(clean_text(&line)))))
         })?;
         match greeted {
             Greeting::Preauth => s.preauth = true,
@@ -78,7 +81,9 @@ impl ImapSession {
                 sink.finished(
                     Phase::Starttls,
                     false,
-                    NetError::StarttlsNotOffered.to_string(),
+                    StepDetail::Error {
+                        error: NetError::StarttlsNotOffered,
+                    },
                     0,
                 );
                 return Err(NetError::StarttlsNotOffered);
@@ -91,7 +96,7 @@ impl ImapSession {
                         reply: Reply::text(done),
                     });
                 }
-                Ok(((), done))
+                Ok(((), StepDetail::reply(Reply::text(done))))
             })?;
             s.cert = Some(stream::tls_step(&mut s.conn, setup, sink)?);
             s.capabilities.clear();
@@ -113,7 +118,12 @@ impl ImapSession {
             if let Some(c) = untagged.iter().find_map(|l| capabilities_in(l)) {
                 self.capabilities = c;
             }
-            Ok(((), self.capabilities.join(" ")))
+            Ok((
+                (),
+                StepDetail::Capabilities {
+                    list: self.capabilities.clone(),
+                },
+            ))
         })
     }
 
@@ -129,6 +139,7 @@ impl ImapSession {
 
     fn next_tag(&mut self) -> String {
         self.tag += 1;
+        self.answer_bytes = 0;
         format!("a{}", self.tag)
     }
 
@@ -152,6 +163,12 @@ impl ImapSession {
             if let Some(rest) = line.strip_prefix(tag).and_then(|r| r.strip_prefix(' ')) {
                 return Ok((untagged, rest.to_string()));
             }
+            if untagged.len() >= MAX_RESPONSE_LINES {
+                return Err(NetError::TooLarge {
+                    phase,
+                    limit: Limit::Lines,
+                });
+            }
             if line.to_ascii_uppercase().starts_with("* BYE") && phase != Phase::Logout {
                 return Err(NetError::Rejected {
                     phase,
@@ -163,17 +180,38 @@ impl ImapSession {
     }
 
     /// A response line, with any `{n}` literals read in (and dropped).
+    /// A literal over `MAX_LITERAL` is refused before it is read; the
+    /// whole answer stays under `MAX_RESPONSE_BYTES`.
     fn read_full_line(&mut self, phase: Phase) -> Result<String, NetError> {
-        let mut line = clean_text(&self.conn.read_line(phase)?);
-        while let Some(n) = line
-            .strip_suffix('}')
-            .and_then(|l| l.rsplit_once('{'))
-            .and_then(|(_, n)| n.trim_end_matches('+').parse::<usize>().ok())
-        {
+        let raw = self.conn.read_line(phase)?;
+        self.count(phase, raw.len())?;
+        let mut line = clean_text(&raw);
+        while let Some(n) = literal_size(&line) {
+            let n = usize::try_from(n).unwrap_or(usize::MAX);
+            self.count(phase, n)?;
             self.conn.read_exact(phase, n)?;
-            line.push_str(&clean_text(&self.conn.read_line(phase)?));
+            let raw = self.conn.read_line(phase)?;
+            self.count(phase, raw.len())?;
+            line.push_str(&clean_text(&raw));
         }
         Ok(line)
+    }
+
+    fn count(&mut self, phase: Phase, bytes: usize) -> Result<(), NetError> {
+        if bytes > super::MAX_LITERAL {
+            return Err(NetError::TooLarge {
+                phase,
+                limit: Limit::Literal,
+            });
+        }
+        self.answer_bytes = self.answer_bytes.saturating_add(bytes);
+        if self.answer_bytes > MAX_RESPONSE_BYTES {
+            return Err(NetError::TooLarge {
+                phase,
+                limit: Limit::Response,
+            });
+        }
+        Ok(())
     }
 
     /// Logs in. The password only ever goes into the bytes written here.
@@ -186,7 +224,7 @@ impl ImapSession {
         let deadline = self.conn.deadline().clone();
         step(sink, &deadline, Phase::Login, || {
             if self.preauth {
-                return Ok(((), "PREAUTH: already logged in".to_string()));
+                return Ok(((), StepDetail::note(StepNote::Preauth)));
             }
             let (done, how) = if self.has("AUTH=PLAIN") {
                 (
@@ -204,7 +242,13 @@ impl ImapSession {
             if let Some(c) = capabilities_in(&done) {
                 self.capabilities = c;
             }
-            Ok(((), format!("{how}: {done}")))
+            Ok((
+                (),
+                StepDetail::Login {
+                    mechanism: how.to_string(),
+                    reply: Reply::text(done),
+                },
+            ))
         })
     }
 
@@ -291,7 +335,7 @@ impl ImapSession {
         let deadline = self.conn.deadline().clone();
         step(sink, &deadline, Phase::Login, || {
             if self.preauth {
-                return Ok(((), "PREAUTH: already logged in".to_string()));
+                return Ok(((), StepDetail::note(StepNote::Preauth)));
             }
             let mech = match mechanism.or_else(|| OauthMechanism::pick(self.oauth_mechanisms())) {
                 Some(m) => m,
@@ -311,7 +355,13 @@ impl ImapSession {
             if let Some(c) = capabilities_in(&done) {
                 self.capabilities = c;
             }
-            Ok(((), format!("AUTHENTICATE {}: {done}", mech.name())))
+            Ok((
+                (),
+                StepDetail::Login {
+                    mechanism: format!("AUTHENTICATE {}", mech.name()),
+                    reply: Reply::text(done),
+                },
+            ))
         })
     }
 
@@ -384,7 +434,7 @@ impl ImapSession {
         let deadline = self.conn.deadline().clone();
         let r = step(sink, &deadline, Phase::Logout, || {
             let (_, done) = self.command(Phase::Logout, "LOGOUT")?;
-            Ok(((), done))
+            Ok(((), StepDetail::reply(Reply::text(done))))
         });
         self.conn.shutdown();
         r

@@ -98,6 +98,17 @@ pub(crate) fn login_refusal(text: String) -> NetError {
     }
 }
 
+/// The size of the literal announced at the end of a line (`{42}`,
+/// `{42+}`), however large.
+pub(crate) fn literal_size(line: &str) -> Option<u64> {
+    let (_, n) = line.strip_suffix('}')?.rsplit_once('{')?;
+    let n = n.trim_end_matches('+');
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(n.parse::<u64>().unwrap_or(u64::MAX))
+}
+
 /// Overwrites a string that held a credential.
 pub(crate) fn wipe(s: String) {
     let mut bytes = s.into_bytes();
@@ -193,5 +204,22 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn literal_sizes() {
+        assert_eq!(literal_size("* 1 FETCH (BODY {42}"), Some(42));
+        assert_eq!(literal_size("a {7+}"), Some(7));
+        assert_eq!(
+            literal_size("* CAPABILITY {4294967295}"),
+            Some(4_294_967_295)
+        );
+        assert_eq!(
+            literal_size("x {99999999999999999999999999}"),
+            Some(u64::MAX)
+        );
+        assert_eq!(literal_size("no literal {}"), None);
+        assert_eq!(literal_size("{-1}"), None);
+        assert_eq!(literal_size("text"), None);
     }
 }

@@ -5,22 +5,31 @@
 //! Submodules stay private; the flat API below is what the faces use.
 
 mod cert;
+mod connect;
 mod error;
 mod imap;
 mod imap_parse;
 mod pop3;
 mod smtp;
-mod smtp_error;
+mod smtp_auth;
+mod smtp_data;
+mod smtp_reply;
+mod step_detail;
 mod stream;
+mod timed;
 mod tls;
 mod transcript;
 
 pub use cert::{CertInfo, sha256_hex};
-pub use error::{NetError, Reply, TlsError, TlsKind, Wire};
+pub use connect::{connect_any, resolve};
+pub use error::{Limit, NetError, Reply, TlsError, TlsKind, Wire};
 pub use imap::ImapSession;
 pub use pop3::Pop3Session;
 pub use smtp::SmtpSession;
-pub use stream::{Conn, Opened, connect_any, open_traced, resolve};
+pub use step_detail::{StepDetail, StepNote};
+pub use stream::{
+    Conn, MAX_LINE, MAX_LITERAL, MAX_RESPONSE_BYTES, MAX_RESPONSE_LINES, Opened, open_traced,
+};
 pub use tls::TlsSetup;
 pub use transcript::{Direction, Tap, Transcript, TranscriptLine, redact_login};
 
@@ -149,7 +158,7 @@ impl Deadline {
 /// `Progress` messages and `StepRecord`s.
 pub trait StepSink {
     fn started(&mut self, phase: Phase);
-    fn finished(&mut self, phase: Phase, ok: bool, detail: String, ms: u64);
+    fn finished(&mut self, phase: Phase, ok: bool, detail: StepDetail, ms: u64);
 }
 
 /// A sink that keeps nothing, for callers that only want the result.
@@ -157,17 +166,17 @@ pub struct NoSteps;
 
 impl StepSink for NoSteps {
     fn started(&mut self, _: Phase) {}
-    fn finished(&mut self, _: Phase, _: bool, _: String, _: u64) {}
+    fn finished(&mut self, _: Phase, _: bool, _: StepDetail, _: u64) {}
 }
 
 /// Runs one step: announces it, times it, records its outcome (the detail
-/// on success, the English error text on failure), and checks the cancel
-/// flag first.
+/// on success, the typed error on failure), and checks the cancel flag
+/// first.
 pub fn step<T>(
     sink: &mut dyn StepSink,
     deadline: &Deadline,
     phase: Phase,
-    f: impl FnOnce() -> Result<(T, String), NetError>,
+    f: impl FnOnce() -> Result<(T, StepDetail), NetError>,
 ) -> Result<T, NetError> {
     deadline.check_cancel()?;
     sink.started(phase);
@@ -180,7 +189,7 @@ pub fn step<T>(
             Ok(value)
         }
         Err(e) => {
-            sink.finished(phase, false, e.to_string(), ms);
+            sink.finished(phase, false, StepDetail::Error { error: e.clone() }, ms);
             Err(e)
         }
     }

@@ -2,11 +2,11 @@
 //! and TOP for the arrival check, QUIT.
 
 use super::cert::CertInfo;
-use super::error::{NetError, Reply};
+use super::error::{Limit, NetError, Reply};
 use super::imap_parse::{wipe, wrong_protocol};
-use super::stream::{self, Conn};
+use super::stream::{self, Conn, MAX_RESPONSE_BYTES, MAX_RESPONSE_LINES};
 use super::tls::TlsSetup;
-use super::{Deadline, Phase, StepSink, clean_text, step};
+use super::{Deadline, Phase, StepDetail, StepNote, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
 use crate::oauth::OauthMechanism;
 use crate::secret::Secret;
@@ -100,7 +100,7 @@ impl Pop3Session {
         };
         step(sink, deadline, Phase::Greeting, || {
             let line = s.conn.read_line(Phase::Greeting)?;
-            Ok(((), greeting(&line)?))
+            Ok(((), StepDetail::reply(Reply::text(greeting(&line)?))))
         })?;
         s.capa_step(sink)?;
         if server.security == Security::Starttls {
@@ -112,7 +112,9 @@ impl Pop3Session {
                 sink.finished(
                     Phase::Starttls,
                     false,
-                    NetError::StarttlsNotOffered.to_string(),
+                    StepDetail::Error {
+                        error: NetError::StarttlsNotOffered,
+                    },
                     0,
                 );
                 return Err(NetError::StarttlsNotOffered);
@@ -122,7 +124,7 @@ impl Pop3Session {
                 if !line.starts_with("+OK") {
                     return Err(NetError::StarttlsNotOffered);
                 }
-                Ok(((), line))
+                Ok(((), StepDetail::reply(Reply::text(line))))
             })?;
             s.cert = Some(stream::tls_step(&mut s.conn, setup, sink)?);
             s.capa_step(sink)?;
@@ -136,7 +138,7 @@ impl Pop3Session {
             let first = self.simple(Phase::Capabilities, "CAPA")?;
             if !first.starts_with("+OK") {
                 self.capabilities = None;
-                return Ok(((), "CAPA not supported".to_string()));
+                return Ok(((), StepDetail::note(StepNote::CapaNotSupported)));
             }
             let lines = self.multiline(Phase::Capabilities)?;
             let caps: Vec<String> = lines
@@ -144,7 +146,7 @@ impl Pop3Session {
                 .map(|l| l.trim().to_ascii_uppercase())
                 .filter(|l| !l.is_empty())
                 .collect();
-            let detail = caps.join(", ");
+            let detail = StepDetail::Capabilities { list: caps.clone() };
             self.capabilities = Some(caps);
             Ok(((), detail))
         })
@@ -179,13 +181,26 @@ impl Pop3Session {
         Ok(clean_text(&self.conn.read_line(phase)?))
     }
 
-    /// The lines of a multi-line answer, dot-unstuffed, up to the lone ".".
+    /// The lines of a multi-line answer, dot-unstuffed, up to the lone ".",
+    /// at most `MAX_RESPONSE_LINES` lines and `MAX_RESPONSE_BYTES` bytes.
     fn multiline(&mut self, phase: Phase) -> Result<Vec<String>, NetError> {
         let mut out = Vec::new();
+        let mut bytes = 0usize;
         loop {
             let line = self.conn.read_line(phase)?;
             if line == b"." {
                 return Ok(out);
+            }
+            bytes += line.len() + 2;
+            let limit = if out.len() >= MAX_RESPONSE_LINES {
+                Some(Limit::Lines)
+            } else if bytes > MAX_RESPONSE_BYTES {
+                Some(Limit::Response)
+            } else {
+                None
+            };
+            if let Some(limit) = limit {
+                return Err(NetError::TooLarge { phase, limit });
             }
             let line = line.strip_prefix(b".").unwrap_or(&line);
             out.push(clean_text(line));
@@ -203,9 +218,15 @@ impl Pop3Session {
         step(sink, &deadline, Phase::Login, || {
             let use_user = self.has("USER").unwrap_or(true);
             if !use_user && self.sasl_plain() {
-                return self
-                    .auth_plain(user, password)
-                    .map(|l| ((), format!("AUTH PLAIN: {l}")));
+                return self.auth_plain(user, password).map(|line| {
+                    (
+                        (),
+                        StepDetail::Login {
+                            mechanism: "AUTH PLAIN".into(),
+                            reply: Reply::text(line),
+                        },
+                    )
+                });
             }
             if !use_user && before_tls {
                 return Err(NetError::LoginDisabled);
@@ -228,7 +249,13 @@ impl Pop3Session {
             if !line.starts_with("+OK") {
                 return Err(login_refusal(line, before_tls, false));
             }
-            Ok(((), format!("USER/PASS: {line}")))
+            Ok((
+                (),
+                StepDetail::Login {
+                    mechanism: "USER/PASS".into(),
+                    reply: Reply::text(line),
+                },
+            ))
         })
     }
 
@@ -304,7 +331,13 @@ impl Pop3Session {
             if !line.starts_with("+OK") {
                 return Err(login_refusal(line, before_tls, false));
             }
-            Ok(((), format!("AUTH {}: {line}", mech.name())))
+            Ok((
+                (),
+                StepDetail::Login {
+                    mechanism: format!("AUTH {}", mech.name()),
+                    reply: Reply::text(line),
+                },
+            ))
         })
     }
 
@@ -339,7 +372,8 @@ impl Pop3Session {
     pub fn quit(&mut self, sink: &mut dyn StepSink) -> Result<(), NetError> {
         let deadline = self.conn.deadline().clone();
         let r = step(sink, &deadline, Phase::Logout, || {
-            Ok(((), self.simple(Phase::Logout, "QUIT")?))
+            let line = self.simple(Phase::Logout, "QUIT")?;
+            Ok(((), StepDetail::reply(Reply::text(line))))
         });
         self.conn.shutdown();
         r

@@ -1,272 +1,201 @@
-//! SMTP submission through lettre's `SmtpConnection`: EHLO, mandatory
-//! STARTTLS when chosen, AUTH, and MAIL/RCPT/DATA as separate steps so a
-//! refusal names its phase. lettre errors are mapped by status code and by
-//! the io/rustls error inside them, never by their text.
+//! mailwiz's own SMTP client, on the same bounded `Conn` (deadline, size
+//! caps, transcript tap, pinning verifier) as IMAP and POP3: greeting,
+//! EHLO, STARTTLS, AUTH (see `smtp_auth`), MAIL/RCPT/DATA as separate steps
+//! so a refusal names its phase, QUIT. The check, the test send and the
+//! doctor all speak through it; lettre only builds the test message.
 
 use super::cert::CertInfo;
 use super::error::{NetError, Reply};
-use super::smtp_error::{ehlo_capabilities, map_error, reply_of};
+use super::smtp_data::data_bytes;
+use super::smtp_reply::{Answer, MAX_REPLY_LINE, ehlo_capabilities, has_keyword, read_answer};
 use super::stream::{self, Conn};
 use super::tls::TlsSetup;
-use super::{Deadline, Phase, StepSink, step};
+use super::{Deadline, Phase, StepDetail, StepSink, Tap, step};
 use crate::account::{Security, SmtpServer};
-use crate::secret::Secret;
-use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::SmtpConnection;
-use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
-use lettre::transport::smtp::extension::{ClientId, MailBodyParameter, MailParameter};
-use std::net::SocketAddr;
-use std::time::Instant;
-
-/// The reply shown when the server answered AUTH XOAUTH2 with its error
-/// challenge (lettre cannot show the 535 that would follow).
-const TOKEN_REFUSED: &str = "334 error challenge to AUTH XOAUTH2: the access token was refused";
 
 pub struct SmtpSession {
-    conn: SmtpConnection,
-    client_id: ClientId,
-    deadline: Deadline,
+    pub(super) conn: Conn,
+    /// The greeting, once read.
+    pub greeting: Option<Reply>,
+    /// The last EHLO's keywords (`PIPELINING`, `AUTH PLAIN LOGIN`, …).
     pub capabilities: Vec<String>,
     pub cert: Option<CertInfo>,
 }
 
 impl SmtpSession {
+    /// Up to a usable connection: `open`, then `secure`.
     pub fn connect(
         server: &SmtpServer,
         setup: &TlsSetup,
         deadline: &Deadline,
         sink: &mut dyn StepSink,
+        tap: Option<Tap>,
     ) -> Result<SmtpSession, NetError> {
-        let addrs = step(sink, deadline, Phase::Resolve, || {
-            let addrs = stream::resolve(&server.host, server.port, deadline)?;
-            let shown: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
-            Ok((addrs, shown.join(", ")))
-        })?;
-        let (params, loose) = setup.lettre_params()?;
-        let client_id = ClientId::default();
-        let wrapper = server.security == Security::Tls;
-        deadline.check_cancel()?;
-        sink.started(Phase::Connect);
-        let start = Instant::now();
-        let left = deadline.remaining(Phase::Connect)?;
-        let connected = SmtpConnection::connect(
-            &addrs[..],
-            Some(left),
-            &client_id,
-            wrapper.then_some(&params),
-            None,
-        );
-        let ms = start.elapsed().as_millis() as u64;
-        let conn = match connected {
-            Ok(c) => c,
+        let mut s = Self::open(server, setup, deadline, sink, tap)?;
+        match s.secure(server.security, setup, sink) {
+            Ok(()) => Ok(s),
             Err(e) => {
-                let mut err = map_error(&e, Phase::Connect, addrs.first().copied(), false);
-                // With implicit TLS the handshake runs on the greeting's read.
-                if wrapper {
-                    match &mut err {
-                        NetError::Timeout { phase } | NetError::Io { phase, .. }
-                            if *phase == Phase::Greeting =>
-                        {
-                            *phase = Phase::Tls
-                        }
-                        _ => {}
-                    }
-                }
-                if let NetError::Tls(t) = &mut err
-                    && t.cert.is_none()
-                {
-                    t.cert = probe_cert(&addrs, !wrapper, setup, deadline).map(Box::new);
-                }
-                let failed = err.phase().unwrap_or(Phase::Connect);
-                if failed != Phase::Connect {
-                    sink.finished(Phase::Connect, true, addrs[0].to_string(), ms);
-                    sink.started(failed);
-                }
-                sink.finished(
-                    failed,
-                    false,
-                    err.to_string(),
-                    if failed == Phase::Connect { ms } else { 0 },
-                );
-                return Err(err);
+                s.abort();
+                Err(e)
             }
-        };
-        sink.finished(Phase::Connect, true, addrs[0].to_string(), ms);
+        }
+    }
+
+    /// Resolve, connect, TLS when implicit, and the `220` greeting.
+    pub fn open(
+        server: &SmtpServer,
+        setup: &TlsSetup,
+        deadline: &Deadline,
+        sink: &mut dyn StepSink,
+        tap: Option<Tap>,
+    ) -> Result<SmtpSession, NetError> {
+        let implicit = server.security == Security::Tls;
+        let opened = stream::open_traced(
+            &server.host,
+            server.port,
+            implicit,
+            setup,
+            deadline,
+            sink,
+            tap,
+        )?;
+        let mut conn = opened.conn;
+        conn.set_max_line(MAX_REPLY_LINE);
         let mut s = SmtpSession {
             conn,
-            client_id,
-            deadline: deadline.clone(),
+            greeting: None,
             capabilities: Vec::new(),
-            cert: None,
+            cert: opened.cert,
         };
-        if wrapper {
-            s.tls_step(setup, loose, sink)?;
-        }
-        step(sink, deadline, Phase::Greeting, || {
-            Ok(((), s.conn.server_info().name().to_string()))
-        })?;
-        s.ehlo_step(sink)?;
-        if server.security == Security::Starttls {
-            if !s.conn.can_starttls() {
-                sink.started(Phase::Starttls);
-                sink.finished(
-                    Phase::Starttls,
-                    false,
-                    NetError::StarttlsNotOffered.to_string(),
-                    0,
-                );
-                s.conn.abort();
-                return Err(NetError::StarttlsNotOffered);
+        let greeted = step(sink, deadline, Phase::Greeting, || {
+            let a = read_answer(&mut s.conn, Phase::Greeting)?;
+            let reply = a.reply();
+            s.greeting = Some(reply.clone());
+            if a.code != 220 {
+                return Err(NetError::Rejected {
+                    phase: Phase::Greeting,
+                    reply,
+                });
             }
-            let r = step(sink, deadline, Phase::Starttls, || {
-                s.arm(Phase::Starttls)?;
-                let client_id = s.client_id.clone();
-                s.conn.starttls(&params, &client_id).map_err(|e| {
-                    let mut err = map_error(&e, Phase::Starttls, None, false);
-                    if let NetError::Tls(t) = &mut err {
-                        t.cert = probe_cert(&addrs, true, setup, deadline).map(Box::new);
-                    }
-                    err
-                })?;
-                Ok(((), "220".to_string()))
-            });
-            if let Err(e) = r {
-                s.conn.abort();
-                return Err(e);
-            }
-            s.tls_step(setup, loose, sink)?;
-            s.ehlo_step(sink)?;
+            Ok(((), StepDetail::reply(reply)))
+        });
+        if let Err(e) = greeted {
+            s.abort();
+            return Err(e);
         }
         Ok(s)
     }
 
-    fn arm(&mut self, phase: Phase) -> Result<(), NetError> {
-        let left = self.deadline.remaining(phase)?;
-        self.conn
-            .set_timeout(Some(left))
-            .map_err(|e| NetError::from_io(phase, &e))
-    }
-
-    /// The certificate, checked against the pin (or fully, in loose mode)
-    /// before anything else is sent.
-    fn tls_step(
+    /// EHLO, then STARTTLS, the handshake and EHLO again when `security`
+    /// says so. The session stays readable after a failure (what the
+    /// first EHLO offered, the certificate).
+    pub fn secure(
         &mut self,
+        security: Security,
         setup: &TlsSetup,
-        loose: bool,
         sink: &mut dyn StepSink,
     ) -> Result<(), NetError> {
-        let deadline = self.deadline.clone();
-        let r = step(sink, &deadline, Phase::Tls, || {
-            let cert = if loose {
-                let chain = self
-                    .conn
-                    .certificate_chain()
-                    .map_err(|e| map_error(&e, Phase::Tls, None, true))?;
-                setup.verify_chain(&chain)?
-            } else {
-                let der = self
-                    .conn
-                    .peer_certificate()
-                    .map_err(|e| map_error(&e, Phase::Tls, None, true))?;
-                CertInfo::from_der(&der)
-            };
-            let detail = stream::tls_detail("TLS", &cert, setup);
-            self.cert = Some(cert);
-            Ok(((), detail))
-        });
-        if r.is_err() {
-            self.conn.abort();
+        self.ehlo_step(sink)?;
+        if security != Security::Starttls {
+            return Ok(());
         }
-        r
+        if !has_keyword(&self.capabilities, "STARTTLS") {
+            sink.started(Phase::Starttls);
+            sink.finished(
+                Phase::Starttls,
+                false,
+                StepDetail::Error {
+                    error: NetError::StarttlsNotOffered,
+                },
+                0,
+            );
+            return Err(NetError::StarttlsNotOffered);
+        }
+        let deadline = self.conn.deadline().clone();
+        step(sink, &deadline, Phase::Starttls, || {
+            let a = self.command(Phase::Starttls, "STARTTLS")?;
+            if a.code != 220 {
+                return Err(NetError::Rejected {
+                    phase: Phase::Starttls,
+                    reply: a.reply(),
+                });
+            }
+            Ok(((), StepDetail::reply(a.reply())))
+        })?;
+        let tls = stream::tls_step(&mut self.conn, setup, sink);
+        if let Err(NetError::Tls(t)) = &tls
+            && let Some(c) = &t.cert
+        {
+            self.cert = Some((**c).clone());
+        }
+        self.cert = Some(tls?);
+        self.capabilities.clear();
+        self.ehlo_step(sink)
     }
 
     fn ehlo_step(&mut self, sink: &mut dyn StepSink) -> Result<(), NetError> {
-        let deadline = self.deadline.clone();
+        let deadline = self.conn.deadline().clone();
         step(sink, &deadline, Phase::Capabilities, || {
-            self.arm(Phase::Capabilities)?;
-            let r = self
-                .conn
-                .command(Ehlo::new(self.client_id.clone()))
-                .map_err(|e| map_error(&e, Phase::Capabilities, None, self.conn.is_encrypted()))?;
-            self.capabilities = ehlo_capabilities(r.message());
-            Ok(((), self.capabilities.join(", ")))
-        })
-    }
-
-    pub fn login(
-        &mut self,
-        user: &str,
-        password: &Secret,
-        sink: &mut dyn StepSink,
-    ) -> Result<(), NetError> {
-        let not_offered = "the server offers neither AUTH PLAIN nor AUTH LOGIN";
-        self.auth(
-            &[Mechanism::Plain, Mechanism::Login],
-            not_offered,
-            user,
-            password,
-            sink,
-        )
-    }
-
-    /// AUTH XOAUTH2 with an OAuth2 access token (lettre has no
-    /// OAUTHBEARER).
-    pub fn login_oauth(
-        &mut self,
-        user: &str,
-        token: &Secret,
-        sink: &mut dyn StepSink,
-    ) -> Result<(), NetError> {
-        let not_offered = "the server does not offer AUTH XOAUTH2";
-        self.auth(&[Mechanism::Xoauth2], not_offered, user, token, sink)
-    }
-
-    /// AUTH with the first of `mechanisms` the server offers. Without TLS
-    /// and without an offer, nothing is sent (`LoginDisabled`). lettre 0.11
-    /// does not answer the XOAUTH2 error challenge (`334 <JSON>`) and fails
-    /// with a client error instead of the 535: after AUTH XOAUTH2 that
-    /// error means the token was refused.
-    fn auth(
-        &mut self,
-        mechanisms: &[Mechanism],
-        not_offered: &str,
-        user: &str,
-        secret: &Secret,
-        sink: &mut dyn StepSink,
-    ) -> Result<(), NetError> {
-        let deadline = self.deadline.clone();
-        step(sink, &deadline, Phase::Login, || {
-            let encrypted = self.conn.is_encrypted();
-            let Some(chosen) = self.conn.server_info().get_auth_mechanism(mechanisms) else {
-                return Err(if encrypted {
-                    NetError::Protocol {
-                        phase: Phase::Login,
-                        detail: not_offered.into(),
-                    }
-                } else {
-                    NetError::LoginDisabled
+            let cmd = format!("EHLO {}", self.conn.local_literal());
+            let a = self.command(Phase::Capabilities, &cmd)?;
+            if a.code != 250 {
+                return Err(NetError::Rejected {
+                    phase: Phase::Capabilities,
+                    reply: a.reply(),
                 });
-            };
-            self.arm(Phase::Login)?;
-            let creds = Credentials::new(user.to_string(), secret.expose().to_string());
-            let r = self.conn.auth(mechanisms, &creds).map_err(|e| {
-                if chosen == Mechanism::Xoauth2 && e.is_client() {
-                    NetError::AuthFailed {
-                        reply: Reply::text(TOKEN_REFUSED),
-                    }
-                } else {
-                    map_error(&e, Phase::Login, None, encrypted)
-                }
-            })?;
-            let reply = reply_of(&r).to_string();
+            }
+            self.capabilities = ehlo_capabilities(&a.lines);
             Ok((
                 (),
-                match chosen {
-                    Mechanism::Xoauth2 => format!("AUTH XOAUTH2: {reply}"),
-                    _ => reply,
+                StepDetail::Capabilities {
+                    list: self.capabilities.clone(),
                 },
             ))
         })
+    }
+
+    pub fn is_tls(&self) -> bool {
+        self.conn.is_tls()
+    }
+
+    /// One command line (never holding a secret: the transcript shows
+    /// it) and its whole reply.
+    pub(super) fn command(&mut self, phase: Phase, cmd: &str) -> Result<Answer, NetError> {
+        if cmd.contains(['\r', '\n']) {
+            return Err(NetError::Protocol {
+                phase,
+                detail: "line break in a command".into(),
+            });
+        }
+        self.conn.send(phase, format!("{cmd}\r\n").as_bytes())?;
+        read_answer(&mut self.conn, phase)
+    }
+
+    /// `MAIL FROM:<from>` (with `BODY=8BITMIME` when asked and offered);
+    /// the server's reply, whatever it is.
+    pub fn mail_from(&mut self, from: &str, eight_bit: bool) -> Result<Reply, NetError> {
+        let from = checked_address(Phase::Mail, from)?;
+        let body = if eight_bit && has_keyword(&self.capabilities, "8BITMIME") {
+            " BODY=8BITMIME"
+        } else {
+            ""
+        };
+        Ok(self
+            .command(Phase::Mail, &format!("MAIL FROM:<{from}>{body}"))?
+            .reply())
+    }
+
+    /// `RCPT TO:<to>`; the server's reply, whatever it is.
+    pub fn rcpt_to(&mut self, to: &str) -> Result<Reply, NetError> {
+        let to = checked_address(Phase::Rcpt, to)?;
+        Ok(self
+            .command(Phase::Rcpt, &format!("RCPT TO:<{to}>"))?
+            .reply())
+    }
+
+    /// Forgets the envelope (the doctor sends nothing).
+    pub fn rset(&mut self) -> Result<Reply, NetError> {
+        Ok(self.command(Phase::Mail, "RSET")?.reply())
     }
 
     /// MAIL, RCPT and DATA as three steps; the final reply on success.
@@ -277,106 +206,82 @@ impl SmtpSession {
         message: &[u8],
         sink: &mut dyn StepSink,
     ) -> Result<Reply, NetError> {
-        let deadline = self.deadline.clone();
-        let parse = |phase: Phase, a: &str| {
-            a.parse::<lettre::Address>()
-                .map_err(|e| NetError::Protocol {
-                    phase,
-                    detail: format!("{a}: {e}"),
-                })
-        };
-        let encrypted = self.conn.is_encrypted();
+        let deadline = self.conn.deadline().clone();
         step(sink, &deadline, Phase::Mail, || {
-            let from = parse(Phase::Mail, from)?;
-            let mut params = Vec::new();
-            if !message.is_ascii() {
-                params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
-            }
-            self.arm(Phase::Mail)?;
-            let r = self
-                .conn
-                .command(Mail::new(Some(from), params))
-                .map_err(|e| map_error(&e, Phase::Mail, None, encrypted))?;
-            Ok(((), reply_of(&r).to_string()))
+            let r = positive(Phase::Mail, self.mail_from(from, !message.is_ascii())?)?;
+            Ok(((), StepDetail::reply(r)))
         })?;
         step(sink, &deadline, Phase::Rcpt, || {
-            let to = parse(Phase::Rcpt, to)?;
-            self.arm(Phase::Rcpt)?;
-            let r = self
-                .conn
-                .command(Rcpt::new(to, vec![]))
-                .map_err(|e| map_error(&e, Phase::Rcpt, None, encrypted))?;
-            Ok(((), reply_of(&r).to_string()))
+            let r = positive(Phase::Rcpt, self.rcpt_to(to)?)?;
+            Ok(((), StepDetail::reply(r)))
         })?;
         step(sink, &deadline, Phase::Data, || {
-            self.arm(Phase::Data)?;
-            self.conn
-                .command(Data)
-                .map_err(|e| map_error(&e, Phase::Data, None, encrypted))?;
-            let r = self
-                .conn
-                .message(message)
-                .map_err(|e| map_error(&e, Phase::Data, None, encrypted))?;
-            let reply = reply_of(&r);
-            Ok((reply.clone(), reply.to_string()))
+            let a = self.command(Phase::Data, "DATA")?;
+            if a.code != 354 {
+                return Err(NetError::Rejected {
+                    phase: Phase::Data,
+                    reply: a.reply(),
+                });
+            }
+            let bytes = data_bytes(message);
+            let note = format!("(message: {} bytes)", bytes.len());
+            self.conn.send_quiet(Phase::Data, &bytes, &note)?;
+            let r = positive(
+                Phase::Data,
+                read_answer(&mut self.conn, Phase::Data)?.reply(),
+            )?;
+            Ok((r.clone(), StepDetail::reply(r)))
         })
     }
 
     pub fn quit(&mut self, sink: &mut dyn StepSink) -> Result<(), NetError> {
-        let deadline = self.deadline.clone();
+        let deadline = self.conn.deadline().clone();
         let r = step(sink, &deadline, Phase::Logout, || {
-            self.arm(Phase::Logout)?;
-            let r = self
-                .conn
-                .quit()
-                .map_err(|e| map_error(&e, Phase::Logout, None, true))?;
-            Ok(((), reply_of(&r).to_string()))
+            let a = self.command(Phase::Logout, "QUIT")?;
+            Ok(((), StepDetail::reply(a.reply())))
         });
-        self.conn.abort();
+        self.conn.shutdown();
         r
     }
 
     /// Ends the session without ceremony (after a failure).
     pub fn abort(&mut self) {
-        self.conn.abort();
+        self.conn.shutdown();
     }
 }
 
-/// lettre cannot show the certificate it refused; this second, short
-/// connection fetches it (greeting, EHLO, STARTTLS, handshake; no AUTH) so
-/// the user can see what the server presents, e.g. to pin it.
-fn probe_cert(
-    addrs: &[SocketAddr],
-    starttls: bool,
-    setup: &TlsSetup,
-    deadline: &Deadline,
-) -> Option<CertInfo> {
-    let probe = || -> Result<Option<CertInfo>, NetError> {
-        let tcp = stream::connect_any(addrs, deadline)?;
-        let mut conn = Conn::plain(tcp, deadline.clone());
-        if starttls {
-            read_reply(&mut conn)?;
-            conn.send(Phase::Capabilities, b"EHLO mailwiz\r\n")?;
-            read_reply(&mut conn)?;
-            conn.send(Phase::Starttls, b"STARTTLS\r\n")?;
-            if !read_reply(&mut conn)?.starts_with("220") {
-                return Ok(None);
-            }
-        }
-        match conn.start_tls(setup) {
-            Ok((_, cert)) => Ok(Some(cert)),
-            Err(NetError::Tls(t)) => Ok(t.cert.map(|c| *c)),
-            Err(_) => Ok(None),
-        }
-    };
-    probe().ok().flatten()
+/// The reply when it is 2xx, else the refusal in `phase`.
+fn positive(phase: Phase, reply: Reply) -> Result<Reply, NetError> {
+    match reply.code {
+        Some(200..=299) => Ok(reply),
+        _ => Err(NetError::Rejected { phase, reply }),
+    }
 }
 
-fn read_reply(conn: &mut Conn) -> Result<String, NetError> {
-    loop {
-        let line = super::clean_text(&conn.read_line(Phase::Greeting)?);
-        if line.len() < 4 || line.as_bytes()[3] != b'-' {
-            return Ok(line);
+/// An address as an RFC 5321 path may hold it; anything else (line
+/// breaks, brackets, spaces) is refused before it reaches the wire.
+fn checked_address(phase: Phase, a: &str) -> Result<String, NetError> {
+    a.trim()
+        .parse::<lettre::Address>()
+        .map(|addr| addr.to_string())
+        .map_err(|e| NetError::Protocol {
+            phase,
+            detail: super::clean_text(format!("{a}: {e}").as_bytes()),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_checked() {
+        assert_eq!(
+            checked_address(Phase::Mail, " a@example.test ").unwrap(),
+            "a@example.test"
+        );
+        for bad in ["a@example.test>\r\nRCPT TO:<b@x", "a b@x", "<a@x>", ""] {
+            assert!(checked_address(Phase::Rcpt, bad).is_err(), "{bad:?}");
         }
     }
 }

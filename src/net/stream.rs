@@ -2,102 +2,40 @@
 //! bounded by the server's deadline.
 
 use super::cert::CertInfo;
-use super::error::NetError;
+use super::connect::{connect_any, resolve};
+use super::error::{Limit, NetError};
+use super::timed::TimedTcp;
 use super::tls::{TlsSetup, TlsStream};
-use super::{Deadline, Phase};
+use super::{Deadline, Phase, StepDetail};
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
-use std::sync::mpsc;
+use std::net::{SocketAddr, TcpStream};
 
-const MAX_LINE: usize = 64 * 1024;
-
-/// Resolves `host` within the deadline (the lookup runs on a helper thread,
-/// since the system resolver has no timeout of its own).
-pub fn resolve(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketAddr>, NetError> {
-    let host = host.trim().trim_end_matches('.').to_string();
-    if let Ok(ip) = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-    {
-        return Ok(vec![SocketAddr::new(ip, port)]);
-    }
-    let (tx, rx) = mpsc::channel();
-    let h = host.clone();
-    std::thread::Builder::new()
-        .name("mailwiz-dns".into())
-        .spawn(move || {
-            let _ = tx.send(
-                (h.as_str(), port)
-                    .to_socket_addrs()
-                    .map(|a| a.collect::<Vec<_>>()),
-            );
-        })
-        .map_err(|e| NetError::Io {
-            phase: Phase::Resolve,
-            detail: e.to_string(),
-        })?;
-    match rx.recv_timeout(deadline.remaining(Phase::Resolve)?) {
-        Ok(Ok(addrs)) if !addrs.is_empty() => Ok(addrs),
-        Ok(Ok(_)) => Err(NetError::Dns {
-            host,
-            detail: "no address".into(),
-        }),
-        Ok(Err(e)) => Err(NetError::Dns {
-            host,
-            detail: e.to_string(),
-        }),
-        Err(_) => Err(NetError::Timeout {
-            phase: Phase::Resolve,
-        }),
-    }
-}
-
-/// Connects to the first address that answers.
-pub fn connect_any(addrs: &[SocketAddr], deadline: &Deadline) -> Result<TcpStream, NetError> {
-    let mut last = NetError::Dns {
-        host: String::new(),
-        detail: "no address".into(),
-    };
-    for addr in addrs {
-        let left = deadline.remaining(Phase::Connect)?;
-        match TcpStream::connect_timeout(addr, left) {
-            Ok(s) => {
-                let _ = s.set_nodelay(true);
-                return Ok(s);
-            }
-            Err(e) => last = connect_error(*addr, &e),
-        }
-    }
-    Err(last)
-}
-
-pub fn connect_error(addr: SocketAddr, e: &io::Error) -> NetError {
-    match e.kind() {
-        io::ErrorKind::ConnectionRefused => NetError::Refused {
-            addr: addr.to_string(),
-        },
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => NetError::Timeout {
-            phase: Phase::Connect,
-        },
-        _ => NetError::Unreachable {
-            addr: addr.to_string(),
-            detail: e.to_string(),
-        },
-    }
-}
+/// The longest line accepted by default (IMAP, POP3); SMTP lowers it.
+pub const MAX_LINE: usize = 64 * 1024;
+/// The largest IMAP literal read (and dropped): nothing the probe asks for
+/// comes near it.
+pub const MAX_LITERAL: usize = 1024 * 1024;
+/// The most lines in one IMAP or POP3 answer (untagged lines, a CAPA or
+/// TOP listing).
+pub const MAX_RESPONSE_LINES: usize = 10_000;
+/// The most bytes in one IMAP or POP3 answer, literals included.
+pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 enum Inner {
-    Plain(TcpStream),
+    Plain(TimedTcp),
     Tls(Box<TlsStream>),
     Gone,
 }
 
-/// A connection to a line-based server (IMAP, POP3).
+/// A connection to a line-based server. Every read is bounded in size (one
+/// line at most `max_line` bytes, a literal at most `MAX_LITERAL`) and in
+/// time (the socket timeout is the time left before the deadline, set
+/// before each read).
 pub struct Conn {
     inner: Inner,
     buf: Vec<u8>,
     deadline: Deadline,
+    max_line: usize,
     pub peer: String,
     tap: Option<super::Tap>,
 }
@@ -106,12 +44,18 @@ impl Conn {
     pub fn plain(tcp: TcpStream, deadline: Deadline) -> Conn {
         let peer = tcp.peer_addr().map(|a| a.to_string()).unwrap_or_default();
         Conn {
-            inner: Inner::Plain(tcp),
+            inner: Inner::Plain(TimedTcp::new(tcp, deadline.clone())),
             buf: Vec::new(),
             deadline,
+            max_line: MAX_LINE,
             peer,
             tap: None,
         }
+    }
+
+    /// Lowers (or raises) the longest line accepted.
+    pub fn set_max_line(&mut self, max: usize) {
+        self.max_line = max;
     }
 
     /// Records every line of this connection (credentials redacted).
@@ -134,23 +78,33 @@ impl Conn {
         matches!(self.inner, Inner::Tls(_))
     }
 
+    /// Our side's address as an SMTP address literal (`[127.0.0.1]`).
+    pub fn local_literal(&self) -> String {
+        match self.socket().and_then(|s| s.local_addr().ok()) {
+            Some(SocketAddr::V4(a)) => format!("[{}]", a.ip()),
+            Some(SocketAddr::V6(a)) => format!("[IPv6:{}]", a.ip()),
+            None => "[127.0.0.1]".to_string(),
+        }
+    }
+
     /// Upgrades to TLS (implicit TLS, or after STARTTLS/STLS). Returns the
-    /// protocol version and the certificate.
+    /// protocol version and the certificate. Refuses when the server has
+    /// already sent more: those bytes came in clear, and reading them after
+    /// the handshake would take them as protected (response injection).
     pub fn start_tls(&mut self, setup: &TlsSetup) -> Result<(String, CertInfo), NetError> {
         if !self.buf.is_empty() {
-            // Bytes sent before the handshake would be treated as protected.
-            return Err(NetError::Protocol {
-                phase: Phase::Tls,
-                detail: "the server sent data before the TLS handshake".into(),
-            });
+            if let Some(t) = &self.tap {
+                t.note("refused: the server sent data before the TLS handshake");
+            }
+            return Err(NetError::InjectedBeforeTls);
         }
-        let Inner::Plain(tcp) = std::mem::replace(&mut self.inner, Inner::Gone) else {
+        let Inner::Plain(timed) = std::mem::replace(&mut self.inner, Inner::Gone) else {
             return Err(NetError::Protocol {
                 phase: Phase::Tls,
                 detail: "already encrypted".into(),
             });
         };
-        let r = setup.handshake(tcp, &self.deadline);
+        let r = setup.handshake(timed);
         if let Some(t) = &self.tap {
             match &r {
                 Ok((_, version, cert)) => t.note(&format!(
@@ -168,22 +122,10 @@ impl Conn {
 
     fn socket(&self) -> Option<&TcpStream> {
         match &self.inner {
-            Inner::Plain(s) => Some(s),
-            Inner::Tls(s) => Some(&s.sock),
+            Inner::Plain(s) => Some(&s.tcp),
+            Inner::Tls(s) => Some(&s.sock.tcp),
             Inner::Gone => None,
         }
-    }
-
-    fn arm(&self, phase: Phase) -> Result<(), NetError> {
-        let left = self.deadline.remaining(phase)?;
-        let sock = self.socket().ok_or(NetError::Io {
-            phase,
-            detail: "connection closed".into(),
-        })?;
-        sock.set_read_timeout(Some(left))
-            .map_err(|e| NetError::from_io(phase, &e))?;
-        sock.set_write_timeout(Some(left))
-            .map_err(|e| NetError::from_io(phase, &e))
     }
 
     /// Sends bytes. Callers pass commands that may hold a credential, so the
@@ -192,7 +134,7 @@ impl Conn {
         if let Some(t) = &self.tap {
             t.sent(phase == Phase::Login, bytes);
         }
-        self.arm(phase)?;
+        self.deadline.remaining(phase)?;
         let r = match &mut self.inner {
             Inner::Plain(s) => s.write_all(bytes).and_then(|_| s.flush()),
             Inner::Tls(s) => s.write_all(bytes).and_then(|_| s.flush()),
@@ -201,10 +143,53 @@ impl Conn {
         r.map_err(|e| NetError::from_io(phase, &e))
     }
 
-    /// One line without its CRLF.
+    /// Sends bytes not worth a transcript line each (a message body).
+    pub fn send_quiet(&mut self, phase: Phase, bytes: &[u8], note: &str) -> Result<(), NetError> {
+        let tap = self.tap.take();
+        if let Some(t) = &tap {
+            t.note(note);
+        }
+        let r = self.send(phase, bytes);
+        self.tap = tap;
+        r
+    }
+
+    /// More bytes from the server into the buffer (at most 4 KiB).
+    fn fill(&mut self, phase: Phase) -> Result<(), NetError> {
+        self.deadline.remaining(phase)?;
+        let mut chunk = [0u8; 4096];
+        let n = match &mut self.inner {
+            Inner::Plain(s) => s.read(&mut chunk),
+            Inner::Tls(s) => s.read(&mut chunk),
+            Inner::Gone => Err(io::ErrorKind::NotConnected.into()),
+        }
+        .map_err(|e| {
+            let err = NetError::from_io(phase, &e);
+            if let Some(t) = &self.tap {
+                t.note(&err.to_string());
+            }
+            err
+        })?;
+        if n == 0 {
+            if let Some(t) = &self.tap {
+                t.note("the server closed the connection");
+            }
+            return Err(NetError::Io {
+                phase,
+                detail: "the server closed the connection".into(),
+            });
+        }
+        self.buf.extend_from_slice(&chunk[..n]);
+        Ok(())
+    }
+
+    /// One line without its CRLF, at most `max_line` bytes.
     pub fn read_line(&mut self, phase: Phase) -> Result<Vec<u8>, NetError> {
         loop {
             if let Some(pos) = self.buf.iter().position(|b| *b == b'\n') {
+                if pos > self.max_line {
+                    return Err(self.too_large(phase, Limit::Line));
+                }
                 let mut line: Vec<u8> = self.buf.drain(..=pos).collect();
                 line.pop();
                 if line.last() == Some(&b'\r') {
@@ -215,57 +200,30 @@ impl Conn {
                 }
                 return Ok(line);
             }
-            if self.buf.len() > MAX_LINE {
-                return Err(NetError::Protocol {
-                    phase,
-                    detail: "line too long".into(),
-                });
+            if self.buf.len() > self.max_line {
+                return Err(self.too_large(phase, Limit::Line));
             }
-            self.arm(phase)?;
-            let mut chunk = [0u8; 4096];
-            let n = match &mut self.inner {
-                Inner::Plain(s) => s.read(&mut chunk),
-                Inner::Tls(s) => s.read(&mut chunk),
-                Inner::Gone => Err(io::ErrorKind::NotConnected.into()),
-            }
-            .map_err(|e| {
-                let err = NetError::from_io(phase, &e);
-                if let Some(t) = &self.tap {
-                    t.note(&err.to_string());
-                }
-                err
-            })?;
-            if n == 0 {
-                if let Some(t) = &self.tap {
-                    t.note("the server closed the connection");
-                }
-                return Err(NetError::Io {
-                    phase,
-                    detail: "the server closed the connection".into(),
-                });
-            }
-            self.buf.extend_from_slice(&chunk[..n]);
+            self.fill(phase)?;
         }
     }
 
-    /// Exactly `n` bytes (an IMAP literal).
+    fn too_large(&mut self, phase: Phase, limit: Limit) -> NetError {
+        self.buf.clear();
+        let err = NetError::TooLarge { phase, limit };
+        if let Some(t) = &self.tap {
+            t.note(&err.to_string());
+        }
+        err
+    }
+
+    /// Exactly `n` bytes (an IMAP literal), refused above `MAX_LITERAL`
+    /// before anything is read or reserved.
     pub fn read_exact(&mut self, phase: Phase, n: usize) -> Result<Vec<u8>, NetError> {
+        if n > MAX_LITERAL {
+            return Err(self.too_large(phase, Limit::Literal));
+        }
         while self.buf.len() < n {
-            self.arm(phase)?;
-            let mut chunk = [0u8; 4096];
-            let got = match &mut self.inner {
-                Inner::Plain(s) => s.read(&mut chunk),
-                Inner::Tls(s) => s.read(&mut chunk),
-                Inner::Gone => Err(io::ErrorKind::NotConnected.into()),
-            }
-            .map_err(|e| NetError::from_io(phase, &e))?;
-            if got == 0 {
-                return Err(NetError::Io {
-                    phase,
-                    detail: "the server closed the connection".into(),
-                });
-            }
-            self.buf.extend_from_slice(&chunk[..got]);
+            self.fill(phase)?;
         }
         Ok(self.buf.drain(..n).collect())
     }
@@ -302,14 +260,14 @@ pub fn open_traced(
     note(format!("resolving {host}"));
     let addrs = super::step(sink, deadline, Phase::Resolve, || {
         let addrs = resolve(host, port, deadline)?;
-        let shown: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
-        Ok((addrs, shown.join(", ")))
+        let addresses = addrs.iter().map(|a| a.ip().to_string()).collect();
+        Ok((addrs, StepDetail::Addresses { addresses }))
     })
     .inspect_err(|e| note(e.to_string()))?;
     let tcp = super::step(sink, deadline, Phase::Connect, || {
         let tcp = connect_any(&addrs, deadline)?;
         let peer = tcp.peer_addr().map(|a| a.to_string()).unwrap_or_default();
-        Ok((tcp, peer))
+        Ok((tcp, StepDetail::Peer { addr: peer }))
     })
     .inspect_err(|e| note(e.to_string()))?;
     let mut conn = Conn::plain(tcp, deadline.clone());
@@ -335,13 +293,13 @@ pub fn tls_step(
     })
 }
 
-pub fn tls_detail(version: &str, cert: &CertInfo, setup: &TlsSetup) -> String {
-    let pinned = if setup.pin.as_deref() == Some(cert.sha256.as_str()) {
-        " (pinned)"
-    } else {
-        ""
-    };
-    format!("{version}, certificate for {}{pinned}", cert.main_name())
+/// The TLS step's detail: version, certificate name, pinned or not.
+pub fn tls_detail(version: &str, cert: &CertInfo, setup: &TlsSetup) -> StepDetail {
+    StepDetail::Tls {
+        version: version.to_string(),
+        subject: cert.main_name().to_string(),
+        pinned: setup.pin.as_deref() == Some(cert.sha256.as_str()),
+    }
 }
 
 #[cfg(test)]
@@ -349,15 +307,6 @@ mod tests {
     use super::*;
     use std::net::TcpListener;
     use std::time::{Duration, Instant};
-
-    #[test]
-    fn ip_literals_need_no_lookup() {
-        let d = Deadline::after(Duration::from_secs(1), None);
-        assert_eq!(
-            resolve("127.0.0.2", 143, &d).unwrap(),
-            vec!["127.0.0.2:143".parse().unwrap()]
-        );
-    }
 
     #[test]
     fn silent_server_times_out_within_deadline() {
@@ -394,5 +343,34 @@ mod tests {
             c.read_line(Phase::Greeting),
             Err(NetError::Io { .. })
         ));
+    }
+
+    #[test]
+    fn oversized_reads_are_refused() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let t = std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            let _ = s.write_all(&vec![b'x'; 300]);
+            std::thread::sleep(Duration::from_millis(300));
+        });
+        let d = Deadline::after(Duration::from_secs(2), None);
+        let mut c = Conn::plain(connect_any(&[addr], &d).unwrap(), d);
+        c.set_max_line(100);
+        assert_eq!(
+            c.read_line(Phase::Greeting),
+            Err(NetError::TooLarge {
+                phase: Phase::Greeting,
+                limit: Limit::Line
+            })
+        );
+        assert_eq!(
+            c.read_exact(Phase::Search, MAX_LITERAL + 1),
+            Err(NetError::TooLarge {
+                phase: Phase::Search,
+                limit: Limit::Literal
+            })
+        );
+        t.join().unwrap();
     }
 }

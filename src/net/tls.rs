@@ -2,18 +2,18 @@
 //! is empty), the account's CA file, and a pinned fingerprint that accepts
 //! exactly one certificate. There is no "accept anything" mode.
 
+use super::Phase;
 use super::cert::{CertInfo, sha256_hex};
 use super::error::{NetError, TlsError, TlsKind};
-use super::{Deadline, Phase};
+use super::timed::TimedTcp;
 use crate::account::{Trust, normalize_fingerprint};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime, pem::PemObject};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use std::net::TcpStream;
 use std::sync::{Arc, Mutex, OnceLock};
 
-pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
+pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TimedTcp>;
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
@@ -34,11 +34,7 @@ fn system_roots() -> &'static (Vec<CertificateDer<'static>>, bool) {
 pub struct TlsSetup {
     pub host: String,
     pub(crate) roots: Arc<RootCertStore>,
-    /// The account's extra CA certificates (DER), for lettre.
-    pub(crate) extra_cas: Vec<Vec<u8>>,
     pub(crate) pin: Option<String>,
-    /// False when the system store was empty and webpki-roots stand in.
-    pub(crate) system_store: bool,
 }
 
 impl TlsSetup {
@@ -50,7 +46,7 @@ impl TlsSetup {
         } else {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
-        let mut extra_cas = Vec::new();
+        let mut extra_cas = 0usize;
         if let Some(path) = &trust.ca_file {
             let other = |detail: String| {
                 NetError::Tls(TlsError {
@@ -62,24 +58,22 @@ impl TlsSetup {
             let pem = std::fs::read(path).map_err(|e| other(format!("CA file {path}: {e}")))?;
             for cert in CertificateDer::pem_slice_iter(&pem) {
                 let cert = cert.map_err(|e| other(format!("CA file {path}: {e}")))?;
-                extra_cas.push(cert.to_vec());
+                extra_cas += 1;
                 roots
                     .add(cert)
                     .map_err(|e| other(format!("CA file {path}: {e}")))?;
             }
-            if extra_cas.is_empty() {
+            if extra_cas == 0 {
                 return Err(other(format!("CA file {path}: no certificate in it")));
             }
         }
         Ok(TlsSetup {
             host: host.trim().to_string(),
             roots: Arc::new(roots),
-            extra_cas,
             pin: trust
                 .pinned_sha256
                 .as_deref()
                 .and_then(normalize_fingerprint),
-            system_store: *has_native,
         })
     }
 
@@ -105,8 +99,8 @@ impl TlsSetup {
             })
     }
 
-    /// Checks a chain the handshake already accepted loosely (lettre with a
-    /// pin, or without system roots): the pin, else full verification.
+    /// Checks a certificate chain as the handshake would: the pin, else
+    /// full verification.
     pub fn verify_chain(&self, chain: &[Vec<u8>]) -> Result<CertInfo, NetError> {
         let Some(ee) = chain.first() else {
             return Err(NetError::Tls(TlsError {
@@ -144,12 +138,9 @@ impl TlsSetup {
         t
     }
 
-    /// TLS over a connected socket, handshake completed within the deadline.
-    pub fn handshake(
-        &self,
-        mut tcp: TcpStream,
-        deadline: &Deadline,
-    ) -> Result<(TlsStream, String, CertInfo), NetError> {
+    /// TLS over a connected socket, handshake completed within the
+    /// socket's deadline (every read and write of `tcp` is bounded by it).
+    pub fn handshake(&self, mut tcp: TimedTcp) -> Result<(TlsStream, String, CertInfo), NetError> {
         let seen = Arc::new(Mutex::new(None));
         let verifier = Arc::new(PinningVerifier {
             inner: self.webpki()?,
@@ -177,9 +168,6 @@ impl TlsSetup {
                 .map(|d: Vec<u8>| CertInfo::from_der(&d))
         };
         while conn.is_handshaking() {
-            let left = deadline.remaining(Phase::Tls)?;
-            let _ = tcp.set_read_timeout(Some(left));
-            let _ = tcp.set_write_timeout(Some(left));
             if let Err(e) = conn.complete_io(&mut tcp) {
                 let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
                 return Err(match inner {
@@ -200,34 +188,6 @@ impl TlsSetup {
             .map(|c| CertInfo::from_der(c))
             .unwrap_or_default();
         Ok((rustls::StreamOwned::new(conn, tcp), version, cert))
-    }
-
-    /// lettre's TLS parameters. Without a pin, lettre verifies as usual
-    /// (system roots + the CA file). With a pin, or when the system store is
-    /// empty, lettre's loose mode is used and `verify_chain` MUST run right
-    /// after the handshake, before AUTH.
-    pub fn lettre_params(
-        &self,
-    ) -> Result<(lettre::transport::smtp::client::TlsParameters, bool), NetError> {
-        use lettre::transport::smtp::client::{Certificate, TlsParameters};
-        let lettre_err = |e: lettre::transport::smtp::Error| {
-            NetError::Tls(TlsError {
-                kind: TlsKind::Other,
-                cert: None,
-                detail: e.to_string(),
-            })
-        };
-        let mut b = TlsParameters::builder(self.host.clone());
-        for der in &self.extra_cas {
-            b = b.add_root_certificate(Certificate::from_der(der.clone()).map_err(lettre_err)?);
-        }
-        let loose = self.pin.is_some() || !self.system_store;
-        if loose {
-            b = b
-                .dangerous_accept_invalid_certs(true)
-                .dangerous_accept_invalid_hostnames(true);
-        }
-        Ok((b.build_rustls().map_err(lettre_err)?, loose))
     }
 }
 

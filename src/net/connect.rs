@@ -1,0 +1,164 @@
+//! Finding and reaching a server: name lookup and TCP connect, both within
+//! the deadline.
+
+use super::error::NetError;
+use super::{Deadline, Phase};
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Resolves `host` within the deadline (the lookup runs on a helper thread,
+/// since the system resolver has no timeout of its own).
+pub fn resolve(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketAddr>, NetError> {
+    let host = host.trim().trim_end_matches('.').to_string();
+    if let Ok(ip) = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let (tx, rx) = mpsc::channel();
+    let h = host.clone();
+    std::thread::Builder::new()
+        .name("mailwiz-dns".into())
+        .spawn(move || {
+            let _ = tx.send(
+                (h.as_str(), port)
+                    .to_socket_addrs()
+                    .map(|a| a.collect::<Vec<_>>()),
+            );
+        })
+        .map_err(|e| NetError::Io {
+            phase: Phase::Resolve,
+            detail: e.to_string(),
+        })?;
+    match rx.recv_timeout(deadline.remaining(Phase::Resolve)?) {
+        Ok(Ok(addrs)) if !addrs.is_empty() => Ok(addrs),
+        Ok(Ok(_)) => Err(NetError::Dns {
+            host,
+            detail: "no address".into(),
+        }),
+        Ok(Err(e)) => Err(NetError::Dns {
+            host,
+            detail: e.to_string(),
+        }),
+        Err(_) => Err(NetError::Timeout {
+            phase: Phase::Resolve,
+        }),
+    }
+}
+
+/// RFC 8305's "Connection Attempt Delay": the next address is tried this
+/// long after the previous one started, without waiting for it to fail.
+pub const ATTEMPT_DELAY: Duration = Duration::from_millis(250);
+
+/// Addresses in RFC 8305 order: the families interleaved, IPv6 first when
+/// there is one.
+fn interleaved(addrs: &[SocketAddr]) -> Vec<SocketAddr> {
+    let (v6, v4): (Vec<SocketAddr>, Vec<SocketAddr>) = addrs.iter().partition(|a| a.is_ipv6());
+    let mut out = Vec::with_capacity(addrs.len());
+    let (mut a, mut b) = (v6.into_iter(), v4.into_iter());
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return out,
+            (x, y) => out.extend(x.into_iter().chain(y)),
+        }
+    }
+}
+
+/// Connects to the first address that answers (Happy Eyeballs, RFC 8305):
+/// attempts start `ATTEMPT_DELAY` apart (at once after a failure), in
+/// interleaved family order, and the first to connect wins, so a dead IPv6
+/// route costs 250 ms instead of the whole deadline. An attempt still
+/// pending when another wins ends at the deadline on its own thread.
+pub fn connect_any(addrs: &[SocketAddr], deadline: &Deadline) -> Result<TcpStream, NetError> {
+    let order = interleaved(addrs);
+    let mut last = NetError::Dns {
+        host: String::new(),
+        detail: "no address".into(),
+    };
+    let (tx, rx) = mpsc::channel();
+    let (mut started, mut failed) = (0, 0);
+    while failed < order.len() {
+        if started < order.len() {
+            let addr = order[started];
+            let left = deadline.remaining(Phase::Connect)?;
+            let tx = tx.clone();
+            std::thread::Builder::new()
+                .name("mailwiz-connect".into())
+                .spawn(move || {
+                    let _ = tx.send((addr, TcpStream::connect_timeout(&addr, left)));
+                })
+                .map_err(|e| NetError::Io {
+                    phase: Phase::Connect,
+                    detail: e.to_string(),
+                })?;
+            started += 1;
+        }
+        let left = deadline.remaining(Phase::Connect)?;
+        let wait = if started < order.len() {
+            ATTEMPT_DELAY.min(left)
+        } else {
+            left
+        };
+        match rx.recv_timeout(wait) {
+            Ok((_, Ok(s))) => {
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
+            Ok((addr, Err(e))) => {
+                failed += 1;
+                last = connect_error(addr, &e);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) if started < order.len() => {}
+            Err(_) => {
+                return Err(NetError::Timeout {
+                    phase: Phase::Connect,
+                });
+            }
+        }
+    }
+    Err(last)
+}
+
+pub fn connect_error(addr: SocketAddr, e: &io::Error) -> NetError {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => NetError::Refused {
+            addr: addr.to_string(),
+        },
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => NetError::Timeout {
+            phase: Phase::Connect,
+        },
+        _ => NetError::Unreachable {
+            addr: addr.to_string(),
+            detail: e.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_literals_need_no_lookup() {
+        let d = Deadline::after(Duration::from_secs(1), None);
+        assert_eq!(
+            resolve("127.0.0.2", 143, &d).unwrap(),
+            vec!["127.0.0.2:143".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn families_are_interleaved_ipv6_first() {
+        let a = |s: &str| s.parse::<SocketAddr>().unwrap();
+        let addrs = [a("192.0.2.1:1"), a("192.0.2.2:1"), a("[2001:db8::1]:1")];
+        assert_eq!(
+            interleaved(&addrs),
+            vec![a("[2001:db8::1]:1"), a("192.0.2.1:1"), a("192.0.2.2:1")]
+        );
+        assert!(interleaved(&[]).is_empty());
+    }
+}
