@@ -7,7 +7,7 @@ use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::account::{Role, display_fingerprint};
 use crate::check::Side;
 use crate::doctor::{
-    self, DoctorOptions, DoctorReport, Finding, Passwords, PortOutcome, ServerProbe, Severity,
+    self, DoctorOptions, DoctorReport, Finding, Passwords, ServerProbe, Severity,
 };
 use crate::i18n::{Lang, t, tf};
 use crate::providers;
@@ -105,17 +105,6 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
     }
 }
 
-/// The words for what a port probe found (`doctor.cli.port.<outcome>`).
-fn port_outcome_key(o: PortOutcome) -> &'static str {
-    match o {
-        PortOutcome::Open => "doctor.cli.port.open",
-        PortOutcome::Refused => "doctor.cli.port.refused",
-        PortOutcome::Timeout => "doctor.cli.port.timeout",
-        PortOutcome::Unreachable => "doctor.cli.port.unreachable",
-        PortOutcome::NoHost => "doctor.cli.port.no_host",
-    }
-}
-
 fn print_text(lang: Lang, report: &DoctorReport, found: &[Finding], path: Option<&PathBuf>) {
     for f in found {
         output::status(
@@ -145,7 +134,7 @@ fn print_text(lang: Lang, report: &DoctorReport, found: &[Finding], path: Option
         let list: Vec<String> = report
             .smtp_ports
             .iter()
-            .map(|x| format!("{} {}", x.port, t(lang, port_outcome_key(x.outcome))))
+            .map(|x| format!("{} {}", x.port, t(lang, x.outcome.i18n_key())))
             .collect();
         let list = list.join(", ");
         line(&format!(

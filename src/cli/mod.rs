@@ -3,6 +3,7 @@
 //! configuration error, 3 an OAuth2 account must sign in (again).
 
 mod accounts;
+mod usage_error;
 mod args;
 mod credentials;
 mod detect_cmd;
@@ -44,9 +45,15 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            let _ = e.print();
-            return code;
+            if !e.use_stderr() {
+                let _ = e.print();
+                return EXIT_OK;
+            }
+            let text = usage_error::message(&e, usage_error::lang_of(&args));
+            for l in text.lines().filter(|l| !l.is_empty()) {
+                output::error(l);
+            }
+            return EXIT_USAGE;
         }
     };
     run(cli)

@@ -108,15 +108,17 @@ pub struct Finding {
 }
 
 /// A finding before its texts: the code, a text variant, the placeholders.
+use super::evidence::Evidence;
+
 struct Diag {
     code: Code,
     variant: Option<&'static str>,
     args: Vec<(&'static str, String)>,
-    evidence: String,
+    evidence: Evidence,
 }
 
 impl Diag {
-    fn new(code: Code, evidence: String) -> Diag {
+    fn new(code: Code, evidence: Evidence) -> Diag {
         Diag {
             code,
             variant: None,
@@ -206,24 +208,16 @@ fn localize(p: &ServerProbe, d: Diag, provider: Option<&Provider>, lang: Lang) -
         title: text("title"),
         explanation: text("explanation"),
         fix: text("fix"),
-        evidence: d.evidence,
+        evidence: d.evidence.localized(lang),
     }
 }
 
-fn ok_evidence(p: &ServerProbe) -> String {
-    let mut parts = Vec::new();
-    if let Some(c) = &p.cert {
-        parts.push(format!("TLS, certificate for {}", c.main_name()));
+fn ok_evidence(p: &ServerProbe) -> Evidence {
+    Evidence::Ok {
+        cert: p.cert.as_ref().map(|c| c.main_name().to_string()),
+        user: p.login.as_ref().filter(|l| l.ok).map(|l| l.user.clone()),
+        rcpt: p.rcpt_to.as_ref().map(ToString::to_string),
     }
-    if let Some(l) = &p.login
-        && l.ok
-    {
-        parts.push(format!("logged in as {}", l.user));
-    }
-    if let Some(r) = &p.rcpt_to {
-        parts.push(format!("RCPT TO: {r}"));
-    }
-    parts.join("; ")
 }
 
 /// The other login form worked where the configured one did not.
@@ -232,7 +226,7 @@ fn login_form(p: &ServerProbe) -> Option<Diag> {
     (!first.ok && other.ok).then(|| {
         Diag::new(
             Code::AuthWrongLoginForm,
-            error_evidence(first.error.as_ref()),
+            Evidence::Error(first.error.clone()),
         )
         .arg("user", first.user.clone())
         .arg("other", other.user.clone())
@@ -242,7 +236,7 @@ fn login_form(p: &ServerProbe) -> Option<Diag> {
 /// The failure that ended a server's probe, if any.
 fn diagnose(p: &ServerProbe, ports: &[PortProbe], provider: Option<&Provider>) -> Option<Diag> {
     let e = p.error.as_ref()?;
-    let evidence = error_evidence(Some(e));
+    let evidence = Evidence::Error(Some(e.clone()));
     let d = match e {
         NetError::Dns { .. } => Diag::new(Code::DnsNotFound, evidence),
         NetError::Refused { .. } | NetError::Unreachable { .. } | NetError::Io { .. } => {
@@ -323,11 +317,8 @@ fn blocked(p: &ServerProbe, ports: &[PortProbe]) -> Option<Diag> {
     if p.server != Side::Smtp || open.is_empty() {
         return None;
     }
-    let seen: Vec<String> = ports
-        .iter()
-        .map(|x| format!("{}: {:?}", x.port, x.outcome))
-        .collect();
-    Some(Diag::new(Code::PortBlocked, seen.join(", ")).arg("open", open.join(", ")))
+    let seen = ports.iter().map(|x| (x.port, x.outcome)).collect();
+    Some(Diag::new(Code::PortBlocked, Evidence::Ports(seen)).arg("open", open.join(", ")))
 }
 
 fn enhanced(r: &Reply) -> &str {
@@ -335,11 +326,11 @@ fn enhanced(r: &Reply) -> &str {
 }
 
 /// A login refusal, read with the provider in mind.
-fn auth(r: &Reply, provider: Option<&Provider>, evidence: String, p: &ServerProbe) -> Diag {
+fn auth(r: &Reply, provider: Option<&Provider>, evidence: Evidence, p: &ServerProbe) -> Diag {
     let code = r.code.unwrap_or(0);
     let enh = enhanced(r);
     let pid = provider.map(|x| x.id.as_str());
-    let app = |evidence: String| {
+    let app = |evidence: Evidence| {
         let url = provider
             .map(|x| {
                 x.app_password_url
@@ -381,7 +372,7 @@ fn is_limit(r: &Reply) -> bool {
 }
 
 /// A refusal of MAIL FROM or RCPT TO.
-fn envelope(phase: Phase, r: &Reply, evidence: String, p: &ServerProbe) -> Diag {
+fn envelope(phase: Phase, r: &Reply, evidence: Evidence, p: &ServerProbe) -> Diag {
     let code = r.code.unwrap_or(0);
     let enh = enhanced(r);
     let authenticated =
@@ -408,30 +399,6 @@ fn envelope(phase: Phase, r: &Reply, evidence: String, p: &ServerProbe) -> Diag 
         Phase::Rcpt if code == 554 || enh.starts_with("5.7.") => relay,
         Phase::Rcpt => Diag::new(Code::RecipientRejected, evidence),
         _ => relay,
-    }
-}
-
-fn error_evidence(e: Option<&NetError>) -> String {
-    match e {
-        None => String::new(),
-        Some(NetError::AuthFailed { reply }) | Some(NetError::Rejected { reply, .. }) => {
-            reply.to_string()
-        }
-        Some(NetError::Tls(t)) => match &t.cert {
-            Some(c) => format!(
-                "{}; certificate subject {}, names [{}], issuer {}, valid {} to {}, SHA-256 {}",
-                t.detail,
-                c.subject,
-                c.sans.join(", "),
-                c.issuer,
-                c.not_before,
-                c.not_after,
-                display_fingerprint(&c.sha256)
-            ),
-            None => t.detail.clone(),
-        },
-        Some(NetError::WrongProtocol { greeting, .. }) => greeting.clone(),
-        Some(e) => e.to_string(),
     }
 }
 

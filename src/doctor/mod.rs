@@ -4,6 +4,7 @@
 //!
 //! Every line exchanged goes into a `Transcript`, credentials redacted.
 
+mod evidence;
 mod findings;
 mod from_check;
 mod incoming;

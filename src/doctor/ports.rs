@@ -38,6 +38,19 @@ pub enum PortOutcome {
     NoHost,
 }
 
+impl PortOutcome {
+    /// The words for what a port probe found (`doctor.cli.port.<outcome>`).
+    pub fn i18n_key(self) -> &'static str {
+        match self {
+            PortOutcome::Open => "doctor.cli.port.open",
+            PortOutcome::Refused => "doctor.cli.port.refused",
+            PortOutcome::Timeout => "doctor.cli.port.timeout",
+            PortOutcome::Unreachable => "doctor.cli.port.unreachable",
+            PortOutcome::NoHost => "doctor.cli.port.no_host",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PortProbe {
     pub port: u16,
