@@ -20,4 +20,5 @@ pub mod providers;
 pub mod secret;
 pub mod secrets;
 pub mod send;
+pub mod service;
 pub mod tui;

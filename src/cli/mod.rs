@@ -3,6 +3,8 @@
 //! configuration error, 3 an OAuth2 account must sign in (again).
 
 mod accounts;
+mod add_args;
+mod add_cmd;
 mod args;
 mod credentials;
 mod detect_cmd;
@@ -64,7 +66,7 @@ pub fn run(cli: Cli) -> i32 {
     let ctx = Ctx { lang, config_path };
     match cli.command {
         None => crate::tui::run(ctx.config_path, ctx.lang),
-        Some(Command::Add(a)) => accounts::add(&ctx, a),
+        Some(Command::Add(a)) => add_cmd::add(&ctx, a),
         Some(Command::List { json }) => accounts::list(&ctx, json),
         Some(Command::Show { name, json }) => accounts::show(&ctx, name.as_deref(), json),
         Some(Command::Remove { name }) => accounts::remove(&ctx, &name),
