@@ -255,3 +255,70 @@ fn keyutils_secrets_are_found_by_the_next_process_and_removed() {
     let out = run(&["password", &name], "");
     assert!(!out.status.success(), "still found after remove");
 }
+
+/// A second wizard run for an address that already has an account, with a
+/// wrong password typed and the run abandoned at the test step: the saved
+/// account's secret is unchanged (it was overwritten at Enter before).
+#[test]
+fn an_abandoned_wizard_run_changes_no_saved_secret() {
+    use common::tmux::Tmux;
+    let m = Machine::new();
+    let mut cmd = m.command();
+    cmd.args(add_args("alice"));
+    let out = spawn_with_stdin(cmd, "working-password\n")
+        .wait_with_output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let offline = vec![
+        (
+            "MAILWIZ_ISPDB_URL".to_string(),
+            format!("http://127.0.0.1:{closed}/v1.1/"),
+        ),
+        (
+            "MAILWIZ_DNS_SERVER".to_string(),
+            format!("127.0.0.1:{closed}"),
+        ),
+        (
+            "MAILWIZ_DISCOVER_SOURCES".to_string(),
+            "preset,ispdb".to_string(),
+        ),
+    ];
+    let mut tmux = Command::new("tmux");
+    m.keyring.apply(&mut tmux);
+    let mut t = Tmux::launch(tmux, "abandon", &m.config, "en", &offline, (100, 30));
+    t.wait_for("mailwiz");
+    t.keys(&["n"]);
+    t.wait_for("Who are you?");
+    t.type_text("Alice Again");
+    t.keys(&["Tab"]);
+    t.type_text("alice@example.test");
+    t.keys(&["Enter"]);
+    t.wait_for("These are guesses");
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Where your mail is fetched from");
+    t.keys(&["C-u"]);
+    t.type_text("127.0.0.1");
+    t.keys(&["Tab", "C-u"]);
+    t.type_text(&closed.to_string());
+    t.keys(&["Enter"]);
+    t.wait_for("The server that sends your mail");
+    t.keys(&["C-u"]);
+    t.type_text("127.0.0.1");
+    t.keys(&["Enter"]);
+    t.wait_for("Show the password");
+    t.type_text("a-wrong-password");
+    t.keys(&["Enter"]);
+    t.wait_for("Logging in to your servers");
+    drop(t);
+    assert_eq!(
+        m.secret("incoming:alice@example.test").as_deref(),
+        Some("working-password"),
+        "the abandoned run overwrote the saved account's password"
+    );
+}

@@ -178,6 +178,7 @@ impl Keyring {
                 })?
             }
             Backend::Keyutils => {
+                require_persistent_keyring()?;
                 linux_keyutils_keyring_store::Store::new().map_err(|e| classify(backend, e))?
             }
             #[cfg(test)]
@@ -231,6 +232,22 @@ impl Keyring {
             Err(e) => Err(classify(self.backend, e)),
         }
     }
+}
+
+/// The keyutils store puts each secret in the session keyring and links
+/// it to the user's persistent keyring, which is what the next process
+/// (another login, a fresh `keyctl session`) finds. Without a persistent
+/// keyring the secret would die with this session while `add` said
+/// "stored": refused, with the reason.
+fn require_persistent_keyring() -> Result<(), SecretsError> {
+    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+    KeyRing::get_persistent(KeyRingIdentifier::Session)
+        .map(|_| ())
+        .map_err(|e| SecretsError::KeyutilsDenied {
+            detail: format!(
+                "no persistent keyring ({e:?}): a secret stored here would be lost when this session ends"
+            ),
+        })
 }
 
 /// Entries that are not a role's password (OAuth2 tokens, a client
