@@ -89,7 +89,8 @@ areas!(
     "detect",
     "tui_doctor",
     "oauth",
-    "tui_signin"
+    "tui_signin",
+    "accounts"
 );
 
 type Table = BTreeMap<String, String>;

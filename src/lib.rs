@@ -21,4 +21,5 @@ pub mod qr;
 pub mod secret;
 pub mod secrets;
 pub mod send;
+pub mod service;
 pub mod tui;

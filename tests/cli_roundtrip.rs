@@ -340,7 +340,11 @@ fn separate_smtp_password_uses_its_own_entry() {
         env.smtps_port,
         "tls",
     );
-    args.extend(["--smtp-user".to_string(), "alice@example.test".to_string()]);
+    args.extend([
+        "--smtp-user".to_string(),
+        "alice@example.test".to_string(),
+        "--smtp-password-stdin".to_string(),
+    ]);
     let stdin = format!("{0}\n{0}\n", env.password);
     assert_eq!(code(&m.run(&args, Some(&stdin))), 0, "{}", m.last_output());
     let smtp = [("service", "mailwiz"), ("username", "smtp:sep")];

@@ -86,19 +86,10 @@ fn to_test(app: &mut App) -> (u64, u64) {
     to_password(app, "alice@free.fr");
     type_text(app, PW);
     let effects = press(app, KeyCode::Enter);
+    // Enter only proves the keyring can be used: the password is not in
+    // the effect, it stays in the form until the save.
     let id = match effects.as_slice() {
-        [
-            Effect::StorePassword {
-                id,
-                account,
-                incoming,
-                smtp: None,
-            },
-        ] => {
-            assert_eq!(account, "alice@free.fr");
-            assert_eq!(incoming.expose(), PW);
-            *id
-        }
+        [Effect::StorePassword { id }] => *id,
         other => panic!("{other:?}"),
     };
     let effects = update(app, Msg::Stored { id, result: Ok(()) });

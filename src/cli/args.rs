@@ -110,9 +110,15 @@ pub struct AddArgs {
     /// A PEM file of extra CA certificates to trust for this account
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
-    /// Read the password from standard input and store it in the OS keyring
+    /// Read the password from standard input (its first line only) and store it in the OS keyring
     #[arg(long)]
     pub password_stdin: bool,
+    /// With --password-stdin: the SMTP login has its own password, on the second line of standard input
+    #[arg(long, requires = "password_stdin")]
+    pub smtp_password_stdin: bool,
+    /// With --discover: accept settings that came over an unauthenticated channel (plain http, DNS)
+    #[arg(long, requires = "discover")]
+    pub accept_insecure_source: bool,
     /// Instead of the keyring: a command that prints the password
     #[arg(long, value_name = "CMD", conflicts_with = "password_stdin")]
     pub password_command: Option<String>,

@@ -3,7 +3,8 @@
 //! configuration error, 3 an OAuth2 account must sign in (again).
 
 mod accounts;
-mod usage_error;
+mod add_args;
+mod add_cmd;
 mod args;
 mod credentials;
 mod detect_cmd;
@@ -13,6 +14,7 @@ mod export_cmd;
 mod login_cmd;
 mod output;
 mod run_checks;
+mod usage_error;
 
 pub use args::{Cli, Command};
 
@@ -71,7 +73,7 @@ pub fn run(cli: Cli) -> i32 {
     let ctx = Ctx { lang, config_path };
     match cli.command {
         None => crate::tui::run(ctx.config_path, ctx.lang),
-        Some(Command::Add(a)) => accounts::add(&ctx, a),
+        Some(Command::Add(a)) => add_cmd::add(&ctx, a),
         Some(Command::List { json }) => accounts::list(&ctx, json),
         Some(Command::Show { name, json }) => accounts::show(&ctx, name.as_deref(), json),
         Some(Command::Remove { name }) => accounts::remove(&ctx, &name),

@@ -13,6 +13,7 @@ use crate::i18n::Lang;
 use crate::secret::Secret;
 use crate::secrets::{Keyring, SecretsError};
 use crate::send;
+use crate::service::{self, NewSecrets, SaveRequest, ServiceError};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -125,14 +126,9 @@ fn retry(
     credentials::retry_token(account, oauth2).ok().flatten()
 }
 
-fn store(account: &str, incoming: &Secret, smtp: Option<&Secret>) -> Result<(), SecretsError> {
-    let keyring = Keyring::open()?;
-    keyring.probe()?;
-    keyring.set(account, Role::Incoming, incoming)?;
-    if let Some(s) = smtp {
-        keyring.set(account, Role::Smtp, s)?;
-    }
-    Ok(())
+/// The keyring can be used (the password itself is written by the save).
+fn probe_keyring() -> Result<(), SecretsError> {
+    Keyring::open()?.probe()
 }
 
 /// Why there is no secret, and what to do here (an OAuth2 account that
@@ -163,14 +159,9 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
     let no_password =
         |id, e: CredentialError, account: &Account| no_secret(id, e, &account.name, lang);
     match effect {
-        Effect::StorePassword {
+        Effect::StorePassword { id } => Msg::Stored {
             id,
-            account,
-            incoming,
-            smtp,
-        } => Msg::Stored {
-            id,
-            result: store(&account, &incoming, smtp.as_ref()),
+            result: probe_keyring(),
         },
         Effect::CheckIncoming {
             id,
@@ -250,34 +241,15 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             path,
             account,
             oauth2,
-        } => {
-            let result = config::load(&path).and_then(|mut c| {
-                match oauth2 {
-                    Some(s) => c.oauth2.insert(account.name.clone(), s),
-                    None => c.oauth2.remove(&account.name),
-                };
-                c.upsert(*account);
-                config::save(&path, &c)?;
-                Ok(c)
-            });
-            Msg::ConfigWritten { id, result }
-        }
-        Effect::RemoveAccount { id, path, name } => {
-            let result = config::load(&path).and_then(|mut c| {
-                c.remove(&name);
-                config::save(&path, &c)?;
-                Ok(c)
-            });
-            if result.is_ok() {
-                // Best effort: an entry that cannot be deleted is harmless.
-                if let Ok(k) = Keyring::open() {
-                    let _ = k.delete(&name, Role::Incoming);
-                    let _ = k.delete(&name, Role::Smtp);
-                    let _ = crate::oauth::forget(&k, &name);
-                }
-            }
-            Msg::ConfigWritten { id, result }
-        }
+            secrets,
+        } => Msg::ConfigWritten {
+            id,
+            result: save_account(&path, *account, oauth2, *secrets, lang),
+        },
+        Effect::RemoveAccount { id, path, name } => Msg::ConfigWritten {
+            id,
+            result: remove_account(&path, &name, lang),
+        },
         Effect::Discover { id, email, options } => {
             let opts = DiscoverOptions {
                 cancel: Some(flag),
@@ -326,6 +298,48 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             detail: String::new(),
         },
         Effect::Quit => Msg::Tick,
+    }
+}
+
+/// The core's save; the screen shows a file error or a keyring one as a
+/// failed save (nothing was kept of it).
+fn save_account(
+    path: &std::path::Path,
+    account: Account,
+    oauth2: Option<OAuth2Settings>,
+    secrets: NewSecrets,
+    lang: Lang,
+) -> Result<config::Config, config::ConfigError> {
+    let request = SaveRequest {
+        account,
+        oauth2,
+        secrets,
+    };
+    service::save_account(path, request, None)
+        .map(|saved| saved.config)
+        .map_err(|e| as_config_error(path, e, lang))
+}
+
+/// The core's removal. The account is out of the file even when its
+/// keyring entries could not be deleted (best effort, as they are harmless
+/// without it).
+fn remove_account(
+    path: &std::path::Path,
+    name: &str,
+    lang: Lang,
+) -> Result<config::Config, config::ConfigError> {
+    service::remove_account(path, name, None)
+        .map(|removed| removed.config)
+        .map_err(|e| as_config_error(path, e, lang))
+}
+
+fn as_config_error(path: &std::path::Path, e: ServiceError, lang: Lang) -> config::ConfigError {
+    match e {
+        ServiceError::Config(c) => c,
+        other => config::ConfigError::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(other.localized(lang)),
+        },
     }
 }
 

@@ -11,6 +11,7 @@ use crate::oauth::OauthError;
 use crate::secret::Secret;
 use crate::secrets::SecretsError;
 use crate::send::{SendReport, TestMessage, VerifyReport};
+use crate::service::NewSecrets;
 use crate::tui::signin::{SignInFlow, SignInPrompt};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
@@ -98,13 +99,12 @@ pub enum Msg {
 
 #[derive(Debug)]
 pub enum Effect {
-    /// Keyring::open, probe, then set `incoming:<account>` (and `smtp:` when
-    /// the SMTP login has its own password).
+    /// Keyring::open and probe: proves the keyring can take the password
+    /// before the tests. Nothing is written: the password stays in memory
+    /// and reaches the keyring only with the save (`SaveAccount`), so an
+    /// abandoned run never changes a saved account's secret.
     StorePassword {
         id: RequestId,
-        account: String,
-        incoming: Secret,
-        smtp: Option<Secret>,
     },
     /// `password: None` reads it with `secrets::password_for`.
     CheckIncoming {
@@ -142,6 +142,8 @@ pub enum Effect {
         account: Box<Account>,
         /// Its OAuth2 settings (None: it signs in otherwise).
         oauth2: Option<OAuth2Settings>,
+        /// Passwords typed in this run, written with the file as one step.
+        secrets: Box<NewSecrets>,
     },
     RemoveAccount {
         id: RequestId,

@@ -273,6 +273,7 @@ fn pin(app: &mut App, pins: Vec<(Side, String)>) -> Vec<Effect> {
             path: app.config_path.clone(),
             account: Box::new(app.form.account()),
             oauth2: super::signin::saved_settings(app),
+            secrets: Box::default(),
         });
         if let Some(ts) = app.troubleshoot.as_mut() {
             ts.pin_save = Some(id);

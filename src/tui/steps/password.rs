@@ -1,5 +1,8 @@
-//! Step 7: the password, masked, into the OS keyring. When the keyring
-//! cannot be used: why, what to do, and a `password_command` instead.
+//! Step 7: the password, masked. Enter proves the OS keyring can take it;
+//! the password stays in memory for the tests and is written to the
+//! keyring only by the save (an abandoned run changes no saved secret).
+//! When the keyring cannot be used: why, what to do, and a
+//! `password_command` instead.
 //! The password is never written to a file. An OAuth2 account gets the
 //! Sign-in step instead (`signin.rs`); the choice is a field here and there.
 
@@ -90,12 +93,7 @@ fn confirm(app: &mut App) -> Vec<Effect> {
     }
     let id = app.request_id();
     app.keyring = KeyringState::Storing(id);
-    vec![Effect::StorePassword {
-        id,
-        account: app.form.account().name,
-        incoming: app.form.password.secret().clone(),
-        smtp: separate.then(|| app.form.smtp_password.secret().clone()),
-    }]
+    vec![Effect::StorePassword { id }]
 }
 
 pub fn on_stored(app: &mut App, id: u64, result: Result<(), SecretsError>) -> Vec<Effect> {

@@ -1,10 +1,12 @@
-//! Step 10: save the account (load, upsert, save: a file that does not
-//! load is never overwritten) and show where everything went. Never the
-//! password.
+//! Step 10: save the account with the passwords typed in this run (the
+//! core writes both under the file's lock, as one step; a file that does
+//! not load is never overwritten) and show where everything went. Never
+//! the password.
 
 use crate::account::Role;
 use crate::config::{Config, ConfigError};
 use crate::secrets::{SERVICE, entry_user};
+use crate::service::NewSecrets;
 use crate::tui::app::{App, KeyringState, SaveState};
 use crate::tui::msg::{Control, Effect};
 use crate::tui::step::Step;
@@ -22,7 +24,23 @@ pub fn save(app: &mut App) -> Vec<Effect> {
         path: app.config_path.clone(),
         account: Box::new(app.form.account()),
         oauth2: crate::tui::signin::saved_settings(app),
+        secrets: Box::new(typed_secrets(app)),
     }]
+}
+
+/// The passwords typed in this run, for the keyring: none for an OAuth2
+/// account, a password command, or an edited account that keeps its own.
+fn typed_secrets(app: &App) -> NewSecrets {
+    let keyring_in_use = matches!(app.keyring, KeyringState::Stored);
+    if crate::tui::signin::is_oauth(app) || !keyring_in_use || app.form.password.is_empty() {
+        return NewSecrets::default();
+    }
+    let separate = app.form.separate_smtp_password() && !app.form.smtp_password.is_empty();
+    NewSecrets {
+        incoming: Some(app.form.password.secret().clone()),
+        smtp: separate.then(|| app.form.smtp_password.secret().clone()),
+        oauth_client_secret: None,
+    }
 }
 
 pub fn on_written(app: &mut App, id: u64, result: Result<Config, ConfigError>) -> Vec<Effect> {

@@ -4,26 +4,29 @@
 //!
 //! The store is chosen with `$MAILWIZ_KEYRING`: `secret-service` (the
 //! default on Linux: GNOME Keyring, KeePassXC, KWallet through its Secret
-//! Service bridge), `keyutils` (the kernel keyring, for headless machines;
-//! lost at reboot), or `mock` (in-memory, for unit tests).
+//! Service bridge) or `keyutils` (the kernel keyring, for headless
+//! machines; lost at reboot). Unit tests use an in-memory store that does
+//! not exist in the product.
+
+mod command;
+
+pub use command::run_password_command;
 
 use crate::account::{Account, Role};
 use crate::i18n::{Lang, tf};
 use crate::secret::Secret;
 use keyring::Error as KrError;
 use keyring_core::{CredentialStore, Entry};
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 pub const SERVICE: &str = "mailwiz";
-const PASSWORD_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     SecretService,
     Keyutils,
+    /// In memory, shared within the process: unit tests only.
+    #[cfg(test)]
     Mock,
 }
 
@@ -32,7 +35,6 @@ impl Backend {
         match std::env::var("MAILWIZ_KEYRING").ok().as_deref() {
             None | Some("") | Some("secret-service") => Ok(Backend::SecretService),
             Some("keyutils") => Ok(Backend::Keyutils),
-            Some("mock") => Ok(Backend::Mock),
             Some(other) => Err(SecretsError::UnknownBackend(other.to_string())),
         }
     }
@@ -41,6 +43,7 @@ impl Backend {
         match self {
             Backend::SecretService => "Secret Service",
             Backend::Keyutils => "kernel keyring (keyutils)",
+            #[cfg(test)]
             Backend::Mock => "in-memory mock",
         }
     }
@@ -59,7 +62,7 @@ pub enum SecretsError {
     NotFound { account: String, role: &'static str },
     #[error("the keyring failed: {detail}")]
     Keyring { detail: String },
-    #[error("MAILWIZ_KEYRING={0} is not a known store (secret-service, keyutils, mock)")]
+    #[error("MAILWIZ_KEYRING={0} is not a known store (secret-service, keyutils)")]
     UnknownBackend(String),
     #[error("the password command failed: {detail}")]
     Command { detail: String },
@@ -152,7 +155,9 @@ fn classify(backend: Backend, err: KrError) -> SecretsError {
 
 /// The mock store must be shared across `Keyring::open()` calls in one
 /// process, like a real store is.
+#[cfg(test)]
 fn mock_store() -> Arc<CredentialStore> {
+    use std::sync::OnceLock;
     static MOCK: OnceLock<Arc<CredentialStore>> = OnceLock::new();
     MOCK.get_or_init(|| keyring_core::mock::Store::new().expect("the mock store always opens"))
         .clone()
@@ -173,8 +178,10 @@ impl Keyring {
                 })?
             }
             Backend::Keyutils => {
+                require_persistent_keyring()?;
                 linux_keyutils_keyring_store::Store::new().map_err(|e| classify(backend, e))?
             }
+            #[cfg(test)]
             Backend::Mock => mock_store(),
         };
         Ok(Keyring { backend, store })
@@ -225,6 +232,22 @@ impl Keyring {
             Err(e) => Err(classify(self.backend, e)),
         }
     }
+}
+
+/// The keyutils store puts each secret in the session keyring and links
+/// it to the user's persistent keyring, which is what the next process
+/// (another login, a fresh `keyctl session`) finds. Without a persistent
+/// keyring the secret would die with this session while `add` said
+/// "stored": refused, with the reason.
+fn require_persistent_keyring() -> Result<(), SecretsError> {
+    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+    KeyRing::get_persistent(KeyRingIdentifier::Session)
+        .map(|_| ())
+        .map_err(|e| SecretsError::KeyutilsDenied {
+            detail: format!(
+                "no persistent keyring ({e:?}): a secret stored here would be lost when this session ends"
+            ),
+        })
 }
 
 /// Entries that are not a role's password (OAuth2 tokens, a client
@@ -287,51 +310,6 @@ pub fn password_for(account: &Account, role: Role) -> Result<Secret, SecretsErro
     Keyring::open()?.get(&account.name, effective)
 }
 
-/// Runs `sh -c CMD` and takes the first line of its stdout as the
-/// password. Its stderr is not shown: it could echo what it read.
-pub fn run_password_command(cmd: &str) -> Result<Secret, SecretsError> {
-    let fail = |detail: String| SecretsError::Command { detail };
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| fail(e.to_string()))?;
-    let mut stdout = child.stdout.take().expect("stdout is piped");
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        buf
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| fail(e.to_string()))? {
-            break status;
-        }
-        if start.elapsed() > PASSWORD_COMMAND_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(fail(format!(
-                "no answer after {} s",
-                PASSWORD_COMMAND_TIMEOUT.as_secs()
-            )));
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let out = reader.join().unwrap_or_default();
-    if !status.success() {
-        return Err(fail(format!("exit status {}", status.code().unwrap_or(-1))));
-    }
-    let text = String::from_utf8(out).map_err(|_| fail("output is not UTF-8".into()))?;
-    let first = text.lines().next().unwrap_or("");
-    if first.is_empty() {
-        return Err(fail("empty output".into()));
-    }
-    Ok(Secret::new(first))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,20 +329,6 @@ mod tests {
         ));
         assert!(again.delete(name, Role::Incoming).unwrap());
         assert!(!again.delete(name, Role::Incoming).unwrap());
-    }
-
-    #[test]
-    fn password_command_first_line_only() {
-        let s = run_password_command("printf 'abc def\\nsecond\\n'").unwrap();
-        assert_eq!(s.expose(), "abc def");
-        assert!(matches!(
-            run_password_command("exit 3"),
-            Err(SecretsError::Command { .. })
-        ));
-        assert!(matches!(
-            run_password_command("true"),
-            Err(SecretsError::Command { .. })
-        ));
     }
 
     #[test]

@@ -1,11 +1,19 @@
 //! The accounts file: TOML with a schema version, written atomically with
 //! mode 0600 in a 0700 folder. A file that does not parse is reported with
 //! its line and column and never overwritten. It never holds a password.
+//!
+//! `store` does the file work (bounded reads, the lock, the exclusive
+//! temporary, writing through a symlink); `preserve` keeps the comments and
+//! unknown keys of the file it replaces.
+
+mod preserve;
+mod store;
+
+pub use store::{Locked, load, lock, save};
 
 use crate::account::{Account, OAuth2Settings};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -56,6 +64,12 @@ pub enum ConfigError {
     },
     #[error("no configuration folder could be found (set $MAILWIZ_CONFIG or use --config)")]
     NoConfigDir,
+    #[error("{path} is not a regular file")]
+    NotRegular { path: PathBuf },
+    #[error("{path} is larger than {limit} bytes")]
+    TooLarge { path: PathBuf, limit: u64 },
+    #[error("{path} can be written by other users; mailwiz does not write there")]
+    UnsafeFolder { path: PathBuf },
 }
 
 impl ConfigError {
@@ -102,6 +116,17 @@ impl ConfigError {
                 &[("path", &p(path)), ("detail", &source.to_string())],
             ),
             ConfigError::NoConfigDir => crate::i18n::t(lang, "config.error.no_dir").to_string(),
+            ConfigError::NotRegular { path } => {
+                tf(lang, "config.error.not_regular", &[("path", &p(path))])
+            }
+            ConfigError::TooLarge { path, limit } => tf(
+                lang,
+                "config.error.too_large",
+                &[("path", &p(path)), ("limit", &limit.to_string())],
+            ),
+            ConfigError::UnsafeFolder { path } => {
+                tf(lang, "config.error.unsafe_folder", &[("path", &p(path))])
+            }
         }
     }
 }
@@ -117,24 +142,6 @@ pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
     directories::ProjectDirs::from("", "", "mailwiz")
         .map(|d| d.config_dir().join("accounts.toml"))
         .ok_or(ConfigError::NoConfigDir)
-}
-
-/// Reads the file; a missing file is an empty configuration.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(source) => {
-            return Err(ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
-    let text = String::from_utf8(bytes).map_err(|_| ConfigError::NotUtf8 {
-        path: path.to_path_buf(),
-    })?;
-    parse(path, &text)
 }
 
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
@@ -174,72 +181,6 @@ pub fn to_toml(config: &Config) -> String {
     format!("{header}{body}")
 }
 
-/// Writes atomically: a temp file in the same folder, fsync, rename, then
-/// fsync of the folder. Permissions: file 0600, folder 0700 (when created).
-pub fn save(path: &Path, config: &Config) -> Result<(), ConfigError> {
-    let werr = |source| ConfigError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.exists() {
-        create_private_dir(dir).map_err(werr)?;
-    }
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "accounts.toml".into());
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = open_private(&tmp)?;
-        f.write_all(to_toml(config).as_bytes())?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(werr)
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
-}
-
-#[cfg(unix)]
-fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::create(path)
-}
-
 impl Config {
     pub fn find(&self, name: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.name == name)
@@ -270,7 +211,7 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::account::*;
 
@@ -331,7 +272,14 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("accounts.toml")]);
+        let mut leftovers: Vec<_> = leftovers
+            .iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        leftovers.sort();
+        // The lock file stays: removing it would let two writers hold
+        // locks on two different files.
+        assert_eq!(leftovers, [".accounts.toml.lock", "accounts.toml"]);
     }
 
     #[test]
