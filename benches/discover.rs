@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Discovery with sources slowed on purpose: the ISPDB answers after 300 ms
 //! (a loopback HTTP server that sleeps before answering), SRV after 100 ms
 //! (dnsmasq behind a 100 ms start delay; skipped without dnsmasq), and the

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! One frame of the busiest step (the failed test: two columns of steps,
 //! errors and advice) at 200x60, and start-up: App construction plus the
 //! first frame.

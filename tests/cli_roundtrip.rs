@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! The command line against real servers and a real Secret Service:
 //! `add` → `check` → `send-test --verify`, for every incoming protocol and
 //! security, both SMTP ports; failures; keyring round trip and removal; the

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! The accounts file against odd and hostile surroundings, through the
 //! real binary: a symlinked file, the user's comments and unknown keys,
 //! links planted at temporary names, a folder others can write to, stale

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! `detect` against hostile files under HOME: a muttrc that sources itself
 //! 45 times, `source /dev/zero`, a FIFO, a symlink loop, a huge file. The
 //! real binary runs under `/usr/bin/time -v` (package `time`) with a hard

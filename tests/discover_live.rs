@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Discovery against servers started here on loopback: an HTTP server with
 //! the ISPDB sample in the ISPDB layout, provider autoconfig over http and
 //! https (the test CA of the mail harness), dnsmasq with SRV, MX and address

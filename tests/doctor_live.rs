@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! `mailwiz doctor --json` against real servers with real faults: each
 //! fault of issue 4 gives its code, within the time bound, and the test
 //! password appears in no output and no transcript.

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! `mailwiz export` proven with the real clients from Debian against the
 //! harness's Dovecot: msmtp sends with the exported file, mbsync mirrors the
 //! inbox with it, neomutt reads it (and sends with it); the thunderbird XML

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Proves the test harness in `tests/common` + `tests/harness`: real servers on loopback,
 //! their fault variants, Maildir delivery, and the private Secret Service.
 //!

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! The real `mailwiz` binary against hostile servers (`tests/harness/hostile.py`):
 //! endless lines, one byte a second, endless replies, a 4 GiB IMAP literal, a POP3
 //! listing without its end, plaintext injected after STARTTLS. Each command runs under

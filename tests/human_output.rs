@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Human output, not only `--json`: every subcommand's text in English and
 //! French, against the harness servers (real Dovecot and SMTP relay, with
 //! faults), and every TUI snapshot. No `{placeholder}` left, no i18n key

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! No lost account, no overwritten or orphaned secret: the real binary
 //! with a real Secret Service (and the kernel keyring): parallel `add`s,
 //! a file write that fails after the secret was written, a second stdin

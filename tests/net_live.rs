@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! mailwiz's network code against real servers on loopback (Dovecot IMAP,
 //! POP3 and submission from `tests/harness`), fault variants included.
 

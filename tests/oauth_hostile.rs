@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! OAuth2's loopback redirect listener against hostile local peers, with
 //! the real binary under `/usr/bin/time -v` (package `time`): a client that
 //! drips, one that never ends its request line, and redirects with a wrong

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! OAuth2's device grant against hostile endpoints, with the real binary
 //! under `/usr/bin/time -v` (package `time`): 2^64−1 seconds of expiry and
 //! of interval, an interval of 10^12 s, answers that never end (fast, or

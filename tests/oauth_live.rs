@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! OAuth2 end to end on loopback: the test IdP (tests/harness/idp.py) and a
 //! Dovecot instance whose `oauth2` passdb validates tokens against it
 //! (tests/harness/oauthenv.sh), on top of the mail servers of mailenv.sh.

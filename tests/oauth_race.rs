@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! One OAuth2 refresh at a time (issue 12 item 2), against the test IdP,
 //! which rotates refresh tokens: a second POST of the same refresh token is
 //! refused with `invalid_grant`. With a stale access token stored, two

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! The phone QR code decodes back to exactly its payload: written as PNG
 //! and read by a real decoder (zbarimg, Debian's zbar-tools).
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! End to end: the real binary in tmux sets up an OAuth2 account against
 //! the test IdP and the Dovecot instance that validates its tokens
 //! (tests/harness/oauthenv.sh): the user picks OAuth2 at the password step,

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! End to end: the real binary in tmux opens "Something doesn't work" on
 //! a saved account whose password is wrong and whose SMTP port is closed,
 //! against the harness's Dovecot, and shows the right findings; S saves

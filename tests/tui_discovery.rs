@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Discovery on the wizard's "Settings found" step: per-source events in,
 //! status and the chosen candidate out; stale results dropped; Esc cancels.
 //! Snapshots of the step while searching and with results, in EN and FR.

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! The idle wizard writes nothing to the terminal: it draws when a key, a
 //! resize or a background result arrives, or while a spinner turns — never
 //! on a timer. Runs the real binary in a pseudo-terminal

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Import from the user's other mail clients: the welcome list shows what
 //! `detect` found, `I` fills the wizard with it, and the POP/IMAP help says
 //! what those clients use. State and rendering; the e2e is in

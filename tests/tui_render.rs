@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Rendering: insta snapshots of every step in both languages (TestBackend
 //! 80x24), error states, and a size sweep from 1x1 to 200x60.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! The wizard's Sign-in step (OAuth2 accounts): flow results in, state and
 //! effects out; stale results dropped; Esc cancels; the settings saved
 //! without the client secret; snapshots in both languages.

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! The wizard's state transitions: messages in, state and effects out. No
 //! terminal, no network, no keyring.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! The troubleshooting screen: a doctor result in, the checklist state
 //! out; the pin flow and its confirmation; jump targets; stale results
 //! dropped; the transcript saved through an effect. Then insta snapshots

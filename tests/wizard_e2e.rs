@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! End to end: the real binary in a real terminal (tmux), driven by keys
 //! through the whole wizard against the harness's Dovecot and a real
 //! Secret Service. Afterwards the account is in the config file, the

@@ -6,9 +6,7 @@ use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::account::{Role, display_fingerprint};
 use crate::check::Side;
-use crate::doctor::{
-    self, DoctorOptions, DoctorReport, Finding, Passwords, ServerProbe, Severity,
-};
+use crate::doctor::{self, DoctorOptions, DoctorReport, Finding, Passwords, ServerProbe, Severity};
 use crate::i18n::{Lang, t, tf};
 use crate::providers;
 use std::path::PathBuf;

@@ -54,11 +54,9 @@ pub fn message(e: &clap::Error, lang: Lang) -> String {
             "cli.usage.unknown_subcommand",
             &[("name", &context(e, ContextKind::InvalidSubcommand))],
         ),
-        ErrorKind::MissingRequiredArgument => tf(
-            lang,
-            "cli.usage.missing_argument",
-            &[("arg", &arg)],
-        ),
+        ErrorKind::MissingRequiredArgument => {
+            tf(lang, "cli.usage.missing_argument", &[("arg", &arg)])
+        }
         _ => t(lang, "cli.usage.other").to_string(),
     };
     format!("{text}\n{}\n", t(lang, "cli.usage.help"))

@@ -235,10 +235,10 @@ fn over_udp(
     qtype: u16,
     deadline: &Deadline,
 ) -> Result<(Vec<Record>, bool), DnsError> {
-    let bind: SocketAddr = if server.is_ipv4() {
-        "0.0.0.0:0".parse().unwrap()
+    let bind = if server.is_ipv4() {
+        SocketAddr::from((std::net::Ipv4Addr::UNSPECIFIED, 0))
     } else {
-        "[::]:0".parse().unwrap()
+        SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0))
     };
     let sock = UdpSocket::bind(bind).map_err(io_err)?;
     sock.connect(server).map_err(io_err)?;

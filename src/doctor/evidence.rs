@@ -2,8 +2,8 @@
 //! server's own words stay as they are, mailwiz's words are localised.
 
 use super::PortOutcome;
-use crate::i18n::{Lang, tf};
 use crate::account::display_fingerprint;
+use crate::i18n::{Lang, tf};
 use crate::net::NetError;
 
 /// What was seen, kept typed until the finding is put in words: the
@@ -51,17 +51,18 @@ fn error_evidence(e: Option<&NetError>, lang: Lang) -> String {
         Some(NetError::AuthFailed { reply } | NetError::Rejected { reply, .. }) => {
             reply.to_string()
         }
+        // The finding's title already says what is wrong with the
+        // certificate; the evidence is the certificate itself.
         Some(e @ NetError::Tls(t)) => match &t.cert {
             Some(c) => tf(
                 lang,
-                "doctor.evidence.certificate",
+                "doctor.cli.certificate",
                 &[
-                    ("error", &e.localized(lang)),
                     ("subject", &c.subject),
                     ("names", &c.sans.join(", ")),
                     ("issuer", &c.issuer),
-                    ("from", &c.not_before),
-                    ("to", &c.not_after),
+                    ("not_before", &c.not_before),
+                    ("not_after", &c.not_after),
                     ("sha256", &display_fingerprint(&c.sha256)),
                 ],
             ),
@@ -71,4 +72,3 @@ fn error_evidence(e: Option<&NetError>, lang: Lang) -> String {
         Some(e) => e.localized(lang),
     }
 }
-

@@ -110,13 +110,8 @@ pub(crate) fn literal_size(line: &str) -> Option<u64> {
 }
 
 /// Overwrites a string that held a credential.
-pub(crate) fn wipe(s: String) {
-    let mut bytes = s.into_bytes();
-    for b in bytes.iter_mut() {
-        // SAFETY: `b` is a valid, exclusive reference; the volatile write
-        // keeps the zeroing from being optimized out.
-        unsafe { std::ptr::write_volatile(b, 0) };
-    }
+pub(crate) fn wipe(mut s: String) {
+    zeroize::Zeroize::zeroize(&mut s);
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use zeroize::Zeroize;
 
 /// The two mechanisms, in mailwiz's order of preference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,7 +56,7 @@ impl OauthMechanism {
 pub fn xoauth2(user: &str, token: &str) -> String {
     let mut raw = format!("user={user}\x01auth=Bearer {token}\x01\x01");
     let out = STANDARD.encode(raw.as_bytes());
-    wipe(&mut raw);
+    raw.zeroize();
     out
 }
 
@@ -66,17 +67,8 @@ pub fn oauthbearer(user: &str, token: &str, host: &str, port: u16) -> String {
     let mut raw =
         format!("n,a={user},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01");
     let out = STANDARD.encode(raw.as_bytes());
-    wipe(&mut raw);
+    raw.zeroize();
     out
-}
-
-fn wipe(s: &mut str) {
-    // SAFETY: zeroes are valid UTF-8.
-    unsafe {
-        for b in s.as_bytes_mut() {
-            std::ptr::write_volatile(b, 0);
-        }
-    }
 }
 
 #[cfg(test)]
