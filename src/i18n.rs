@@ -89,7 +89,8 @@ areas!(
     "detect",
     "tui_doctor",
     "oauth",
-    "tui_signin"
+    "tui_signin",
+    "validation",
 );
 
 type Table = BTreeMap<String, String>;

@@ -59,6 +59,14 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
             ));
             return EXIT_USAGE;
         }
+        Err(ExportError::UnsafeValue { field }) => {
+            output::error(&tf(
+                lang,
+                "export.refused.unsafe_value",
+                &[("field", field), ("name", &acct.name)],
+            ));
+            return EXIT_FAILED;
+        }
     };
     match &args.output {
         Some(path) => {
@@ -84,6 +92,10 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
         }
         None => print!("{}", exported.text),
     }
+    let folders = export::local_folders(&acct, args.format, &opts);
+    if let Err(code) = prepare_folders(lang, &folders, args.output.is_some()) {
+        return code;
+    }
     let ca = acct.ca_file.clone().unwrap_or_default();
     for note in &exported.notes {
         output::hint(&tf(lang, note.i18n_key(), &[("ca", &ca)]));
@@ -92,4 +104,34 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
         output::hint(t(lang, "export.notes_on_stderr"));
     }
     EXIT_OK
+}
+
+/// The local folders the client needs before its first run: created when
+/// the export is written to a file, else the `mkdir -p` to run is shown.
+fn prepare_folders(lang: crate::i18n::Lang, folders: &[String], create: bool) -> Result<(), i32> {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    for folder in folders {
+        let path = export::expand_home(folder, &home);
+        let shown = path.display().to_string();
+        if !create {
+            let command = format!("mkdir -p {}", export::shell_word(&shown));
+            output::hint(&tf(lang, "export.folders.mkdir", &[("command", &command)]));
+            continue;
+        }
+        if path.is_dir() {
+            continue;
+        }
+        if let Err(e) = std::fs::create_dir_all(&path) {
+            output::error(&tf(
+                lang,
+                "export.write_failed",
+                &[("path", &shown), ("detail", &e.to_string())],
+            ));
+            return Err(EXIT_FAILED);
+        }
+        line(&tf(lang, "export.folders.created", &[("path", &shown)]));
+    }
+    Ok(())
 }

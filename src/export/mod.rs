@@ -169,6 +169,49 @@ pub enum ExportError {
     /// The client only reads mail over IMAP and the account uses POP3.
     #[error("{format} reads mail over IMAP only; this account uses POP3")]
     NeedsImap { format: Format },
+    /// A value holds a character no client file can carry safely (a line
+    /// break would start a new directive): the export is refused.
+    #[error("the account's {field} holds a control character; no export can carry it safely")]
+    UnsafeValue { field: &'static str },
+}
+
+/// Every text an export writes, by the field name the error reports.
+fn exported_texts<'a>(a: &'a Account, o: &'a ExportOptions) -> Vec<(&'static str, &'a str)> {
+    let mut v = vec![
+        ("name", a.name.as_str()),
+        ("email", a.email.as_str()),
+        ("display_name", a.display_name.as_str()),
+        ("incoming.host", a.incoming.host.as_str()),
+        ("incoming.username", a.incoming.username.as_str()),
+        ("smtp.host", a.smtp.host.as_str()),
+        ("smtp.username", a.smtp.username.as_str()),
+        ("ca_file", a.ca_file.as_deref().unwrap_or_default()),
+        ("provider", a.provider.as_deref().unwrap_or_default()),
+        ("mailwiz", o.mailwiz.as_str()),
+        ("maildir", o.maildir.as_deref().unwrap_or_default()),
+    ];
+    if let Some(s) = &o.oauth2 {
+        v.push(("oauth2.client_id", s.client_id.as_str()));
+        v.push(("oauth2.auth_url", s.auth_url.as_deref().unwrap_or_default()));
+        v.push((
+            "oauth2.token_url",
+            s.token_url.as_deref().unwrap_or_default(),
+        ));
+    }
+    v
+}
+
+/// The second line of defence behind [`Account::validate`]: an account
+/// from a hand-edited file or an older version is checked again, and a
+/// value with a control character is refused rather than written.
+fn refuse_unsafe(a: &Account, o: &ExportOptions) -> Result<(), ExportError> {
+    match exported_texts(a, o)
+        .into_iter()
+        .find(|(_, text)| text.chars().any(crate::account::is_forbidden_char))
+    {
+        Some((field, _)) => Err(ExportError::UnsafeValue { field }),
+        None => Ok(()),
+    }
 }
 
 /// The account in the client's format.
@@ -180,6 +223,7 @@ pub fn export(
     if account.incoming.protocol == Protocol::Pop3 && !format.supports_pop3() {
         return Err(ExportError::NeedsImap { format });
     }
+    refuse_unsafe(account, options)?;
     let mut out = match format {
         Format::Thunderbird => thunderbird::export(account),
         Format::Msmtp => msmtp::export(account, options),
@@ -194,8 +238,27 @@ pub fn export(
     Ok(out)
 }
 
-/// A name made of letters, digits, `-` and `_` only, for clients whose
-/// section or store names cannot hold `@`, `.` or spaces.
+/// Local folders the client needs before its first run and does not
+/// create itself (mbsync's Maildir root), as written in the file.
+pub fn local_folders(account: &Account, format: Format, options: &ExportOptions) -> Vec<String> {
+    match format {
+        Format::Mbsync => vec![mbsync::maildir(account, options)],
+        _ => Vec::new(),
+    }
+}
+
+/// `path` with a leading `~/` replaced by `home`, as the clients expand it.
+pub fn expand_home(path: &str, home: &std::path::Path) -> std::path::PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => home.join(rest),
+        None if path == "~" => home.to_path_buf(),
+        None => std::path::PathBuf::from(path),
+    }
+}
+
+/// A name made of letters, digits, `-` and `_` only, starting with a
+/// letter or digit, for clients whose section or store names cannot hold
+/// `@`, `.` or spaces.
 pub(crate) fn slug(name: &str) -> String {
     let s: String = name
         .chars()
@@ -207,14 +270,20 @@ pub(crate) fn slug(name: &str) -> String {
             }
         })
         .collect();
-    if s.is_empty() { "mailwiz".into() } else { s }
+    // A leading `-` would read as an option where the client takes the
+    // name on its command line (`mbsync NAME`, `msmtp -a NAME`).
+    if s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        s
+    } else {
+        format!("mailwiz{s}")
+    }
 }
 
 /// The account name itself when it is one plain word (an address is),
 /// else its [`slug`].
 pub(crate) fn plain_name(name: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "@.+_-".contains(c);
-    if !name.is_empty() && name.chars().all(plain) {
+    if name.starts_with(|c: char| c.is_ascii_alphanumeric()) && name.chars().all(plain) {
         name.to_string()
     } else {
         slug(name)
@@ -228,3 +297,5 @@ pub(crate) fn has_pin(account: &Account) -> bool {
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_hostile;

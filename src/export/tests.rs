@@ -159,7 +159,7 @@ fn imap_only_clients_refuse_pop3() {
     }
     assert!(
         text(&a, Format::Neomutt)
-            .contains("set spoolfile = \"pops://alice%40example.test@imap.example.test:993/\"")
+            .contains("set spoolfile = 'pops://alice%40example.test@imap.example.test:993/'")
     );
 }
 
@@ -167,15 +167,15 @@ fn imap_only_clients_refuse_pop3() {
 fn neomutt_settings() {
     let t = text(&sample(), Format::Neomutt);
     for line in [
-        "set folder = \"imaps://alice%40example.test@imap.example.test:993/\"",
-        "set spoolfile = \"+INBOX\"",
-        "set imap_user = \"alice@example.test\"",
+        "set folder = 'imaps://alice%40example.test@imap.example.test:993/'",
+        "set spoolfile = '+INBOX'",
+        "set imap_user = 'alice@example.test'",
         "set imap_pass = \"`mailwiz password alice@example.test incoming`\"",
-        "set smtp_url = \"smtp://alice%40example.test@smtp.example.test:587/\"",
+        "set smtp_url = 'smtp://alice%40example.test@smtp.example.test:587/'",
         "set smtp_pass = \"`mailwiz password alice@example.test smtp`\"",
-        "set ssl_ca_certificates_file = \"/etc/ssl/company ca.pem\"",
-        "set ssl_starttls = \"yes\"",
-        "set ssl_force_tls = \"yes\"",
+        "set ssl_ca_certificates_file = '/etc/ssl/company ca.pem'",
+        "set ssl_starttls = 'yes'",
+        "set ssl_force_tls = 'yes'",
     ] {
         assert!(t.lines().any(|l| l == line), "no line {line:?} in\n{t}");
     }
@@ -187,10 +187,10 @@ fn aerc_section() {
     let t = e.text;
     assert!(t.contains("[alice@example.test]"));
     assert!(t.contains("source = imaps://alice%40example.test@imap.example.test:993\n"));
-    assert!(t.contains("source-cred-cmd = mailwiz password alice@example.test incoming\n"));
+    assert!(t.contains("source-cred-cmd = `mailwiz password alice@example.test incoming`\n"));
     assert!(t.contains("outgoing = smtp://alice%40example.test@smtp.example.test:587\n"));
-    assert!(t.contains("outgoing-cred-cmd = mailwiz password alice@example.test smtp\n"));
-    assert!(t.contains("from = Alice Liddell <alice@example.test>\n"));
+    assert!(t.contains("outgoing-cred-cmd = `mailwiz password alice@example.test smtp`\n"));
+    assert!(t.contains("from = `\"Alice Liddell\" <alice@example.test>`\n"));
     assert_eq!(e.notes, vec![Note::CaNotCarried]);
 }
 
@@ -231,7 +231,7 @@ fn odd_names_are_quoted_for_the_shell() {
     a.name = "work \"mail\"".into();
     let t = text(&a, Format::Msmtp);
     assert!(
-        t.contains(r#"passwordeval "mailwiz password 'work \"mail\"' smtp""#),
+        t.contains(r#"passwordeval "mailwiz password 'work "mail"' smtp""#),
         "{t}"
     );
     assert!(t.contains("account work--mail-"), "{t}");
@@ -276,10 +276,10 @@ fn oauth2_accounts_get_token_commands_in_every_client() {
     assert!(mbsync.notes.contains(&Note::SaslXoauth2Plugin));
     let neomutt = get(Format::Neomutt).text;
     for line in [
-        "set imap_authenticators = \"xoauth2\"",
-        &format!("set imap_oauth_refresh_command = \"{token}\""),
-        "set smtp_authenticators = \"xoauth2\"",
-        &format!("set smtp_oauth_refresh_command = \"{token}\""),
+        "set imap_authenticators = 'xoauth2'",
+        &format!("set imap_oauth_refresh_command = '{token}'"),
+        "set smtp_authenticators = 'xoauth2'",
+        &format!("set smtp_oauth_refresh_command = '{token}'"),
     ] {
         assert!(neomutt.lines().any(|l| l == line), "{line:?} in\n{neomutt}");
     }
@@ -291,7 +291,7 @@ fn oauth2_accounts_get_token_commands_in_every_client() {
     );
     assert!(aerc.contains("outgoing = smtp+xoauth2://"), "{aerc}");
     assert!(
-        aerc.contains(&format!("source-cred-cmd = {token}")),
+        aerc.contains(&format!("source-cred-cmd = `{token}`")),
         "{aerc}"
     );
     let himalaya = get(Format::Himalaya);
