@@ -99,7 +99,14 @@ impl Hostile {
     fn export(&self, value: &str, format: &str, extra: &[&str]) -> String {
         let file = self.dir.path().join(format!("export.{format}"));
         let out = mailwiz(&self.cfg)
-            .args(["export", value, "--format", format, "--output"])
+            .args([
+                "export",
+                value,
+                "--format",
+                format,
+                "--no-login",
+                "--output",
+            ])
             .arg(&file)
             .args(extra)
             .output()

@@ -21,6 +21,9 @@ pub struct ExportArgs {
     /// mbsync: the local Maildir folder (default ~/Mail/NAME/)
     #[arg(long, value_name = "DIR")]
     pub maildir: Option<String>,
+    /// Do not log in to read the server's folder names (use the preset's)
+    #[arg(long)]
+    pub no_login: bool,
 }
 
 /// How the client will run mailwiz: with `--config` when the accounts file
@@ -44,10 +47,16 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let folders = if args.no_login || !args.format.names_folders() {
+        None
+    } else {
+        server_folders(lang, &acct, &settings)
+    };
     let opts = ExportOptions {
         mailwiz: mailwiz_command(ctx),
         maildir: args.maildir.clone(),
         oauth2: Some(settings),
+        folders,
     };
     let exported = match export::export(&acct, args.format, &opts) {
         Ok(e) => e,
@@ -134,4 +143,39 @@ fn prepare_folders(lang: crate::i18n::Lang, folders: &[String], create: bool) ->
         line(&tf(lang, "export.folders.created", &[("path", &shown)]));
     }
     Ok(())
+}
+
+/// The server's folder names, after one login (the folders the export
+/// names are created when missing); None, with a hint, when the server
+/// could not be asked.
+fn server_folders(
+    lang: crate::i18n::Lang,
+    acct: &crate::account::Account,
+    settings: &crate::account::OAuth2Settings,
+) -> Option<export::Folders> {
+    match export::look_up_folders(acct, settings) {
+        export::FolderLookup::Read { folders, created } => {
+            for name in created {
+                output::hint(&tf(
+                    lang,
+                    "export.folders.created_on_server",
+                    &[("folder", &name)],
+                ));
+            }
+            Some(folders)
+        }
+        export::FolderLookup::NotImap => None,
+        export::FolderLookup::NoCredential => {
+            output::hint(t(lang, "export.folders.preset_names"));
+            None
+        }
+        export::FolderLookup::Failed(e) => {
+            output::hint(&tf(
+                lang,
+                "export.folders.lookup_failed",
+                &[("detail", &crate::net::clean_text(e.to_string().as_bytes()))],
+            ));
+            None
+        }
+    }
 }

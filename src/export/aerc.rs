@@ -66,7 +66,11 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     let from = mailbox(&a.display_name, &a.email);
     let _ = writeln!(t, "from = {}", ini_raw(&from));
     let _ = writeln!(t, "default = INBOX");
-    let _ = writeln!(t, "copy-to = Sent");
+    let folders = o.folders_for(a);
+    if folders.copy_sent {
+        let _ = writeln!(t, "copy-to = {}", ini_raw(&folders.sent));
+    }
+    let _ = writeln!(t, "postpone = {}", ini_raw(&folders.drafts));
     let mut notes = Vec::new();
     if a.ca_file.is_some() {
         notes.push(Note::CaNotCarried);

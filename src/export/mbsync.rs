@@ -65,7 +65,15 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     let _ = writeln!(t, "Channel {n}");
     let _ = writeln!(t, "Far :{n}-remote:");
     let _ = writeln!(t, "Near :{n}-local:");
-    let _ = writeln!(t, "Patterns *");
+    match o.folders_for(a).all {
+        // The archive of all mail holds every message a second time.
+        Some(all) => {
+            let _ = writeln!(t, "Patterns * !{}", mbsync_string(&all));
+        }
+        None => {
+            let _ = writeln!(t, "Patterns *");
+        }
+    }
     let _ = writeln!(t, "Create Near");
     let _ = writeln!(t, "SyncState *");
     let mut notes = Vec::new();

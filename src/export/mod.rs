@@ -12,16 +12,20 @@
 //! so in a [`Note`] the face shows next to the file.
 
 mod aerc;
+mod folders;
 mod himalaya;
 mod mbsync;
 mod msmtp;
 mod neomutt;
 mod quote;
+mod server;
 mod thunderbird;
 
 use crate::account::{Account, Protocol};
 
+pub use folders::{FolderSource, Folders, PresetFolders, ServerFolders};
 pub use quote::shell_word;
+pub use server::{FolderLookup, look_up_folders};
 
 /// The client configurations mailwiz can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,6 +59,14 @@ impl Format {
             Format::Aerc => "aerc",
             Format::Himalaya => "himalaya",
         }
+    }
+
+    /// Whether the file names the special folders (Sent, Drafts, All).
+    pub fn names_folders(self) -> bool {
+        matches!(
+            self,
+            Format::Mbsync | Format::Neomutt | Format::Aerc | Format::Himalaya
+        )
     }
 
     /// Whether the client reads mail with POP3 at all (mbsync, aerc and
@@ -94,6 +106,8 @@ pub struct ExportOptions {
     pub maildir: Option<String>,
     /// The account's OAuth2 settings (himalaya names the endpoints).
     pub oauth2: Option<crate::account::OAuth2Settings>,
+    /// The special folders as the server names them (None: the preset's).
+    pub folders: Option<Folders>,
 }
 
 impl Default for ExportOptions {
@@ -102,6 +116,7 @@ impl Default for ExportOptions {
             mailwiz: "mailwiz".into(),
             maildir: None,
             oauth2: None,
+            folders: None,
         }
     }
 }
@@ -119,6 +134,13 @@ impl ExportOptions {
 }
 
 impl ExportOptions {
+    /// The special folders to name: the server's, else the preset's.
+    pub fn folders_for(&self, account: &Account) -> Folders {
+        self.folders
+            .clone()
+            .unwrap_or_else(|| Folders::for_preset(account.provider.as_deref()))
+    }
+
     /// The command that prints a current OAuth2 access token.
     pub fn token_command(&self, account: &Account) -> String {
         format!("{} token {}", self.mailwiz, shell_word(&account.name))

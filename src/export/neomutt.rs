@@ -46,8 +46,15 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
             }
             set(&mut t, "folder", &url(scheme, &i.username, &i.host, i.port));
             set(&mut t, "spoolfile", "+INBOX");
-            set(&mut t, "record", "+Sent");
-            set(&mut t, "postponed", "+Drafts");
+            let folders = o.folders_for(a);
+            if folders.copy_sent {
+                set(&mut t, "record", &format!("+{}", folders.sent));
+            } else {
+                // The server files sent mail itself: a copy would double it.
+                let _ = writeln!(t, "unset record");
+                set(&mut t, "copy", "no");
+            }
+            set(&mut t, "postponed", &format!("+{}", folders.drafts));
         }
         Protocol::Pop3 => {
             let scheme = if i.security == Security::Tls {
