@@ -12,7 +12,7 @@ use std::path::PathBuf;
 pub struct ExportArgs {
     /// The account (default: the only one)
     pub name: Option<String>,
-    /// thunderbird (autoconfig XML), msmtp, mbsync, neomutt, aerc or himalaya
+    /// thunderbird (autoconfig XML), msmtp, mbsync, neomutt, aerc, himalaya (2.x) or himalaya1
     #[arg(long, short, value_name = "CLIENT")]
     pub format: Format,
     /// Write to FILE instead of standard output

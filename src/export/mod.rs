@@ -14,6 +14,7 @@
 mod aerc;
 mod folders;
 mod himalaya;
+mod himalaya2;
 mod mbsync;
 mod msmtp;
 mod neomutt;
@@ -37,17 +38,21 @@ pub enum Format {
     Mbsync,
     Neomutt,
     Aerc,
+    /// himalaya 2 (`imap.server`, `imap.sasl.*`).
     Himalaya,
+    /// himalaya 1 (`backend.*`), on request.
+    Himalaya1,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Thunderbird,
         Format::Msmtp,
         Format::Mbsync,
         Format::Neomutt,
         Format::Aerc,
         Format::Himalaya,
+        Format::Himalaya1,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +63,7 @@ impl Format {
             Format::Neomutt => "neomutt",
             Format::Aerc => "aerc",
             Format::Himalaya => "himalaya",
+            Format::Himalaya1 => "himalaya1",
         }
     }
 
@@ -65,7 +71,7 @@ impl Format {
     pub fn names_folders(self) -> bool {
         matches!(
             self,
-            Format::Mbsync | Format::Neomutt | Format::Aerc | Format::Himalaya
+            Format::Mbsync | Format::Neomutt | Format::Aerc | Format::Himalaya | Format::Himalaya1
         )
     }
 
@@ -84,7 +90,7 @@ impl std::str::FromStr for Format {
             .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
                 format!(
-                    "unknown format '{s}' (expected thunderbird, msmtp, mbsync, neomutt, aerc or himalaya)"
+                    "unknown format '{s}' (expected thunderbird, msmtp, mbsync, neomutt, aerc, himalaya or himalaya1)"
                 )
             })
     }
@@ -134,6 +140,13 @@ impl ExportOptions {
 }
 
 impl ExportOptions {
+    /// [`Self::mailwiz`] as arguments, for clients that run a command
+    /// without a shell (it is made of [`shell_word`]s; a word that is not
+    /// one is kept whole).
+    pub fn mailwiz_argv(&self) -> Vec<String> {
+        quote::shell_words(&self.mailwiz)
+    }
+
     /// The special folders to name: the server's, else the preset's.
     pub fn folders_for(&self, account: &Account) -> Folders {
         self.folders
@@ -252,7 +265,8 @@ pub fn export(
         Format::Mbsync => mbsync::export(account, options),
         Format::Neomutt => neomutt::export(account, options),
         Format::Aerc => aerc::export(account, options),
-        Format::Himalaya => himalaya::export(account, options),
+        Format::Himalaya => himalaya2::export(account, options),
+        Format::Himalaya1 => himalaya::export(account, options),
     };
     if is_oauth(account) && format != Format::Thunderbird {
         out.notes.push(Note::OauthInClient);

@@ -16,6 +16,32 @@ pub fn shell_word(word: &str) -> String {
     }
 }
 
+/// The words of a command line made of [`shell_word`]s: spaces separate
+/// words, single quotes group, `\'` outside quotes is a quote.
+pub fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quoted = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                word.get_or_insert_with(String::new);
+            }
+            '\\' if !quoted => {
+                if let Some(next) = chars.next() {
+                    word.get_or_insert_with(String::new).push(next);
+                }
+            }
+            ' ' if !quoted => words.extend(word.take()),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
+}
+
 /// `"text"` with `\` and `"` escaped by a backslash. mbsync(1),
 /// CONFIGURATION: "arguments containing spaces must be enclosed in double
 /// quotes ("), and literal double quotes and backslashes (\) must be
@@ -149,12 +175,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shell_words() {
+    fn shell_words_quote_and_split() {
         assert_eq!(shell_word("alice@example.test"), "alice@example.test");
         assert_eq!(shell_word("my mail"), "'my mail'");
         assert_eq!(shell_word("it's"), r"'it'\''s'");
         assert_eq!(shell_word(""), "''");
         assert_eq!(shell_word("a;rm -rf"), "'a;rm -rf'");
+        for words in [
+            vec!["mailwiz", "--config", "/a b/it's"],
+            vec!["x", "", "é 中"],
+        ] {
+            let line: Vec<String> = words.iter().map(|w| shell_word(w)).collect();
+            assert_eq!(shell_words(&line.join(" ")), words);
+        }
     }
 
     #[test]

@@ -148,7 +148,12 @@ fn mbsync_blocks() {
 fn imap_only_clients_refuse_pop3() {
     let mut a = sample();
     a.incoming.protocol = Protocol::Pop3;
-    for f in [Format::Mbsync, Format::Aerc, Format::Himalaya] {
+    for f in [
+        Format::Mbsync,
+        Format::Aerc,
+        Format::Himalaya,
+        Format::Himalaya1,
+    ] {
         assert_eq!(
             export(&a, f, &ExportOptions::default()),
             Err(ExportError::NeedsImap { format: f })
@@ -196,7 +201,7 @@ fn aerc_section() {
 
 #[test]
 fn himalaya_is_valid_toml() {
-    let t = text(&sample(), Format::Himalaya);
+    let t = text(&sample(), Format::Himalaya1);
     let v: toml::Value = toml::from_str(&t).expect(&t);
     let acct = &v["accounts"]["alice@example.test"];
     assert_eq!(acct["email"].as_str(), Some("alice@example.test"));
@@ -235,7 +240,7 @@ fn odd_names_are_quoted_for_the_shell() {
         "{t}"
     );
     assert!(t.contains("account work--mail-"), "{t}");
-    let t = text(&a, Format::Himalaya);
+    let t = text(&a, Format::Himalaya1);
     let v: toml::Value = toml::from_str(&t).expect(&t);
     assert_eq!(
         v["accounts"]["work \"mail\""]["backend"]["auth"]["cmd"].as_str(),
@@ -294,7 +299,7 @@ fn oauth2_accounts_get_token_commands_in_every_client() {
         aerc.contains(&format!("source-cred-cmd = `{token}`")),
         "{aerc}"
     );
-    let himalaya = get(Format::Himalaya);
+    let himalaya = get(Format::Himalaya1);
     for line in [
         "backend.auth.type = \"oauth2\"",
         "backend.auth.method = \"xoauth2\"",
