@@ -160,8 +160,11 @@ fn providers_that_file_sent_mail_get_no_client_copy() {
     );
     let (aerc, _) = export(&cfg, "limited", "aerc", &[]);
     assert!(!aerc.contains("copy-to"), "{aerc}");
+    // himalaya 2: no save-copy key ("leave it unset on Gmail"); 1.x: false.
     let (himalaya, _) = export(&cfg, "limited", "himalaya", &[]);
-    assert!(himalaya.contains("save-copy = false"), "{himalaya}");
+    assert!(!himalaya.contains("save-copy"), "{himalaya}");
+    let (himalaya1, _) = export(&cfg, "limited", "himalaya1", &[]);
+    assert!(himalaya1.contains("save-copy = false"), "{himalaya1}");
 
     // Without a login: the preset's own names.
     let (mbsync, _) = export(&cfg, "limited", "mbsync", &["--no-login"]);
