@@ -290,10 +290,24 @@ impl Account {
     }
 
     /// Checks every field; returns the problems, each as (field, error).
+    /// The one validator for typed, discovered, detected and imported
+    /// accounts: every text that other clients' files will hold is free of
+    /// control characters and of a sane length.
     pub fn validate(&self) -> Vec<(&'static str, FieldError)> {
         let mut errs = Vec::new();
         if self.name.trim().is_empty() {
             errs.push(("name", FieldError::Empty));
+        }
+        for (field, text) in [
+            ("name", self.name.as_str()),
+            ("display_name", self.display_name.as_str()),
+            ("incoming.username", self.incoming.username.as_str()),
+            ("smtp.username", self.smtp.username.as_str()),
+            ("ca_file", self.ca_file.as_deref().unwrap_or_default()),
+        ] {
+            if let Err(e) = validate_text(text) {
+                errs.push((field, e));
+            }
         }
         if let Err(e) = validate_email(&self.email) {
             errs.push(("email", e));
@@ -348,6 +362,10 @@ pub enum FieldError {
     BadPort,
     #[error("a SHA-256 fingerprint has 64 hexadecimal digits")]
     BadFingerprint,
+    #[error("must not contain control characters (line breaks, tabs, NUL, escape sequences)")]
+    ControlChar,
+    #[error("is too long")]
+    TooLong,
 }
 
 impl FieldError {
@@ -360,12 +378,40 @@ impl FieldError {
             FieldError::BadHost => "field_error.bad_host",
             FieldError::BadPort => "field_error.bad_port",
             FieldError::BadFingerprint => "field_error.bad_fingerprint",
+            FieldError::ControlChar => "field_error.control_char",
+            FieldError::TooLong => "field_error.too_long",
         }
+    }
+}
+
+/// The longest name, display name or login mailwiz accepts, in characters.
+pub const MAX_TEXT_CHARS: usize = 256;
+
+/// A character no account text may hold: C0/C1 controls and DEL (a
+/// newline or NUL ends a line in every client's file, ESC drives the
+/// terminal) and the Unicode line and paragraph separators.
+pub fn is_forbidden_char(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// A free text field (account name, display name, login): printable, at
+/// most [`MAX_TEXT_CHARS`] characters. Quotes, backticks, `$`, `#`, `;`,
+/// spaces and non-ASCII letters are all allowed: the exporters quote them.
+pub fn validate_text(text: &str) -> Result<(), FieldError> {
+    if text.chars().any(is_forbidden_char) {
+        Err(FieldError::ControlChar)
+    } else if text.chars().count() > MAX_TEXT_CHARS {
+        Err(FieldError::TooLong)
+    } else {
+        Ok(())
     }
 }
 
 /// A practical address check: one @, a sane local part, a domain with a dot.
 pub fn validate_email(email: &str) -> Result<(), FieldError> {
+    if email.chars().any(is_forbidden_char) {
+        return Err(FieldError::ControlChar);
+    }
     let email = email.trim();
     if email.is_empty() {
         return Err(FieldError::Empty);
@@ -392,6 +438,9 @@ pub fn validate_email(email: &str) -> Result<(), FieldError> {
 
 /// A DNS name (letters, digits, hyphens, dots) or an IPv4/IPv6 literal.
 pub fn validate_host(host: &str) -> Result<(), FieldError> {
+    if host.chars().any(is_forbidden_char) {
+        return Err(FieldError::ControlChar);
+    }
     let host = host.trim();
     if host.is_empty() {
         return Err(FieldError::Empty);
@@ -486,6 +535,47 @@ mod tests {
         assert_eq!(parse_port("0"), Err(FieldError::BadPort));
         assert_eq!(parse_port("70000"), Err(FieldError::BadPort));
         assert_eq!(parse_port("x"), Err(FieldError::BadPort));
+    }
+
+    #[test]
+    fn control_characters_are_refused_everywhere() {
+        for bad in [
+            "a\nb",
+            "a\rb",
+            "a\0b",
+            "a\x1b[2Jb",
+            "a\tb",
+            "a\u{7f}b",
+            "a\u{85}b",
+            "a\u{2028}b",
+        ] {
+            assert_eq!(validate_text(bad), Err(FieldError::ControlChar), "{bad:?}");
+            let host = bad.replace('a', "imap.example.test");
+            assert_eq!(
+                validate_host(&host),
+                Err(FieldError::ControlChar),
+                "{bad:?}"
+            );
+            let email = format!("{bad}@example.test");
+            assert_eq!(
+                validate_email(&email),
+                Err(FieldError::ControlChar),
+                "{bad:?}"
+            );
+        }
+        for good in [
+            "Bob's mail",
+            "`id` $(touch x) $HOME ; # % \\ \"",
+            "é 中",
+            "",
+        ] {
+            assert_eq!(validate_text(good), Ok(()), "{good:?}");
+        }
+        assert_eq!(validate_text(&"x".repeat(MAX_TEXT_CHARS)), Ok(()));
+        assert_eq!(
+            validate_text(&"x".repeat(MAX_TEXT_CHARS + 1)),
+            Err(FieldError::TooLong)
+        );
     }
 
     #[test]

@@ -90,7 +90,8 @@ areas!(
     "tui_doctor",
     "oauth",
     "tui_signin",
-    "accounts"
+    "accounts",
+    "validation",
 );
 
 type Table = BTreeMap<String, String>;

@@ -171,6 +171,9 @@ pub struct Provider {
     /// Id of the variant used when none is asked for (else the first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_variant: Option<String>,
+    /// Special folder names, and whether the server files sent mail itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folders: Option<crate::export::PresetFolders>,
     pub variants: Vec<Variant>,
 }
 

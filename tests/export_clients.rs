@@ -329,3 +329,69 @@ fn detect_reads_a_thunderbird_profile_in_french() {
     );
     assert!(!text.contains("SECRET"), "{text}");
 }
+
+/// Issue 14.3: `export --format mbsync` into ~/.mbsyncrc, then `mbsync -a`
+/// as a user would, with nothing created by hand: the export creates the
+/// local Maildir root. On stdout it only says which `mkdir -p` to run.
+#[test]
+fn mbsync_dash_a_works_right_after_the_export() {
+    let env = mailenv();
+    let s = setup(env, "localhost");
+    let home = s.dir.path();
+    let id = needle("mbsync-a");
+    let new = env.maildir("alice").join("new");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(
+        new.join(format!("{id}.eml")),
+        format!(
+            "From: x@example.test\r\nTo: {}\r\nSubject: {id}\r\n\r\nbody\r\n",
+            s.email
+        ),
+    )
+    .unwrap();
+    let root = home.join("Mail/alice");
+
+    let out = mailwiz(&s.cfg)
+        .args(["export", "alice", "--format", "mbsync"])
+        .env("HOME", home)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("mkdir -p {}/", root.display())),
+        "{err}"
+    );
+    assert!(
+        !root.exists(),
+        "writing to stdout created {}",
+        root.display()
+    );
+
+    let rc = home.join(".mbsyncrc");
+    let out = mailwiz(&s.cfg)
+        .args(["export", "alice", "--format", "mbsync", "--output"])
+        .arg(&rc)
+        .env("HOME", home)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        root.is_dir(),
+        "the export did not create {}",
+        root.display()
+    );
+    let mut c = s.client("mbsync");
+    c.arg("-a");
+    let (ok, out) = run(c, None);
+    let text = std::fs::read_to_string(&rc).unwrap();
+    assert!(ok, "mbsync -a failed:\n{out}\n--- ~/.mbsyncrc\n{text}");
+    let found = ["cur", "new"].iter().any(|d| {
+        std::fs::read_dir(root.join("INBOX").join(d))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains(&id)))
+    });
+    assert!(found, "mbsync -a did not bring the message:\n{out}");
+}

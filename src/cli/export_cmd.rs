@@ -12,7 +12,7 @@ use std::path::PathBuf;
 pub struct ExportArgs {
     /// The account (default: the only one)
     pub name: Option<String>,
-    /// thunderbird (autoconfig XML), msmtp, mbsync, neomutt, aerc or himalaya
+    /// thunderbird (autoconfig XML), msmtp, mbsync, neomutt, aerc, himalaya (2.x) or himalaya1
     #[arg(long, short, value_name = "CLIENT")]
     pub format: Format,
     /// Write to FILE instead of standard output
@@ -21,6 +21,9 @@ pub struct ExportArgs {
     /// mbsync: the local Maildir folder (default ~/Mail/NAME/)
     #[arg(long, value_name = "DIR")]
     pub maildir: Option<String>,
+    /// Do not log in to read the server's folder names (use the preset's)
+    #[arg(long)]
+    pub no_login: bool,
 }
 
 /// How the client will run mailwiz: with `--config` when the accounts file
@@ -44,10 +47,16 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let folders = if args.no_login || !args.format.names_folders() {
+        None
+    } else {
+        server_folders(lang, &acct, &settings)
+    };
     let opts = ExportOptions {
         mailwiz: mailwiz_command(ctx),
         maildir: args.maildir.clone(),
         oauth2: Some(settings),
+        folders,
     };
     let exported = match export::export(&acct, args.format, &opts) {
         Ok(e) => e,
@@ -58,6 +67,14 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
                 &[("format", format.as_str()), ("name", &acct.name)],
             ));
             return EXIT_USAGE;
+        }
+        Err(ExportError::UnsafeValue { field }) => {
+            output::error(&tf(
+                lang,
+                "export.refused.unsafe_value",
+                &[("field", field), ("name", &acct.name)],
+            ));
+            return EXIT_FAILED;
         }
     };
     match &args.output {
@@ -84,6 +101,10 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
         }
         None => print!("{}", exported.text),
     }
+    let folders = export::local_folders(&acct, args.format, &opts);
+    if let Err(code) = prepare_folders(lang, &folders, args.output.is_some()) {
+        return code;
+    }
     let ca = acct.ca_file.clone().unwrap_or_default();
     for note in &exported.notes {
         output::hint(&tf(lang, note.i18n_key(), &[("ca", &ca)]));
@@ -92,4 +113,69 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
         output::hint(t(lang, "export.notes_on_stderr"));
     }
     EXIT_OK
+}
+
+/// The local folders the client needs before its first run: created when
+/// the export is written to a file, else the `mkdir -p` to run is shown.
+fn prepare_folders(lang: crate::i18n::Lang, folders: &[String], create: bool) -> Result<(), i32> {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    for folder in folders {
+        let path = export::expand_home(folder, &home);
+        let shown = path.display().to_string();
+        if !create {
+            let command = format!("mkdir -p {}", export::shell_word(&shown));
+            output::hint(&tf(lang, "export.folders.mkdir", &[("command", &command)]));
+            continue;
+        }
+        if path.is_dir() {
+            continue;
+        }
+        if let Err(e) = std::fs::create_dir_all(&path) {
+            output::error(&tf(
+                lang,
+                "export.write_failed",
+                &[("path", &shown), ("detail", &e.to_string())],
+            ));
+            return Err(EXIT_FAILED);
+        }
+        line(&tf(lang, "export.folders.created", &[("path", &shown)]));
+    }
+    Ok(())
+}
+
+/// The server's folder names, after one login (the folders the export
+/// names are created when missing); None, with a hint, when the server
+/// could not be asked.
+fn server_folders(
+    lang: crate::i18n::Lang,
+    acct: &crate::account::Account,
+    settings: &crate::account::OAuth2Settings,
+) -> Option<export::Folders> {
+    match export::look_up_folders(acct, settings) {
+        export::FolderLookup::Read { folders, created } => {
+            for name in created {
+                output::hint(&tf(
+                    lang,
+                    "export.folders.created_on_server",
+                    &[("folder", &name)],
+                ));
+            }
+            Some(folders)
+        }
+        export::FolderLookup::NotImap => None,
+        export::FolderLookup::NoCredential => {
+            output::hint(t(lang, "export.folders.preset_names"));
+            None
+        }
+        export::FolderLookup::Failed(e) => {
+            output::hint(&tf(
+                lang,
+                "export.folders.lookup_failed",
+                &[("detail", &crate::net::clean_text(e.to_string().as_bytes()))],
+            ));
+            None
+        }
+    }
 }

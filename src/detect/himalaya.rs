@@ -2,7 +2,10 @@
 //! `[accounts.NAME]` with `backend.{type,host,port,encryption,login}` and
 //! `message.send.backend.*`; the 1.0 betas' `imap.*` / `smtp.*` tables and
 //! the 0.x top-level tables with `imap-host`, `smtp-port`… are read too.
-//! `auth` settings (raw passwords, commands, keyrings) are never read.
+//! Version 2 (2026): `imap.server` / `smtp.server` (a bare authority takes
+//! implicit TLS, `imap://`/`smtp://` is cleartext or STARTTLS with
+//! `starttls = true`) and `imap.sasl.<mechanism>.username`.
+//! `auth` and `sasl` secrets (raw passwords, commands, keyrings) are never read.
 
 use super::{Client, DetectedAccount, IncomingSetting, OutgoingSetting, Parsed};
 use crate::account::{Protocol, Security};
@@ -90,6 +93,92 @@ fn v1(name: &str, a: &Value, file: &Path) -> Option<DetectedAccount> {
         .then(|| DetectedAccount::new(Client::Himalaya, file, name, email, incoming, outgoing))
 }
 
+/// A himalaya 2 server string: `host`, `host:port`, `scheme://host:port`.
+/// None for a scheme it does not use for IMAP or SMTP.
+fn v2_server(
+    text: &str,
+    starttls: bool,
+    implicit: &str,
+    plain: &str,
+) -> Option<(String, Option<u16>, Security)> {
+    let (scheme, rest) = match text.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => (implicit.to_string(), text),
+    };
+    let security = if scheme == implicit {
+        Security::Tls
+    } else if scheme == plain {
+        if starttls {
+            Security::Starttls
+        } else {
+            Security::None
+        }
+    } else {
+        return None;
+    };
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.is_empty() && p.chars().all(|c| c.is_ascii_digit()) => {
+            (h, p.parse::<u16>().ok().filter(|p| *p > 0))
+        }
+        _ => (authority, None),
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    (!host.is_empty()).then(|| (host.to_string(), port, security))
+}
+
+/// The login of a himalaya 2 `sasl` table, and whether it is OAuth2.
+fn v2_login(side: &Value) -> (String, Vec<String>) {
+    let Some(Value::Table(sasl)) = side.get("sasl") else {
+        return (String::new(), Vec::new());
+    };
+    for (mechanism, t) in sasl {
+        if let Some(user) = t.get("username").and_then(Value::as_str) {
+            let oauth = matches!(mechanism.as_str(), "xoauth2" | "oauthbearer");
+            let auth = if oauth {
+                vec!["OAuth2".to_string()]
+            } else {
+                Vec::new()
+            };
+            return (user.to_string(), auth);
+        }
+    }
+    (String::new(), Vec::new())
+}
+
+fn v2(name: &str, a: &Value, file: &Path) -> Option<DetectedAccount> {
+    let email = str_at(a, &["email"]).unwrap_or("");
+    let read = |key: &str, implicit: &str, plain: &str| {
+        let side = a.get(key)?;
+        let text = side.get("server")?.as_str()?;
+        let starttls = side.get("starttls").and_then(Value::as_bool) == Some(true);
+        let (host, port, security) = v2_server(text, starttls, implicit, plain)?;
+        let (login, auth) = v2_login(side);
+        Some((host, port, security, login, auth))
+    };
+    let incoming = read("imap", "imaps", "imap").map(|(host, port, security, username, auth)| {
+        IncomingSetting {
+            protocol: Protocol::Imap,
+            host,
+            port: port.unwrap_or(Protocol::Imap.default_port(security)),
+            security,
+            username,
+            auth,
+        }
+    });
+    let outgoing = read("smtp", "smtps", "smtp").map(|(host, port, security, username, auth)| {
+        OutgoingSetting {
+            host,
+            port: port.unwrap_or(security.smtp_default_port()),
+            security,
+            username,
+            auth,
+        }
+    });
+    (incoming.is_some() || outgoing.is_some())
+        .then(|| DetectedAccount::new(Client::Himalaya, file, name, email, incoming, outgoing))
+}
+
 /// 0.x: `imap-host`, `imap-port`, `imap-ssl`, `imap-starttls`, `imap-login`, same for smtp.
 fn v0(name: &str, a: &Value, file: &Path) -> Option<DetectedAccount> {
     let email = str_at(a, &["email"]).unwrap_or("");
@@ -140,7 +229,10 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
     };
     let mut accounts = Vec::new();
     if let Some(Value::Table(t)) = root.get("accounts") {
-        accounts.extend(t.iter().filter_map(|(n, a)| v1(n, a, file)));
+        accounts.extend(
+            t.iter()
+                .filter_map(|(n, a)| v2(n, a, file).or_else(|| v1(n, a, file))),
+        );
     }
     if let Value::Table(t) = &root {
         accounts.extend(
@@ -152,5 +244,52 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
     Parsed {
         accounts,
         problems: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod v2_tests {
+    use super::*;
+
+    #[test]
+    fn himalaya2_configs_are_detected() {
+        let text = r#"
+[accounts.work]
+email = "bob@example.test"
+imap.server = "imap.example.test"
+imap.sasl.plain.username = "bob"
+imap.sasl.plain.password.command = ["pass", "show", "x"]
+smtp.server = "smtp://smtp.example.test:587"
+smtp.starttls = true
+smtp.sasl.xoauth2.username = "bob@example.test"
+
+[accounts.plain]
+email = "c@example.test"
+imap.server = "imap://[::1]:1143"
+"#;
+        let parsed = parse(text, Path::new("config.toml"));
+        assert_eq!(parsed.accounts.len(), 2, "{:?}", parsed.accounts);
+        let work = &parsed.accounts[1];
+        let i = work.incoming.as_ref().unwrap();
+        assert_eq!(
+            (i.host.as_str(), i.port, i.security),
+            ("imap.example.test", 993, Security::Tls)
+        );
+        assert_eq!(i.username, "bob");
+        let o = work.outgoing.as_ref().unwrap();
+        assert_eq!(
+            (o.host.as_str(), o.port, o.security),
+            ("smtp.example.test", 587, Security::Starttls)
+        );
+        assert_eq!(o.auth, vec!["OAuth2".to_string()]);
+        let plain = parsed.accounts[0].incoming.as_ref().unwrap();
+        assert_eq!(
+            (plain.host.as_str(), plain.port, plain.security),
+            ("::1", 1143, Security::None)
+        );
+        assert!(
+            !format!("{:?}", parsed.accounts).contains("pass"),
+            "a secret command was read"
+        );
     }
 }

@@ -5,6 +5,7 @@ use super::Source;
 use super::clientconfig::{ClientConfig, ServerConfig, SkippedServer, fill_placeholders};
 use crate::account::{
     Account, AuthMethod, IncomingServer, Protocol, SecretSource, Security, SmtpServer,
+    validate_host, validate_text,
 };
 use serde::Serialize;
 
@@ -98,12 +99,16 @@ impl Candidate {
                     "pop3" => Protocol::Pop3,
                     _ => continue,
                 };
+                let username = username(s, email);
+                if !acceptable(&s.hostname, &username) {
+                    continue;
+                }
                 c.incoming.push(IncomingSetting {
                     protocol,
                     host: s.hostname.clone(),
                     port: s.port,
                     security: s.socket_type.security(),
-                    username: username(s, email),
+                    username,
                     auth: s.authentication.clone(),
                 });
             }
@@ -112,11 +117,15 @@ impl Candidate {
                 .iter()
                 .filter(|s| s.kind == "smtp" || s.kind.is_empty())
             {
+                let username = username(s, email);
+                if !acceptable(&s.hostname, &username) {
+                    continue;
+                }
                 c.outgoing.push(OutgoingSetting {
                     host: s.hostname.clone(),
                     port: s.port,
                     security: s.socket_type.security(),
-                    username: username(s, email),
+                    username,
                     auth: s.authentication.clone(),
                 });
             }
@@ -185,6 +194,15 @@ pub fn account_from_settings(
     }
 }
 
+/// A server from a document passes the same checks as typed settings: a
+/// host name (or IP) and a login without control characters. A server
+/// that fails is skipped like one of an unknown type (Thunderbird's
+/// `readFromXML` does the same), so it can never reach an account or an
+/// exported file; a document whose servers all fail gives no candidate.
+fn acceptable(host: &str, username: &str) -> bool {
+    validate_host(host).is_ok() && validate_text(username).is_ok()
+}
+
 fn username(s: &ServerConfig, email: &str) -> String {
     fill_placeholders(s.username.as_deref().unwrap_or("%EMAILADDRESS%"), email)
 }
@@ -222,6 +240,41 @@ mod tests {
         assert_eq!(auth_method(&v(&["client-IP-address"])), AuthMethod::None);
         assert_eq!(auth_method(&v(&[])), AuthMethod::Password);
         assert_eq!(auth_method(&v(&["GSSAPI"])), AuthMethod::Password);
+    }
+
+    #[test]
+    fn servers_with_hostile_logins_or_hosts_are_skipped() {
+        let doc = |user: &str, host: &str| {
+            format!(
+                "<clientConfig><emailProvider id='d'><incomingServer type='imap'>\
+                <hostname>{host}</hostname><port>993</port><socketType>SSL</socketType>\
+                <username>{user}</username></incomingServer><outgoingServer type='smtp'>\
+                <hostname>{host}</hostname><port>465</port><socketType>SSL</socketType>\
+                <username>{user}</username></outgoingServer></emailProvider></clientConfig>"
+            )
+        };
+        let read = |xml: &str| {
+            let cfg = super::super::clientconfig::parse(xml).unwrap();
+            Candidate::from_client_config(&cfg, "bob@example.test", Source::Ispdb, "u", false)
+        };
+        for (user, host) in [
+            ("bob&#10;eval touch /tmp/x #", "mail.example.test"),
+            ("bob&#13;x", "mail.example.test"),
+            ("bob&#27;[2J", "mail.example.test"),
+            ("%EMAILADDRESS%", "mail.example.test&#10;eval x"),
+            ("%EMAILADDRESS%", "mail example.test"),
+        ] {
+            let c = read(&doc(user, host));
+            assert!(
+                c.incoming.is_empty() && c.outgoing.is_empty(),
+                "{user:?} {host:?}: {c:?}"
+            );
+            assert!(!c.is_usable());
+        }
+        // Printable oddities are a login like any other: the exports quote them.
+        let c = read(&doc("`id` $(x) 'q'", "mail.example.test"));
+        assert_eq!(c.incoming[0].username, "`id` $(x) 'q'");
+        assert!(c.to_account("bob@example.test").validate().is_empty());
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! aerc: one section of `~/.config/aerc/accounts.conf` (IMAP only).
+//! aerc: one section of `~/.config/aerc/accounts.conf` (IMAP only). Free
+//! values are backquoted ([`ini_raw`]); URLs hold only percent-encoded
+//! logins and validated host names.
 
-use super::quote::url_user;
+use super::quote::{ini_raw, mailbox, url_user};
 use super::{ExportOptions, Exported, Note, has_pin};
 use crate::account::{Account, Role, Security};
 use std::fmt::Write;
@@ -10,7 +12,7 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     let s = &a.smtp;
     let mut t = String::new();
     let _ = writeln!(t, "# mailwiz export of account {} (aerc)", a.name);
-    let section = a.name.replace([']', '\n'], "-");
+    let section = a.name.replace(['[', ']'], "-");
     let _ = writeln!(t, "[{section}]");
     let oauth = super::is_oauth(a);
     let scheme = match (i.security, oauth) {
@@ -34,7 +36,7 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     } else {
         o.password_command(a, Role::Incoming)
     };
-    let _ = writeln!(t, "source-cred-cmd = {in_cmd}");
+    let _ = writeln!(t, "source-cred-cmd = {}", ini_raw(&in_cmd));
     let scheme = match (s.security, oauth && s.auth_required) {
         (Security::Tls, false) => "smtps",
         (Security::Starttls, false) => "smtp",
@@ -55,20 +57,20 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
         } else {
             o.password_command(a, Role::Smtp)
         };
-        let _ = writeln!(t, "outgoing-cred-cmd = {out_cmd}");
+        let _ = writeln!(t, "outgoing-cred-cmd = {}", ini_raw(&out_cmd));
     } else {
         let scheme = scheme.replace("smtp", "smtp+none");
         let scheme = scheme.replace("+none+insecure", "+insecure+none");
         let _ = writeln!(t, "outgoing = {scheme}://{}:{}", s.host, s.port);
     }
-    let from = if a.display_name.is_empty() {
-        a.email.clone()
-    } else {
-        format!("{} <{}>", a.display_name, a.email)
-    };
-    let _ = writeln!(t, "from = {from}");
+    let from = mailbox(&a.display_name, &a.email);
+    let _ = writeln!(t, "from = {}", ini_raw(&from));
     let _ = writeln!(t, "default = INBOX");
-    let _ = writeln!(t, "copy-to = Sent");
+    let folders = o.folders_for(a);
+    if folders.copy_sent {
+        let _ = writeln!(t, "copy-to = {}", ini_raw(&folders.sent));
+    }
+    let _ = writeln!(t, "postpone = {}", ini_raw(&folders.drafts));
     let mut notes = Vec::new();
     if a.ca_file.is_some() {
         notes.push(Note::CaNotCarried);

@@ -58,6 +58,10 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
         let cmd = o.password_command(a, Role::Incoming);
         let _ = writeln!(t, "backend.auth.cmd = {}", q(&cmd));
     }
+    let folders = o.folders_for(a);
+    let _ = writeln!(t, "folder.aliases.sent = {}", q(&folders.sent));
+    let _ = writeln!(t, "folder.aliases.drafts = {}", q(&folders.drafts));
+    let _ = writeln!(t, "message.send.save-copy = {}", folders.copy_sent);
     let _ = writeln!(t, "message.send.backend.type = \"smtp\"");
     let _ = writeln!(t, "message.send.backend.host = {}", q(&s.host));
     let _ = writeln!(t, "message.send.backend.port = {}", s.port);

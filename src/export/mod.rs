@@ -12,16 +12,21 @@
 //! so in a [`Note`] the face shows next to the file.
 
 mod aerc;
+mod folders;
 mod himalaya;
+mod himalaya2;
 mod mbsync;
 mod msmtp;
 mod neomutt;
 mod quote;
+mod server;
 mod thunderbird;
 
 use crate::account::{Account, Protocol};
 
+pub use folders::{FolderSource, Folders, PresetFolders, ServerFolders};
 pub use quote::shell_word;
+pub use server::{FolderLookup, look_up_folders};
 
 /// The client configurations mailwiz can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,17 +38,21 @@ pub enum Format {
     Mbsync,
     Neomutt,
     Aerc,
+    /// himalaya 2 (`imap.server`, `imap.sasl.*`).
     Himalaya,
+    /// himalaya 1 (`backend.*`), on request.
+    Himalaya1,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Thunderbird,
         Format::Msmtp,
         Format::Mbsync,
         Format::Neomutt,
         Format::Aerc,
         Format::Himalaya,
+        Format::Himalaya1,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,7 +63,16 @@ impl Format {
             Format::Neomutt => "neomutt",
             Format::Aerc => "aerc",
             Format::Himalaya => "himalaya",
+            Format::Himalaya1 => "himalaya1",
         }
+    }
+
+    /// Whether the file names the special folders (Sent, Drafts, All).
+    pub fn names_folders(self) -> bool {
+        matches!(
+            self,
+            Format::Mbsync | Format::Neomutt | Format::Aerc | Format::Himalaya | Format::Himalaya1
+        )
     }
 
     /// Whether the client reads mail with POP3 at all (mbsync, aerc and
@@ -72,7 +90,7 @@ impl std::str::FromStr for Format {
             .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
                 format!(
-                    "unknown format '{s}' (expected thunderbird, msmtp, mbsync, neomutt, aerc or himalaya)"
+                    "unknown format '{s}' (expected thunderbird, msmtp, mbsync, neomutt, aerc, himalaya or himalaya1)"
                 )
             })
     }
@@ -94,6 +112,8 @@ pub struct ExportOptions {
     pub maildir: Option<String>,
     /// The account's OAuth2 settings (himalaya names the endpoints).
     pub oauth2: Option<crate::account::OAuth2Settings>,
+    /// The special folders as the server names them (None: the preset's).
+    pub folders: Option<Folders>,
 }
 
 impl Default for ExportOptions {
@@ -102,6 +122,7 @@ impl Default for ExportOptions {
             mailwiz: "mailwiz".into(),
             maildir: None,
             oauth2: None,
+            folders: None,
         }
     }
 }
@@ -119,6 +140,20 @@ impl ExportOptions {
 }
 
 impl ExportOptions {
+    /// [`Self::mailwiz`] as arguments, for clients that run a command
+    /// without a shell (it is made of [`shell_word`]s; a word that is not
+    /// one is kept whole).
+    pub fn mailwiz_argv(&self) -> Vec<String> {
+        quote::shell_words(&self.mailwiz)
+    }
+
+    /// The special folders to name: the server's, else the preset's.
+    pub fn folders_for(&self, account: &Account) -> Folders {
+        self.folders
+            .clone()
+            .unwrap_or_else(|| Folders::for_preset(account.provider.as_deref()))
+    }
+
     /// The command that prints a current OAuth2 access token.
     pub fn token_command(&self, account: &Account) -> String {
         format!("{} token {}", self.mailwiz, shell_word(&account.name))
@@ -169,6 +204,49 @@ pub enum ExportError {
     /// The client only reads mail over IMAP and the account uses POP3.
     #[error("{format} reads mail over IMAP only; this account uses POP3")]
     NeedsImap { format: Format },
+    /// A value holds a character no client file can carry safely (a line
+    /// break would start a new directive): the export is refused.
+    #[error("the account's {field} holds a control character; no export can carry it safely")]
+    UnsafeValue { field: &'static str },
+}
+
+/// Every text an export writes, by the field name the error reports.
+fn exported_texts<'a>(a: &'a Account, o: &'a ExportOptions) -> Vec<(&'static str, &'a str)> {
+    let mut v = vec![
+        ("name", a.name.as_str()),
+        ("email", a.email.as_str()),
+        ("display_name", a.display_name.as_str()),
+        ("incoming.host", a.incoming.host.as_str()),
+        ("incoming.username", a.incoming.username.as_str()),
+        ("smtp.host", a.smtp.host.as_str()),
+        ("smtp.username", a.smtp.username.as_str()),
+        ("ca_file", a.ca_file.as_deref().unwrap_or_default()),
+        ("provider", a.provider.as_deref().unwrap_or_default()),
+        ("mailwiz", o.mailwiz.as_str()),
+        ("maildir", o.maildir.as_deref().unwrap_or_default()),
+    ];
+    if let Some(s) = &o.oauth2 {
+        v.push(("oauth2.client_id", s.client_id.as_str()));
+        v.push(("oauth2.auth_url", s.auth_url.as_deref().unwrap_or_default()));
+        v.push((
+            "oauth2.token_url",
+            s.token_url.as_deref().unwrap_or_default(),
+        ));
+    }
+    v
+}
+
+/// The second line of defence behind [`Account::validate`]: an account
+/// from a hand-edited file or an older version is checked again, and a
+/// value with a control character is refused rather than written.
+fn refuse_unsafe(a: &Account, o: &ExportOptions) -> Result<(), ExportError> {
+    match exported_texts(a, o)
+        .into_iter()
+        .find(|(_, text)| text.chars().any(crate::account::is_forbidden_char))
+    {
+        Some((field, _)) => Err(ExportError::UnsafeValue { field }),
+        None => Ok(()),
+    }
 }
 
 /// The account in the client's format.
@@ -180,13 +258,15 @@ pub fn export(
     if account.incoming.protocol == Protocol::Pop3 && !format.supports_pop3() {
         return Err(ExportError::NeedsImap { format });
     }
+    refuse_unsafe(account, options)?;
     let mut out = match format {
         Format::Thunderbird => thunderbird::export(account),
         Format::Msmtp => msmtp::export(account, options),
         Format::Mbsync => mbsync::export(account, options),
         Format::Neomutt => neomutt::export(account, options),
         Format::Aerc => aerc::export(account, options),
-        Format::Himalaya => himalaya::export(account, options),
+        Format::Himalaya => himalaya2::export(account, options),
+        Format::Himalaya1 => himalaya::export(account, options),
     };
     if is_oauth(account) && format != Format::Thunderbird {
         out.notes.push(Note::OauthInClient);
@@ -194,8 +274,27 @@ pub fn export(
     Ok(out)
 }
 
-/// A name made of letters, digits, `-` and `_` only, for clients whose
-/// section or store names cannot hold `@`, `.` or spaces.
+/// Local folders the client needs before its first run and does not
+/// create itself (mbsync's Maildir root), as written in the file.
+pub fn local_folders(account: &Account, format: Format, options: &ExportOptions) -> Vec<String> {
+    match format {
+        Format::Mbsync => vec![mbsync::maildir(account, options)],
+        _ => Vec::new(),
+    }
+}
+
+/// `path` with a leading `~/` replaced by `home`, as the clients expand it.
+pub fn expand_home(path: &str, home: &std::path::Path) -> std::path::PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => home.join(rest),
+        None if path == "~" => home.to_path_buf(),
+        None => std::path::PathBuf::from(path),
+    }
+}
+
+/// A name made of letters, digits, `-` and `_` only, starting with a
+/// letter or digit, for clients whose section or store names cannot hold
+/// `@`, `.` or spaces.
 pub(crate) fn slug(name: &str) -> String {
     let s: String = name
         .chars()
@@ -207,14 +306,20 @@ pub(crate) fn slug(name: &str) -> String {
             }
         })
         .collect();
-    if s.is_empty() { "mailwiz".into() } else { s }
+    // A leading `-` would read as an option where the client takes the
+    // name on its command line (`mbsync NAME`, `msmtp -a NAME`).
+    if s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        s
+    } else {
+        format!("mailwiz{s}")
+    }
 }
 
 /// The account name itself when it is one plain word (an address is),
 /// else its [`slug`].
 pub(crate) fn plain_name(name: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "@.+_-".contains(c);
-    if !name.is_empty() && name.chars().all(plain) {
+    if name.starts_with(|c: char| c.is_ascii_alphanumeric()) && name.chars().all(plain) {
         name.to_string()
     } else {
         slug(name)
@@ -228,3 +333,5 @@ pub(crate) fn has_pin(account: &Account) -> bool {
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_hostile;

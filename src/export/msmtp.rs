@@ -1,7 +1,7 @@
 //! msmtp: one `account` block (`msmtp -a NAME`), for `~/.msmtprc` or
 //! `~/.config/msmtp/config`.
 
-use super::quote::double_quoted;
+use super::quote::msmtp_arg;
 use super::{ExportOptions, Exported, plain_name};
 use crate::account::{Account, Role, Security, display_fingerprint};
 use std::fmt::Write;
@@ -27,7 +27,7 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
                 let _ = writeln!(t, "tls_fingerprint {}", display_fingerprint(pin));
             }
             (None, Some(ca)) => {
-                let _ = writeln!(t, "tls_trust_file {}", double_quoted(ca));
+                let _ = writeln!(t, "tls_trust_file {}", msmtp_arg(ca));
             }
             (None, None) => {}
         }
@@ -35,18 +35,18 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     if s.auth_required && super::is_oauth(a) {
         // msmtp takes the access token as the password of auth xoauth2.
         let _ = writeln!(t, "auth xoauth2");
-        let _ = writeln!(t, "user {}", double_quoted(&s.username));
+        let _ = writeln!(t, "user {}", msmtp_arg(&s.username));
         let cmd = o.token_command(a);
-        let _ = writeln!(t, "passwordeval {}", double_quoted(&cmd));
+        let _ = writeln!(t, "passwordeval {}", msmtp_arg(&cmd));
     } else if s.auth_required {
         let _ = writeln!(t, "auth on");
-        let _ = writeln!(t, "user {}", double_quoted(&s.username));
+        let _ = writeln!(t, "user {}", msmtp_arg(&s.username));
         let cmd = o.password_command(a, Role::Smtp);
-        let _ = writeln!(t, "passwordeval {}", double_quoted(&cmd));
+        let _ = writeln!(t, "passwordeval {}", msmtp_arg(&cmd));
     } else {
         let _ = writeln!(t, "auth off");
     }
-    let _ = writeln!(t, "from {}", double_quoted(&a.email));
+    let _ = writeln!(t, "from {}", msmtp_arg(&a.email));
     Exported {
         text: t,
         notes: Vec::new(),

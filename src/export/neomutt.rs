@@ -1,8 +1,9 @@
 //! neomutt (and mutt): a file to `source` from the muttrc, or to run with
-//! `neomutt -F FILE`. Passwords come from backticks, which mutt runs when
-//! it reads the file.
+//! `neomutt -F FILE`. Every value is a single-quoted literal, which mutt
+//! never expands; only the password commands are backticks, which mutt
+//! runs when it reads the file, quoted by [`muttrc_backtick`].
 
-use super::quote::{double_quoted, url_user};
+use super::quote::{muttrc_backtick, muttrc_literal, url_user};
 use super::{ExportOptions, Exported, Note};
 use crate::account::{Account, Protocol, Role, Security};
 use std::fmt::Write;
@@ -16,7 +17,10 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     let s = &a.smtp;
     let mut t = String::new();
     let set = |t: &mut String, var: &str, value: &str| {
-        let _ = writeln!(t, "set {var} = {}", double_quoted(value));
+        let _ = writeln!(t, "set {var} = {}", muttrc_literal(value));
+    };
+    let set_command = |t: &mut String, var: &str, command: &str| {
+        let _ = writeln!(t, "set {var} = {}", muttrc_backtick(command));
     };
     let _ = writeln!(t, "# mailwiz export of account {} (neomutt)", a.name);
     if !a.display_name.is_empty() {
@@ -24,7 +28,7 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
     }
     set(&mut t, "from", &a.email);
     let oauth = super::is_oauth(a);
-    let in_cmd = format!("`{}`", o.password_command(a, Role::Incoming));
+    let in_cmd = o.password_command(a, Role::Incoming);
     let token = o.token_command(a);
     match i.protocol {
         Protocol::Imap => {
@@ -38,12 +42,19 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
                 set(&mut t, "imap_authenticators", "xoauth2");
                 set(&mut t, "imap_oauth_refresh_command", &token);
             } else {
-                set(&mut t, "imap_pass", &in_cmd);
+                set_command(&mut t, "imap_pass", &in_cmd);
             }
             set(&mut t, "folder", &url(scheme, &i.username, &i.host, i.port));
             set(&mut t, "spoolfile", "+INBOX");
-            set(&mut t, "record", "+Sent");
-            set(&mut t, "postponed", "+Drafts");
+            let folders = o.folders_for(a);
+            if folders.copy_sent {
+                set(&mut t, "record", &format!("+{}", folders.sent));
+            } else {
+                // The server files sent mail itself: a copy would double it.
+                let _ = writeln!(t, "unset record");
+                set(&mut t, "copy", "no");
+            }
+            set(&mut t, "postponed", &format!("+{}", folders.drafts));
         }
         Protocol::Pop3 => {
             let scheme = if i.security == Security::Tls {
@@ -56,7 +67,7 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
                 set(&mut t, "pop_authenticators", "xoauth2");
                 set(&mut t, "pop_oauth_refresh_command", &token);
             } else {
-                set(&mut t, "pop_pass", &in_cmd);
+                set_command(&mut t, "pop_pass", &in_cmd);
             }
             let u = url(scheme, &i.username, &i.host, i.port);
             set(&mut t, "pop_host", &u);
@@ -83,8 +94,8 @@ pub(super) fn export(a: &Account, o: &ExportOptions) -> Exported {
         set(&mut t, "smtp_authenticators", "xoauth2");
         set(&mut t, "smtp_oauth_refresh_command", &token);
     } else if s.auth_required {
-        let cmd = format!("`{}`", o.password_command(a, Role::Smtp));
-        set(&mut t, "smtp_pass", &cmd);
+        let cmd = o.password_command(a, Role::Smtp);
+        set_command(&mut t, "smtp_pass", &cmd);
     }
     // One setting for both servers: TLS is required unless both are plain.
     let any_tls = i.security != Security::None || s.security != Security::None;

@@ -148,7 +148,12 @@ fn mbsync_blocks() {
 fn imap_only_clients_refuse_pop3() {
     let mut a = sample();
     a.incoming.protocol = Protocol::Pop3;
-    for f in [Format::Mbsync, Format::Aerc, Format::Himalaya] {
+    for f in [
+        Format::Mbsync,
+        Format::Aerc,
+        Format::Himalaya,
+        Format::Himalaya1,
+    ] {
         assert_eq!(
             export(&a, f, &ExportOptions::default()),
             Err(ExportError::NeedsImap { format: f })
@@ -159,7 +164,7 @@ fn imap_only_clients_refuse_pop3() {
     }
     assert!(
         text(&a, Format::Neomutt)
-            .contains("set spoolfile = \"pops://alice%40example.test@imap.example.test:993/\"")
+            .contains("set spoolfile = 'pops://alice%40example.test@imap.example.test:993/'")
     );
 }
 
@@ -167,15 +172,15 @@ fn imap_only_clients_refuse_pop3() {
 fn neomutt_settings() {
     let t = text(&sample(), Format::Neomutt);
     for line in [
-        "set folder = \"imaps://alice%40example.test@imap.example.test:993/\"",
-        "set spoolfile = \"+INBOX\"",
-        "set imap_user = \"alice@example.test\"",
+        "set folder = 'imaps://alice%40example.test@imap.example.test:993/'",
+        "set spoolfile = '+INBOX'",
+        "set imap_user = 'alice@example.test'",
         "set imap_pass = \"`mailwiz password alice@example.test incoming`\"",
-        "set smtp_url = \"smtp://alice%40example.test@smtp.example.test:587/\"",
+        "set smtp_url = 'smtp://alice%40example.test@smtp.example.test:587/'",
         "set smtp_pass = \"`mailwiz password alice@example.test smtp`\"",
-        "set ssl_ca_certificates_file = \"/etc/ssl/company ca.pem\"",
-        "set ssl_starttls = \"yes\"",
-        "set ssl_force_tls = \"yes\"",
+        "set ssl_ca_certificates_file = '/etc/ssl/company ca.pem'",
+        "set ssl_starttls = 'yes'",
+        "set ssl_force_tls = 'yes'",
     ] {
         assert!(t.lines().any(|l| l == line), "no line {line:?} in\n{t}");
     }
@@ -187,16 +192,16 @@ fn aerc_section() {
     let t = e.text;
     assert!(t.contains("[alice@example.test]"));
     assert!(t.contains("source = imaps://alice%40example.test@imap.example.test:993\n"));
-    assert!(t.contains("source-cred-cmd = mailwiz password alice@example.test incoming\n"));
+    assert!(t.contains("source-cred-cmd = `mailwiz password alice@example.test incoming`\n"));
     assert!(t.contains("outgoing = smtp://alice%40example.test@smtp.example.test:587\n"));
-    assert!(t.contains("outgoing-cred-cmd = mailwiz password alice@example.test smtp\n"));
-    assert!(t.contains("from = Alice Liddell <alice@example.test>\n"));
+    assert!(t.contains("outgoing-cred-cmd = `mailwiz password alice@example.test smtp`\n"));
+    assert!(t.contains("from = `\"Alice Liddell\" <alice@example.test>`\n"));
     assert_eq!(e.notes, vec![Note::CaNotCarried]);
 }
 
 #[test]
 fn himalaya_is_valid_toml() {
-    let t = text(&sample(), Format::Himalaya);
+    let t = text(&sample(), Format::Himalaya1);
     let v: toml::Value = toml::from_str(&t).expect(&t);
     let acct = &v["accounts"]["alice@example.test"];
     assert_eq!(acct["email"].as_str(), Some("alice@example.test"));
@@ -231,11 +236,11 @@ fn odd_names_are_quoted_for_the_shell() {
     a.name = "work \"mail\"".into();
     let t = text(&a, Format::Msmtp);
     assert!(
-        t.contains(r#"passwordeval "mailwiz password 'work \"mail\"' smtp""#),
+        t.contains(r#"passwordeval "mailwiz password 'work "mail"' smtp""#),
         "{t}"
     );
     assert!(t.contains("account work--mail-"), "{t}");
-    let t = text(&a, Format::Himalaya);
+    let t = text(&a, Format::Himalaya1);
     let v: toml::Value = toml::from_str(&t).expect(&t);
     assert_eq!(
         v["accounts"]["work \"mail\""]["backend"]["auth"]["cmd"].as_str(),
@@ -276,10 +281,10 @@ fn oauth2_accounts_get_token_commands_in_every_client() {
     assert!(mbsync.notes.contains(&Note::SaslXoauth2Plugin));
     let neomutt = get(Format::Neomutt).text;
     for line in [
-        "set imap_authenticators = \"xoauth2\"",
-        &format!("set imap_oauth_refresh_command = \"{token}\""),
-        "set smtp_authenticators = \"xoauth2\"",
-        &format!("set smtp_oauth_refresh_command = \"{token}\""),
+        "set imap_authenticators = 'xoauth2'",
+        &format!("set imap_oauth_refresh_command = '{token}'"),
+        "set smtp_authenticators = 'xoauth2'",
+        &format!("set smtp_oauth_refresh_command = '{token}'"),
     ] {
         assert!(neomutt.lines().any(|l| l == line), "{line:?} in\n{neomutt}");
     }
@@ -291,10 +296,10 @@ fn oauth2_accounts_get_token_commands_in_every_client() {
     );
     assert!(aerc.contains("outgoing = smtp+xoauth2://"), "{aerc}");
     assert!(
-        aerc.contains(&format!("source-cred-cmd = {token}")),
+        aerc.contains(&format!("source-cred-cmd = `{token}`")),
         "{aerc}"
     );
-    let himalaya = get(Format::Himalaya);
+    let himalaya = get(Format::Himalaya1);
     for line in [
         "backend.auth.type = \"oauth2\"",
         "backend.auth.method = \"xoauth2\"",

@@ -145,7 +145,11 @@ impl ImapSession {
 
     /// Sends one command (never holding a secret) and reads up to its tagged
     /// reply. Returns the untagged lines and the tagged text without the tag.
-    fn command(&mut self, phase: Phase, cmd: &str) -> Result<(Vec<String>, String), NetError> {
+    pub(super) fn command(
+        &mut self,
+        phase: Phase,
+        cmd: &str,
+    ) -> Result<(Vec<String>, String), NetError> {
         let tag = self.next_tag();
         self.conn
             .send(phase, format!("{tag} {cmd}\r\n").as_bytes())?;

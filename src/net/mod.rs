@@ -8,6 +8,7 @@ mod cert;
 mod connect;
 mod error;
 mod imap;
+mod imap_folders; // issue 14.6: LIST special-use, NAMESPACE, CREATE for exports
 mod imap_parse;
 mod pop3;
 mod smtp;

@@ -345,8 +345,11 @@ impl Form {
             Field::Email | Field::To => account::validate_email(v(field)),
             Field::InHost | Field::OutHost => account::validate_host(v(field)),
             Field::InPort | Field::OutPort => account::parse_port(v(field)).map(|_| ()),
-            Field::InUser => nonempty(v(field)),
-            Field::OutUser if self.auth_required && !self.same_login => nonempty(v(field)),
+            Field::InUser => nonempty(v(field)).and_then(|_| account::validate_text(v(field))),
+            Field::OutUser if self.auth_required && !self.same_login => {
+                nonempty(v(field)).and_then(|_| account::validate_text(v(field)))
+            }
+            Field::DisplayName => account::validate_text(v(field)),
             Field::ClientId if self.oauth.token_command.is_none() => nonempty(v(field)),
             _ => Ok(()),
         }

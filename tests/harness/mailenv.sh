@@ -318,6 +318,28 @@ service lmtp {
   }
 }
 EOF
+    [[ $inst == main ]] && write_dovecot_special_use >>"$i/dovecot.conf"
+    return 0
+}
+
+# ---- export tests (issue 14.6): special-use folders (RFC 6154) under French
+# names. Not auto-created: only a Maildir that has these folders (a test
+# makes them for one user) shows them, so other users' lists are unchanged.
+write_dovecot_special_use() {
+    cat <<'EOF'
+namespace inbox {
+  inbox = yes
+  mailbox Envoyes {
+    special_use = \Sent
+  }
+  mailbox Brouillons {
+    special_use = \Drafts
+  }
+  mailbox "Tous les messages" {
+    special_use = \All
+  }
+}
+EOF
 }
 
 # ---------------------------------------------------------------- start

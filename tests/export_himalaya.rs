@@ -1,0 +1,95 @@
+//! Issue 14.4: the real himalaya 2 reads `export --format himalaya` and
+//! lists the INBOX of the harness's Dovecot (`himalaya envelope list`),
+//! its password coming from the exported argument list. himalaya 2 is not
+//! in Debian: it is built once from crates.io with only IMAP and SMTP,
+//! into `target/himalaya-bin` (see the command in the failure message).
+
+mod common;
+
+use common::{mailenv, mailwiz};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn himalaya() -> PathBuf {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/himalaya-bin/bin/himalaya");
+    assert!(
+        bin.is_file(),
+        "himalaya 2 is not built: run\n  CARGO_TARGET_DIR=target/himalaya-build cargo install himalaya \
+         --version 2.2.1 --locked --no-default-features --features imap,smtp,rustls-ring \
+         --root target/himalaya-bin"
+    );
+    bin
+}
+
+#[test]
+fn himalaya2_lists_the_inbox_with_the_exported_config() {
+    let himalaya = himalaya();
+    let env = mailenv();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let cfg = home.join("accounts.toml");
+    let pw = home.join("pw");
+    std::fs::write(&pw, format!("{}\n", env.password)).unwrap();
+    let email = env.user("alice");
+    let name = "alice's box";
+    let out = mailwiz(&cfg)
+        .args([
+            "add",
+            "--email",
+            &email,
+            "--name",
+            name,
+            "--incoming",
+            "imap",
+        ])
+        .args(["--in-host", &env.host, "--in-security", "tls"])
+        .args(["--in-port", &env.imaps_port.to_string()])
+        .args(["--smtp-host", &env.host, "--smtp-security", "starttls"])
+        .args(["--smtp-port", &env.smtp_port.to_string()])
+        .arg("--ca-file")
+        .arg(&env.ca)
+        .arg("--password-command")
+        .arg(format!("cat {}", pw.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "add: {out:?}");
+    let subject = format!("himalaya2-export-{}", std::process::id());
+    let new = env.maildir("alice").join("new");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(
+        new.join(format!("{subject}.eml")),
+        format!("From: x@example.test\r\nTo: {email}\r\nSubject: {subject}\r\n\r\nbody\r\n"),
+    )
+    .unwrap();
+
+    let file = home.join("himalaya.toml");
+    let out = mailwiz(&cfg)
+        .args(["export", name, "--format", "himalaya", "--output"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "export: {out:?}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains(&env.password));
+
+    let bin = Path::new(env!("CARGO_BIN_EXE_mailwiz")).parent().unwrap();
+    let out = Command::new(&himalaya)
+        .arg("-c")
+        .arg(&file)
+        .args(["envelope", "list", "--account", name])
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && shown.contains(&subject),
+        "himalaya did not list the test message: {out:?}\n--- config\n{text}"
+    );
+    assert!(!shown.contains(&env.password));
+}
