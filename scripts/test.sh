@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-test-deps.sh
+# himalaya 2 is not in Debian: built once from crates.io, cached outside the clone.
+MAILWIZ_HIMALAYA=$(bash scripts/install-himalaya.sh)
+export MAILWIZ_HIMALAYA
 export CARGO_TERM_COLOR=never
 cargo build --locked --all-targets
 cargo test --locked -- --include-ignored --test-threads "${MAILWIZ_TEST_THREADS:-4}"

@@ -1,8 +1,9 @@
 //! Issue 14.4: the real himalaya 2 reads `export --format himalaya` and
 //! lists the INBOX of the harness's Dovecot (`himalaya envelope list`),
 //! its password coming from the exported argument list. himalaya 2 is not
-//! in Debian: it is built once from crates.io with only IMAP and SMTP,
-//! into `target/himalaya-bin` (see the command in the failure message).
+//! in Debian: `scripts/install-himalaya.sh` builds it once from crates.io
+//! with only IMAP and SMTP, and `scripts/test.sh` passes its path in
+//! `MAILWIZ_HIMALAYA`.
 
 mod common;
 
@@ -11,12 +12,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn himalaya() -> PathBuf {
-    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/himalaya-bin/bin/himalaya");
+    let bin = std::env::var_os("MAILWIZ_HIMALAYA").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/himalaya-bin/bin/himalaya"),
+        PathBuf::from,
+    );
     assert!(
         bin.is_file(),
-        "himalaya 2 is not built: run\n  CARGO_TARGET_DIR=target/himalaya-build cargo install himalaya \
-         --version 2.2.1 --locked --no-default-features --features imap,smtp,rustls-ring \
-         --root target/himalaya-bin"
+        "himalaya 2 is not at {}: run `bash scripts/install-himalaya.sh` and set \
+         MAILWIZ_HIMALAYA to the path it prints (scripts/test.sh does both)",
+        bin.display()
     );
     bin
 }
