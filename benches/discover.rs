@@ -162,7 +162,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("discover");
     g.sample_size(10).measurement_time(Duration::from_secs(5));
     g.bench_function("parallel_ispdb300_srv100_hang", |b| {
-        b.iter(|| discover::discover(email, &parallel, &|_| {}))
+        b.iter(|| discover::discover(email, &parallel, &|_| {}));
     });
     g.finish();
     if let Some((mut child, _)) = dns {

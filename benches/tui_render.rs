@@ -84,14 +84,14 @@ fn bench(c: &mut Criterion) {
     let app = failed_test_app();
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
     c.bench_function("frame_busiest_step_200x60", |b| {
-        b.iter(|| terminal.draw(|f| render(black_box(&app), f)).unwrap().area)
+        b.iter(|| terminal.draw(|f| render(black_box(&app), f)).unwrap().area);
     });
     c.bench_function("app_new_and_first_frame_200x60", |b| {
         b.iter(|| {
             let app = new_app();
             let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
             terminal.draw(|f| render(&app, f)).unwrap().area
-        })
+        });
     });
 }
 

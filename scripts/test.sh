@@ -12,4 +12,6 @@ MAILWIZ_HIMALAYA=$(bash scripts/install-himalaya.sh)
 export MAILWIZ_HIMALAYA
 export CARGO_TERM_COLOR=never
 cargo build --locked --all-targets
+# The lint policy of Cargo.toml's [lints]: no warning passes.
+cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked -- --include-ignored --test-threads "${MAILWIZ_TEST_THREADS:-4}"

@@ -236,6 +236,7 @@ pub struct Account {
 fn yes() -> bool {
     true
 }
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
 fn is_true(b: &bool) -> bool {
     *b
 }
@@ -494,11 +495,11 @@ pub fn display_fingerprint(hex: &str) -> String {
 }
 
 pub fn local_part(email: &str) -> &str {
-    email.rsplit_once('@').map(|(l, _)| l).unwrap_or(email)
+    email.rsplit_once('@').map_or(email, |(l, _)| l)
 }
 
 pub fn domain_of(email: &str) -> &str {
-    email.rsplit_once('@').map(|(_, d)| d).unwrap_or("")
+    email.rsplit_once('@').map_or("", |(_, d)| d)
 }
 
 #[cfg(test)]

@@ -216,7 +216,7 @@ impl Incoming {
         let mut s = Self::connect(acct, deadline, t, None)?;
         match (skip_login(server.auth, password), password) {
             (None, Some(token)) if server.auth == AuthMethod::Oauth2 => {
-                s.login_oauth(&server.username, token, None, t)?
+                s.login_oauth(&server.username, token, None, t)?;
             }
             (None, Some(pw)) => s.login(&server.username, pw, t)?,
             (reason, _) => {

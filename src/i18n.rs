@@ -151,7 +151,7 @@ fn leak_key(key: &str) -> &'static str {
     let mut set = MISSING
         .get_or_init(Default::default)
         .lock()
-        .unwrap_or_else(|e| e.into_inner());
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(k) = set.get(key) {
         return k;
     }
@@ -179,15 +179,12 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
             let found = args.iter().find(|(n, _)| *n == name);
             found.map(|(_, v)| (*v, close))
         });
-        match value {
-            Some((v, close)) => {
-                out.push_str(v);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
+        if let Some((v, close)) = value {
+            out.push_str(v);
+            rest = &after[close + 1..];
+        } else {
+            out.push('{');
+            rest = after;
         }
     }
     out.push_str(rest);

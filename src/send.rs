@@ -55,8 +55,7 @@ fn random_id() -> String {
     if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+            .map_or(0, |d| d.as_nanos());
         bytes.copy_from_slice(&nanos.to_be_bytes()[10..16]);
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -70,7 +70,7 @@ impl Machine {
     }
 
     fn last_output(&self) -> &str {
-        self.outputs.last().map(String::as_str).unwrap_or("")
+        self.outputs.last().map_or("", String::as_str)
     }
 
     /// The password must be in no output and no file under HOME (the
@@ -150,7 +150,7 @@ fn add_args(
         "--password-stdin",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect()
 }
 

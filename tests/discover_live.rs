@@ -36,7 +36,7 @@ fn serve_http(routes: Routes, tls: Option<Arc<rustls::ServerConfig>>) -> SocketA
                     None => answer(s, &routes),
                     Some(cfg) => {
                         let conn = rustls::ServerConnection::new(cfg).unwrap();
-                        answer(rustls::StreamOwned::new(conn, s), &routes)
+                        answer(rustls::StreamOwned::new(conn, s), &routes);
                     }
                 }
             });
@@ -542,7 +542,7 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
     ];
     let r = run("dan@auto.test", &o);
     let c = &r.candidates[0];
-    assert!(c.secure, "{:?}", r);
+    assert!(c.secure, "{r:?}");
     assert_eq!(c.incoming[0].host, "imap.secure.test");
     assert_eq!(c.incoming[0].username, "dan");
     assert_eq!(c.outgoing[0].username, "dan@auto.test");
@@ -567,7 +567,7 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
     );
 
     // A source that hangs: the run still ends by the deadline, and says so.
-    let (base, _) = (ispdb_server(), ());
+    let (base, ()) = (ispdb_server(), ());
     let mut o = opts(&[Source::Autoconfig, Source::Ispdb]);
     o.autoconfig_urls = vec![format!("http://{hang_addr}/{{domain}}")];
     o.timeout = Duration::from_millis(1500);

@@ -98,7 +98,7 @@ fn doctor(env: &MailEnv, a: &Acct, extra: &[&str]) -> Run {
         a.smtp_sec,
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect();
     add.push("--password-command".into());
     add.push(format!("cat {}", pwfile.display()));

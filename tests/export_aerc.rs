@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Issue 14.5: aerc 0.14 (Debian 12) runs in tmux on the exported
 //! `accounts.conf` against the harness's Dovecot and shows the INBOX with
 //! the test message; the password comes from the exported

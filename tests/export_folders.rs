@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Issue 14.6 and 14.7: exports name the server's special folders (read
 //! once with the account's credential: SPECIAL-USE, RFC 6154), leave the
 //! copy to Sent to servers that file sent mail themselves (a preset flag),

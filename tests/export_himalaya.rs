@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Issue 14.4: the real himalaya 2 reads `export --format himalaya` and
 //! lists the INBOX of the harness's Dovecot (`himalaya envelope list`),
 //! its password coming from the exported argument list. himalaya 2 is not

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
 //! Issue 11: exported files never run a command, whatever the account
 //! holds. Each hostile value goes into the account name, display name and
 //! logins; every export is read by the real client (msmtp `--pretend`,
@@ -240,7 +241,7 @@ fn imap_token(line: &mut &str, reader: &mut impl BufRead, out: &mut impl Write) 
         let mut chars = rest.char_indices();
         while let Some((i, c)) = chars.next() {
             match c {
-                '\\' => value.push(chars.next().map(|(_, c)| c).unwrap_or('\\')),
+                '\\' => value.push(chars.next().map_or('\\', |(_, c)| c)),
                 '"' => {
                     *line = &rest[i + 1..];
                     return value;

@@ -59,7 +59,7 @@ fn add_args(name: &str) -> Vec<String> {
         "--password-stdin",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect()
 }
 

@@ -608,5 +608,5 @@ fn a_dead_first_address_costs_only_the_attempt_delay() {
     let _ = holder.wait();
     let s = r.expect("the second address connects");
     assert_eq!(s.peer_addr().unwrap(), addrs[1]);
-    assert!(took < Duration::from_millis(1000), "took {took:?}");
+    assert!(took < Duration::from_secs(1), "took {took:?}");
 }

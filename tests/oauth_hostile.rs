@@ -35,8 +35,7 @@ fn start_login(m: &Machine, name: &str, timeout: &str) -> (Child, Instant, Strin
     let redirect = mailwiz::oauth::query_pairs(url.split_once('?').map_or("", |x| x.1))
         .into_iter()
         .find(|(k, _)| k == "redirect_uri")
-        .map(|(_, v)| v)
-        .unwrap_or_else(|| panic!("no redirect_uri in {url:?}"));
+        .map_or_else(|| panic!("no redirect_uri in {url:?}"), |(_, v)| v);
     let port: u16 = redirect
         .trim_start_matches("http://127.0.0.1:")
         .trim_end_matches('/')

@@ -109,7 +109,7 @@ impl Machine {
     }
 
     fn last(&self) -> &str {
-        self.outputs.last().map(String::as_str).unwrap_or("")
+        self.outputs.last().map_or("", String::as_str)
     }
 
     /// The tokens in the keyring (`oauth:NAME`), as stored.
@@ -214,7 +214,7 @@ fn add_args(
         "mail offline_access",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect()
 }
 
@@ -538,7 +538,7 @@ fn device_sign_in_pop3_confidential_client_and_oauthbearer() {
         mailwiz::net::SmtpSession::connect(&smtp, &setup, &deadline(), &mut NoSteps, None).unwrap();
     match s.login_oauth(&bob, &Secret::new("not-a-token"), &mut NoSteps) {
         Err(NetError::AuthFailed { reply }) => {
-            assert!(reply.code.is_some_and(|c| c >= 500), "{reply:?}")
+            assert!(reply.code.is_some_and(|c| c >= 500), "{reply:?}");
         }
         other => panic!("SMTP XOAUTH2 with a bad token: {other:?}"),
     }

@@ -144,7 +144,9 @@ fn text(out: &std::process::Output) -> String {
 
 #[test]
 fn two_checks_at_once_refresh_once() {
-    let _one = IDP.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = IDP
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (_, env) = oauthenv();
     let m = Machine::new(env, "race-cli");
     // Several rounds: without the lock, each round is a fresh chance for
@@ -169,7 +171,9 @@ fn two_checks_at_once_refresh_once() {
 
 #[test]
 fn the_wizard_test_step_refreshes_once_for_both_checks() {
-    let _one = IDP.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = IDP
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (_, env) = oauthenv();
     let m = Machine::new(env, "race-tui");
     for round in 0..3 {

@@ -342,7 +342,7 @@ fn an_edited_account_keeps_its_sign_in() {
             Effect::CheckIncoming { oauth2, .. },
             Effect::CheckSmtp { .. },
         ] => {
-            assert_eq!(oauth2.client_id, "saved-id")
+            assert_eq!(oauth2.client_id, "saved-id");
         }
         other => panic!("{other:?}"),
     }

@@ -66,7 +66,7 @@ fn secrets_from_stdin(
 /// The keyring, opened and proved usable, or why not (nothing is saved).
 fn open_keyring(lang: Lang) -> Result<Keyring, i32> {
     Keyring::open()
-        .and_then(|k| k.probe().map(|_| k))
+        .and_then(|k| k.probe().map(|()| k))
         .map_err(|e| {
             output::error(&e.localized(lang));
             output::hint(&e.advice(lang));
@@ -135,7 +135,7 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
     if let Some(o) = &origin {
         line(o);
     }
-    let store = saved.backend.map(secrets::Backend::label).unwrap_or("");
+    let store = saved.backend.map_or("", secrets::Backend::label);
     for entry in &saved.stored {
         line(&tf(
             lang,

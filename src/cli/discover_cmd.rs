@@ -233,29 +233,26 @@ pub(super) fn discover(ctx: &Ctx, args: DiscoverArgs) -> i32 {
     if json {
         output::json(&report);
     } else {
-        match report.best() {
-            Some(best) => {
-                print_candidate(lang, best);
-                if report.candidates.len() > 1 {
+        if let Some(best) = report.best() {
+            print_candidate(lang, best);
+            if report.candidates.len() > 1 {
+                line(&tf(
+                    lang,
+                    "discover.others",
+                    &[("count", &(report.candidates.len() - 1).to_string())],
+                ));
+                for c in &report.candidates[1..] {
+                    let src = t(lang, c.source.i18n_key());
                     line(&tf(
                         lang,
-                        "discover.others",
-                        &[("count", &(report.candidates.len() - 1).to_string())],
+                        "discover.other_line",
+                        &[("source", src), ("origin", &c.origin)],
                     ));
-                    for c in &report.candidates[1..] {
-                        let src = t(lang, c.source.i18n_key());
-                        line(&tf(
-                            lang,
-                            "discover.other_line",
-                            &[("source", src), ("origin", &c.origin)],
-                        ));
-                    }
                 }
             }
-            None => {
-                line(&tf(lang, "discover.nothing", &[("email", &email)]));
-                output::hint(t(lang, "discover.nothing_hint"));
-            }
+        } else {
+            line(&tf(lang, "discover.nothing", &[("email", &email)]));
+            output::hint(t(lang, "discover.nothing_hint"));
         }
         line(&tf(
             lang,

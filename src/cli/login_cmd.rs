@@ -57,7 +57,7 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
         ));
         return EXIT_USAGE;
     }
-    let keyring = match Keyring::open().and_then(|k| k.probe().map(|_| k)) {
+    let keyring = match Keyring::open().and_then(|k| k.probe().map(|()| k)) {
         Ok(k) => k,
         Err(e) => {
             output::error(&e.localized(lang));

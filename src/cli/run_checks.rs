@@ -59,7 +59,7 @@ fn print_step(lang: Lang, label: &str, step: &StepRecord) {
 }
 
 /// A live progress printer for text mode (silent for --json).
-fn printer<'a>(lang: Lang, acct: &'a Account, json: bool) -> impl Fn(Progress) + Sync + 'a {
+fn printer(lang: Lang, acct: &Account, json: bool) -> impl Fn(Progress) + Sync + '_ {
     move |p| {
         if let (false, Progress::Finished { side, step }) = (json, p) {
             print_step(lang, &side_label(acct, side), &step);

@@ -148,8 +148,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let config: Config = toml::from_str(text).map_err(|e| {
         let (line, column) = e
             .span()
-            .map(|span| line_column(text, span.start))
-            .unwrap_or((1, 1));
+            .map_or((1, 1), |span| line_column(text, span.start));
         ConfigError::Parse {
             path: path.to_path_buf(),
             line,

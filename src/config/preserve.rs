@@ -32,7 +32,7 @@ fn merged(old_text: &str, fresh_text: &str) -> Option<String> {
 
 fn merge_table(old: &mut Table, fresh: &Table, known: &Table) {
     let empty = Table::new();
-    for (key, fresh_item) in fresh.iter() {
+    for (key, fresh_item) in fresh {
         let known_item = known.get(key);
         match (old.get_mut(key), fresh_item) {
             (Some(Item::Table(o)), Item::Table(f)) => {
@@ -41,7 +41,7 @@ fn merge_table(old: &mut Table, fresh: &Table, known: &Table) {
             (Some(Item::ArrayOfTables(o)), Item::ArrayOfTables(f)) if key == "account" => {
                 let known_list = known_item.and_then(Item::as_array_of_tables);
                 let mut out = toml_edit::ArrayOfTables::new();
-                for fresh_account in f.iter() {
+                for fresh_account in f {
                     out.push(merge_account(o, known_list, fresh_account));
                 }
                 *o = out;

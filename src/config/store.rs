@@ -156,9 +156,10 @@ fn parent_of(path: &Path) -> &Path {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "accounts.toml".into())
+    path.file_name().map_or_else(
+        || "accounts.toml".into(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// A folder others can write to lets them swap files under us.

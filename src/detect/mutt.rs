@@ -256,17 +256,16 @@ pub fn parse(text: &str, file: &Path, resolve: Resolver) -> Parsed {
     }
     let mut found: Vec<Found> = Vec::new();
     let mut add = |inc: IncomingSetting, scope: Option<&Scope>, file: &Path| {
-        let i = match found.iter().position(|f| same_server(&f.inc, &inc)) {
-            Some(i) => i,
-            None => {
-                found.push(Found {
-                    inc,
-                    file: file.to_path_buf(),
-                    email: String::new(),
-                    out: None,
-                });
-                found.len() - 1
-            }
+        let i = if let Some(i) = found.iter().position(|f| same_server(&f.inc, &inc)) {
+            i
+        } else {
+            found.push(Found {
+                inc,
+                file: file.to_path_buf(),
+                email: String::new(),
+                out: None,
+            });
+            found.len() - 1
         };
         let f = &mut found[i];
         if let Some(s) = scope {

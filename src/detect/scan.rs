@@ -30,8 +30,7 @@ impl ScanRoots {
             .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))?;
         let config_home = std::env::var_os("XDG_CONFIG_HOME")
             .filter(|h| !h.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(".config"));
+            .map_or_else(|| home.join(".config"), PathBuf::from);
         Some(ScanRoots { home, config_home })
     }
 

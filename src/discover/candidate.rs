@@ -157,12 +157,8 @@ pub fn account_from_settings(
 ) -> Account {
     {
         let email = email.trim();
-        let in_user = incoming
-            .map(|s| s.username.clone())
-            .unwrap_or_else(|| email.to_string());
-        let out_user = outgoing
-            .map(|s| s.username.clone())
-            .unwrap_or_else(|| in_user.clone());
+        let in_user = incoming.map_or_else(|| email.to_string(), |s| s.username.clone());
+        let out_user = outgoing.map_or_else(|| in_user.clone(), |s| s.username.clone());
         let out_auth = outgoing.map(|s| s.auth.as_slice()).unwrap_or_default();
         Account {
             name: email.to_string(),
@@ -170,10 +166,10 @@ pub fn account_from_settings(
             display_name: String::new(),
             provider,
             incoming: IncomingServer {
-                protocol: incoming.map(|s| s.protocol).unwrap_or(Protocol::Imap),
+                protocol: incoming.map_or(Protocol::Imap, |s| s.protocol),
                 host: incoming.map(|s| s.host.clone()).unwrap_or_default(),
-                port: incoming.map(|s| s.port).unwrap_or(0),
-                security: incoming.map(|s| s.security).unwrap_or(Security::Tls),
+                port: incoming.map_or(0, |s| s.port),
+                security: incoming.map_or(Security::Tls, |s| s.security),
                 username: in_user.clone(),
                 auth: auth_method(incoming.map(|s| s.auth.as_slice()).unwrap_or_default()),
                 keep_on_server: true,
@@ -181,8 +177,8 @@ pub fn account_from_settings(
             },
             smtp: SmtpServer {
                 host: outgoing.map(|s| s.host.clone()).unwrap_or_default(),
-                port: outgoing.map(|s| s.port).unwrap_or(0),
-                security: outgoing.map(|s| s.security).unwrap_or(Security::Starttls),
+                port: outgoing.map_or(0, |s| s.port),
+                security: outgoing.map_or(Security::Starttls, |s| s.security),
                 auth_required: auth_method(out_auth) != AuthMethod::None,
                 same_password: out_user == in_user,
                 username: out_user,
@@ -230,7 +226,11 @@ mod tests {
 
     #[test]
     fn auth_methods() {
-        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let v = |x: &[&str]| {
+            x.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             auth_method(&v(&["OAuth2", "password-cleartext"])),
             AuthMethod::Password

@@ -274,7 +274,7 @@ fn open(e: &BytesStart, st: &mut State, cfg: &mut ClientConfig) -> Result<(), Co
             st.provider = Some(EmailProvider {
                 id: attr(e, "id")?.unwrap_or_default(),
                 ..Default::default()
-            })
+            });
         }
         [
             "clientConfig",
@@ -293,19 +293,19 @@ fn open(e: &BytesStart, st: &mut State, cfg: &mut ClientConfig) -> Result<(), Co
             st.doc = Some(Documentation {
                 url: attr(e, "url")?.unwrap_or_default(),
                 descriptions: Vec::new(),
-            })
+            });
         }
         ["clientConfig", "emailProvider", "documentation", "descr"] => {
-            st.descr_lang = attr(e, "lang")?.unwrap_or_default()
+            st.descr_lang = attr(e, "lang")?.unwrap_or_default();
         }
         ["clientConfig", "enable"] => {
             cfg.enable = Some(Enable {
                 visit_url: attr(e, "visiturl")?.unwrap_or_default(),
                 instructions: Vec::new(),
-            })
+            });
         }
         ["clientConfig", "enable", "instruction"] => {
-            st.instr_lang = attr(e, "lang")?.unwrap_or_default()
+            st.instr_lang = attr(e, "lang")?.unwrap_or_default();
         }
         ["clientConfig", "webMail", "loginPage"] => cfg.webmail_url = attr(e, "url")?,
         _ => {}

@@ -256,7 +256,7 @@ fn over_udp(
         loop {
             match sock.recv(&mut buf) {
                 Ok(n) => match parse_answer(&buf[..n], id, qtype) {
-                    Err(DnsError::Failed(e)) if e == "answer to another query" => continue,
+                    Err(DnsError::Failed(e)) if e == "answer to another query" => {}
                     r => return r,
                 },
                 Err(e)

@@ -237,7 +237,11 @@ mod tests {
 
     #[test]
     fn auth_names_from_capabilities() {
-        let caps = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let caps = |v: &[&str]| {
+            v.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             auth_from_caps(&caps(&["IMAP4rev1", "AUTH=PLAIN", "AUTH=XOAUTH2"]), false),
             ["password-cleartext", "OAuth2"]

@@ -354,7 +354,7 @@ fn auth(r: &Reply, provider: Option<&Provider>, evidence: Evidence, p: &ServerPr
     {
         return Diag::new(Code::Oauth2Required, evidence);
     }
-    if provider.is_some_and(|x| x.needs_app_password()) {
+    if provider.is_some_and(super::super::providers::Provider::needs_app_password) {
         return app(evidence);
     }
     let user = p.login.as_ref().map_or(String::new(), |l| l.user.clone());

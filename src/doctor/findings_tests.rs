@@ -237,7 +237,7 @@ fn provider_specific_codes() {
         (
             NetError::Dns {
                 host: "x.invalid".into(),
-                detail: "".into(),
+                detail: String::new(),
             },
             false,
             None,

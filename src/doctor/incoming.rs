@@ -21,10 +21,10 @@ impl StepSink for Seen {
     fn finished(&mut self, phase: Phase, ok: bool, detail: StepDetail, _: u64) {
         match (phase, ok, detail) {
             (Phase::Greeting, true, StepDetail::Reply { reply }) => {
-                self.greeting = Some(reply.text)
+                self.greeting = Some(reply.text);
             }
             (Phase::Capabilities, true, StepDetail::Capabilities { list }) => {
-                self.capabilities = Some(list)
+                self.capabilities = Some(list);
             }
             _ => {}
         }

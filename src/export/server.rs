@@ -33,9 +33,9 @@ pub fn look_up_folders(account: &Account, settings: &OAuth2Settings) -> FolderLo
     if account.incoming.protocol != Protocol::Imap {
         return FolderLookup::NotImap;
     }
-    let secret = match crate::credentials::secret_for(account, settings, Role::Incoming, false) {
-        Ok(s) => s,
-        Err(_) => return FolderLookup::NoCredential,
+    let Ok(secret) = crate::credentials::secret_for(account, settings, Role::Incoming, false)
+    else {
+        return FolderLookup::NoCredential;
     };
     let deadline = Deadline::after(LOOKUP_LIMIT, None);
     let mut steps = NoSteps;

@@ -32,8 +32,7 @@ impl CertInfo {
     pub fn main_name(&self) -> &str {
         self.sans
             .first()
-            .map(String::as_str)
-            .unwrap_or(self.subject.as_str())
+            .map_or(self.subject.as_str(), String::as_str)
     }
 }
 
@@ -139,7 +138,7 @@ fn subject_alt_names(explicit: &[u8]) -> Option<Vec<String>> {
                 match (tag, body.len()) {
                     (0x82, _) => out.push(super::clean_text(body)),
                     (0x87, 4) => {
-                        out.push(format!("{}.{}.{}.{}", body[0], body[1], body[2], body[3]))
+                        out.push(format!("{}.{}.{}.{}", body[0], body[1], body[2], body[3]));
                     }
                     (0x87, 16) => {
                         let mut a = [0u8; 16];

@@ -27,7 +27,7 @@ pub fn resolve(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketA
             let _ = tx.send(
                 (h.as_str(), port)
                     .to_socket_addrs()
-                    .map(|a| a.collect::<Vec<_>>()),
+                    .map(std::iter::Iterator::collect::<Vec<_>>),
             );
         })
         .map_err(|e| NetError::Io {

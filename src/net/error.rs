@@ -316,7 +316,7 @@ impl NetError {
 
     pub fn localized(&self, lang: Lang) -> String {
         let args = self.i18n_args();
-        let phase_name = self.phase().map(|p| p.localized(lang)).unwrap_or("");
+        let phase_name = self.phase().map_or("", |p| p.localized(lang));
         let filled: Vec<(&str, &str)> = args
             .iter()
             .map(|(k, v)| match *k {

@@ -291,20 +291,19 @@ impl ImapSession {
         let mut pending = format!("{tag} LOGIN");
         for arg in [user, password.expose()] {
             pending.push(' ');
-            match quoted(arg) {
-                Some(q) => pending.push_str(&q),
-                None => {
-                    pending.push_str(&format!("{{{}}}\r\n", arg.len()));
-                    let sent = self.conn.send(Phase::Login, pending.as_bytes());
-                    wipe(std::mem::take(&mut pending));
-                    sent?;
-                    let cont = self.read_full_line(Phase::Login)?;
-                    if !cont.starts_with('+') {
-                        let text = cont.strip_prefix(&tag).unwrap_or(&cont).trim().to_string();
-                        return Ok(text);
-                    }
-                    pending.push_str(arg);
+            if let Some(q) = quoted(arg) {
+                pending.push_str(&q);
+            } else {
+                pending.push_str(&format!("{{{}}}\r\n", arg.len()));
+                let sent = self.conn.send(Phase::Login, pending.as_bytes());
+                wipe(std::mem::take(&mut pending));
+                sent?;
+                let cont = self.read_full_line(Phase::Login)?;
+                if !cont.starts_with('+') {
+                    let text = cont.strip_prefix(&tag).unwrap_or(&cont).trim().to_string();
+                    return Ok(text);
                 }
+                pending.push_str(arg);
             }
         }
         pending.push_str("\r\n");

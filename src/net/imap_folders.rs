@@ -155,7 +155,7 @@ mod tests {
             ))
         );
         assert_eq!(
-            parse_list(r#"* LIST (\Noselect) NIL INBOX"#),
+            parse_list(r"* LIST (\Noselect) NIL INBOX"),
             Some((vec!["\\Noselect".into()], "INBOX".into()))
         );
         assert_eq!(parse_list("* OK nothing"), None);

@@ -84,12 +84,10 @@ pub(crate) fn login_refusal(text: String) -> NetError {
     let code = reply.imap_code().map(str::to_ascii_uppercase);
     match code.as_deref() {
         Some("PRIVACYREQUIRED") => NetError::LoginDisabled,
-        Some("UNAVAILABLE") | Some("SERVERBUG") | Some("INUSE") | Some("LIMIT") => {
-            NetError::Rejected {
-                phase: Phase::Login,
-                reply,
-            }
-        }
+        Some("UNAVAILABLE" | "SERVERBUG" | "INUSE" | "LIMIT") => NetError::Rejected {
+            phase: Phase::Login,
+            reply,
+        },
         _ if reply.text.to_ascii_uppercase().starts_with("BAD") => NetError::Rejected {
             phase: Phase::Login,
             reply,

@@ -41,12 +41,10 @@ pub(crate) fn login_refusal(text: String, before_tls: bool, at_user: bool) -> Ne
     let reply = Reply::text(text);
     let code = reply.imap_code().map(str::to_ascii_uppercase);
     match code.as_deref() {
-        Some("SYS/TEMP") | Some("SYS/PERM") | Some("IN-USE") | Some("LOGIN-DELAY") => {
-            NetError::Rejected {
-                phase: Phase::Login,
-                reply,
-            }
-        }
+        Some("SYS/TEMP" | "SYS/PERM" | "IN-USE" | "LOGIN-DELAY") => NetError::Rejected {
+            phase: Phase::Login,
+            reply,
+        },
         // Dovecot refuses USER itself when plaintext logins need TLS first.
         _ if at_user && before_tls => NetError::LoginDisabled,
         _ => NetError::AuthFailed { reply },
@@ -389,7 +387,7 @@ mod tests {
         assert!(greeting(b"+OK Dovecot ready.").is_ok());
         match greeting(b"* OK [CAPABILITY IMAP4rev1] ready") {
             Err(NetError::WrongProtocol { found, .. }) => {
-                assert_eq!(found, crate::net::Wire::Imap)
+                assert_eq!(found, crate::net::Wire::Imap);
             }
             other => panic!("{other:?}"),
         }
@@ -421,7 +419,11 @@ mod tests {
 
     #[test]
     fn subjects() {
-        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let h = |v: &[&str]| {
+            v.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         assert!(subject_contains(
             &h(&["From: a", "Subject: mailwiz test abc123", "To: b"]),
             "abc123"

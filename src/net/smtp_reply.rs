@@ -96,7 +96,7 @@ pub fn auth_mechanisms(capabilities: &[String]) -> Vec<String> {
         .iter()
         .filter(|c| c.len() >= 4 && c[..4].eq_ignore_ascii_case("AUTH"))
         .flat_map(|c| c[4..].split([' ', '=']).filter(|m| !m.is_empty()))
-        .map(|m| m.to_ascii_uppercase())
+        .map(str::to_ascii_uppercase)
         .collect()
 }
 

@@ -136,8 +136,8 @@ impl Conn {
         }
         self.deadline.remaining(phase)?;
         let r = match &mut self.inner {
-            Inner::Plain(s) => s.write_all(bytes).and_then(|_| s.flush()),
-            Inner::Tls(s) => s.write_all(bytes).and_then(|_| s.flush()),
+            Inner::Plain(s) => s.write_all(bytes).and_then(|()| s.flush()),
+            Inner::Tls(s) => s.write_all(bytes).and_then(|()| s.flush()),
             Inner::Gone => Err(io::ErrorKind::NotConnected.into()),
         };
         r.map_err(|e| NetError::from_io(phase, &e))

@@ -112,7 +112,7 @@ impl DeviceSignIn {
             match answer.error() {
                 Some("authorization_pending") => {}
                 Some("slow_down") => {
-                    self.interval = (self.interval + Duration::from_secs(5)).min(MAX_INTERVAL)
+                    self.interval = (self.interval + Duration::from_secs(5)).min(MAX_INTERVAL);
                 }
                 Some("access_denied") => return Err(OauthError::Denied),
                 Some("expired_token") => return Err(OauthError::Expired),

@@ -34,8 +34,7 @@ impl Answer {
         OauthError::Provider {
             error: self
                 .error()
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("HTTP {}", self.status)),
+                .map_or_else(|| format!("HTTP {}", self.status), str::to_string),
             description: self
                 .str("error_description")
                 .map(|d| crate::net::clean_text(d.as_bytes()))

@@ -222,7 +222,7 @@ impl Client {
             return TokenSet::from_answer(&answer, now_secs(), Some(refresh_token));
         }
         match answer.error() {
-            Some("invalid_grant") | Some("invalid_token") | Some("unauthorized_client") => {
+            Some("invalid_grant" | "invalid_token" | "unauthorized_client") => {
                 Err(OauthError::SignInAgain {
                     account: self.account.clone(),
                 })

@@ -98,7 +98,7 @@ fn account_mutex(account: &str) -> Arc<Mutex<()>> {
 /// A panic elsewhere while holding the lock leaves nothing half-done here
 /// (the keyring is the state), so a poisoned lock is still a lock.
 fn lock_ignoring_poison<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// An exclusive advisory lock on `mailwiz/oauth-<hash>.lock` in the
@@ -140,7 +140,7 @@ fn lock_path(account: &str) -> Option<PathBuf> {
             crate::config::resolve_path(None)
                 .ok()?
                 .parent()
-                .map(|p| p.to_path_buf())
+                .map(std::path::Path::to_path_buf)
         })?;
     create_private_dir(&dir).ok()?;
     let digest = ring::digest::digest(&ring::digest::SHA256, account.as_bytes());

@@ -42,10 +42,7 @@ impl OauthMechanism {
     /// The mechanism to use given the server's SASL mechanisms: XOAUTH2
     /// when offered (the most widely deployed), else OAUTHBEARER.
     pub fn pick<'a>(offered: impl IntoIterator<Item = &'a str>) -> Option<OauthMechanism> {
-        let offered: Vec<String> = offered
-            .into_iter()
-            .map(|m| m.to_ascii_uppercase())
-            .collect();
+        let offered: Vec<String> = offered.into_iter().map(str::to_ascii_uppercase).collect();
         [OauthMechanism::Xoauth2, OauthMechanism::Oauthbearer]
             .into_iter()
             .find(|m| offered.iter().any(|o| o == m.name()))

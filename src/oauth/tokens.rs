@@ -25,8 +25,7 @@ pub fn client_secret_entry(account: &str) -> String {
 pub fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+        .map_or(0, |d| d.as_secs())
 }
 
 #[derive(Clone, PartialEq, Eq)]

@@ -81,7 +81,7 @@ mod tests {
                 .collect();
             let dark_at = |x: usize, y: usize| {
                 let c = grid[y / 2][x];
-                let light = if y % 2 == 0 {
+                let light = if y.is_multiple_of(2) {
                     matches!(c, '█' | '▀')
                 } else {
                     matches!(c, '█' | '▄')

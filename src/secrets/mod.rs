@@ -33,7 +33,7 @@ pub enum Backend {
 impl Backend {
     pub fn from_env() -> Result<Backend, SecretsError> {
         match std::env::var("MAILWIZ_KEYRING").ok().as_deref() {
-            None | Some("") | Some("secret-service") => Ok(Backend::SecretService),
+            None | Some("" | "secret-service") => Ok(Backend::SecretService),
             Some("keyutils") => Ok(Backend::Keyutils),
             Some(other) => Err(SecretsError::UnknownBackend(other.to_string())),
         }

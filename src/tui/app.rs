@@ -250,7 +250,7 @@ impl App {
         if self.modal.is_some() {
             return false;
         }
-        self.focused().is_some_and(|f| f.takes_text())
+        self.focused().is_some_and(super::field::Field::takes_text)
     }
 
     pub fn accounts(&self) -> &[crate::account::Account] {

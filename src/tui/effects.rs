@@ -45,7 +45,7 @@ impl Runner {
                 if let Some(flag) = self
                     .flags
                     .lock()
-                    .unwrap_or_else(|e| e.into_inner())
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .get(&id)
                 {
                     flag.store(true, Ordering::Relaxed);
@@ -61,7 +61,7 @@ impl Runner {
         let flag = Arc::new(AtomicBool::new(false));
         self.flags
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(id, flag.clone());
         let tx = self.tx.clone();
         let flags = self.flags.clone();
@@ -70,12 +70,15 @@ impl Runner {
             let msg = out.unwrap_or_else(|panic| {
                 let detail = panic
                     .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
+                    .map(std::string::ToString::to_string)
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_default();
                 Msg::Failed { id, detail }
             });
-            flags.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            flags
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .remove(&id);
             let _ = tx.send(msg);
         });
     }

@@ -333,7 +333,7 @@ impl Form {
 
     /// The problem with a field's current value, if any.
     pub fn error(&self, field: Field) -> Option<FieldError> {
-        let v = |f: Field| self.input(f).map(|i| i.value().trim()).unwrap_or("");
+        let v = |f: Field| self.input(f).map_or("", |i| i.value().trim());
         let nonempty = |s: &str| {
             if s.is_empty() {
                 Err(FieldError::Empty)
@@ -345,9 +345,9 @@ impl Form {
             Field::Email | Field::To => account::validate_email(v(field)),
             Field::InHost | Field::OutHost => account::validate_host(v(field)),
             Field::InPort | Field::OutPort => account::parse_port(v(field)).map(|_| ()),
-            Field::InUser => nonempty(v(field)).and_then(|_| account::validate_text(v(field))),
+            Field::InUser => nonempty(v(field)).and_then(|()| account::validate_text(v(field))),
             Field::OutUser if self.auth_required && !self.same_login => {
-                nonempty(v(field)).and_then(|_| account::validate_text(v(field)))
+                nonempty(v(field)).and_then(|()| account::validate_text(v(field)))
             }
             Field::DisplayName => account::validate_text(v(field)),
             Field::ClientId if self.oauth.token_command.is_none() => nonempty(v(field)),

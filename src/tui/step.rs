@@ -37,10 +37,7 @@ impl Step {
     }
 
     pub fn prev(self) -> Step {
-        self.index()
-            .checked_sub(1)
-            .map(|i| Step::ALL[i])
-            .unwrap_or(self)
+        self.index().checked_sub(1).map_or(self, |i| Step::ALL[i])
     }
 
     /// The i18n key prefix of the step (`tui.<id>.*`).

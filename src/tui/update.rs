@@ -150,7 +150,7 @@ pub fn form_control(app: &mut App, c: Control) -> bool {
         Control::Prev | Control::Up => app.focus = (app.focus + n - 1) % n,
         Control::Edit(req) => edit(app, field, req),
         Control::Toggle | Control::Right if !matches!(field.kind(), Kind::Text | Kind::Button) => {
-            cycle(app, field, true)
+            cycle(app, field, true);
         }
         Control::Left if field.kind() == Kind::Choice => cycle(app, field, false),
         Control::Reveal => {

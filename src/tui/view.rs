@@ -55,11 +55,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.modal {
         Some(Modal::Help) => draw_help(app, frame, area),
         Some(Modal::ConfirmQuit) => {
-            confirm(app, frame, area, app.t("tui.quit.confirm").to_string())
+            confirm(app, frame, area, app.t("tui.quit.confirm").to_string());
         }
         Some(Modal::ConfirmRemove(name)) => {
             let text = app.tf("tui.welcome.remove_confirm", &[("name", name)]);
-            confirm(app, frame, area, text)
+            confirm(app, frame, area, text);
         }
         None => {}
     }

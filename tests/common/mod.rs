@@ -460,12 +460,11 @@ impl KeyringSession {
             {
                 panic!("KeyringSession: {e}");
             }
-            if Instant::now() > deadline {
-                panic!(
-                    "KeyringSession: org.freedesktop.secrets did not appear within 10 s ({owned:?}); log:\n{}",
-                    read_log(&log)
-                );
-            }
+            assert!(
+                Instant::now() <= deadline,
+                "KeyringSession: org.freedesktop.secrets did not appear within 10 s ({owned:?}); log:\n{}",
+                read_log(&log)
+            );
             sleep(Duration::from_millis(30));
         }
         // the default collection must exist and be unlocked (else clients would want a prompt)
@@ -481,13 +480,12 @@ impl KeyringSession {
             ])
             .unwrap_or_else(|e| panic!("KeyringSession: ReadAlias default failed: {e}"));
         let collection = alias.split('\'').nth(1).unwrap_or("").to_string();
-        if collection.is_empty() || collection == "/" {
-            panic!(
-                "KeyringSession: gnome-keyring has no default collection ({alias}); \
-                 unlock failed? log:\n{}",
-                read_log(&log)
-            );
-        }
+        assert!(
+            !(collection.is_empty() || collection == "/"),
+            "KeyringSession: gnome-keyring has no default collection ({alias}); \
+             unlock failed? log:\n{}",
+            read_log(&log)
+        );
         let locked = session
             .gdbus(&[
                 "--dest",
@@ -502,14 +500,13 @@ impl KeyringSession {
             .unwrap_or_else(|e| {
                 panic!("KeyringSession: reading Locked of {collection} failed: {e}")
             });
-        if !locked.contains("false") {
-            panic!(
-                "KeyringSession: keyring {collection} is still locked ({locked}); wrong unlock \
-                 password for an existing keyring in {}? log:\n{}",
-                session.home.display(),
-                read_log(&log)
-            );
-        }
+        assert!(
+            locked.contains("false"),
+            "KeyringSession: keyring {collection} is still locked ({locked}); wrong unlock \
+             password for an existing keyring in {}? log:\n{}",
+            session.home.display(),
+            read_log(&log)
+        );
         session
     }
 
@@ -627,8 +624,7 @@ fn log_file(path: &Path) -> Stdio {
         .create(true)
         .append(true)
         .open(path)
-        .map(Stdio::from)
-        .unwrap_or_else(|_| Stdio::null())
+        .map_or_else(|_| Stdio::null(), Stdio::from)
 }
 
 fn read_log(path: &Path) -> String {

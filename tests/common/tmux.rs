@@ -129,9 +129,10 @@ impl Tmux {
             if done(&s) {
                 return s;
             }
-            if start.elapsed() > within {
-                panic!("screen never showed {what}:\n{s}");
-            }
+            assert!(
+                start.elapsed() <= within,
+                "screen never showed {what}:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }

@@ -104,7 +104,7 @@ fn outside_quotes(text: &str) -> String {
             _ if depth == 0 => out.push(c),
             '\n' => {
                 depth = 0;
-                out.push(c)
+                out.push(c);
             }
             _ => {}
         }

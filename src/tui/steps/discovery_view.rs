@@ -207,16 +207,14 @@ pub fn list(app: &App) -> Text<'static> {
     let mut text = Text::from(Line::styled(app.t("tui.discovery.list_title"), th.label()));
     for (i, c) in app.discovery.candidates().iter().enumerate() {
         let on = current == Some(i);
-        let incoming = c
-            .incoming
-            .first()
-            .map(|s| format!("{} {}:{}", protocol_label(app, s.protocol), s.host, s.port))
-            .unwrap_or_else(|| "—".to_string());
-        let outgoing = c
-            .outgoing
-            .first()
-            .map(|s| format!("SMTP {}:{}", s.host, s.port))
-            .unwrap_or_else(|| "—".to_string());
+        let incoming = c.incoming.first().map_or_else(
+            || "—".to_string(),
+            |s| format!("{} {}:{}", protocol_label(app, s.protocol), s.host, s.port),
+        );
+        let outgoing = c.outgoing.first().map_or_else(
+            || "—".to_string(),
+            |s| format!("SMTP {}:{}", s.host, s.port),
+        );
         let channel = if c.secure {
             app.t("tui.discovery.channel_secure")
         } else {

@@ -141,7 +141,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             );
             text.lines.push(Line::styled(line, th.value()));
         }
-        (KeyringState::Command, Some(cmd)) | (KeyringState::Idle, Some(cmd)) => {
+        (KeyringState::Command | KeyringState::Idle, Some(cmd)) => {
             text.lines.push(Line::styled(
                 app.tf("tui.summary.command", &[("command", cmd)]),
                 th.value(),

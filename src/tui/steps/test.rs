@@ -235,18 +235,17 @@ fn side_text(app: &App, side: &SideRun, which: Side, title: String) -> Text<'sta
                 text.lines
                     .push(Line::styled(e.localized(app.lang), th.error()));
                 // The doctor's finding: the same fix as troubleshooting.
-                match findings(app).into_iter().find(|f| f.server == which) {
-                    Some(f) => text.lines.push(Line::styled(
+                if let Some(f) = findings(app).into_iter().find(|f| f.server == which) {
+                    text.lines.push(Line::styled(
                         app.tf("tui.troubleshoot.fix", &[("text", &f.fix)]),
                         th.muted(),
-                    )),
-                    None => {
-                        let key = format!(
-                            "tui.advice.{}",
-                            e.i18n_key().trim_start_matches("net.error.")
-                        );
-                        text.lines.push(Line::styled(app.t(&key), th.muted()));
-                    }
+                    ));
+                } else {
+                    let key = format!(
+                        "tui.advice.{}",
+                        e.i18n_key().trim_start_matches("net.error.")
+                    );
+                    text.lines.push(Line::styled(app.t(&key), th.muted()));
                 }
             }
         }
