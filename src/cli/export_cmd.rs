@@ -12,7 +12,7 @@ use std::path::PathBuf;
 pub struct ExportArgs {
     /// The account (default: the only one)
     pub name: Option<String>,
-    /// thunderbird (autoconfig XML), msmtp, mbsync, neomutt, aerc, himalaya (2.x) or himalaya1
+    /// thunderbird (autoconfig XML), msmtp, mbsync, neomutt, aerc, himalaya (2.x), himalaya1, or qr (for Thunderbird for Android; a PNG with --output FILE.png)
     #[arg(long, short, value_name = "CLIENT")]
     pub format: Format,
     /// Write to FILE instead of standard output
@@ -68,6 +68,20 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
             ));
             return EXIT_USAGE;
         }
+        Err(ExportError::Qr(e)) => {
+            let text = match e {
+                crate::qr::QrError::NotAscii { field } => tf(
+                    lang,
+                    "export.qr.not_ascii",
+                    &[("field", t(lang, field.i18n_key()))],
+                ),
+                crate::qr::QrError::TooLong { bytes } => {
+                    tf(lang, "export.qr.too_long", &[("bytes", &bytes.to_string())])
+                }
+            };
+            output::error(&text);
+            return EXIT_FAILED;
+        }
         Err(ExportError::UnsafeValue { field }) => {
             output::error(&tf(
                 lang,
@@ -79,7 +93,8 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, &exported.text) {
+            let bytes = file_bytes(&acct, args.format, path, &exported.text);
+            if let Err(e) = std::fs::write(path, bytes) {
                 let p = path.display().to_string();
                 output::error(&tf(
                     lang,
@@ -178,4 +193,24 @@ fn server_folders(
             None
         }
     }
+}
+
+/// What goes into the output file: the text, or for the QR code written to
+/// a `.png` file, the image (the payload already passed `export`).
+fn file_bytes(
+    acct: &crate::account::Account,
+    format: Format,
+    path: &std::path::Path,
+    text: &str,
+) -> Vec<u8> {
+    let png = path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("png"));
+    if format == Format::Qr && png {
+        let code = crate::qr::thunderbird_payload(acct).and_then(|p| crate::qr::encode(&p));
+        if let Ok(code) = code {
+            return crate::qr::to_png(&code, 8);
+        }
+    }
+    text.as_bytes().to_vec()
 }

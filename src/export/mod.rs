@@ -42,10 +42,13 @@ pub enum Format {
     Himalaya,
     /// himalaya 1 (`backend.*`), on request.
     Himalaya1,
+    /// The QR code Thunderbird for Android imports, drawn with half blocks
+    /// (a PNG image with `--output FILE.png`); never holds a password.
+    Qr,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Thunderbird,
         Format::Msmtp,
         Format::Mbsync,
@@ -53,6 +56,7 @@ impl Format {
         Format::Aerc,
         Format::Himalaya,
         Format::Himalaya1,
+        Format::Qr,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +68,7 @@ impl Format {
             Format::Aerc => "aerc",
             Format::Himalaya => "himalaya",
             Format::Himalaya1 => "himalaya1",
+            Format::Qr => "qr",
         }
     }
 
@@ -78,7 +83,10 @@ impl Format {
     /// Whether the client reads mail with POP3 at all (mbsync, aerc and
     /// himalaya are IMAP-only).
     pub fn supports_pop3(self) -> bool {
-        matches!(self, Format::Thunderbird | Format::Msmtp | Format::Neomutt)
+        matches!(
+            self,
+            Format::Thunderbird | Format::Msmtp | Format::Neomutt | Format::Qr
+        )
     }
 }
 
@@ -90,7 +98,7 @@ impl std::str::FromStr for Format {
             .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
                 format!(
-                    "unknown format '{s}' (expected thunderbird, msmtp, mbsync, neomutt, aerc, himalaya or himalaya1)"
+                    "unknown format '{s}' (expected thunderbird, msmtp, mbsync, neomutt, aerc, himalaya, himalaya1 or qr)"
                 )
             })
     }
@@ -179,6 +187,8 @@ pub enum Note {
     SaslXoauth2Plugin,
     /// The client signs in with OAuth2 itself: sign in once there.
     OauthInClient,
+    /// How to use the phone's QR code.
+    QrScan,
 }
 
 impl Note {
@@ -189,6 +199,7 @@ impl Note {
             Note::PasswordAsked => "export.note.password_asked",
             Note::SaslXoauth2Plugin => "export.note.sasl_xoauth2_plugin",
             Note::OauthInClient => "export.note.oauth_in_client",
+            Note::QrScan => "export.note.qr_scan",
         }
     }
 }
@@ -208,6 +219,9 @@ pub enum ExportError {
     /// break would start a new directive): the export is refused.
     #[error("the account's {field} holds a control character; no export can carry it safely")]
     UnsafeValue { field: &'static str },
+    /// The account cannot be put in the phone's QR format.
+    #[error("{0}")]
+    Qr(#[from] crate::qr::QrError),
 }
 
 /// Every text an export writes, by the field name the error reports.
@@ -267,11 +281,28 @@ pub fn export(
         Format::Aerc => aerc::export(account, options),
         Format::Himalaya => himalaya2::export(account, options),
         Format::Himalaya1 => himalaya::export(account, options),
+        Format::Qr => phone_qr(account)?,
     };
     if is_oauth(account) && format != Format::Thunderbird {
         out.notes.push(Note::OauthInClient);
     }
     Ok(out)
+}
+
+/// The phone's QR code as half blocks; the phone asks for the password.
+fn phone_qr(account: &Account) -> Result<Exported, ExportError> {
+    let code = crate::qr::encode(&crate::qr::thunderbird_payload(account)?)?;
+    let mut notes = vec![Note::QrScan, Note::PasswordAsked];
+    if account.ca_file.is_some() {
+        notes.push(Note::CaNotCarried);
+    }
+    if account.incoming.pinned_sha256.is_some() || account.smtp.pinned_sha256.is_some() {
+        notes.push(Note::PinNotCarried);
+    }
+    Ok(Exported {
+        text: crate::qr::to_half_blocks(&code),
+        notes,
+    })
 }
 
 /// Local folders the client needs before its first run and does not

@@ -7,7 +7,7 @@ mod payload;
 mod png;
 mod render;
 
-pub use payload::{QrError, thunderbird_payload};
+pub use payload::{QrError, QrField, thunderbird_payload};
 pub use png::to_png;
 pub use render::to_half_blocks;
 

@@ -10,11 +10,37 @@ use serde_json::{Value, json};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QrError {
     /// The format allows ASCII host names and addresses only.
-    #[error("{field} is not ASCII, which the phone's import format does not allow")]
-    NotAscii { field: &'static str },
+    #[error("the {} is not ASCII, which the phone's import format does not allow", field.as_str())]
+    NotAscii { field: QrField },
     /// More than a QR code can hold.
     #[error("the account's settings ({bytes} bytes) do not fit in one QR code")]
     TooLong { bytes: usize },
+}
+
+/// The values the format wants in ASCII.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QrField {
+    IncomingHost,
+    SmtpHost,
+    Email,
+}
+
+impl QrField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QrField::IncomingHost => "incoming host",
+            QrField::SmtpHost => "SMTP host",
+            QrField::Email => "email address",
+        }
+    }
+
+    pub fn i18n_key(self) -> &'static str {
+        match self {
+            QrField::IncomingHost => "export.qr.field.incoming_host",
+            QrField::SmtpHost => "export.qr.field.smtp_host",
+            QrField::Email => "export.qr.field.email",
+        }
+    }
 }
 
 const FORMAT_VERSION: u8 = 1;
@@ -40,7 +66,7 @@ fn authentication_type(a: AuthMethod) -> u8 {
     }
 }
 
-fn ascii(value: &str, field: &'static str) -> Result<(), QrError> {
+fn ascii(value: &str, field: QrField) -> Result<(), QrError> {
     if value.is_ascii() {
         Ok(())
     } else {
@@ -50,9 +76,9 @@ fn ascii(value: &str, field: &'static str) -> Result<(), QrError> {
 
 /// The JSON text to put in the QR code: one account, sequence 1 of 1.
 pub fn thunderbird_payload(acct: &Account) -> Result<String, QrError> {
-    ascii(&acct.incoming.host, "incoming host")?;
-    ascii(&acct.smtp.host, "SMTP host")?;
-    ascii(&acct.email, "email address")?;
+    ascii(&acct.incoming.host, QrField::IncomingHost)?;
+    ascii(&acct.smtp.host, QrField::SmtpHost)?;
+    ascii(&acct.email, QrField::Email)?;
     let protocol = match acct.incoming.protocol {
         Protocol::Imap => IMAP,
         Protocol::Pop3 => POP3,
@@ -146,7 +172,7 @@ mod tests {
         assert_eq!(
             thunderbird_payload(&a),
             Err(QrError::NotAscii {
-                field: "incoming host"
+                field: QrField::IncomingHost
             })
         );
     }
