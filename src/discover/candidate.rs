@@ -1,8 +1,8 @@
 //! A candidate: one complete set of settings from one source, with its
 //! provenance, and how it becomes an [`Account`].
 
-use super::Source;
 use super::clientconfig::{ClientConfig, ServerConfig, SkippedServer, fill_placeholders};
+use super::{ServerSide, SkipReason, Source};
 use crate::account::{
     Account, AuthMethod, IncomingServer, Protocol, SecretSource, Security, SmtpServer,
     validate_host, validate_text,
@@ -100,7 +100,8 @@ impl Candidate {
                     _ => continue,
                 };
                 let username = username(s, email);
-                if !acceptable(&s.hostname, &username) {
+                if let Some(skip) = unacceptable(s, &username, ServerSide::Incoming) {
+                    c.skipped.push(skip);
                     continue;
                 }
                 c.incoming.push(IncomingSetting {
@@ -118,7 +119,8 @@ impl Candidate {
                 .filter(|s| s.kind == "smtp" || s.kind.is_empty())
             {
                 let username = username(s, email);
-                if !acceptable(&s.hostname, &username) {
+                if let Some(skip) = unacceptable(s, &username, ServerSide::Outgoing) {
+                    c.skipped.push(skip);
                     continue;
                 }
                 c.outgoing.push(OutgoingSetting {
@@ -195,8 +197,19 @@ pub fn account_from_settings(
 /// that fails is skipped like one of an unknown type (Thunderbird's
 /// `readFromXML` does the same), so it can never reach an account or an
 /// exported file; a document whose servers all fail gives no candidate.
-fn acceptable(host: &str, username: &str) -> bool {
-    validate_host(host).is_ok() && validate_text(username).is_ok()
+fn unacceptable(s: &ServerConfig, username: &str, side: ServerSide) -> Option<SkippedServer> {
+    let bad = if validate_host(&s.hostname).is_err() {
+        &s.hostname
+    } else if validate_text(username).is_err() {
+        username
+    } else {
+        return None;
+    };
+    Some(SkippedServer {
+        side,
+        kind: s.kind.clone(),
+        reason: SkipReason::UnsafeValue(bad.to_string()),
+    })
 }
 
 fn username(s: &ServerConfig, email: &str) -> String {

@@ -24,6 +24,9 @@ pub enum SkipReason {
     BadPort(String),
     /// The first `socketType` as written, when none is known.
     BadSocketType(String),
+    /// A host name or login that no account may hold (a control character
+    /// could become a command in an exported file): the value as written.
+    UnsafeValue(String),
 }
 
 impl SkipReason {
@@ -34,13 +37,14 @@ impl SkipReason {
             SkipReason::NoHostname => "discover.skipped.no_hostname",
             SkipReason::BadPort(_) => "discover.skipped.bad_port",
             SkipReason::BadSocketType(_) => "discover.skipped.bad_socket_type",
+            SkipReason::UnsafeValue(_) => "discover.skipped.unsafe_value",
         }
     }
 
     /// The value the document gave, for the `{value}` placeholder.
     pub fn value(&self) -> &str {
         match self {
-            SkipReason::BadPort(v) | SkipReason::BadSocketType(v) => v,
+            SkipReason::BadPort(v) | SkipReason::BadSocketType(v) | SkipReason::UnsafeValue(v) => v,
             SkipReason::UnsupportedType | SkipReason::NoHostname => "",
         }
     }

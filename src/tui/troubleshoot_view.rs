@@ -368,7 +368,7 @@ fn servers(app: &App, report: &DoctorReport) -> Text<'static> {
         let list: Vec<String> = report
             .smtp_ports
             .iter()
-            .map(|x| format!("{} {:?}", x.port, x.outcome).to_lowercase())
+            .map(|x| format!("{} {}", x.port, app.t(x.outcome.i18n_key())))
             .collect();
         text.lines.push(Line::styled(
             app.tf(
