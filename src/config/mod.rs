@@ -214,34 +214,16 @@ pub(crate) mod tests {
     use super::*;
     use crate::account::*;
 
+    /// The export tests' account, on one host with implicit TLS.
     pub(crate) fn sample() -> Account {
-        Account {
-            name: "alice@example.test".into(),
-            email: "alice@example.test".into(),
-            display_name: "Alice Liddell".into(),
-            provider: None,
-            incoming: IncomingServer {
-                protocol: Protocol::Imap,
-                host: "mail.example.test".into(),
-                port: 993,
-                security: Security::Tls,
-                username: "alice@example.test".into(),
-                auth: AuthMethod::Password,
-                keep_on_server: true,
-                pinned_sha256: None,
-            },
-            smtp: SmtpServer {
-                host: "mail.example.test".into(),
-                port: 465,
-                security: Security::Tls,
-                auth_required: true,
-                username: "alice@example.test".into(),
-                same_password: true,
-                pinned_sha256: None,
-            },
-            ca_file: Some("/tmp/ca.pem".into()),
-            secrets: SecretSource::default(),
-        }
+        let mut a = crate::export::tests::sample();
+        a.incoming.host = "mail.example.test".into();
+        a.smtp.host = "mail.example.test".into();
+        a.smtp.port = 465;
+        a.smtp.security = Security::Tls;
+        a.ca_file = Some("/tmp/ca.pem".into());
+        a.secrets = SecretSource::default();
+        a
     }
 
     #[test]
