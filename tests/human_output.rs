@@ -320,6 +320,12 @@ fn a_hostile_ispdb_document_reaches_the_terminal_clean() {
             text.contains("imap.hostile.test"),
             "the document was read: {text}"
         );
+        // Every server was refused: the document is no "best settings".
+        let nothing = mailwiz::i18n::tf(lang, "discover.nothing", &[("email", "x@hostile.test")]);
+        assert!(
+            text.contains(&nothing),
+            "a document of refused servers is nothing: {text}"
+        );
         for bad in ['\x1b', '\r', '\x07', '\u{9b}', '\u{85}', '\u{2028}'] {
             assert!(
                 !text.contains(bad),

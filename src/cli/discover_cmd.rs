@@ -235,13 +235,18 @@ pub(super) fn discover(ctx: &Ctx, args: DiscoverArgs) -> i32 {
     } else {
         if let Some(best) = report.best() {
             print_candidate(lang, best);
-            if report.candidates.len() > 1 {
+            let others: Vec<&Candidate> = report
+                .candidates
+                .iter()
+                .filter(|c| !std::ptr::eq(*c, best))
+                .collect();
+            if !others.is_empty() {
                 line(&tf(
                     lang,
                     "discover.others",
-                    &[("count", &(report.candidates.len() - 1).to_string())],
+                    &[("count", &others.len().to_string())],
                 ));
-                for c in &report.candidates[1..] {
+                for c in others {
                     let src = t(lang, c.source.i18n_key());
                     line(&tf(
                         lang,
@@ -251,6 +256,9 @@ pub(super) fn discover(ctx: &Ctx, args: DiscoverArgs) -> i32 {
                 }
             }
         } else {
+            for c in &report.candidates {
+                print_skipped(lang, c);
+            }
             line(&tf(lang, "discover.nothing", &[("email", &email)]));
             output::hint(t(lang, "discover.nothing_hint"));
         }

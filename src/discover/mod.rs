@@ -167,7 +167,13 @@ pub struct DiscoverReport {
 }
 
 impl DiscoverReport {
+    /// The first usable candidate, else the first with any server; a
+    /// document whose servers were all skipped is never "the best".
     pub fn best(&self) -> Option<&Candidate> {
-        self.candidates.first()
+        let any_server = |c: &&Candidate| !c.incoming.is_empty() || !c.outgoing.is_empty();
+        self.candidates
+            .iter()
+            .find(|c| c.is_usable())
+            .or_else(|| self.candidates.iter().find(any_server))
     }
 }
