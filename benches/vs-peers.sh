@@ -24,6 +24,7 @@ done
 cargo build --release --locked --bin mailwiz >/dev/null
 BIN=$PWD/target/release/mailwiz
 WORK=$(mktemp -d)
+chmod 755 "$WORK"    # the servers run as nobody and must reach their folder
 PASS=bench-$RANDOM-$RANDOM
 MAILENV_PASSWORD=$PASS bash tests/harness/mailenv.sh start "$WORK/env" auto >"$WORK/env.txt"
 trap 'bash tests/harness/mailenv.sh stop "$WORK/env" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
