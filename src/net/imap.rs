@@ -13,7 +13,6 @@ use super::{Deadline, Phase, StepDetail, StepNote, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
 use crate::oauth::OauthMechanism;
 use crate::secret::Secret;
-use base64::Engine;
 
 pub struct ImapSession {
     conn: Conn,
@@ -272,13 +271,7 @@ impl ImapSession {
                 detail: line,
             });
         }
-        let mut raw = Vec::with_capacity(user.len() * 2 + password.expose().len() + 2);
-        raw.push(0);
-        raw.extend_from_slice(user.as_bytes());
-        raw.push(0);
-        raw.extend_from_slice(password.expose().as_bytes());
-        let mut msg = base64::engine::general_purpose::STANDARD.encode(&raw);
-        raw.fill(0);
+        let mut msg = crate::oauth::sasl::plain(user, password.expose());
         msg.push_str("\r\n");
         let sent = self.conn.send(Phase::Login, msg.as_bytes());
         wipe(msg);

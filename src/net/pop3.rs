@@ -10,7 +10,6 @@ use super::{Deadline, Phase, StepDetail, StepNote, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
 use crate::oauth::OauthMechanism;
 use crate::secret::Secret;
-use base64::Engine;
 
 pub struct Pop3Session {
     conn: Conn,
@@ -262,13 +261,7 @@ impl Pop3Session {
         if !line.starts_with('+') || line.starts_with("+OK") {
             return Err(login_refusal(line, !self.conn.is_tls(), false));
         }
-        let mut raw = Vec::new();
-        raw.push(0);
-        raw.extend_from_slice(user.as_bytes());
-        raw.push(0);
-        raw.extend_from_slice(password.expose().as_bytes());
-        let mut msg = base64::engine::general_purpose::STANDARD.encode(&raw);
-        raw.fill(0);
+        let mut msg = crate::oauth::sasl::plain(user, password.expose());
         msg.push_str("\r\n");
         let sent = self.conn.send(Phase::Login, msg.as_bytes());
         wipe(msg);

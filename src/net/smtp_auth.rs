@@ -107,12 +107,9 @@ impl SmtpSession {
             return Err(self.not_offered(&offered));
         }
         let answer = if plain {
-            let mut raw = vec![0u8];
-            raw.extend_from_slice(user.as_bytes());
-            raw.push(0);
-            raw.extend_from_slice(password.expose().as_bytes());
-            let line = format!("AUTH PLAIN {}", b64(&raw));
-            raw.fill(0);
+            let payload = crate::oauth::sasl::plain(user, password.expose());
+            let line = format!("AUTH PLAIN {payload}");
+            wipe(payload);
             self.secret_line(line)?
         } else {
             let a = self.command(Phase::Login, "AUTH LOGIN")?;

@@ -1,6 +1,7 @@
-//! The SASL messages of OAuth2 logins: XOAUTH2 (Google's, also Microsoft's
-//! and Dovecot's) and OAUTHBEARER (RFC 7628). Both carry the access token;
-//! callers wipe the returned strings after sending them.
+//! The SASL messages of logins: PLAIN (RFC 4616) for passwords, and for
+//! OAuth2 XOAUTH2 (Google's, also Microsoft's and Dovecot's) and
+//! OAUTHBEARER (RFC 7628). Each carries a credential; callers wipe the
+//! returned strings after sending them.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -49,6 +50,15 @@ impl OauthMechanism {
     }
 }
 
+/// `base64(NUL user NUL password)`, the one PLAIN message IMAP, POP3 and
+/// SMTP all send.
+pub fn plain(user: &str, password: &str) -> String {
+    let mut raw = format!("\0{user}\0{password}");
+    let out = STANDARD.encode(raw.as_bytes());
+    raw.zeroize();
+    out
+}
+
 /// `base64("user=" user ^A "auth=Bearer " token ^A ^A)`.
 pub fn xoauth2(user: &str, token: &str) -> String {
     let mut raw = format!("user={user}\x01auth=Bearer {token}\x01\x01");
@@ -71,6 +81,15 @@ pub fn oauthbearer(user: &str, token: &str, host: &str, port: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_is_nul_user_nul_password() {
+        // RFC 4616 section 4's example, without an authorization identity.
+        assert_eq!(
+            STANDARD.decode(plain("tim", "tanstaaftanstaaf")).unwrap(),
+            b"\0tim\0tanstaaftanstaaf"
+        );
+    }
 
     fn decode(b64: &str) -> String {
         String::from_utf8(STANDARD.decode(b64).unwrap()).unwrap()
