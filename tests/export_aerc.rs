@@ -7,63 +7,11 @@
 
 mod common;
 
+use common::tmux::Tmux;
 use common::{mailenv, mailwiz};
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-/// A private tmux server running one program; killed on drop.
-struct Pane {
-    socket: String,
-    last: String,
-}
-
-impl Pane {
-    fn start(program: &str, env: &[(&str, String)]) -> Pane {
-        let socket = format!("mw-aerc-{}", std::process::id());
-        let mut c = Command::new("tmux");
-        c.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"]);
-        c.args(["-x", "160", "-y", "40", program]);
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        c.env("TERM", "xterm-256color");
-        let ok = c.status().expect("tmux runs (package tmux)").success();
-        assert!(ok, "tmux new-session failed");
-        Pane {
-            socket,
-            last: String::new(),
-        }
-    }
-
-    fn screen(&mut self) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "0"])
-            .output()
-            .unwrap();
-        self.last = String::from_utf8_lossy(&out.stdout).into_owned();
-        self.last.clone()
-    }
-
-    fn wait_for(&mut self, needle: &str, within: Duration) -> bool {
-        let start = Instant::now();
-        while start.elapsed() < within {
-            if self.screen().contains(needle) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        false
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
-    }
-}
+use std::time::Duration;
 
 /// go-ini would read ` #…` and ` ;…` as a comment in an unquoted value,
 /// which cut the password command short before issue 11.
@@ -131,21 +79,18 @@ fn aerc_shows_the_inbox_with_the_exported_accounts_conf() {
     let bin = Path::new(env!("CARGO_BIN_EXE_mailwiz")).parent().unwrap();
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
     let vars = [
-        ("HOME", home.display().to_string()),
+        ("HOME".to_string(), home.display().to_string()),
         (
-            "XDG_CONFIG_HOME",
+            "XDG_CONFIG_HOME".to_string(),
             home.join(".config").display().to_string(),
         ),
-        ("PATH", path),
-        ("SSL_CERT_FILE", env.ca.display().to_string()),
+        ("PATH".to_string(), path),
+        ("SSL_CERT_FILE".to_string(), env.ca.display().to_string()),
     ];
-    let mut pane = Pane::start("aerc; sleep 30", &vars);
-    let seen = pane.wait_for(&subject, Duration::from_secs(30));
-    let screen = pane.last.clone();
-    assert!(
-        seen,
-        "aerc did not show the test message in INBOX:\n{screen}\n--- accounts.conf\n{text}"
-    );
+    let tmux = Command::new("tmux");
+    let mut pane = Tmux::start(tmux, "aerc", "aerc; sleep 30", &vars, (160, 40));
+    let what = format!("the test message {subject} in aerc's INBOX (accounts.conf:\n{text})");
+    let screen = pane.wait_until(&what, Duration::from_secs(30), |s| s.contains(&subject));
     assert!(screen.contains("INBOX"), "{screen}");
     assert!(!screen.contains(&env.password), "aerc showed the password");
 }

@@ -19,10 +19,27 @@ impl Tmux {
     /// e.g. a keyring session's), with the language variables and any
     /// MAILWIZ_KEYRING removed, TERM set, and `vars` added.
     pub fn launch(
-        mut cmd: Command,
+        cmd: Command,
         name: &str,
         config: &Path,
         lang: &str,
+        vars: &[(String, String)],
+        size: (u16, u16),
+    ) -> Tmux {
+        let program = format!(
+            "{} --config {} --lang {lang}; sleep 5",
+            env!("CARGO_BIN_EXE_mailwiz"),
+            config.display()
+        );
+        Tmux::start(cmd, &format!("{name}-{lang}"), &program, vars, size)
+    }
+
+    /// Runs `program` (a shell command line) the same way: any program in
+    /// a real terminal, e.g. another mail client on an exported file.
+    pub fn start(
+        mut cmd: Command,
+        name: &str,
+        program: &str,
         vars: &[(String, String)],
         (width, height): (u16, u16),
     ) -> Tmux {
@@ -30,7 +47,7 @@ impl Tmux {
         // run at once with the same name and language.
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let socket = format!("mw-{name}-{lang}-{}-{n}", std::process::id());
+        let socket = format!("mw-{name}-{}-{n}", std::process::id());
         for var in [
             "LANG",
             "LC_ALL",
@@ -45,11 +62,6 @@ impl Tmux {
         }
         cmd.env("TERM", "xterm-256color");
         cmd.envs(vars.iter().map(|(k, v)| (k, v)));
-        let program = format!(
-            "{} --config {} --lang {lang}; sleep 5",
-            env!("CARGO_BIN_EXE_mailwiz"),
-            config.display()
-        );
         let (w, h) = (width.to_string(), height.to_string());
         let status = cmd
             .args([
@@ -64,7 +76,7 @@ impl Tmux {
                 "-y",
                 &h,
             ])
-            .arg(&program)
+            .arg(program)
             .status()
             .expect("tmux runs (package tmux)");
         assert!(status.success(), "tmux new-session failed");
