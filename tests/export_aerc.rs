@@ -8,7 +8,7 @@
 mod common;
 
 use common::tmux::Tmux;
-use common::{mailenv, mailwiz};
+use common::{add_imaps_account, mailenv, mailwiz};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -23,31 +23,9 @@ fn aerc_shows_the_inbox_with_the_exported_accounts_conf() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path();
     let cfg = home.join("accounts.toml");
-    let pw = home.join("pw");
-    std::fs::write(&pw, format!("{}\n", env.password)).unwrap();
     let email = env.user("alice");
-    let out = mailwiz(&cfg)
-        .args([
-            "add",
-            "--email",
-            &email,
-            "--name",
-            NAME,
-            "--incoming",
-            "imap",
-        ])
-        .args(["--display-name", "Alice's \"test\" `box`"])
-        .args(["--in-host", &env.host, "--in-security", "tls"])
-        .args(["--in-port", &env.imaps_port.to_string()])
-        .args(["--smtp-host", &env.host, "--smtp-security", "starttls"])
-        .args(["--smtp-port", &env.smtp_port.to_string()])
-        .arg("--ca-file")
-        .arg(&env.ca)
-        .arg("--password-command")
-        .arg(format!("cat {}", pw.display()))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "add: {out:?}");
+    let display = ["--name", NAME, "--display-name", "Alice's \"test\" `box`"];
+    add_imaps_account(env, &cfg, &env.host, "alice", &display);
 
     let subject = format!("aerc-export-{}", std::process::id());
     let new = env.maildir("alice").join("new");

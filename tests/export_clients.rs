@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{MailEnv, mailenv, mailwiz};
+use common::{MailEnv, add_imaps_account, mailenv, mailwiz};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -23,38 +23,8 @@ struct Setup {
 fn setup(env: &MailEnv, host: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("accounts.toml");
-    let pw = dir.path().join("pw");
-    std::fs::write(&pw, format!("{}\n", env.password)).unwrap();
+    add_imaps_account(env, &cfg, host, "alice", &["--name", "alice"]);
     let email = env.user("alice");
-    let out = mailwiz(&cfg)
-        .args([
-            "add",
-            "--email",
-            &email,
-            "--name",
-            "alice",
-            "--incoming",
-            "imap",
-        ])
-        .args(["--in-host", host, "--in-port", &env.imaps_port.to_string()])
-        .args(["--in-security", "tls", "--smtp-host", host])
-        .args([
-            "--smtp-port",
-            &env.smtp_port.to_string(),
-            "--smtp-security",
-            "starttls",
-        ])
-        .arg("--ca-file")
-        .arg(&env.ca)
-        .arg("--password-command")
-        .arg(format!("cat {}", pw.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "add: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     Setup { dir, cfg, email }
 }
 

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{MailEnv, mailenv, mailwiz};
+use common::{MailEnv, add_imaps_account, mailenv, mailwiz};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -21,37 +21,11 @@ const ALL: &str = "Tous les messages";
 /// isync's name check), optionally from a preset.
 fn add(env: &MailEnv, dir: &Path, user: &str, provider: Option<&str>) -> PathBuf {
     let cfg = dir.join("accounts.toml");
-    let pw = dir.join("pw");
-    std::fs::write(&pw, format!("{}\n", env.password)).unwrap();
-    let mut c = mailwiz(&cfg);
-    c.args(["add", "--email", &env.user(user), "--name", user]);
+    let mut extra = vec!["--name", user, "--auth", "password"];
     if let Some(p) = provider {
-        c.args(["--provider", p]);
+        extra.extend(["--provider", p]);
     }
-    let out = c
-        .args([
-            "--incoming",
-            "imap",
-            "--in-host",
-            "localhost",
-            "--in-security",
-            "tls",
-        ])
-        .args(["--in-port", &env.imaps_port.to_string()])
-        .args(["--smtp-host", "localhost", "--smtp-security", "starttls"])
-        .args([
-            "--smtp-port",
-            &env.smtp_port.to_string(),
-            "--auth",
-            "password",
-        ])
-        .arg("--ca-file")
-        .arg(&env.ca)
-        .arg("--password-command")
-        .arg(format!("cat {}", pw.display()))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "add: {out:?}");
+    add_imaps_account(env, &cfg, "localhost", user, &extra);
     cfg
 }
 

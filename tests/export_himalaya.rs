@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{mailenv, mailwiz};
+use common::{add_imaps_account, mailenv, mailwiz};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -33,31 +33,9 @@ fn himalaya2_lists_the_inbox_with_the_exported_config() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path();
     let cfg = home.join("accounts.toml");
-    let pw = home.join("pw");
-    std::fs::write(&pw, format!("{}\n", env.password)).unwrap();
     let email = env.user("alice");
     let name = "alice's box";
-    let out = mailwiz(&cfg)
-        .args([
-            "add",
-            "--email",
-            &email,
-            "--name",
-            name,
-            "--incoming",
-            "imap",
-        ])
-        .args(["--in-host", &env.host, "--in-security", "tls"])
-        .args(["--in-port", &env.imaps_port.to_string()])
-        .args(["--smtp-host", &env.host, "--smtp-security", "starttls"])
-        .args(["--smtp-port", &env.smtp_port.to_string()])
-        .arg("--ca-file")
-        .arg(&env.ca)
-        .arg("--password-command")
-        .arg(format!("cat {}", pw.display()))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "add: {out:?}");
+    add_imaps_account(env, &cfg, &env.host, "alice", &["--name", name]);
     let subject = format!("himalaya2-export-{}", std::process::id());
     let new = env.maildir("alice").join("new");
     std::fs::create_dir_all(&new).unwrap();

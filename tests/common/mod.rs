@@ -320,6 +320,34 @@ pub fn mailwiz(cfg: &Path) -> Command {
     cmd
 }
 
+/// `mailwiz add` of `user`'s account on the main instance, as the export
+/// tests use it: IMAPS and submission with STARTTLS on `host`, the
+/// harness's CA, and the password from a file beside `cfg` through a
+/// password command (no keyring needed). `extra` adds arguments (a name, a
+/// display name, a provider). Panics with mailwiz's output if it fails.
+pub fn add_imaps_account(env: &MailEnv, cfg: &Path, host: &str, user: &str, extra: &[&str]) {
+    let pw = cfg.with_file_name("pw");
+    fs::write(&pw, format!("{}\n", env.password)).expect("password file");
+    let out = mailwiz(cfg)
+        .args(["add", "--email", &env.user(user), "--incoming", "imap"])
+        .args(extra)
+        .args(["--in-host", host, "--in-security", "tls"])
+        .args(["--in-port", &env.imaps_port.to_string()])
+        .args(["--smtp-host", host, "--smtp-security", "starttls"])
+        .args(["--smtp-port", &env.smtp_port.to_string()])
+        .arg("--ca-file")
+        .arg(&env.ca)
+        .arg("--password-command")
+        .arg(format!("cat {}", pw.display()))
+        .output()
+        .expect("mailwiz runs");
+    assert!(
+        out.status.success(),
+        "add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A private Secret Service: a D-Bus session bus of its own (`dbus-daemon`, no service
 /// activation) and `gnome-keyring-daemon --unlock --components=secrets` whose `login`
 /// keyring (in `home`) is unlocked with [`KeyringSession::UNLOCK_PASSWORD`].
