@@ -31,7 +31,7 @@ fn new_app() -> App {
 
 fn first_id(effects: &[Effect]) -> u64 {
     match effects.first() {
-        Some(Effect::StorePassword { id, .. } | Effect::CheckIncoming { id, .. }) => *id,
+        Some(Effect::ProbeKeyring { id, .. } | Effect::CheckIncoming { id, .. }) => *id,
         other => panic!("{other:?}"),
     }
 }
@@ -54,7 +54,7 @@ fn failed_test_app() -> App {
         press(&mut app, KeyCode::Char(c));
     }
     let id = first_id(&press(&mut app, KeyCode::Enter));
-    let a = first_id(&update(&mut app, Msg::Stored { id, result: Ok(()) }));
+    let a = first_id(&update(&mut app, Msg::KeyringProbed { id, result: Ok(()) }));
     let steps: Vec<StepRecord> = Phase::ALL[..7]
         .iter()
         .map(|p| StepRecord {

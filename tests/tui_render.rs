@@ -34,7 +34,7 @@ fn type_text(app: &mut App, text: &str) {
 fn first_id(effects: &[Effect]) -> u64 {
     match effects.first() {
         Some(
-            Effect::StorePassword { id, .. }
+            Effect::ProbeKeyring { id, .. }
             | Effect::CheckIncoming { id, .. }
             | Effect::SendTest { id, .. }
             | Effect::VerifyArrival { id, .. }
@@ -232,7 +232,7 @@ fn states() -> Vec<(&'static str, App)> {
             };
             update(
                 a,
-                Msg::Stored {
+                Msg::KeyringProbed {
                     id,
                     result: Err(err),
                 },
@@ -338,7 +338,7 @@ fn to_test(a: &mut App) -> (u64, u64) {
     to_password(a);
     type_text(a, PW);
     let id = first_id(&press(a, KeyCode::Enter));
-    let effects = update(a, Msg::Stored { id, result: Ok(()) });
+    let effects = update(a, Msg::KeyringProbed { id, result: Ok(()) });
     let x = first_id(&effects);
     (x, x + 1)
 }

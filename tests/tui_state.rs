@@ -90,10 +90,10 @@ fn to_test(app: &mut App) -> (u64, u64) {
     // Enter only proves the keyring can be used: the password is not in
     // the effect, it stays in the form until the save.
     let id = match effects.as_slice() {
-        [Effect::StorePassword { id }] => *id,
+        [Effect::ProbeKeyring { id }] => *id,
         other => panic!("{other:?}"),
     };
-    let effects = update(app, Msg::Stored { id, result: Ok(()) });
+    let effects = update(app, Msg::KeyringProbed { id, result: Ok(()) });
     assert_eq!(app.step, Step::Test);
     check_ids(&effects)
 }
@@ -332,7 +332,7 @@ fn keyring_failure_offers_a_password_command() {
     to_password(&mut app, "alice@free.fr");
     type_text(&mut app, PW);
     let id = match press(&mut app, KeyCode::Enter).as_slice() {
-        [Effect::StorePassword { id, .. }] => *id,
+        [Effect::ProbeKeyring { id, .. }] => *id,
         other => panic!("{other:?}"),
     };
     assert!(
@@ -345,7 +345,7 @@ fn keyring_failure_offers_a_password_command() {
     assert!(
         update(
             &mut app,
-            Msg::Stored {
+            Msg::KeyringProbed {
                 id,
                 result: Err(err)
             }

@@ -86,7 +86,7 @@ impl Runner {
 
 fn effect_id(effect: &Effect) -> RequestId {
     match effect {
-        Effect::StorePassword { id, .. }
+        Effect::ProbeKeyring { id, .. }
         | Effect::CheckIncoming { id, .. }
         | Effect::CheckSmtp { id, .. }
         | Effect::SendTest { id, .. }
@@ -162,7 +162,7 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
     let no_password =
         |id, e: CredentialError, account: &Account| no_secret(id, e, &account.name, lang);
     match effect {
-        Effect::StorePassword { id } => Msg::Stored {
+        Effect::ProbeKeyring { id } => Msg::KeyringProbed {
             id,
             result: probe_keyring(),
         },

@@ -23,9 +23,11 @@ pub type RequestId = u64;
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
-    /// Drives the spinner; sent by the loop about ten times a second.
+    /// Drives the spinner; sent by the loop ten times a second while
+    /// background work runs, and on a resize (never when idle).
     Tick,
-    Stored {
+    /// The keyring can (or cannot) take the password; nothing was written.
+    KeyringProbed {
         id: RequestId,
         result: Result<(), SecretsError>,
     },
@@ -103,7 +105,7 @@ pub enum Effect {
     /// before the tests. Nothing is written: the password stays in memory
     /// and reaches the keyring only with the save (`SaveAccount`), so an
     /// abandoned run never changes a saved account's secret.
-    StorePassword {
+    ProbeKeyring {
         id: RequestId,
     },
     /// `password: None` reads it with `secrets::password_for`.

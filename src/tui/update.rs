@@ -53,7 +53,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 fn result_id(msg: &Msg) -> u64 {
     match msg {
-        Msg::Stored { id, .. }
+        Msg::KeyringProbed { id, .. }
         | Msg::Progress { id, .. }
         | Msg::Checked { id, .. }
         | Msg::Sent { id, .. }

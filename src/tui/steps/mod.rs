@@ -83,7 +83,7 @@ pub fn on_enter(app: &mut App) -> Vec<Effect> {
 /// A result whose id was pending (the caller dropped the others).
 pub fn on_result(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Stored { id, result } => password::on_stored(app, id, result),
+        Msg::KeyringProbed { id, result } => password::on_keyring_probed(app, id, result),
         Msg::SignInPrompt { id, prompt } => {
             signin::on_prompt(app, id, prompt);
             Vec::new()

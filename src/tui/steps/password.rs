@@ -93,10 +93,10 @@ fn confirm(app: &mut App) -> Vec<Effect> {
     }
     let id = app.request_id();
     app.keyring = KeyringState::Storing(id);
-    vec![Effect::StorePassword { id }]
+    vec![Effect::ProbeKeyring { id }]
 }
 
-pub fn on_stored(app: &mut App, id: u64, result: Result<(), SecretsError>) -> Vec<Effect> {
+pub fn on_keyring_probed(app: &mut App, id: u64, result: Result<(), SecretsError>) -> Vec<Effect> {
     if !matches!(app.keyring, KeyringState::Storing(s) if s == id) {
         return Vec::new();
     }
