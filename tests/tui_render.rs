@@ -261,7 +261,7 @@ fn states() -> Vec<(&'static str, App)> {
                 a,
                 Msg::ConfigWritten {
                     id,
-                    result: Err(err),
+                    result: Err(err.into()),
                 },
             );
         }),

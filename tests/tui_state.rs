@@ -682,7 +682,7 @@ fn failed_save_keeps_the_file_and_can_retry() {
         &mut app,
         Msg::ConfigWritten {
             id: sid,
-            result: Err(err),
+            result: Err(err.into()),
         },
     );
     assert!(matches!(app.save, SaveState::Failed(_)));

@@ -15,6 +15,7 @@ use crate::i18n::Lang;
 use crate::net::Phase;
 use crate::secrets::SecretsError;
 use crate::send::{SendReport, TestMessage, VerifyReport};
+use crate::service::ServiceError;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -117,7 +118,8 @@ pub enum SaveState {
     NotYet,
     Saving(u64),
     Saved,
-    Failed(ConfigError),
+    /// The file or the keyring refused; nothing of the save was kept.
+    Failed(ServiceError),
 }
 
 #[derive(Debug)]

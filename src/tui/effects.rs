@@ -247,11 +247,11 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             secrets,
         } => Msg::ConfigWritten {
             id,
-            result: save_account(&path, *account, oauth2, *secrets, lang),
+            result: save_account(&path, *account, oauth2, *secrets),
         },
         Effect::RemoveAccount { id, path, name } => Msg::ConfigWritten {
             id,
-            result: remove_account(&path, &name, lang),
+            result: service::remove_account(&path, &name, None).map(|removed| removed.config),
         },
         Effect::Discover { id, email, options } => {
             let opts = DiscoverOptions {
@@ -304,46 +304,18 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
     }
 }
 
-/// The core's save; the screen shows a file error or a keyring one as a
-/// failed save (nothing was kept of it).
 fn save_account(
     path: &std::path::Path,
     account: Account,
     oauth2: Option<OAuth2Settings>,
     secrets: NewSecrets,
-    lang: Lang,
-) -> Result<config::Config, config::ConfigError> {
+) -> Result<config::Config, ServiceError> {
     let request = SaveRequest {
         account,
         oauth2,
         secrets,
     };
-    service::save_account(path, request, None)
-        .map(|saved| saved.config)
-        .map_err(|e| as_config_error(path, e, lang))
-}
-
-/// The core's removal. The account is out of the file even when its
-/// keyring entries could not be deleted (best effort, as they are harmless
-/// without it).
-fn remove_account(
-    path: &std::path::Path,
-    name: &str,
-    lang: Lang,
-) -> Result<config::Config, config::ConfigError> {
-    service::remove_account(path, name, None)
-        .map(|removed| removed.config)
-        .map_err(|e| as_config_error(path, e, lang))
-}
-
-fn as_config_error(path: &std::path::Path, e: ServiceError, lang: Lang) -> config::ConfigError {
-    match e {
-        ServiceError::Config(c) => c,
-        other => config::ConfigError::Write {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(other.localized(lang)),
-        },
-    }
+    service::save_account(path, request, None).map(|saved| saved.config)
 }
 
 /// The doctor on the account: the secrets it needs (a missing one is

@@ -4,14 +4,14 @@
 
 use crate::account::{Account, OAuth2Settings};
 use crate::check::{Progress, ServerReport};
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::discover::{DiscoverOptions, DiscoverReport, SourceEvent};
 use crate::doctor::DoctorReport;
 use crate::oauth::OauthError;
 use crate::secret::Secret;
 use crate::secrets::SecretsError;
 use crate::send::{SendReport, TestMessage, VerifyReport};
-use crate::service::NewSecrets;
+use crate::service::{NewSecrets, ServiceError};
 use crate::tui::signin::{SignInFlow, SignInPrompt};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
@@ -51,7 +51,7 @@ pub enum Msg {
     /// After a save or a removal: the config as it now is on disk.
     ConfigWritten {
         id: RequestId,
-        result: Result<Config, ConfigError>,
+        result: Result<Config, ServiceError>,
     },
     /// Discovery: a source started or ended (the run goes on).
     Discovery {

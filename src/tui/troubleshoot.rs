@@ -15,9 +15,10 @@ use super::steps::test_password;
 use super::update::goto;
 use crate::account::Role;
 use crate::check::Side;
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::doctor::{self, Code, DoctorReport, Finding, ServerProbe};
 use crate::providers::{self, Provider};
+use crate::service::ServiceError;
 use std::path::PathBuf;
 
 /// What is shown: the checklist or the servers' details.
@@ -401,7 +402,7 @@ pub fn owns_write(app: &App, id: u64) -> bool {
         .is_some_and(|ts| ts.pin_save == Some(id))
 }
 
-pub fn on_written(app: &mut App, result: Result<Config, ConfigError>) -> Vec<Effect> {
+pub fn on_written(app: &mut App, result: Result<Config, ServiceError>) -> Vec<Effect> {
     let lang = app.lang;
     let note = match result {
         Ok(config) => {

@@ -7,6 +7,7 @@ use crate::account::Role;
 use crate::config::{Config, ConfigError};
 use crate::secrets::{SERVICE, entry_user};
 use crate::service::NewSecrets;
+use crate::service::ServiceError;
 use crate::tui::app::{App, KeyringState, SaveState};
 use crate::tui::msg::{Control, Effect};
 use crate::tui::step::Step;
@@ -43,7 +44,7 @@ fn typed_secrets(app: &App) -> NewSecrets {
     }
 }
 
-pub fn on_written(app: &mut App, id: u64, result: Result<Config, ConfigError>) -> Vec<Effect> {
+pub fn on_written(app: &mut App, id: u64, result: Result<Config, ServiceError>) -> Vec<Effect> {
     let saving = matches!(app.save, SaveState::Saving(s) if s == id);
     match (saving, result) {
         (true, Ok(config)) => {
@@ -68,10 +69,10 @@ pub fn on_written(app: &mut App, id: u64, result: Result<Config, ConfigError>) -
 
 pub fn on_failed(app: &mut App, id: u64, detail: &str) {
     if matches!(app.save, SaveState::Saving(s) if s == id) {
-        app.save = SaveState::Failed(ConfigError::Write {
+        app.save = SaveState::Failed(ServiceError::Config(ConfigError::Write {
             path: app.config_path.clone(),
             source: std::io::Error::other(detail.to_string()),
-        });
+        }));
     }
 }
 
@@ -114,6 +115,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .push(Line::styled(app.t("tui.summary.failed"), th.error()));
             text.lines
                 .push(Line::styled(e.localized(app.lang), th.error()));
+            if let Some(advice) = e.advice(app.lang) {
+                text.lines.push(Line::styled(advice, th.value()));
+            }
         }
         SaveState::Saved => {
             text.lines.push(Line::styled(
