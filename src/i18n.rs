@@ -92,6 +92,7 @@ areas!(
     "tui_signin",
     "accounts",
     "validation",
+    "tui_test",
 );
 
 type Table = BTreeMap<String, String>;

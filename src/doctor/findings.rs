@@ -2,6 +2,7 @@
 //! function. Matches on reply codes, enhanced status codes and typed error
 //! kinds; a reply's text is only looked at together with its code.
 
+use super::context::{Context, dns_offline, login_unasked};
 use super::{DoctorReport, PortOutcome, PortProbe, ServerProbe};
 use crate::account::display_fingerprint;
 use crate::check::Side;
@@ -112,6 +113,8 @@ use super::evidence::Evidence;
 
 struct Diag {
     code: Code,
+    /// A warning: the server works, but something will likely fail later.
+    warning: bool,
     variant: Option<&'static str>,
     args: Vec<(&'static str, String)>,
     evidence: Evidence,
@@ -121,6 +124,7 @@ impl Diag {
     fn new(code: Code, evidence: Evidence) -> Diag {
         Diag {
             code,
+            warning: false,
             variant: None,
             args: Vec::new(),
             evidence,
@@ -139,6 +143,17 @@ impl Diag {
 /// The findings of a doctor run, worst first; one `ok` per server that
 /// shows no problem.
 pub fn findings(report: &DoctorReport, provider: Option<&Provider>, lang: Lang) -> Vec<Finding> {
+    findings_in(report, provider, &Context::default(), lang)
+}
+
+/// The findings, knowing where the server names came from and whether the
+/// account logs in to SMTP (see `Context`).
+pub fn findings_in(
+    report: &DoctorReport,
+    provider: Option<&Provider>,
+    ctx: &Context,
+    lang: Lang,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for probe in [&report.incoming, &report.smtp] {
         let ports = if probe.server == Side::Smtp {
@@ -146,9 +161,16 @@ pub fn findings(report: &DoctorReport, provider: Option<&Provider>, lang: Lang) 
         } else {
             &[]
         };
+        let offline = dns_offline(report, probe, provider, ctx);
+        let unasked = login_unasked(probe, ctx).then(|| {
+            let mut d = Diag::new(Code::AuthRequired, ok_evidence(probe)).variant("advertised");
+            d.warning = true;
+            d
+        });
         let diags: Vec<Diag> = login_form(probe)
             .into_iter()
-            .chain(diagnose(probe, ports, provider))
+            .chain(diagnose(probe, ports, provider, offline))
+            .chain(unasked)
             .collect();
         if diags.is_empty() {
             out.push(localize(
@@ -201,6 +223,8 @@ fn localize(p: &ServerProbe, d: Diag, provider: Option<&Provider>, lang: Lang) -
         code: d.code,
         severity: if d.code == Code::Ok {
             Severity::Ok
+        } else if d.warning {
+            Severity::Warning
         } else {
             Severity::Error
         },
@@ -234,17 +258,27 @@ fn login_form(p: &ServerProbe) -> Option<Diag> {
 }
 
 /// The failure that ended a server's probe, if any.
-fn diagnose(p: &ServerProbe, ports: &[PortProbe], provider: Option<&Provider>) -> Option<Diag> {
+fn diagnose(
+    p: &ServerProbe,
+    ports: &[PortProbe],
+    provider: Option<&Provider>,
+    offline: bool,
+) -> Option<Diag> {
     let e = p.error.as_ref()?;
     let evidence = Evidence::Error(Some(e.clone()));
     let d = match e {
+        NetError::Dns { .. } if offline => {
+            Diag::new(Code::DnsNotFound, evidence).variant("offline")
+        }
         NetError::Dns { .. } => Diag::new(Code::DnsNotFound, evidence),
         NetError::Refused { .. } | NetError::Unreachable { .. } | NetError::Io { .. } => {
             blocked(p, ports).unwrap_or_else(|| Diag::new(Code::ConnectionRefused, evidence))
         }
         NetError::Timeout { phase } => {
             let d = Diag::new(Code::Timeout, evidence).arg("phase", phase.as_str());
-            if *phase == Phase::Connect {
+            if *phase == Phase::Greeting {
+                d.variant("silent")
+            } else if *phase == Phase::Connect {
                 blocked(p, ports).unwrap_or(d)
             } else {
                 d

@@ -4,6 +4,7 @@
 //!
 //! Every line exchanged goes into a `Transcript`, credentials redacted.
 
+mod context;
 mod evidence;
 mod findings;
 mod from_check;
@@ -11,8 +12,9 @@ mod incoming;
 mod ports;
 mod smtp;
 
-pub use findings::{Code, Finding, Severity, findings};
-pub use from_check::findings_from_check;
+pub use context::Context;
+pub use findings::{Code, Finding, Severity, findings, findings_in};
+pub use from_check::{findings_from_check, findings_from_send};
 pub use ports::{PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
 
 use crate::account::{Account, Security};

@@ -152,6 +152,8 @@ pub struct App {
     pub keyring: KeyringState,
     pub incoming: SideRun,
     pub smtp: SideRun,
+    /// The Test step's prompts and countdown.
+    pub test_ui: super::steps::TestUi,
     pub send: SendState,
     pub save: SaveState,
     pub discover_options: Option<DiscoverOptions>,
@@ -198,6 +200,7 @@ impl App {
             keyring: KeyringState::Idle,
             incoming: SideRun::default(),
             smtp: SideRun::default(),
+            test_ui: Default::default(),
             send: SendState::default(),
             save: SaveState::default(),
             discover_options: options.discover,

@@ -37,6 +37,11 @@ pub enum Field {
     /// Buttons: Enter starts that sign-in.
     SignInBrowser,
     SignInDevice,
+    /// A private certificate authority's file (PEM), for both servers.
+    CaFile,
+    /// A pinned certificate is set: unticking removes the pin.
+    InPin,
+    OutPin,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +61,12 @@ impl Field {
             | Field::InSecurity
             | Field::OutSecurity
             | Field::AuthMethod => Kind::Choice,
-            Field::KeepCopy | Field::AuthRequired | Field::SameLogin | Field::ShowPassword => {
-                Kind::Check
-            }
+            Field::KeepCopy
+            | Field::AuthRequired
+            | Field::SameLogin
+            | Field::ShowPassword
+            | Field::InPin
+            | Field::OutPin => Kind::Check,
             Field::Password | Field::SmtpPassword | Field::ClientSecret => Kind::Secret,
             Field::SignInBrowser | Field::SignInDevice => Kind::Button,
             _ => Kind::Text,
@@ -97,6 +105,8 @@ impl Field {
             Field::Scope => "tui.field.scope",
             Field::SignInBrowser => "tui.signin.browser_button",
             Field::SignInDevice => "tui.signin.device_button",
+            Field::CaFile => "tui_test.field.ca_file",
+            Field::InPin | Field::OutPin => "tui_test.field.pin",
         }
     }
 }

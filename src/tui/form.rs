@@ -48,8 +48,14 @@ pub struct Form {
     pub password_command: Input,
     /// The test message's recipient.
     pub to: Input,
-    pub ca_file: Option<String>,
+    /// A private certificate authority's file; empty: the system's roots.
+    pub ca_file: Input,
     pub pins: (Option<String>, Option<String>),
+    /// The user confirmed an unencrypted connection (incoming, SMTP); a
+    /// change of the security asks again.
+    pub plain_confirmed: (bool, bool),
+    /// The question about an unencrypted connection is on screen.
+    pub plain_asked: (bool, bool),
     /// Settings chosen from discovery (not a preset): the protocol step
     /// takes this candidate's server for the protocol chosen there.
     pub discovered: Option<Box<Candidate>>,
@@ -86,8 +92,10 @@ impl Default for Form {
             smtp_password: PasswordField::default(),
             password_command: Input::default(),
             to: Input::default(),
-            ca_file: None,
+            ca_file: Input::default(),
             pins: (None, None),
+            plain_confirmed: (false, false),
+            plain_asked: (false, false),
             discovered: None,
             auth: None,
             oauth: Default::default(),
@@ -116,7 +124,12 @@ impl Form {
         f.set_servers(a);
         f.auth = Some(a.incoming.auth);
         f.password_command = input(a.secrets.password_command.as_deref().unwrap_or(""));
-        f.ca_file = a.ca_file.clone();
+        f.ca_file = input(a.ca_file.as_deref().unwrap_or(""));
+        // A saved account's choice stands: it was confirmed when set up.
+        f.plain_confirmed = (
+            a.incoming.security == Security::None,
+            a.smtp.security == Security::None,
+        );
         f.pins = (
             a.incoming.pinned_sha256.clone(),
             a.smtp.pinned_sha256.clone(),
@@ -287,6 +300,8 @@ impl Form {
 
     pub fn set_in_security(&mut self, s: Security) {
         self.in_security = s;
+        self.plain_confirmed.0 = false;
+        self.plain_asked.0 = false;
         if !self.in_port_typed {
             self.in_port = input(&self.protocol.default_port(s).to_string());
         }
@@ -294,6 +309,8 @@ impl Form {
 
     pub fn set_out_security(&mut self, s: Security) {
         self.out_security = s;
+        self.plain_confirmed.1 = false;
+        self.plain_asked.1 = false;
         if !self.out_port_typed {
             self.out_port = input(&s.smtp_default_port().to_string());
         }
@@ -311,6 +328,7 @@ impl Form {
             Field::OutUser => &mut self.out_user,
             Field::PasswordCommand => &mut self.password_command,
             Field::To => &mut self.to,
+            Field::CaFile => &mut self.ca_file,
             other => return self.oauth.input_mut(other),
         })
     }
@@ -327,6 +345,7 @@ impl Form {
             Field::OutUser => &self.out_user,
             Field::PasswordCommand => &self.password_command,
             Field::To => &self.to,
+            Field::CaFile => &self.ca_file,
             other => return self.oauth.input(other),
         })
     }
@@ -349,7 +368,7 @@ impl Form {
             Field::OutUser if self.auth_required && !self.same_login => {
                 nonempty(v(field)).and_then(|()| account::validate_text(v(field)))
             }
-            Field::DisplayName => account::validate_text(v(field)),
+            Field::DisplayName | Field::CaFile => account::validate_text(v(field)),
             Field::ClientId if self.oauth.token_command.is_none() => nonempty(v(field)),
             _ => Ok(()),
         }
@@ -395,7 +414,7 @@ impl Form {
                 same_password: self.same_login,
                 pinned_sha256: self.pins.1.clone(),
             },
-            ca_file: self.ca_file.clone(),
+            ca_file: Some(self.ca_file.value().trim().to_string()).filter(|p| !p.is_empty()),
             secrets: SecretSource {
                 password_command: (!command.is_empty()).then(|| command.to_string()),
                 smtp_password_command: None,

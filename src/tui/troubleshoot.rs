@@ -208,6 +208,7 @@ fn close(app: &mut App) -> Vec<Effect> {
     if from == Some(Step::Welcome) && app.step != Step::Welcome {
         effects.extend(goto(app, Step::Welcome));
     }
+    effects.extend(super::steps::on_back_from_diagnosis(app));
     effects
 }
 

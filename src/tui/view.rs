@@ -122,9 +122,12 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
 fn draw_sidebar(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let mut lines = vec![Line::default()];
+    let failed = steps::failed_steps(app);
     for step in Step::ALL {
         let (mark, style) = if step == app.step {
             ("▸", th.current_step())
+        } else if failed.contains(&step) {
+            ("✗", th.error())
         } else if step < app.step {
             ("✓", th.ok())
         } else {

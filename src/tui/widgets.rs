@@ -138,6 +138,8 @@ fn check_value(app: &App, field: Field) -> bool {
         Field::AuthRequired => f.auth_required,
         Field::SameLogin => f.same_login,
         Field::ShowPassword => f.password.shown,
+        Field::InPin => f.pins.0.is_some(),
+        Field::OutPin => f.pins.1.is_some(),
         _ => false,
     }
 }

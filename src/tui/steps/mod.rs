@@ -11,6 +11,7 @@ mod settings_found;
 pub mod signin;
 mod summary;
 mod test;
+mod test_view;
 mod welcome;
 
 use super::app::App;
@@ -22,6 +23,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use test::password as test_password;
+pub use test::{TestPrompt, TestUi, failed_steps, on_back_from_diagnosis};
 
 /// A step's title key: the password step of an OAuth2 account is the
 /// Sign-in step.
@@ -44,11 +46,12 @@ pub fn help_key(app: &App, step: Step) -> String {
 
 pub fn fields(app: &App) -> Vec<Field> {
     match app.step {
-        Step::Welcome | Step::Test | Step::Summary => Vec::new(),
+        Step::Welcome | Step::Summary => Vec::new(),
+        Step::Test => test::fields(app),
         Step::Identity => vec![Field::DisplayName, Field::Email],
         Step::SettingsFound => settings_found::fields(app),
         Step::Protocol => protocol::fields(app),
-        Step::Incoming => incoming::FIELDS.to_vec(),
+        Step::Incoming => incoming::fields(app),
         Step::Outgoing => outgoing::fields(app),
         Step::Password => password::fields(app),
         Step::Send if app.send.editing_to => vec![Field::To],

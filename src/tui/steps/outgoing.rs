@@ -1,7 +1,7 @@
 //! Step 6: the SMTP server: 465 (TLS) or 587 (STARTTLS), 25 explained,
 //! the authentication switch and the shared login.
 
-use crate::account::{Security, parse_port};
+use crate::account::parse_port;
 use crate::tui::app::App;
 use crate::tui::field::Field;
 use crate::tui::msg::{Control, Effect};
@@ -25,6 +25,10 @@ pub fn fields(app: &App) -> Vec<Field> {
             f.push(Field::OutUser);
         }
     }
+    f.push(Field::CaFile);
+    if app.form.pins.1.is_some() {
+        f.push(Field::OutPin);
+    }
     f
 }
 
@@ -32,13 +36,20 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     match c {
         Control::Confirm => {
             let fields = fields(app);
-            if validate(app, &fields) {
+            if validate(app, &fields)
+                && super::incoming::plain_consent(
+                    app.form.out_security,
+                    &mut app.form.plain_confirmed.1,
+                    &mut app.form.plain_asked.1,
+                )
+            {
                 goto(app, Step::Password)
             } else {
                 Vec::new()
             }
         }
         Control::Back => goto(app, Step::Incoming),
+        c if super::incoming::remove_pin(app, c) => Vec::new(),
         c => {
             form_control(app, c);
             Vec::new()
@@ -66,10 +77,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         text.lines
             .push(Line::styled(app.t("tui.outgoing.ports"), th.muted()));
     }
-    if app.form.out_security == Security::None {
-        text.lines
-            .push(Line::styled(app.t("tui.outgoing.unencrypted"), th.warn()));
-    }
+    let f = &app.form;
+    text.lines.extend(super::incoming::security_lines(
+        app,
+        f.out_security,
+        f.plain_asked.1,
+        f.pins.1.as_ref(),
+    ));
     text.lines.push(super::incoming::source_line(app));
     block_text(frame, rest, text, 0);
 }

@@ -3,6 +3,7 @@
 
 use crate::account::Role;
 use crate::check::Progress;
+use crate::doctor::{self, Finding};
 use crate::send::{SendReport, TestMessage, VerifyReport};
 use crate::tui::app::{App, Flow};
 use crate::tui::field::Field;
@@ -71,6 +72,44 @@ fn sent_ok(app: &App) -> bool {
     app.send.report.as_ref().is_some_and(|r| r.ok)
 }
 
+/// The doctor's findings for a refused test message: the same as the Test
+/// step's and the diagnosis's for the same reply.
+pub fn findings(app: &App) -> Vec<Finding> {
+    app.send.report.as_ref().map_or_else(Vec::new, |r| {
+        doctor::findings_from_send(
+            &app.form.account(),
+            r,
+            crate::tui::troubleshoot::provider(app),
+            &super::test::context(app),
+            app.lang,
+        )
+    })
+}
+
+/// The step and field holding the setting the first finding asks to
+/// change (none for a sending limit: nothing in the account fixes it).
+fn fix_target(app: &App) -> Option<(Step, Field)> {
+    findings(app)
+        .first()
+        .and_then(crate::tui::troubleshoot::jump)
+}
+
+fn fix(app: &mut App) -> Vec<Effect> {
+    let Some((step, field)) = fix_target(app) else {
+        return Vec::new();
+    };
+    app.flow = Flow::Setup;
+    let effects = goto(app, step);
+    if let Some(i) = app.fields().iter().position(|f| *f == field) {
+        app.focus = i;
+    }
+    effects
+}
+
+fn send_failed(app: &App) -> bool {
+    app.send.report.as_ref().is_some_and(|r| !r.ok)
+}
+
 pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     match c {
         Control::Back if busy(app) => cancel(app),
@@ -93,6 +132,8 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             Vec::new()
         }
         Control::Char('s') => send(app),
+        Control::Char('f') if fix_target(app).is_some() => fix(app),
+        Control::Char('d') if send_failed(app) => crate::tui::troubleshoot::open(app, Step::Send),
         Control::Char('w') if sent_ok(app) => {
             let Some(message_id) = app.send.message.as_ref().map(|m| m.id.clone()) else {
                 return Vec::new();
@@ -175,8 +216,56 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
     } else if app.flow == Flow::Setup {
         keys.push(("N", "tui.send.key_skip"));
     }
+    if fix_target(app).is_some() {
+        keys.push(("F", "tui.test.key_fix"));
+    }
+    if send_failed(app) {
+        keys.push(("D", "tui.troubleshoot.key_open"));
+    }
     keys.push(("Esc", "tui.key.back"));
     keys
+}
+
+/// A refused message: the finding (title, then its fix, prominent), the
+/// key to the setting, then the server's own words once, as evidence.
+fn failure_lines(app: &App, r: &SendReport, text: &mut Text<'static>) {
+    let th = app.theme;
+    match (findings(app).first(), &r.error) {
+        (Some(f), _) => {
+            text.lines
+                .push(Line::styled(format!("✗ {}", f.title), th.error()));
+            text.lines
+                .push(Line::styled(f.explanation.clone(), th.value()));
+            text.lines.push(Line::styled(
+                app.tf("tui.troubleshoot.fix", &[("text", &f.fix)]),
+                th.key(),
+            ));
+            if let Some((step, _)) = fix_target(app) {
+                let step = app.t(&super::title_key(app, step));
+                text.lines.push(Line::styled(
+                    app.tf("tui.test.fix_hint", &[("step", step)]),
+                    th.key(),
+                ));
+            }
+        }
+        (None, Some(e)) => {
+            text.lines
+                .push(Line::styled(e.localized(app.lang), th.error()));
+        }
+        (None, None) => {}
+    }
+    if let Some(reply) = &r.reply {
+        let reply = reply.to_string();
+        text.lines.push(Line::styled(
+            app.tf("tui.send.reply", &[("reply", &reply)]),
+            th.muted(),
+        ));
+    } else if let Some(f) = findings(app).first().filter(|f| !f.evidence.is_empty()) {
+        text.lines.push(Line::styled(
+            app.tf("tui.troubleshoot.evidence", &[("text", &f.evidence)]),
+            th.muted(),
+        ));
+    }
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -219,21 +308,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 app.tf("tui.send.sent", &[("to", to)]),
                 th.ok(),
             ));
-        } else if let Some(e) = &r.error {
-            text.lines
-                .push(Line::styled(e.localized(app.lang), th.error()));
-            let key = format!(
-                "tui.advice.{}",
-                e.i18n_key().trim_start_matches("net.error.")
-            );
-            text.lines.push(Line::styled(app.t(&key), th.muted()));
-        }
-        if let Some(reply) = &r.reply {
-            let reply = reply.to_string();
-            text.lines.push(Line::styled(
-                app.tf("tui.send.reply", &[("reply", &reply)]),
-                th.muted(),
-            ));
+            if let Some(reply) = &r.reply {
+                let reply = reply.to_string();
+                text.lines.push(Line::styled(
+                    app.tf("tui.send.reply", &[("reply", &reply)]),
+                    th.muted(),
+                ));
+            }
+        } else {
+            failure_lines(app, r, &mut text);
         }
         if let Some(m) = &app.send.message {
             text.lines.push(Line::styled(

@@ -3,16 +3,16 @@
 //! not load is never overwritten) and show where everything went. Never
 //! the password.
 
-use crate::account::Role;
+use crate::account::{Account, Role};
 use crate::config::{Config, ConfigError};
 use crate::secrets::{SERVICE, entry_user};
 use crate::service::NewSecrets;
 use crate::service::ServiceError;
-use crate::tui::app::{App, KeyringState, SaveState};
+use crate::tui::app::{App, KeyringState, SaveState, SideRun};
 use crate::tui::msg::{Control, Effect};
 use crate::tui::step::Step;
 use crate::tui::update::{goto, on_control as global};
-use crate::tui::widgets::{block_text, spinner};
+use crate::tui::widgets::{block_text, protocol_label, security_label, spinner};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Text};
@@ -98,6 +98,82 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
     }
 }
 
+/// Both checks passed with a login, and the test message went out.
+fn tests_passed(app: &App) -> bool {
+    super::test::all_passed(app) && app.send.report.as_ref().is_some_and(|r| r.ok)
+}
+
+fn check_state(app: &App, run: &SideRun) -> &'static str {
+    app.t(if run.ok() && super::test::login_untested(run) {
+        "tui_test.state.untested"
+    } else if run.ok() {
+        "tui_test.state.ok"
+    } else if super::test::failed(run) {
+        "tui_test.state.failed"
+    } else {
+        "tui_test.state.not_run"
+    })
+}
+
+/// What was set up (protocol, servers, ports, security, login) and how
+/// each test went (✓, ✗, not run), so a failure is never hidden behind
+/// "saved".
+fn settings_lines(app: &App, account: &Account) -> Vec<Line<'static>> {
+    let th = app.theme;
+    let (inc, smtp) = (&account.incoming, &account.smtp);
+    let smtp_login = if smtp.auth_required {
+        smtp.username.clone()
+    } else {
+        app.t("tui_test.summary.no_login").to_string()
+    };
+    let send = app.t(match &app.send.report {
+        Some(r) if r.ok => "tui_test.state.ok",
+        Some(_) => "tui_test.state.failed",
+        None => "tui_test.state.not_run",
+    });
+    let tests = app.tf(
+        "tui_test.summary.tests",
+        &[
+            ("incoming", check_state(app, &app.incoming)),
+            ("smtp", check_state(app, &app.smtp)),
+            ("send", send),
+        ],
+    );
+    let style = if tests_passed(app) {
+        th.value()
+    } else {
+        th.warn()
+    };
+    vec![
+        Line::styled(
+            app.tf(
+                "tui_test.summary.incoming",
+                &[
+                    ("protocol", protocol_label(app, inc.protocol)),
+                    ("host", &inc.host),
+                    ("port", &inc.port.to_string()),
+                    ("security", security_label(app, inc.security)),
+                    ("user", &inc.username),
+                ],
+            ),
+            th.value(),
+        ),
+        Line::styled(
+            app.tf(
+                "tui_test.summary.smtp",
+                &[
+                    ("host", &smtp.host),
+                    ("port", &smtp.port.to_string()),
+                    ("security", security_label(app, smtp.security)),
+                    ("user", &smtp_login),
+                ],
+            ),
+            th.value(),
+        ),
+        Line::styled(tests, style),
+    ]
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let account = app.form.account();
@@ -119,14 +195,24 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 text.lines.push(Line::styled(advice, th.value()));
             }
         }
-        SaveState::Saved => {
+        SaveState::Saved if tests_passed(app) => {
             text.lines.push(Line::styled(
                 app.tf("tui.summary.saved", &[("name", &account.name)]),
                 th.ok(),
             ));
         }
+        SaveState::Saved => {
+            text.lines.push(Line::styled(
+                app.tf(
+                    "tui_test.summary.saved_untested",
+                    &[("name", &account.name)],
+                ),
+                th.warn(),
+            ));
+        }
     }
     text.lines.push(Line::default());
+    text.lines.extend(settings_lines(app, &account));
     let path = app.config_path.display().to_string();
     text.lines.push(Line::styled(
         app.tf("tui.summary.config_path", &[("path", &path)]),

@@ -1,20 +1,47 @@
 //! Step 8: incoming login and SMTP authentication, in parallel, live.
-//! Esc cancels; on failure, what went wrong and a key to the step to fix.
+//! Esc cancels; on failure, the doctor's finding and a key to the step to
+//! fix it; at an unknown certificate, the choice of trusting a CA file or
+//! pinning the certificate, then a new run. Going on after a failure asks
+//! first.
 
-use crate::account::Role;
+use crate::account::{AuthMethod, Role, Security};
 use crate::check::Side;
 use crate::check::{Progress, ServerReport};
-use crate::doctor::{self, Finding};
+use crate::doctor::{self, Code, Context, Finding, Severity};
+use crate::net::{StepDetail, StepNote};
 use crate::secret::Secret;
 use crate::tui::app::{App, Flow, SideRun};
+use crate::tui::field::Field;
 use crate::tui::msg::{Control, Effect};
 use crate::tui::step::Step;
 use crate::tui::troubleshoot;
-use crate::tui::update::goto;
-use crate::tui::widgets::{block_text, protocol_label, spinner};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span, Text};
+use crate::tui::update::{form_control, goto};
+
+pub use super::test_view::render;
+
+/// What the Test step asks, over its results.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum TestPrompt {
+    #[default]
+    None,
+    /// The CA-file path field, for a certificate the system does not trust.
+    CaFile,
+    /// "Pin this certificate?" for these servers' certificates.
+    ConfirmPin(Vec<(Side, String)>),
+    /// "A test failed or did not run: go on anyway?"
+    ConfirmUntested,
+}
+
+/// The Test step's own state beside the two runs.
+#[derive(Debug, Clone, Default)]
+pub struct TestUi {
+    pub prompt: TestPrompt,
+    /// The spinner count when the run started (ten a second): the countdown.
+    pub started_tick: usize,
+    /// The trust settings the last run used (pins, CA file): a change made
+    /// elsewhere (the diagnosis's pinning) re-runs the test on return.
+    pub tested_trust: Option<((Option<String>, Option<String>), String)>,
+}
 
 /// The password for a role as held in memory; `None` lets the runner read
 /// it from the keyring or the password command.
@@ -30,6 +57,13 @@ pub fn password(app: &App, role: Role) -> Option<Secret> {
     (!pw.is_empty()).then(|| pw.secret().clone())
 }
 
+fn trust(app: &App) -> ((Option<String>, Option<String>), String) {
+    (
+        app.form.pins.clone(),
+        app.form.ca_file.value().trim().to_string(),
+    )
+}
+
 pub fn start(app: &mut App) -> Vec<Effect> {
     let mut effects = cancel(app);
     let account = Box::new(app.form.account());
@@ -41,6 +75,11 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     app.smtp = SideRun {
         id: Some(b),
         ..SideRun::default()
+    };
+    app.test_ui = TestUi {
+        started_tick: app.spinner,
+        tested_trust: Some(trust(app)),
+        ..TestUi::default()
     };
     let oauth2 = crate::tui::signin::settings(app);
     effects.push(Effect::CheckIncoming {
@@ -58,6 +97,16 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     effects
 }
 
+/// Back from the diagnosis on the Test step: a pin made there changed the
+/// trust, so the test runs again at once (instead of staying red until R).
+pub fn on_back_from_diagnosis(app: &mut App) -> Vec<Effect> {
+    let tested = app.test_ui.tested_trust.clone();
+    if app.step == Step::Test && tested.is_some_and(|t| t != trust(app)) {
+        return start(app);
+    }
+    Vec::new()
+}
+
 fn cancel(app: &mut App) -> Vec<Effect> {
     let mut effects = Vec::new();
     for side in [&mut app.incoming, &mut app.smtp] {
@@ -71,7 +120,7 @@ fn cancel(app: &mut App) -> Vec<Effect> {
     effects
 }
 
-fn running(app: &App) -> bool {
+pub fn running(app: &App) -> bool {
     app.incoming.id.is_some() || app.smtp.id.is_some()
 }
 
@@ -111,42 +160,154 @@ pub fn on_failed(app: &mut App, id: u64, detail: &str) {
     }
 }
 
-/// The doctor's findings for the sides that failed: the same titles and
-/// fixes as the troubleshooting screen (no second table of advice).
+/// What the findings need beyond the reports: where the server names came
+/// from, and whether the account logs in to SMTP.
+pub fn context(app: &App) -> Context {
+    Context {
+        hosts_from_directory: app.form.provider().is_some() || app.form.discovered.is_some(),
+        smtp_login_off: !app.form.auth_required,
+    }
+}
+
+/// The doctor's findings for the sides that failed, and its warnings for
+/// those that work: the same titles and fixes as the troubleshooting
+/// screen (no second table of advice).
 pub fn findings(app: &App) -> Vec<Finding> {
     doctor::findings_from_check(
         &app.form.account(),
         app.incoming.report.as_ref(),
         app.smtp.report.as_ref(),
         troubleshoot::provider(app),
+        &context(app),
         app.lang,
     )
 }
 
-fn failed(s: &SideRun) -> bool {
+pub fn failed(s: &SideRun) -> bool {
     s.done() && !s.ok() && !s.cancelled
 }
 
-/// Where to go to fix the first failure: the step the finding points to
-/// (the troubleshooting screen's rule), else the server's step.
-pub fn fix_target(app: &App) -> Option<Step> {
+/// The login was skipped on a side that works (no login asked, no password).
+pub fn login_untested(s: &SideRun) -> bool {
+    s.steps.iter().any(|r| {
+        matches!(&r.detail, StepDetail::Note { note } if note.is_skip() && *note != StepNote::NoToken)
+    })
+}
+
+/// Where to go to fix the first failure (or warning): the step and field
+/// the finding points to (the troubleshooting screen's rule), else the
+/// server's step.
+pub fn fix_target(app: &App) -> Option<(Step, Option<Field>)> {
     let found = findings(app);
     for (side, run, step) in [
         (Side::Incoming, &app.incoming, Step::Incoming),
         (Side::Smtp, &app.smtp, Step::Outgoing),
     ] {
+        let finding = found.iter().find(|f| f.server == side);
         if failed(run) {
-            let target = found
-                .iter()
-                .find(|f| f.server == side)
-                .and_then(troubleshoot::jump);
-            return Some(target.map_or(step, |(s, _)| s));
+            return Some(match finding.and_then(troubleshoot::jump) {
+                Some((s, field)) => (s, Some(field)),
+                None => (step, None),
+            });
+        }
+        if run.ok()
+            && let Some((s, field)) = finding
+                .filter(|f| f.severity == Severity::Warning)
+                .and_then(troubleshoot::jump)
+        {
+            return Some((s, Some(field)));
         }
     }
     None
 }
 
+/// The certificates a failure offers to trust: (side, SHA-256) of the
+/// servers that showed one the system does not trust.
+pub fn untrusted_certs(app: &App) -> Vec<(Side, String)> {
+    let found = findings(app);
+    [(Side::Incoming, &app.incoming), (Side::Smtp, &app.smtp)]
+        .into_iter()
+        .filter(|(side, _)| {
+            found
+                .iter()
+                .any(|f| f.server == *side && f.code == Code::TlsUntrusted)
+        })
+        .filter_map(|(side, run)| {
+            let cert = run.report.as_ref()?.cert.as_ref()?;
+            Some((side, cert.sha256.clone()))
+        })
+        .collect()
+}
+
+/// Every test passed (a skipped login counts as not run).
+pub fn all_passed(app: &App) -> bool {
+    app.incoming.ok() && app.smtp.ok() && !login_untested(&app.smtp)
+}
+
+fn fix(app: &mut App) -> Vec<Effect> {
+    let Some((step, field)) = fix_target(app) else {
+        return Vec::new();
+    };
+    if findings(app).iter().any(|f| f.code == Code::Oauth2Required) {
+        // Only OAuth2 works: the fix is the Sign-in step.
+        let preset = app.form.provider();
+        app.form.auth = Some(AuthMethod::Oauth2);
+        app.form.oauth.fill(preset);
+    }
+    app.flow = Flow::Setup;
+    let effects = goto(app, step);
+    if let Some(i) = field.and_then(|f| app.fields().iter().position(|x| *x == f)) {
+        app.focus = i;
+    }
+    effects
+}
+
+fn on_prompt(app: &mut App, c: Control) -> Vec<Effect> {
+    let prompt = app.test_ui.prompt.clone();
+    let yes = matches!(c, Control::Char('y' | 'o'));
+    let no = matches!(c, Control::Char('n') | Control::Back);
+    match prompt {
+        TestPrompt::None => Vec::new(),
+        TestPrompt::CaFile => match c {
+            Control::Confirm if app.form.error(Field::CaFile).is_none() => {
+                app.dirty = true;
+                start(app)
+            }
+            Control::Back => {
+                app.test_ui.prompt = TestPrompt::None;
+                Vec::new()
+            }
+            c => {
+                form_control(app, c);
+                Vec::new()
+            }
+        },
+        TestPrompt::ConfirmPin(pins) if yes => {
+            for (side, sha) in pins {
+                match side {
+                    Side::Incoming => app.form.pins.0 = Some(sha),
+                    Side::Smtp => app.form.pins.1 = Some(sha),
+                }
+            }
+            app.dirty = true;
+            start(app)
+        }
+        TestPrompt::ConfirmUntested if yes => {
+            app.test_ui.prompt = TestPrompt::None;
+            goto(app, Step::Send)
+        }
+        _ if no => {
+            app.test_ui.prompt = TestPrompt::None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
 pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
+    if app.test_ui.prompt != TestPrompt::None {
+        return on_prompt(app, c);
+    }
     match c {
         Control::Back if running(app) => cancel(app),
         Control::Back => match app.flow {
@@ -158,23 +319,27 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
         Control::Char('d') if failed(&app.incoming) || failed(&app.smtp) => {
             troubleshoot::open(app, Step::Test)
         }
-        Control::Char('f') => match fix_target(app) {
-            Some(step) => {
-                if findings(app)
-                    .iter()
-                    .any(|f| f.code == doctor::Code::Oauth2Required)
-                {
-                    // Only OAuth2 works: the fix is the Sign-in step.
-                    let preset = app.form.provider();
-                    app.form.auth = Some(crate::account::AuthMethod::Oauth2);
-                    app.form.oauth.fill(preset);
-                }
-                app.flow = Flow::Setup;
-                goto(app, step)
-            }
-            None => Vec::new(),
-        },
-        Control::Confirm => goto(app, Step::Send),
+        Control::Char('c') if !untrusted_certs(app).is_empty() => {
+            app.test_ui.prompt = TestPrompt::CaFile;
+            Vec::new()
+        }
+        Control::Char('p') if !untrusted_certs(app).is_empty() => {
+            app.test_ui.prompt = TestPrompt::ConfirmPin(untrusted_certs(app));
+            Vec::new()
+        }
+        Control::Char('f') => fix(app),
+        Control::Confirm if all_passed(app) => goto(app, Step::Send),
+        Control::Confirm => {
+            app.test_ui.prompt = TestPrompt::ConfirmUntested;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub fn fields(app: &App) -> Vec<Field> {
+    match app.test_ui.prompt {
+        TestPrompt::CaFile => vec![Field::CaFile],
         _ => Vec::new(),
     }
 }
@@ -183,138 +348,63 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
     if running(app) {
         return vec![("Esc", "tui.test.key_cancel")];
     }
+    match app.test_ui.prompt {
+        TestPrompt::CaFile => {
+            return vec![("Enter", "tui_test.key.use_ca"), ("Esc", "tui.key.cancel")];
+        }
+        TestPrompt::ConfirmPin(_) | TestPrompt::ConfirmUntested => {
+            // The question's own line says which letter is yes.
+            return vec![("Esc", "tui_test.key.no")];
+        }
+        TestPrompt::None => {}
+    }
     let mut keys = vec![("Enter", "tui.key.next"), ("R", "tui.test.key_retry")];
+    if !untrusted_certs(app).is_empty() {
+        keys.push(("C", "tui_test.key.ca_file"));
+        keys.push(("P", "tui_test.key.pin"));
+    }
     if fix_target(app).is_some() {
         keys.push(("F", "tui.test.key_fix"));
+    }
+    if failed(&app.incoming) || failed(&app.smtp) {
         keys.push(("D", "tui.troubleshoot.key_open"));
     }
     keys.push(("Esc", "tui.key.back"));
     keys
 }
 
-fn side_text(app: &App, side: &SideRun, which: Side, title: String) -> Text<'static> {
-    let th = app.theme;
-    let mut text = Text::from(Line::styled(title, th.title()));
-    for s in &side.steps {
-        let (mark, style) = if s.ok {
-            ("✓", th.ok())
-        } else {
-            ("✗", th.error())
-        };
-        text.lines.push(Line::from(vec![
-            Span::styled(format!("{mark} "), style),
-            Span::styled(s.phase.localized(app.lang).to_string(), th.value()),
-            Span::styled(format!("  {} ms", s.ms), th.muted()),
-        ]));
-    }
-    if let Some(phase) = side.running {
-        text.lines.push(Line::styled(
-            format!("{} {}…", spinner(app), phase.localized(app.lang)),
-            th.value(),
-        ));
-    } else if side.id.is_some() {
-        text.lines.push(Line::styled(
-            format!("{} {}", spinner(app), app.t("tui.test.starting")),
-            th.value(),
-        ));
-    }
-    if side.cancelled {
-        text.lines
-            .push(Line::styled(app.t("tui.test.cancelled"), th.warn()));
-    }
-    if let Some(detail) = &side.crashed {
-        text.lines.push(Line::styled(
-            app.tf("tui.test.crashed", &[("detail", detail)]),
-            th.error(),
-        ));
-    }
-    match &side.report {
-        Some(r) if r.ok => text.lines.push(Line::styled(app.t("tui.test.ok"), th.ok())),
-        Some(r) => {
-            if let Some(e) = &r.error {
-                text.lines
-                    .push(Line::styled(e.localized(app.lang), th.error()));
-                // The doctor's finding: the same fix as troubleshooting.
-                if let Some(f) = findings(app).into_iter().find(|f| f.server == which) {
-                    text.lines.push(Line::styled(
-                        app.tf("tui.troubleshoot.fix", &[("text", &f.fix)]),
-                        th.muted(),
-                    ));
-                } else {
-                    let key = format!(
-                        "tui.advice.{}",
-                        e.i18n_key().trim_start_matches("net.error.")
-                    );
-                    text.lines.push(Line::styled(app.t(&key), th.muted()));
-                }
-            }
+/// The steps whose values failed a test: the Test (and Send) step itself
+/// and the steps the findings point to; the step list marks them ✗.
+pub fn failed_steps(app: &App) -> Vec<Step> {
+    let mut out = Vec::new();
+    if failed(&app.incoming) || failed(&app.smtp) {
+        out.push(Step::Test);
+        for f in findings(app)
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+        {
+            let step = troubleshoot::jump(f).map_or(
+                match f.server {
+                    Side::Incoming => Step::Incoming,
+                    Side::Smtp => Step::Outgoing,
+                },
+                |(s, _)| s,
+            );
+            out.push(step);
         }
-        None => {}
     }
-    text
+    if app.send.report.as_ref().is_some_and(|r| !r.ok) {
+        out.push(Step::Send);
+        let sent = super::send::findings(app);
+        out.extend(sent.iter().filter_map(troubleshoot::jump).map(|(s, _)| s));
+    }
+    out
 }
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let th = app.theme;
-    let f = &app.form;
-    let rest = block_text(
-        frame,
-        area,
-        Text::styled(app.t("tui.test.intro"), th.value()),
-        1,
-    );
-    let inc_title = format!(
-        "{} ({}) {}:{}",
-        app.t("tui.test.incoming"),
-        protocol_label(app, f.protocol),
-        f.in_host.value(),
-        f.in_port.value()
-    );
-    let out_title = format!(
-        "{} {}:{}",
-        app.t("tui.test.smtp"),
-        f.out_host.value(),
-        f.out_port.value()
-    );
-    let left = side_text(app, &app.incoming, Side::Incoming, inc_title);
-    let right = side_text(app, &app.smtp, Side::Smtp, out_title);
-    // The outcome line sits below both servers, whatever the layout.
-    let [body, foot] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(rest);
-    let (a, b) = if body.width >= 70 {
-        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2])
-            .spacing(2)
-            .areas(body);
-        (a, b)
-    } else {
-        // Stacked: the incoming part takes what it needs, SMTP the rest.
-        let need = u16::try_from(left.lines.len() + 1).unwrap_or(u16::MAX);
-        let [a, b] = Layout::vertical([Constraint::Max(need), Constraint::Fill(1)]).areas(body);
-        (a, b)
-    };
-    block_text(frame, a, left, 1);
-    block_text(frame, b, right, 0);
-    let a_rest = foot;
-    if let Some(step) = fix_target(app) {
-        let hint = app.tf(
-            "tui.test.fix_hint",
-            &[("step", app.t(&super::title_key(app, step)))],
-        );
-        let more = app.t("tui.troubleshoot.test_hint");
-        block_text(
-            frame,
-            a_rest,
-            Text::from(vec![
-                Line::styled(hint, th.key()),
-                Line::styled(more, th.key()),
-            ]),
-            0,
-        );
-    } else if app.incoming.ok() && app.smtp.ok() {
-        block_text(
-            frame,
-            a_rest,
-            Line::styled(app.t("tui.test.all_ok"), th.ok()),
-            0,
-        );
+/// Whether a side connects without encryption.
+pub fn unencrypted(app: &App, side: Side) -> bool {
+    match side {
+        Side::Incoming => app.form.in_security == Security::None,
+        Side::Smtp => app.form.out_security == Security::None,
     }
 }

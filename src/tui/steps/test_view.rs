@@ -1,0 +1,298 @@
+//! The Test step's screen: both servers side by side (stacked when
+//! narrow), each step with its time; a login that was not asked for is
+//! "not tested", an unencrypted server "works, but unencrypted"; under
+//! them the certificate to trust at a certificate failure, and the
+//! prompt or the outcome.
+
+use super::test::{
+    TestPrompt, failed, findings, fix_target, login_untested, running, unencrypted, untrusted_certs,
+};
+use crate::account::display_fingerprint;
+use crate::check::Side;
+use crate::doctor::{Finding, Severity};
+use crate::net::{StepDetail, StepNote};
+use crate::tui::app::{App, SideRun};
+use crate::tui::field::Field;
+use crate::tui::widgets::{block_text, form, protocol_label, spinner, split_top};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+
+/// Seconds left before the check's deadline, from the spinner's ticks
+/// (ten a second while the run is on).
+fn seconds_left(app: &App) -> u64 {
+    let ticks = app.spinner.wrapping_sub(app.test_ui.started_tick) as u64;
+    crate::tui::effects::CHECK_TIMEOUT
+        .as_secs()
+        .saturating_sub(ticks / 10)
+}
+
+fn step_line(app: &App, s: &crate::check::StepRecord) -> Line<'static> {
+    let th = app.theme;
+    let phase = s.phase.localized(app.lang).to_string();
+    if let StepDetail::Note { note } = &s.detail
+        && note.is_skip()
+    {
+        let reason = match note {
+            StepNote::ServerNeedsNoLogin => app.t("tui_test.reason.not_asked").to_string(),
+            _ => s.detail.localized(app.lang),
+        };
+        return Line::from(vec![
+            Span::styled("– ", th.warn()),
+            Span::styled(phase, th.value()),
+            Span::styled(
+                format!(
+                    "  {}",
+                    app.tf("tui_test.not_tested", &[("reason", &reason)])
+                ),
+                th.warn(),
+            ),
+        ]);
+    }
+    let (mark, style) = if s.ok {
+        ("✓", th.ok())
+    } else {
+        ("✗", th.error())
+    };
+    Line::from(vec![
+        Span::styled(format!("{mark} "), style),
+        Span::styled(phase, th.value()),
+        Span::styled(format!("  {} ms", s.ms), th.muted()),
+    ])
+}
+
+fn finding_lines(app: &App, f: &Finding, text: &mut Text<'static>) {
+    let th = app.theme;
+    let style = if f.severity == Severity::Warning {
+        th.warn()
+    } else {
+        th.error()
+    };
+    text.lines
+        .push(Line::styled(format!("✗ {}", f.title), style));
+    text.lines.push(Line::styled(
+        app.tf("tui.troubleshoot.fix", &[("text", &f.fix)]),
+        th.value(),
+    ));
+}
+
+fn outcome_lines(app: &App, side: &SideRun, which: Side, text: &mut Text<'static>) {
+    let th = app.theme;
+    let found = findings(app);
+    let finding = found.iter().find(|f| f.server == which);
+    match &side.report {
+        Some(r) if r.ok => {
+            if unencrypted(app, which) {
+                text.lines
+                    .push(Line::styled(app.t("tui_test.works_unencrypted"), th.warn()));
+            } else if login_untested(side) {
+                text.lines
+                    .push(Line::styled(app.t("tui_test.works_untested"), th.warn()));
+            } else {
+                text.lines.push(Line::styled(app.t("tui.test.ok"), th.ok()));
+            }
+            if let Some(f) = finding.filter(|f| f.severity == Severity::Warning) {
+                finding_lines(app, f, text);
+            }
+        }
+        Some(r) => match (finding, &r.error) {
+            (Some(f), _) => finding_lines(app, f, text),
+            (None, Some(e)) => {
+                text.lines
+                    .push(Line::styled(e.localized(app.lang), th.error()));
+            }
+            (None, None) => {}
+        },
+        None => {}
+    }
+}
+
+fn side_text(app: &App, side: &SideRun, which: Side, title: String) -> Text<'static> {
+    let th = app.theme;
+    let mut text = Text::from(Line::styled(title, th.title()));
+    for s in &side.steps {
+        text.lines.push(step_line(app, s));
+    }
+    let left = app.tf(
+        "tui_test.left",
+        &[("seconds", &seconds_left(app).to_string())],
+    );
+    if let Some(phase) = side.running {
+        text.lines.push(Line::styled(
+            format!("{} {}… ({left})", spinner(app), phase.localized(app.lang)),
+            th.value(),
+        ));
+    } else if side.id.is_some() {
+        text.lines.push(Line::styled(
+            format!("{} {} ({left})", spinner(app), app.t("tui.test.starting")),
+            th.value(),
+        ));
+    }
+    if side.cancelled {
+        text.lines
+            .push(Line::styled(app.t("tui.test.cancelled"), th.warn()));
+    }
+    if let Some(detail) = &side.crashed {
+        text.lines.push(Line::styled(
+            app.tf("tui.test.crashed", &[("detail", detail)]),
+            th.error(),
+        ));
+    }
+    outcome_lines(app, side, which, &mut text);
+    text
+}
+
+/// The certificate a failure offers to trust, as the diagnosis shows it.
+fn cert_text(app: &App) -> Text<'static> {
+    let th = app.theme;
+    let mut text = Text::default();
+    for (side, run) in [(Side::Incoming, &app.incoming), (Side::Smtp, &app.smtp)] {
+        if !untrusted_certs(app).iter().any(|(s, _)| *s == side) {
+            continue;
+        }
+        let Some(c) = run.report.as_ref().and_then(|r| r.cert.as_ref()) else {
+            continue;
+        };
+        let names = if c.sans.is_empty() {
+            c.subject.clone()
+        } else {
+            c.sans.join(", ")
+        };
+        let args = [
+            ("names", names.as_str()),
+            ("issuer", c.issuer.as_str()),
+            ("from", c.not_before.as_str()),
+            ("to", c.not_after.as_str()),
+        ];
+        text.lines.push(Line::styled(
+            app.tf("tui_test.cert.names", &args),
+            th.value(),
+        ));
+        text.lines.push(Line::styled(
+            app.tf("tui_test.cert.issuer", &args),
+            th.value(),
+        ));
+        text.lines.push(Line::styled(
+            app.tf("tui_test.cert.valid", &args),
+            th.value(),
+        ));
+        let sha = display_fingerprint(&c.sha256);
+        text.lines.push(Line::styled(
+            app.tf("tui_test.cert.sha256", &[("sha256", &sha)]),
+            th.value(),
+        ));
+    }
+    if !text.lines.is_empty() {
+        text.lines
+            .push(Line::styled(app.t("tui_test.cert.choice"), th.key()));
+    }
+    text
+}
+
+fn prompt_text(app: &App) -> Option<Text<'static>> {
+    let th = app.theme;
+    Some(match &app.test_ui.prompt {
+        TestPrompt::None | TestPrompt::CaFile => return None,
+        TestPrompt::ConfirmPin(_) => Text::from(vec![
+            Line::styled(app.t("tui_test.pin_question"), th.warn()),
+            Line::styled(app.t("tui_test.yes_no"), th.key()),
+        ]),
+        TestPrompt::ConfirmUntested => Text::from(vec![
+            Line::styled(app.t("tui_test.untested_question"), th.warn()),
+            Line::styled(app.t("tui_test.yes_no"), th.key()),
+        ]),
+    })
+}
+
+fn foot_text(app: &App) -> Option<Text<'static>> {
+    let th = app.theme;
+    if let Some(t) = prompt_text(app) {
+        return Some(t);
+    }
+    if running(app) {
+        return None;
+    }
+    if let Some((step, _)) = fix_target(app) {
+        let hint = app.tf(
+            "tui.test.fix_hint",
+            &[("step", app.t(&super::title_key(app, step)))],
+        );
+        let mut lines = vec![Line::styled(hint, th.key())];
+        if failed(&app.incoming) || failed(&app.smtp) {
+            lines.push(Line::styled(app.t("tui.troubleshoot.test_hint"), th.key()));
+        }
+        return Some(Text::from(lines));
+    }
+    if super::test::all_passed(app) {
+        return Some(Text::from(Line::styled(app.t("tui.test.all_ok"), th.ok())));
+    }
+    None
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let f = &app.form;
+    let rest = block_text(
+        frame,
+        area,
+        Text::styled(app.t("tui.test.intro"), th.value()),
+        1,
+    );
+    let inc_title = format!(
+        "{} ({}) {}:{}",
+        app.t("tui.test.incoming"),
+        protocol_label(app, f.protocol),
+        f.in_host.value(),
+        f.in_port.value()
+    );
+    let out_title = format!(
+        "{} {}:{}",
+        app.t("tui.test.smtp"),
+        f.out_host.value(),
+        f.out_port.value()
+    );
+    let left = side_text(app, &app.incoming, Side::Incoming, inc_title);
+    let right = side_text(app, &app.smtp, Side::Smtp, out_title);
+    let cert = if running(app) {
+        Text::default()
+    } else {
+        cert_text(app)
+    };
+    let cert_h = crate::tui::widgets::text_height(&cert, rest.width);
+    let ca_h = u16::from(app.test_ui.prompt == TestPrompt::CaFile) * 2;
+    // The certificate and the outcome sit below both servers.
+    let [body, cert_area, ca_area, foot] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(cert_h),
+        Constraint::Length(ca_h),
+        Constraint::Length(3),
+    ])
+    .areas(rest);
+    let (a, b) = if body.width >= 70 {
+        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2])
+            .spacing(2)
+            .areas(body);
+        (a, b)
+    } else {
+        // Stacked: the incoming part takes what it needs, SMTP the rest.
+        let need = u16::try_from(left.lines.len() + 1).unwrap_or(u16::MAX);
+        let [a, b] = Layout::vertical([Constraint::Max(need), Constraint::Fill(1)]).areas(body);
+        (a, b)
+    };
+    block_text(frame, a, left, 1);
+    block_text(frame, b, right, 0);
+    block_text(frame, cert_area, cert, 0);
+    if ca_h > 0 {
+        let used = form(app, frame, ca_area, &[Field::CaFile]);
+        let hint = split_top(ca_area, used).1;
+        block_text(
+            frame,
+            hint,
+            Line::styled(app.t("tui_test.ca_hint"), th.muted()),
+            0,
+        );
+    }
+    if let Some(text) = foot_text(app) {
+        block_text(frame, foot, text, 0);
+    }
+}
