@@ -248,10 +248,7 @@ fn failure_lines(app: &App, r: &SendReport, text: &mut Text<'static>) {
                 ));
             }
         }
-        (None, Some(e)) => {
-            text.lines
-                .push(Line::styled(e.localized(app.lang), th.error()));
-        }
+        (None, Some(e)) => super::test_view::advice_lines(app, e, text),
         (None, None) => {}
     }
     if let Some(reply) = &r.reply {

@@ -76,6 +76,19 @@ fn finding_lines(app: &App, f: &Finding, text: &mut Text<'static>) {
     ));
 }
 
+/// A failure no finding explains (none should): the error and the
+/// short advice for its kind.
+pub fn advice_lines(app: &App, e: &crate::net::NetError, text: &mut Text<'static>) {
+    let th = app.theme;
+    text.lines
+        .push(Line::styled(e.localized(app.lang), th.error()));
+    let key = format!(
+        "tui.advice.{}",
+        e.i18n_key().trim_start_matches("net.error.")
+    );
+    text.lines.push(Line::styled(app.t(&key), th.value()));
+}
+
 fn outcome_lines(app: &App, side: &SideRun, which: Side, text: &mut Text<'static>) {
     let th = app.theme;
     let found = findings(app);
@@ -97,10 +110,7 @@ fn outcome_lines(app: &App, side: &SideRun, which: Side, text: &mut Text<'static
         }
         Some(r) => match (finding, &r.error) {
             (Some(f), _) => finding_lines(app, f, text),
-            (None, Some(e)) => {
-                text.lines
-                    .push(Line::styled(e.localized(app.lang), th.error()));
-            }
+            (None, Some(e)) => advice_lines(app, e, text),
             (None, None) => {}
         },
         None => {}
