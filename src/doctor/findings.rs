@@ -276,7 +276,8 @@ fn diagnose(
         }
         NetError::Timeout { phase } => {
             let d = Diag::new(Code::Timeout, evidence).arg("phase", phase.as_str());
-            if *phase == Phase::Greeting {
+            // Connected, then nothing: no greeting, no TLS handshake.
+            if matches!(phase, Phase::Greeting | Phase::Tls) {
                 d.variant("silent")
             } else if *phase == Phase::Connect {
                 blocked(p, ports).unwrap_or(d)

@@ -23,7 +23,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use test::password as test_password;
-pub use test::{TestPrompt, TestUi, failed_steps, on_back_from_diagnosis};
+pub use test::{
+    TestPrompt, TestUi, failed_steps, findings as test_findings, on_back_from_diagnosis,
+};
 
 /// A step's title key: the password step of an OAuth2 account is the
 /// Sign-in step.

@@ -171,6 +171,7 @@ fn settings_lines(app: &App, account: &Account) -> Vec<Line<'static>> {
             th.value(),
         ),
         Line::styled(tests, style),
+        Line::default(),
     ]
 }
 

@@ -63,13 +63,20 @@ fn step_line(app: &App, s: &crate::check::StepRecord) -> Line<'static> {
 
 fn finding_lines(app: &App, f: &Finding, text: &mut Text<'static>) {
     let th = app.theme;
-    let style = if f.severity == Severity::Warning {
-        th.warn()
+    // The certificate and the choice to trust it are shown below: that is
+    // the fix, and the screen has no room for both.
+    let choice_below = f.code == crate::doctor::Code::TlsUntrusted
+        && untrusted_certs(app).iter().any(|(s, _)| *s == f.server);
+    let (mark, style) = if f.severity == Severity::Warning {
+        ("⚠", th.warn())
     } else {
-        th.error()
+        ("✗", th.error())
     };
     text.lines
-        .push(Line::styled(format!("✗ {}", f.title), style));
+        .push(Line::styled(format!("{mark} {}", f.title), style));
+    if choice_below {
+        return;
+    }
     text.lines.push(Line::styled(
         app.tf("tui.troubleshoot.fix", &[("text", &f.fix)]),
         th.value(),
@@ -168,11 +175,13 @@ fn cert_text(app: &App) -> Text<'static> {
         } else {
             c.sans.join(", ")
         };
+        let day = |d: &str| d.chars().take(10).collect::<String>();
+        let (from, to) = (day(&c.not_before), day(&c.not_after));
         let args = [
             ("names", names.as_str()),
             ("issuer", c.issuer.as_str()),
-            ("from", c.not_before.as_str()),
-            ("to", c.not_after.as_str()),
+            ("from", from.as_str()),
+            ("to", to.as_str()),
         ];
         text.lines.push(Line::styled(
             app.tf("tui_test.cert.names", &args),
@@ -180,10 +189,6 @@ fn cert_text(app: &App) -> Text<'static> {
         ));
         text.lines.push(Line::styled(
             app.tf("tui_test.cert.issuer", &args),
-            th.value(),
-        ));
-        text.lines.push(Line::styled(
-            app.tf("tui_test.cert.valid", &args),
             th.value(),
         ));
         let sha = display_fingerprint(&c.sha256);
