@@ -28,7 +28,7 @@ pub use form::{Form, Source};
 pub use msg::{Control, Effect, Msg, RequestId, control, key};
 pub use signin::{OauthForm, SignInFlow, SignInPrompt, SignInState};
 pub use step::Step;
-pub use steps::{TestPrompt, TestUi, test_findings};
+pub use steps::{TestPrompt, TestUi, send_findings, test_context, test_findings};
 pub use theme::Theme;
 pub use troubleshoot::{
     Notice as TroubleshootNotice, Saved as TranscriptState, Troubleshoot, View as TroubleshootView,

@@ -372,11 +372,13 @@ pub fn on_diagnosed(
 ) -> Vec<Effect> {
     let provider = provider(app);
     let lang = app.lang;
+    // The Test and Send steps' context: the same failure, the same finding.
+    let ctx = super::steps::test_context(app);
     if let Some(ts) = app.troubleshoot.as_mut()
         && ts.id == Some(id)
     {
         ts.id = None;
-        ts.findings = doctor::findings(&report, provider, lang);
+        ts.findings = doctor::findings_in(&report, provider, &ctx, lang);
         ts.report = Some(report);
         ts.password_note = password_note;
         ts.selected = 0;

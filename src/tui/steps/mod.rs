@@ -22,9 +22,11 @@ use super::troubleshoot;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+pub use send::findings as send_findings;
 pub use test::password as test_password;
 pub use test::{
-    TestPrompt, TestUi, failed_steps, findings as test_findings, on_back_from_diagnosis,
+    TestPrompt, TestUi, context as test_context, failed_steps, findings as test_findings,
+    on_back_from_diagnosis,
 };
 
 /// A step's title key: the password step of an OAuth2 account is the
