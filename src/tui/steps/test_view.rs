@@ -124,12 +124,43 @@ fn outcome_lines(app: &App, side: &SideRun, which: Side, text: &mut Text<'static
     }
 }
 
+/// A skipped step (a login not asked for, no password).
+fn skipped(s: &crate::check::StepRecord) -> bool {
+    matches!(&s.detail, StepDetail::Note { note } if note.is_skip())
+}
+
+/// Every step while the side runs; once it is done, the steps that passed
+/// as one line (80×24 has no room for ten), then the others.
+fn steps_lines(app: &App, side: &SideRun) -> Vec<Line<'static>> {
+    if side.report.is_none() {
+        return side.steps.iter().map(|s| step_line(app, s)).collect();
+    }
+    let passed: Vec<_> = side.steps.iter().filter(|s| s.ok && !skipped(s)).collect();
+    let mut lines = Vec::new();
+    if !passed.is_empty() {
+        let ms: u64 = passed.iter().map(|s| s.ms).sum();
+        let line = app.tf(
+            "tui_test.steps_passed",
+            &[
+                ("count", &passed.len().to_string()),
+                ("ms", &ms.to_string()),
+            ],
+        );
+        lines.push(Line::styled(format!("✓ {line}"), app.theme.ok()));
+    }
+    lines.extend(
+        side.steps
+            .iter()
+            .filter(|s| !s.ok || skipped(s))
+            .map(|s| step_line(app, s)),
+    );
+    lines
+}
+
 fn side_text(app: &App, side: &SideRun, which: Side, title: String) -> Text<'static> {
     let th = app.theme;
     let mut text = Text::from(Line::styled(title, th.title()));
-    for s in &side.steps {
-        text.lines.push(step_line(app, s));
-    }
+    text.lines.extend(steps_lines(app, side));
     let left = app.tf(
         "tui_test.left",
         &[("seconds", &seconds_left(app).to_string())],
@@ -163,6 +194,7 @@ fn side_text(app: &App, side: &SideRun, which: Side, title: String) -> Text<'sta
 fn cert_text(app: &App) -> Text<'static> {
     let th = app.theme;
     let mut text = Text::default();
+    let mut shown: Vec<&str> = Vec::new();
     for (side, run) in [(Side::Incoming, &app.incoming), (Side::Smtp, &app.smtp)] {
         if !untrusted_certs(app).iter().any(|(s, _)| *s == side) {
             continue;
@@ -170,6 +202,11 @@ fn cert_text(app: &App) -> Text<'static> {
         let Some(c) = run.report.as_ref().and_then(|r| r.cert.as_ref()) else {
             continue;
         };
+        // One server for both: its certificate once.
+        if shown.contains(&c.sha256.as_str()) {
+            continue;
+        }
+        shown.push(&c.sha256);
         let names = if c.sans.is_empty() {
             c.subject.clone()
         } else {
