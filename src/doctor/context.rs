@@ -25,7 +25,7 @@ pub(super) fn dns_offline(
     report: &DoctorReport,
     p: &ServerProbe,
     provider: Option<&Provider>,
-    ctx: &Context,
+    ctx: Context,
 ) -> bool {
     let dns = |x: &ServerProbe| matches!(x.error, Some(NetError::Dns { .. }));
     if !dns(p) {
@@ -49,7 +49,7 @@ fn serves(provider: &Provider, host: &str) -> bool {
 
 /// An SMTP server that worked without a login although it offers one
 /// (EHLO lists AUTH): it will most likely refuse to send.
-pub(super) fn login_unasked(p: &ServerProbe, ctx: &Context) -> bool {
+pub(super) fn login_unasked(p: &ServerProbe, ctx: Context) -> bool {
     p.server == Side::Smtp
         && ctx.smtp_login_off
         && p.error.is_none()
@@ -94,8 +94,8 @@ mod tests {
         }
     }
 
-    fn title(r: &DoctorReport, provider: Option<&Provider>, ctx: &Context, side: Side) -> String {
-        findings_in(r, provider, ctx, Lang::En)
+    fn title(r: &DoctorReport, provider: Option<&Provider>, ctx: Context, side: Side) -> String {
+        findings_in(r, provider, &ctx, Lang::En)
             .into_iter()
             .find(|f| f.server == side)
             .map(|f| f.title)
@@ -109,25 +109,25 @@ mod tests {
         let mut i = probe(Side::Incoming, "imap.exmaple.test");
         i.fail(dns("imap.exmaple.test"));
         let r = report(i.clone(), probe(Side::Smtp, "smtp.example.test"));
-        assert!(title(&r, None, &none, Side::Incoming).contains("does not exist"));
+        assert!(title(&r, None, none, Side::Incoming).contains("does not exist"));
         // Both servers at once: the network.
         let mut s = probe(Side::Smtp, "smtp.example.test");
         s.fail(dns("smtp.example.test"));
         let both = report(i.clone(), s);
         for side in [Side::Incoming, Side::Smtp] {
-            assert!(title(&both, None, &none, side).starts_with("No connection"));
+            assert!(title(&both, None, none, side).starts_with("No connection"));
         }
         // From a directory (preset or ISPDB), or the provider's own host.
         let from = Context {
             hosts_from_directory: true,
             ..Context::default()
         };
-        assert!(title(&r, None, &from, Side::Incoming).starts_with("No connection"));
+        assert!(title(&r, None, from, Side::Incoming).starts_with("No connection"));
         let free = crate::providers::by_id("free").expect("the Free preset");
         let mut i = probe(Side::Incoming, "imap.free.fr");
         i.fail(dns("imap.free.fr"));
         let r = report(i, probe(Side::Smtp, "smtp.free.fr"));
-        assert!(title(&r, Some(free), &none, Side::Incoming).starts_with("No connection"));
+        assert!(title(&r, Some(free), none, Side::Incoming).starts_with("No connection"));
     }
 
     #[test]
@@ -136,7 +136,7 @@ mod tests {
             let mut s = probe(Side::Smtp, "smtp.example.test");
             s.fail(NetError::Timeout { phase });
             let r = report(probe(Side::Incoming, "imap.example.test"), s);
-            let t = title(&r, None, &Context::default(), Side::Smtp);
+            let t = title(&r, None, Context::default(), Side::Smtp);
             assert!(
                 t.ends_with("accepted the connection but never answered"),
                 "{t}"
@@ -147,7 +147,7 @@ mod tests {
             phase: Phase::Connect,
         });
         let r = report(probe(Side::Incoming, "imap.example.test"), s);
-        let t = title(&r, None, &Context::default(), Side::Smtp);
+        let t = title(&r, None, Context::default(), Side::Smtp);
         assert!(t.ends_with("does not answer"), "{t}");
     }
 

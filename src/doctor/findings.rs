@@ -161,8 +161,8 @@ pub fn findings_in(
         } else {
             &[]
         };
-        let offline = dns_offline(report, probe, provider, ctx);
-        let unasked = login_unasked(probe, ctx).then(|| {
+        let offline = dns_offline(report, probe, provider, *ctx);
+        let unasked = login_unasked(probe, *ctx).then(|| {
             let mut d = Diag::new(Code::AuthRequired, ok_evidence(probe)).variant("advertised");
             d.warning = true;
             d

@@ -32,6 +32,9 @@ pub enum TestPrompt {
     ConfirmUntested,
 }
 
+/// The trust settings a run used: the pins (incoming, SMTP), the CA file.
+pub type TrustSettings = ((Option<String>, Option<String>), String);
+
 /// The Test step's own state beside the two runs.
 #[derive(Debug, Clone, Default)]
 pub struct TestUi {
@@ -40,7 +43,7 @@ pub struct TestUi {
     pub started_tick: usize,
     /// The trust settings the last run used (pins, CA file): a change made
     /// elsewhere (the diagnosis's pinning) re-runs the test on return.
-    pub tested_trust: Option<((Option<String>, Option<String>), String)>,
+    pub tested_trust: Option<TrustSettings>,
 }
 
 /// The password for a role as held in memory; `None` lets the runner read
@@ -57,7 +60,7 @@ pub fn password(app: &App, role: Role) -> Option<Secret> {
     (!pw.is_empty()).then(|| pw.secret().clone())
 }
 
-fn trust(app: &App) -> ((Option<String>, Option<String>), String) {
+fn trust(app: &App) -> TrustSettings {
     (
         app.form.pins.clone(),
         app.form.ca_file.value().trim().to_string(),
