@@ -297,7 +297,8 @@ fn the_saved_account_has_its_settings_never_the_secret() {
     let (id, _) = start(&mut a, Field::SignInBrowser);
     update(&mut a, Msg::SignedIn { id, result: Ok(()) });
     press(&mut a, KeyCode::Esc); // stop the checks
-    press(&mut a, KeyCode::Enter); // Test → Send
+    press(&mut a, KeyCode::Enter); // Test → "go on anyway?" (they did not run)
+    press(&mut a, KeyCode::Char('y'));
     assert_eq!(a.step, Step::Send);
     let effects = press(&mut a, KeyCode::Char('n'));
     assert_eq!(a.step, Step::Summary);
