@@ -382,3 +382,38 @@ fn item8_back_from_the_diagnosis_after_pinning_the_test_runs_again() {
         "the test did not run again: {effects:?}"
     );
 }
+
+#[test]
+fn item8_a_ca_file_that_cannot_be_used_says_so_and_can_be_chosen_again() {
+    let mut app = app();
+    let (a, b) = to_test(&mut app);
+    checked(&mut app, a, untrusted());
+    checked(&mut app, b, report(true, None));
+    press(&mut app, KeyCode::Char('c'));
+    type_text(&mut app, "/nonexistent/ca.pem");
+    let (a, b) = check_ids(&press(&mut app, KeyCode::Enter));
+    // What the core says for a CA file it cannot read: before any step.
+    let unreadable = || {
+        let mut r = report(
+            false,
+            Some(NetError::Tls(mailwiz::net::TlsError {
+                kind: mailwiz::net::TlsKind::Other,
+                cert: None,
+                detail: "CA file /nonexistent/ca.pem: No such file or directory (os error 2)"
+                    .into(),
+            })),
+        );
+        r.steps.clear();
+        r
+    };
+    checked(&mut app, a, unreadable());
+    checked(&mut app, b, unreadable());
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("The CA file cannot be used"), "{screen}");
+    assert!(
+        !screen.contains("does not speak the expected encryption"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.focused(), Some(Field::CaFile));
+}

@@ -242,6 +242,32 @@ pub fn untrusted_certs(app: &App) -> Vec<(Side, String)> {
         .collect()
 }
 
+/// The CA file could not be used (missing, unreadable, not PEM): the check
+/// stopped before any network step. Its reason, for the screen.
+pub fn ca_file_unusable(app: &App) -> Option<String> {
+    if app.form.ca_file.value().trim().is_empty() {
+        return None;
+    }
+    [&app.incoming, &app.smtp].into_iter().find_map(|run| {
+        let r = run.report.as_ref()?;
+        match &r.error {
+            Some(crate::net::NetError::Tls(t))
+                if r.steps.is_empty()
+                    && t.cert.is_none()
+                    && t.kind == crate::net::TlsKind::Other =>
+            {
+                Some(crate::net::clean_text(t.detail.as_bytes()))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// C is offered: a certificate to trust, or a CA file to choose again.
+fn offers_ca_file(app: &App) -> bool {
+    !untrusted_certs(app).is_empty() || ca_file_unusable(app).is_some()
+}
+
 /// Every test passed (a skipped login counts as not run).
 pub fn all_passed(app: &App) -> bool {
     app.incoming.ok() && app.smtp.ok() && !login_untested(&app.smtp)
@@ -322,7 +348,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
         Control::Char('d') if failed(&app.incoming) || failed(&app.smtp) => {
             troubleshoot::open(app, Step::Test)
         }
-        Control::Char('c') if !untrusted_certs(app).is_empty() => {
+        Control::Char('c') if offers_ca_file(app) => {
             app.test_ui.prompt = TestPrompt::CaFile;
             Vec::new()
         }
@@ -331,7 +357,8 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             Vec::new()
         }
         Control::Char('f') => fix(app),
-        Control::Confirm if all_passed(app) => goto(app, Step::Send),
+        // A saved account being checked: nothing is saved from here.
+        Control::Confirm if all_passed(app) || app.flow == Flow::Existing => goto(app, Step::Send),
         Control::Confirm => {
             app.test_ui.prompt = TestPrompt::ConfirmUntested;
             Vec::new()
@@ -362,8 +389,10 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
         TestPrompt::None => {}
     }
     let mut keys = vec![("Enter", "tui.key.next"), ("R", "tui.test.key_retry")];
-    if !untrusted_certs(app).is_empty() {
+    if offers_ca_file(app) {
         keys.push(("C", "tui_test.key.ca_file"));
+    }
+    if !untrusted_certs(app).is_empty() {
         keys.push(("P", "tui_test.key.pin"));
     }
     if fix_target(app).is_some() {

@@ -115,6 +115,15 @@ fn outcome_lines(app: &App, side: &SideRun, which: Side, text: &mut Text<'static
                 finding_lines(app, f, text);
             }
         }
+        Some(_) if super::test::ca_file_unusable(app).is_some() => {
+            let detail = super::test::ca_file_unusable(app).unwrap_or_default();
+            text.lines.push(Line::styled(
+                app.tf("tui_test.ca_unusable", &[("detail", &detail)]),
+                th.error(),
+            ));
+            text.lines
+                .push(Line::styled(app.t("tui_test.ca_again"), th.key()));
+        }
         Some(r) => match (finding, &r.error) {
             (Some(f), _) => finding_lines(app, f, text),
             (None, Some(e)) => advice_lines(app, e, text),
