@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::account::Security;
-use crate::doctor::{LoginTrial, ServerProbe};
+use crate::doctor::{LoginTrial, PortOutcome, ServerProbe};
+use crate::net::Reply;
 use crate::net::{CertInfo, TlsError};
 use crate::providers;
 

@@ -10,6 +10,7 @@ mod findings;
 mod from_check;
 mod incoming;
 mod ports;
+mod replies;
 mod smtp;
 
 pub use context::Context;

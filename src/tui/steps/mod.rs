@@ -11,6 +11,7 @@ mod settings_found;
 pub mod signin;
 mod summary;
 mod test;
+mod test_trust;
 mod test_view;
 mod welcome;
 
