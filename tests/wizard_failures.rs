@@ -48,6 +48,8 @@ fn item1_a_login_not_asked_for_is_not_claimed_and_points_to_the_switch() {
     let fr = draw(&app, 80, 24);
     assert!(fr.contains("non testé"), "{fr}");
     insta::assert_snapshot!("auth_unticked_test_fr", fr);
+    insta::assert_snapshot!("auth_unticked_test_en", en);
+    app.lang = Lang::En;
     // Enter does not pass an untested login silently.
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.test_ui.prompt, TestPrompt::ConfirmUntested);
@@ -192,6 +194,7 @@ fn item5_a_sending_limit_at_the_send_step_gives_the_advice() {
         "raw English in French:\n{fr}"
     );
     insta::assert_snapshot!("sending_limit_send_fr", fr);
+    insta::assert_snapshot!("sending_limit_send_en", en);
 }
 
 #[test]
@@ -244,6 +247,8 @@ fn item6_a_failed_test_asks_before_going_on_and_the_summary_says_so() {
     );
     app.lang = Lang::Fr;
     insta::assert_snapshot!("summary_after_failure_fr", draw(&app, 80, 24));
+    app.lang = Lang::En;
+    insta::assert_snapshot!("summary_after_failure_en", draw(&app, 80, 24));
 }
 
 #[test]
@@ -261,6 +266,9 @@ fn item7_unencrypted_needs_a_confirmation_and_is_never_a_plain_tick() {
     assert_eq!(app.step, Step::Incoming, "no confirmation was asked");
     let screen = draw(&app, 80, 24);
     assert!(screen.contains("Press Enter again"), "{screen}");
+    app.lang = Lang::Fr;
+    insta::assert_snapshot!("incoming_unencrypted_fr", draw(&app, 80, 24));
+    app.lang = Lang::En;
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.step, Step::Outgoing);
     let (a, b) = outgoing_to_test(&mut app);
@@ -295,9 +303,14 @@ fn item8_the_certificate_is_shown_at_the_failure_and_a_ca_file_retests() {
     }
     app.lang = Lang::Fr;
     insta::assert_snapshot!("untrusted_test_fr", draw(&app, 80, 24));
+    app.lang = Lang::En;
+    insta::assert_snapshot!("untrusted_test_en", draw(&app, 80, 24));
     press(&mut app, KeyCode::Char('c'));
     assert_eq!(app.focused(), Some(Field::CaFile));
     type_text(&mut app, "/etc/ssl/private-ca.pem");
+    app.lang = Lang::Fr;
+    insta::assert_snapshot!("ca_file_prompt_fr", draw(&app, 80, 24));
+    app.lang = Lang::En;
     let effects = press(&mut app, KeyCode::Enter);
     let account = match effects.as_slice() {
         [
@@ -349,6 +362,9 @@ fn item8_pinning_at_the_failure_asks_then_retests_and_the_pin_can_be_removed() {
         screen.contains("Pinned certificate: SHA-256 AB:CD"),
         "{screen}"
     );
+    app.lang = Lang::Fr;
+    insta::assert_snapshot!("incoming_pinned_fr", draw(&app, 80, 24));
+    app.lang = Lang::En;
     focus(&mut app, Field::InPin);
     press(&mut app, KeyCode::Char(' '));
     assert!(app.form.pins.0.is_none());

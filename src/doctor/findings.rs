@@ -286,27 +286,7 @@ fn diagnose(
                 d
             }
         }
-        NetError::Tls(t) => {
-            let c = t.cert.as_deref().or(p.cert.as_ref());
-            let names = c.map(|c| c.sans.join(", ")).unwrap_or_default();
-            let d = match t.kind {
-                TlsKind::HostnameMismatch => Diag::new(Code::TlsHostnameMismatch, evidence),
-                TlsKind::Expired | TlsKind::NotYetValid => Diag::new(Code::TlsExpired, evidence),
-                TlsKind::Untrusted => Diag::new(Code::TlsUntrusted, evidence),
-                TlsKind::PinMismatch => Diag::new(Code::TlsUntrusted, evidence).variant("changed"),
-                TlsKind::Other => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
-            };
-            d.arg("names", names)
-                .arg(
-                    "sha256",
-                    c.map_or(String::new(), |c| display_fingerprint(&c.sha256)),
-                )
-                .arg(
-                    "not_after",
-                    c.map_or(String::new(), |c| c.not_after.clone()),
-                )
-                .arg("issuer", c.map_or(String::new(), |c| c.issuer.clone()))
-        }
+        NetError::Tls(t) => tls(t, p, evidence),
         NetError::StarttlsNotOffered => Diag::new(Code::StarttlsUnavailable, evidence),
         NetError::LoginDisabled => match p.server {
             Side::Incoming => Diag::new(Code::LoginDisabled, evidence),
@@ -341,6 +321,30 @@ fn diagnose(
         NetError::Cancelled => return None,
     };
     Some(d)
+}
+
+/// A failed TLS handshake: the certificate's names, fingerprint, expiry
+/// and issuer go into the texts.
+fn tls(t: &crate::net::TlsError, p: &ServerProbe, evidence: Evidence) -> Diag {
+    let c = t.cert.as_deref().or(p.cert.as_ref());
+    let names = c.map(|c| c.sans.join(", ")).unwrap_or_default();
+    let d = match t.kind {
+        TlsKind::HostnameMismatch => Diag::new(Code::TlsHostnameMismatch, evidence),
+        TlsKind::Expired | TlsKind::NotYetValid => Diag::new(Code::TlsExpired, evidence),
+        TlsKind::Untrusted => Diag::new(Code::TlsUntrusted, evidence),
+        TlsKind::PinMismatch => Diag::new(Code::TlsUntrusted, evidence).variant("changed"),
+        TlsKind::Other => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
+    };
+    d.arg("names", names)
+        .arg(
+            "sha256",
+            c.map_or(String::new(), |c| display_fingerprint(&c.sha256)),
+        )
+        .arg(
+            "not_after",
+            c.map_or(String::new(), |c| c.not_after.clone()),
+        )
+        .arg("issuer", c.map_or(String::new(), |c| c.issuer.clone()))
 }
 
 #[cfg(test)]

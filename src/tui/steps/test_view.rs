@@ -148,8 +148,13 @@ fn steps_lines(app: &App, side: &SideRun) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if !passed.is_empty() {
         let ms: u64 = passed.iter().map(|s| s.ms).sum();
+        let key = if passed.len() == 1 {
+            "tui_test.steps_passed_one"
+        } else {
+            "tui_test.steps_passed"
+        };
         let line = app.tf(
-            "tui_test.steps_passed",
+            key,
             &[
                 ("count", &passed.len().to_string()),
                 ("ms", &ms.to_string()),
@@ -270,7 +275,8 @@ fn foot_text(app: &App) -> Option<Text<'static>> {
     if let Some(t) = prompt_text(app) {
         return Some(t);
     }
-    if running(app) {
+    // The CA-file field and its hint take the room.
+    if running(app) || app.test_ui.prompt == TestPrompt::CaFile {
         return None;
     }
     if let Some((step, _)) = fix_target(app) {
@@ -320,13 +326,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         cert_text(app)
     };
     let cert_h = crate::tui::widgets::text_height(&cert, rest.width);
-    let ca_h = u16::from(app.test_ui.prompt == TestPrompt::CaFile) * 2;
+    let ca_hint = Text::styled(app.t("tui_test.ca_hint"), th.muted());
+    let ca_h = if app.test_ui.prompt == TestPrompt::CaFile {
+        1 + crate::tui::widgets::text_height(&ca_hint, rest.width)
+    } else {
+        0
+    };
+    let foot_text = foot_text(app);
+    // A blank line above the outcome, when there is one.
+    let foot_h = foot_text
+        .as_ref()
+        .map_or(0, |t| 1 + crate::tui::widgets::text_height(t, rest.width));
     // The certificate and the outcome sit below both servers.
     let [body, cert_area, ca_area, foot] = Layout::vertical([
         Constraint::Fill(1),
         Constraint::Length(cert_h),
         Constraint::Length(ca_h),
-        Constraint::Length(3),
+        Constraint::Length(foot_h),
     ])
     .areas(rest);
     let (a, b) = if body.width >= 70 {
@@ -346,14 +362,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if ca_h > 0 {
         let used = form(app, frame, ca_area, &[Field::CaFile]);
         let hint = split_top(ca_area, used).1;
-        block_text(
-            frame,
-            hint,
-            Line::styled(app.t("tui_test.ca_hint"), th.muted()),
-            0,
-        );
+        block_text(frame, hint, ca_hint, 0);
     }
-    if let Some(text) = foot_text(app) {
-        block_text(frame, foot, text, 0);
+    if let Some(text) = foot_text {
+        block_text(frame, split_top(foot, 1).1, text, 0);
     }
 }
