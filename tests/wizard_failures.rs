@@ -433,3 +433,34 @@ fn item8_a_ca_file_that_cannot_be_used_says_so_and_can_be_chosen_again() {
     press(&mut app, KeyCode::Char('c'));
     assert_eq!(app.focused(), Some(Field::CaFile));
 }
+
+#[test]
+fn item8_a_pin_made_while_checking_a_saved_account_is_saved_at_the_summary() {
+    let mut cfg = mailwiz::config::Config::default();
+    cfg.upsert(
+        mailwiz::providers::by_id("free")
+            .unwrap()
+            .account_for("alice@free.fr", None, None),
+    );
+    let mut app = app_with_config(cfg);
+    let (a, b) = check_ids(&press(&mut app, KeyCode::Char('c')));
+    assert_eq!(app.flow, mailwiz::tui::Flow::Existing);
+    checked(&mut app, a, untrusted());
+    checked(&mut app, b, report(true, None));
+    press(&mut app, KeyCode::Char('p'));
+    let (a, b) = check_ids(&press(&mut app, KeyCode::Char('y')));
+    checked(&mut app, a, report(true, None));
+    checked(&mut app, b, report(true, None));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.step, Step::Send);
+    let id = send_id(&press(&mut app, KeyCode::Char('s')));
+    sent(&mut app, id, None, None);
+    let effects = press(&mut app, KeyCode::Enter);
+    assert_eq!(app.step, Step::Summary, "the pin would be lost");
+    match effects.as_slice() {
+        [Effect::SaveAccount { account, .. }] => {
+            assert_eq!(account.incoming.pinned_sha256, Some(cert_info().sha256));
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -17,10 +17,14 @@ use std::path::PathBuf;
 pub const PW: &str = "s3cret-Pa55word";
 
 pub fn app() -> App {
+    app_with_config(Config::default())
+}
+
+pub fn app_with_config(config: Config) -> App {
     App::new(AppOptions::new(
         PathBuf::from("/home/alice/.config/mailwiz/accounts.toml"),
         Lang::En,
-        Ok(Config::default()),
+        Ok(config),
     ))
 }
 

@@ -57,6 +57,14 @@ pub fn offers_ca_file(app: &App) -> bool {
     !untrusted_certs(app).is_empty() || ca_file_unusable(app).is_some()
 }
 
+/// The account's trust changed here: it is now an edit, saved at the
+/// summary (a saved account being checked goes on through the summary
+/// instead of back to the start, so the change is not lost).
+fn trust_changed(app: &mut App) {
+    app.dirty = true;
+    app.flow = crate::tui::app::Flow::Setup;
+}
+
 pub fn on_prompt(app: &mut App, c: Control) -> Vec<Effect> {
     let prompt = app.test_ui.prompt.clone();
     let yes = matches!(c, Control::Char('y' | 'o'));
@@ -65,7 +73,7 @@ pub fn on_prompt(app: &mut App, c: Control) -> Vec<Effect> {
         TestPrompt::None => Vec::new(),
         TestPrompt::CaFile => match c {
             Control::Confirm if app.form.error(Field::CaFile).is_none() => {
-                app.dirty = true;
+                trust_changed(app);
                 start(app)
             }
             Control::Back => {
@@ -84,7 +92,7 @@ pub fn on_prompt(app: &mut App, c: Control) -> Vec<Effect> {
                     Side::Smtp => app.form.pins.1 = Some(sha),
                 }
             }
-            app.dirty = true;
+            trust_changed(app);
             start(app)
         }
         TestPrompt::ConfirmUntested if yes => {
