@@ -464,3 +464,21 @@ fn item8_a_pin_made_while_checking_a_saved_account_is_saved_at_the_summary() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn item1_an_smtp_server_that_offers_no_login_passes_without_one() {
+    let mut app = app();
+    to_outgoing(&mut app, "alice@example.test");
+    focus(&mut app, Field::AuthRequired);
+    press(&mut app, KeyCode::Char(' '));
+    let (a, b) = outgoing_to_test(&mut app);
+    checked(&mut app, a, report(true, None));
+    let mut smtp = smtp_without_login();
+    smtp.capabilities = vec!["PIPELINING".into(), "8BITMIME".into()];
+    checked(&mut app, b, smtp);
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("not tested: the server"), "{screen}");
+    assert!(!screen.contains("requires"), "{screen}");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.step, Step::Send);
+}

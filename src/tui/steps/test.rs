@@ -226,9 +226,17 @@ pub fn fix_target(app: &App) -> Option<(Step, Option<Field>)> {
     None
 }
 
-/// Every test passed (a skipped login counts as not run).
+/// Every test passed: a skipped login counts as not run, unless it is an
+/// SMTP server the user said needs none and that offers none.
 pub fn all_passed(app: &App) -> bool {
-    app.incoming.ok() && app.smtp.ok() && !login_untested(&app.smtp)
+    let smtp_login_expected = app.form.auth_required
+        || findings(app)
+            .iter()
+            .any(|f| f.severity == Severity::Warning);
+    app.incoming.ok()
+        && app.smtp.ok()
+        && !login_untested(&app.incoming)
+        && !(login_untested(&app.smtp) && smtp_login_expected)
 }
 
 fn fix(app: &mut App) -> Vec<Effect> {
