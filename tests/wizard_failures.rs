@@ -482,3 +482,14 @@ fn item1_an_smtp_server_that_offers_no_login_passes_without_one() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.step, Step::Send);
 }
+
+#[test]
+fn item8_f_at_an_untrusted_certificate_opens_the_ca_file_field() {
+    let mut app = app();
+    let (a, b) = to_test(&mut app);
+    checked(&mut app, a, untrusted());
+    checked(&mut app, b, report(true, None));
+    press(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.step, Step::Incoming);
+    assert_eq!(app.focused(), Some(Field::CaFile));
+}

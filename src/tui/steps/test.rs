@@ -212,6 +212,11 @@ pub fn fix_target(app: &App) -> Option<(Step, Option<Field>)> {
         if failed(run) {
             return Some(match finding.and_then(troubleshoot::jump) {
                 Some((s, field)) => (s, Some(field)),
+                // A certificate the system does not trust: the server's
+                // step holds the CA-file field.
+                None if finding.is_some_and(|f| f.code == Code::TlsUntrusted) => {
+                    (step, Some(Field::CaFile))
+                }
                 None => (step, None),
             });
         }
