@@ -92,6 +92,7 @@ areas!(
     "tui_signin",
     "accounts",
     "validation",
+    "tui_layout",
 );
 
 type Table = BTreeMap<String, String>;

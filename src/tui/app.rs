@@ -34,6 +34,9 @@ pub struct AppOptions {
     /// Where to look for them in the background once the wizard runs
     /// (`App::start`); None: only `detected` is shown.
     pub detect_roots: Option<crate::detect::ScanRoots>,
+    /// URLs are OSC 8 hyperlinks (`run` asks the environment; off in tests
+    /// so snapshots stay plain text).
+    pub hyperlinks: bool,
 }
 
 impl AppOptions {
@@ -46,6 +49,7 @@ impl AppOptions {
             discover: None,
             detected: Vec::new(),
             detect_roots: None,
+            hyperlinks: false,
         }
     }
 }
@@ -167,6 +171,13 @@ pub struct App {
     pub detect_roots: Option<crate::detect::ScanRoots>,
     pub detecting: Option<u64>,
     pub quit: bool,
+    /// How far the current screen's text (or its help pop-up) is scrolled.
+    pub scroll: super::widgets::Scroll,
+    /// How far the help pop-up is scrolled (its own, so closing it keeps
+    /// the screen's place).
+    pub help_scroll: super::widgets::Scroll,
+    /// Draw URLs as OSC 8 hyperlinks.
+    pub hyperlinks: bool,
 }
 
 impl App {
@@ -208,6 +219,9 @@ impl App {
             detect_roots: options.detect_roots,
             detecting: None,
             quit: false,
+            scroll: Default::default(),
+            help_scroll: Default::default(),
+            hyperlinks: options.hyperlinks,
         }
     }
 

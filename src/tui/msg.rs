@@ -205,6 +205,9 @@ pub enum Control {
     Down,
     Left,
     Right,
+    /// PgUp / PgDn: scroll the text of the screen or pop-up a page.
+    PageUp,
+    PageDown,
     Confirm,
     Back,
     Help,
@@ -231,6 +234,8 @@ pub fn control(key: KeyEvent, typing: bool) -> Option<Control> {
         KeyCode::BackTab => Control::Prev,
         KeyCode::Up => Control::Up,
         KeyCode::Down => Control::Down,
+        KeyCode::PageUp => Control::PageUp,
+        KeyCode::PageDown => Control::PageDown,
         KeyCode::Enter => Control::Confirm,
         KeyCode::Esc => Control::Back,
         KeyCode::F(1) => Control::Help,

@@ -234,8 +234,14 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     let n = ts.findings.len();
     match c {
         Control::Back => return close(app),
-        Control::Up | Control::Prev if n > 0 => ts.selected = (ts.selected + n - 1) % n,
-        Control::Down | Control::Next if n > 0 => ts.selected = (ts.selected + 1) % n,
+        Control::Up | Control::Prev if n > 0 => {
+            ts.selected = (ts.selected + n - 1) % n;
+            app.scroll.reset();
+        }
+        Control::Down | Control::Next if n > 0 => {
+            ts.selected = (ts.selected + 1) % n;
+            app.scroll.reset();
+        }
         Control::Char('i') | Control::Left | Control::Right => {
             ts.view = match ts.view {
                 View::Findings => View::Servers,

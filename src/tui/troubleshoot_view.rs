@@ -189,12 +189,15 @@ fn checklist(app: &App, ts: &Troubleshoot, frame: &mut Frame, area: Rect) {
         y += h;
         text.lines.extend(t.lines);
     }
-    let scroll = if bottom > area.height {
-        top.min(bottom - area.height)
+    // The selected finding in view (its top, when it is taller than the
+    // screen); PgDn reads on from there.
+    let room = area.height.saturating_sub(1);
+    let base = if bottom > room {
+        top.min(bottom - room)
     } else {
         0
     };
-    frame.render_widget(paragraph(text).scroll((scroll, 0)), area);
+    super::widgets::scrolled_from(app, frame, area, text, base, &app.scroll);
 }
 
 fn footer(app: &App, ts: &Troubleshoot) -> Text<'static> {
