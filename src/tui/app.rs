@@ -266,6 +266,9 @@ impl App {
         if self.modal.is_some() {
             return false;
         }
+        if let Some(ts) = &self.troubleshoot {
+            return ts.rcpt_field.is_some();
+        }
         self.focused().is_some_and(super::field::Field::takes_text)
     }
 

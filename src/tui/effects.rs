@@ -272,7 +272,8 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             incoming,
             smtp,
             oauth2,
-        } => diagnose(id, &account, &oauth2, [incoming, smtp], flag, lang),
+            rcpt,
+        } => diagnose(id, &account, &oauth2, [incoming, smtp], rcpt, flag, lang),
         Effect::SignIn {
             id,
             account,
@@ -326,6 +327,7 @@ fn diagnose(
     account: &Account,
     oauth2: &OAuth2Settings,
     given: [Option<Secret>; 2],
+    rcpt: Option<String>,
     flag: Arc<AtomicBool>,
     lang: Lang,
 ) -> Msg {
@@ -343,6 +345,7 @@ fn diagnose(
     notes.dedup();
     let opts = DoctorOptions {
         cancel: Some(flag),
+        rcpt,
         ..DoctorOptions::default()
     };
     let pw = Passwords {

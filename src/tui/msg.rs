@@ -167,6 +167,8 @@ pub enum Effect {
         incoming: Option<Secret>,
         smtp: Option<Secret>,
         oauth2: OAuth2Settings,
+        /// A recipient for MAIL FROM / RCPT TO (nothing is sent).
+        rcpt: Option<String>,
     },
     /// OAuth2 sign-in on a background thread: the client secret (when
     /// given) into the keyring, the flow (its prompt comes back as

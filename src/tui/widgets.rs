@@ -422,7 +422,7 @@ pub fn key_name(app: &App, key: &'static str) -> &'static str {
 
 /// The hints that fit in `room` columns, whole: "F1 help" always stays
 /// (it explains everything dropped); the others go, least important
-/// first (`drop_first`), then from the end of the list.
+/// first (`drop_first`), then from the end of the list, Esc last.
 pub fn fit_hints(
     app: &App,
     mut hints: Vec<(&'static str, &'static str)>,
@@ -442,9 +442,14 @@ pub fn fit_hints(
         }
         hints.retain(|(_, l)| l != label);
     }
+    // Then the last hint that is neither F1 nor Esc (the way back), and
+    // only then Esc.
     while cost(&hints) > room && hints.len() > 1 {
-        // The last hint that is not F1.
-        let Some(i) = hints.iter().rposition(|(k, _)| *k != "F1") else {
+        let Some(i) = hints
+            .iter()
+            .rposition(|(k, _)| !matches!(*k, "F1" | "Esc"))
+            .or_else(|| hints.iter().rposition(|(k, _)| *k != "F1"))
+        else {
             break;
         };
         hints.remove(i);
