@@ -140,7 +140,7 @@ fn depannage_en_francais() {
         &["Quelque chose ne marche pas", &auth, &refused],
         Duration::from_secs(16),
     );
-    assert!(s.contains("Solution : Retapez le mot de passe"), "{s}");
+    assert!(s.contains("Solution\u{a0}: Retapez le mot de passe"), "{s}");
     // Esc goes back to the list of accounts.
     t.keys(&["Escape"]);
     t.wait_for_all(&["work"], Duration::from_secs(3));

@@ -107,7 +107,11 @@ fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     let limit = |n: usize| if n == 0 { first.max(1) } else { rest.max(1) };
-    for word in text.split_whitespace() {
+    // A no-break space (French « : ») joins, it does not separate.
+    for word in text
+        .split(|c: char| c.is_whitespace() && c != '\u{a0}')
+        .filter(|w| !w.is_empty())
+    {
         let mut word = word.to_string();
         loop {
             let max = limit(lines.len());

@@ -58,7 +58,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let on = app.form.protocol == p;
         Line::from(vec![
             Span::styled(if on { "(•) " } else { "( ) " }, th.key()),
-            Span::styled(format!("{}: ", protocol_label(app, p)), th.title()),
+            Span::styled(
+                app.tf("tui_layout.label", &[("label", protocol_label(app, p))]),
+                th.title(),
+            ),
             Span::styled(app.t(key), th.value()),
         ])
     };

@@ -191,7 +191,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 th.warn(),
             ));
         }
-        for note in p.notes(app.lang).trim().lines() {
+        // Provider notes are French text too: French spacing applies.
+        let notes = match app.lang {
+            crate::i18n::Lang::Fr => crate::i18n::french_spacing(p.notes(app.lang)),
+            crate::i18n::Lang::En => p.notes(app.lang).to_string(),
+        };
+        for note in notes.trim().lines() {
             text.lines.push(Line::styled(note.to_string(), th.muted()));
         }
         url = Some(p.help_url.as_str()).filter(|u| !u.is_empty());
