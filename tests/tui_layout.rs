@@ -7,9 +7,22 @@
 mod tui;
 
 use crossterm::event::KeyCode;
+use mailwiz::config::Config;
 use mailwiz::i18n::{Lang, t};
+use mailwiz::tui::Effect;
 use mailwiz::tui::{Field, Modal, Step};
-use tui::{app, ctrl, focus, press, rows, to_settings, type_text};
+use tui::{app, app_with, ctrl, focus, press, rows, to_settings, type_text};
+
+/// A config with Alice's Free account saved.
+fn saved() -> Config {
+    let mut cfg = Config::default();
+    cfg.upsert(
+        mailwiz::providers::by_id("free")
+            .unwrap()
+            .account_for("alice@free.fr", None, None),
+    );
+    cfg
+}
 
 fn footer(rows: &[String]) -> String {
     rows.last().cloned().unwrap_or_default()
@@ -209,4 +222,102 @@ fn an_empty_field_without_focus_is_visible() {
         .find(|r| r.contains(t(Lang::Fr, "tui.field.email")))
         .unwrap();
     assert!(email.contains("____"), "{email}");
+}
+
+#[test]
+fn d_diagnoses_on_every_screen_and_delete_removes() {
+    let mut a = app_with(Lang::En, Ok(saved()));
+    let effects = press(&mut a, KeyCode::Char('d'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Diagnose { .. }]),
+        "{effects:?}"
+    );
+    assert!(a.troubleshoot.is_some());
+    assert_eq!(a.modal, None);
+    // Esc stops the run, then closes the screen.
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Esc);
+    assert!(a.troubleshoot.is_none());
+    press(&mut a, KeyCode::Delete);
+    assert_eq!(a.modal, Some(Modal::ConfirmRemove("alice@free.fr".into())));
+    // The list of actions says so.
+    let s = rows(&a, 80, 24).join("\n");
+    assert!(!s.contains("D remove"), "{s}");
+}
+
+#[test]
+fn the_identity_step_says_the_address_has_an_account_and_offers_to_edit_it() {
+    let mut a = app_with(Lang::Fr, Ok(saved()));
+    press(&mut a, KeyCode::Enter);
+    type_text(&mut a, "Alice");
+    press(&mut a, KeyCode::Tab);
+    type_text(&mut a, "Alice@Free.fr");
+    let s = rows(&a, 80, 24);
+    let joined = s.join(" ");
+    assert!(
+        joined.contains("Vous avez déjà un compte avec cette adresse"),
+        "{s:#?}"
+    );
+    assert!(footer(&s).contains("F3 le modifier"), "{s:#?}");
+    press(&mut a, KeyCode::F(3));
+    assert_eq!(a.editing.as_deref(), Some("alice@free.fr"));
+    assert_eq!(a.step, Step::Identity);
+    assert_eq!(a.focused(), Some(Field::Email));
+    // Editing that account, the warning is gone.
+    assert!(!rows(&a, 80, 24).join(" ").contains("Vous avez déjà"));
+}
+
+#[test]
+fn free_variants_are_named_as_the_selector_shows_them_and_pop_works_with_both() {
+    let free = mailwiz::providers::by_id("free").unwrap();
+    for lang in Lang::ALL {
+        let notes = free.notes(lang);
+        for v in &free.variants {
+            let label = v.label(lang).unwrap();
+            assert!(
+                notes.contains(label),
+                "{lang:?}: {label:?} not in the notes"
+            );
+        }
+    }
+    for variant in 0..free.variants.len() {
+        let mut a = app(Lang::En);
+        to_settings(&mut a, "alice@free.fr");
+        for _ in 0..variant {
+            press(&mut a, KeyCode::Right);
+        }
+        assert_eq!(a.form.variant, variant);
+        press(&mut a, KeyCode::Enter);
+        // POP.
+        press(&mut a, KeyCode::Right);
+        press(&mut a, KeyCode::Enter);
+        assert_eq!(a.step, Step::Incoming);
+        assert_eq!(a.form.in_host.value(), "pop.free.fr", "variant {variant}");
+        assert_eq!(a.form.in_port.value(), "995");
+        let s = rows(&a, 80, 24).join(" ");
+        assert!(s.contains("from the Free preset"), "variant {variant}: {s}");
+    }
+}
+
+#[test]
+fn values_are_labelled_entered_by_hand_only_when_typed() {
+    let by_hand = t(Lang::En, "tui.source.manual_long");
+    let mut a = app(Lang::En);
+    to_settings(&mut a, "bob@example.net");
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.step, Step::Incoming);
+    let s = rows(&a, 100, 30).join(" ");
+    assert!(!s.contains(by_hand), "guessed values called typed: {s}");
+    assert!(s.contains("guessed from your address"), "{s}");
+    focus(&mut a, Field::InHost);
+    type_text(&mut a, "x");
+    let s = rows(&a, 100, 30).join(" ");
+    assert!(s.contains(by_hand), "{s}");
+    // A saved account being edited: its values are the saved ones.
+    let mut a = app_with(Lang::En, Ok(saved()));
+    press(&mut a, KeyCode::Char('e'));
+    press(&mut a, KeyCode::Enter);
+    let s = rows(&a, 100, 30).join(" ");
+    assert!(!s.contains("entered by hand"), "{s}");
 }

@@ -178,6 +178,9 @@ pub struct App {
     pub help_scroll: super::widgets::Scroll,
     /// Draw URLs as OSC 8 hyperlinks.
     pub hyperlinks: bool,
+    /// The user typed a server, port or login in this run: only then are
+    /// the settings labelled "entered by hand".
+    pub typed_settings: bool,
 }
 
 impl App {
@@ -222,6 +225,7 @@ impl App {
             scroll: Default::default(),
             help_scroll: Default::default(),
             hyperlinks: options.hyperlinks,
+            typed_settings: false,
         }
     }
 

@@ -209,6 +209,17 @@ fn edit(app: &mut App, field: Field, req: tui_input::InputRequest) {
     if let Some(input) = app.form.input_mut(field) {
         let changed = input.handle(req).is_some_and(|s| s.value);
         if changed {
+            if matches!(
+                field,
+                Field::InHost
+                    | Field::OutHost
+                    | Field::InUser
+                    | Field::OutUser
+                    | Field::InPort
+                    | Field::OutPort
+            ) {
+                app.typed_settings = true;
+            }
             match field {
                 Field::InPort => app.form.in_port_typed = true,
                 Field::OutPort => app.form.out_port_typed = true,

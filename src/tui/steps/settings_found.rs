@@ -120,7 +120,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ),
         Source::Manual if app.editing.is_some() => (
             app.t("tui.settings_found.saved").to_string(),
-            app.t("tui.source.manual").to_string(),
+            app.t(if app.typed_settings {
+                "tui.source.manual"
+            } else {
+                "tui_layout.source.saved"
+            })
+            .to_string(),
         ),
         Source::Manual => (
             app.tf(
@@ -214,4 +219,29 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         scrolled(app, frame, rest, text, &app.scroll);
     }
+}
+
+/// Where the values on the server steps come from, truly: typed in this
+/// run, a preset, a discovery source, the other mail client, the saved
+/// account, or a guess from the address (never "entered by hand" for
+/// values the user did not type).
+pub fn provenance_line(app: &App) -> Line<'static> {
+    let muted = app.theme.muted();
+    let text = if app.typed_settings {
+        app.t("tui.source.manual_long").to_string()
+    } else if let Some(p) = app.form.provider() {
+        app.tf("tui.source.preset_long", &[("provider", &p.name)])
+    } else if let Some(from) = &app.imported {
+        app.tf("tui_layout.source.imported_long", &[("from", from)])
+    } else if let Some(c) = dv::discovered(app) {
+        app.tf(
+            "tui_layout.source.found_long",
+            &[("source", app.t(c.source.i18n_key()))],
+        )
+    } else if app.editing.is_some() {
+        app.t("tui_layout.source.saved_long").to_string()
+    } else {
+        app.t("tui_layout.source.guess_long").to_string()
+    };
+    Line::styled(text, muted)
 }
