@@ -713,7 +713,11 @@ mod tests {
         assert!(v.offers(Protocol::Pop3));
         let a = p.account_for("alice@free.fr", Some(Protocol::Pop3), Some("starttls"));
         assert_eq!(
-            (a.incoming.protocol, a.incoming.host.as_str(), a.incoming.port),
+            (
+                a.incoming.protocol,
+                a.incoming.host.as_str(),
+                a.incoming.port
+            ),
             (Protocol::Pop3, "pop.free.fr", 995)
         );
         assert_eq!(a.incoming.username, "alice@free.fr");

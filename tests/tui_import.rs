@@ -9,7 +9,7 @@ use mailwiz::account::{Protocol, Security};
 use mailwiz::config::Config;
 use mailwiz::detect::{DetectedAccount, parse_thunderbird};
 use mailwiz::i18n::Lang;
-use mailwiz::tui::{App, AppOptions, Effect, Modal, Step};
+use mailwiz::tui::{App, AppOptions, Modal, Step};
 use std::path::{Path, PathBuf};
 use tui::{press, type_text};
 

@@ -25,7 +25,7 @@ mod widgets;
 
 pub use app::{App, AppOptions, Flow, KeyringState, Modal, SaveState, SendState, SideRun};
 pub use discovery::{Discovery, SourceState};
-pub use effects::Runner;
+pub use effects::{Runner, test_subject};
 pub use field::{Field, PasswordField};
 pub use form::{Form, Source};
 pub use msg::{Control, Effect, Msg, RequestId, control, key};
