@@ -502,3 +502,16 @@ fn at_80x24_in_french_nothing_is_cut_without_a_way_to_see_it() {
         }
     }
 }
+
+#[test]
+fn a_narrow_header_never_runs_the_tagline_into_the_title() {
+    let mut a = app(Lang::Fr);
+    a.troubleshoot = Some(Default::default());
+    let header = rows(&a, 60, 18)[0].clone();
+    assert!(header.starts_with(" mailwiz "), "{header:?}");
+    assert!(
+        header.trim_end().ends_with("Quelque chose ne marche pas"),
+        "{header:?}"
+    );
+    assert!(!header.contains("messQuelque"), "{header:?}");
+}

@@ -831,3 +831,28 @@ fn esc_closes_the_recipient_field_without_a_run() {
     assert!(!app.typing());
     assert!(app.troubleshoot.as_ref().unwrap().rcpt.is_none());
 }
+
+#[test]
+fn a_finding_taller_than_the_screen_scrolls_with_a_more_marker() {
+    let mut app = app();
+    app.lang = Lang::Fr;
+    let id = open(&mut app);
+    diagnosed(&mut app, id, untrusted());
+    let first = screen(&app, 60, 18);
+    assert!(first.contains("▼ suite"), "{first}");
+    let mut last = first.clone();
+    for _ in 0..8 {
+        press(&mut app, KeyCode::PageDown);
+        last = screen(&app, 60, 18);
+    }
+    assert_ne!(first, last, "PgDn moves the text");
+    assert!(last.contains("▲ suite"), "{last}");
+    // The end of the list is reachable: the last finding's fix shows.
+    assert!(
+        last.contains("N'acceptez jamais un certificat inconnu."),
+        "{last}"
+    );
+    // ↓ selects the next finding and starts it from its top.
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.scroll.offset(), 0);
+}

@@ -116,7 +116,11 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
             ],
         )
     };
-    let left = format!(" mailwiz · {}", app.t("tui.header.tagline"));
+    // On a narrow screen the tagline gives way to where the user is.
+    let mut left = format!(" mailwiz · {}", app.t("tui.header.tagline"));
+    if widgets::width(&left) + widgets::width(&progress) + 2 > area.width as usize {
+        left = " mailwiz".to_string();
+    }
     frame.render_widget(Line::styled(left, th.header()).style(th.header()), area);
     frame.render_widget(
         Line::styled(format!("{progress} "), th.header()).alignment(Alignment::Right),
