@@ -20,6 +20,7 @@ mod troubleshoot_rcpt;
 mod troubleshoot_servers;
 mod troubleshoot_view;
 mod update;
+mod url;
 mod view;
 mod widgets;
 

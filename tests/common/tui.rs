@@ -121,3 +121,14 @@ pub fn to_test(app: &mut App, email: &str) -> (u64, u64) {
     let x = first_id(&effects);
     (x, x + 1)
 }
+
+/// A config with Alice's Free account saved (name alice@free.fr).
+pub fn saved_free_config() -> Config {
+    let mut cfg = Config::default();
+    cfg.upsert(
+        mailwiz::providers::by_id("free")
+            .expect("the Free preset")
+            .account_for("alice@free.fr", None, None),
+    );
+    cfg
+}
