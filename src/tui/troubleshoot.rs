@@ -272,8 +272,9 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
             },
         ));
     }
-    keys.push(("A", "tui_layout.rcpt.key"));
     keys.push(("R", "tui.troubleshoot.key_retry"));
+    // After R: on a full line it goes first (the status line names it).
+    keys.push(("A", "tui_layout.rcpt.key"));
     keys.push(("Esc", "tui.key.back"));
     keys
 }
