@@ -93,6 +93,7 @@ areas!(
     "accounts",
     "validation",
     "tui_test",
+    "tui_layout",
 );
 
 type Table = BTreeMap<String, String>;
@@ -133,7 +134,63 @@ pub fn table(lang: Lang) -> &'static Table {
     static FR_T: OnceLock<Table> = OnceLock::new();
     match lang {
         Lang::En => EN_T.get_or_init(|| parse_tables(EN)),
-        Lang::Fr => FR_T.get_or_init(|| parse_tables(FR)),
+        Lang::Fr => FR_T.get_or_init(|| {
+            let mut table = parse_tables(FR);
+            for text in table.values_mut() {
+                *text = french_spacing(text);
+            }
+            table
+        }),
+    }
+}
+
+const NBSP: char = '\u{a0}';
+
+/// French typography, applied to the French table as it loads (so no
+/// table can get it wrong): a no-break space before `:` `;` `?` `!` and
+/// inside « », where a plain space or no space was typed. A mark not
+/// followed by a space or the end (`https://`, `12:30`, `?x=1`) is not
+/// punctuation of the sentence and stays as it is.
+pub fn french_spacing(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let ends_word = next.is_none_or(|n| n.is_whitespace() || "\"')]".contains(n));
+        let mark = matches!(c, ':' | ';' | '?' | '!') && ends_word || c == '»';
+        if mark && i > 0 {
+            match out.pop() {
+                Some(' ' | NBSP) => out.push(NBSP),
+                Some(prev) if prev.is_alphanumeric() || "}).»".contains(prev) => {
+                    out.push(prev);
+                    out.push(NBSP);
+                }
+                Some(prev) => out.push(prev),
+                None => {}
+            }
+        }
+        out.push(c);
+        if c == '«' {
+            match next {
+                Some(' ') => {}
+                Some(NBSP) | None => {}
+                Some(_) => out.push(NBSP),
+            }
+        } else if c == ' ' && out.chars().rev().nth(1) == Some('«') {
+            out.pop();
+            out.push(NBSP);
+        }
+    }
+    out
+}
+
+/// A decimal number as the language writes it: `3.2` in English, `3,2`
+/// in French.
+pub fn decimal(lang: Lang, value: f64, places: usize) -> String {
+    let text = format!("{value:.places$}");
+    match lang {
+        Lang::En => text,
+        Lang::Fr => text.replace('.', ","),
     }
 }
 
@@ -195,6 +252,32 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn french_spacing_puts_no_break_spaces_where_french_wants_them() {
+        let nb = |s: &str| s.replace('_', "\u{a0}");
+        for (typed, wanted) in [
+            ("Serveur : {host}", "Serveur_: {host}"),
+            ("Serveur: {host}", "Serveur_: {host}"),
+            ("Quitter quand même ?", "Quitter quand même_?"),
+            ("Vraiment?", "Vraiment_?"),
+            ("ok ; suite", "ok_; suite"),
+            ("« ssl »", "«_ssl_»"),
+            ("«ssl»", "«_ssl_»"),
+            ("Déjà_: bien", "Déjà_: bien"),
+            ("https://x.fr/a?b=1 à 12:30", "https://x.fr/a?b=1 à 12:30"),
+            ("({detail}) : l'id", "({detail})_: l'id"),
+        ] {
+            assert_eq!(french_spacing(&nb(typed)), nb(wanted), "{typed}");
+        }
+    }
+
+    #[test]
+    fn decimals_use_the_languages_separator() {
+        assert_eq!(decimal(Lang::En, 3.25, 1), "3.2");
+        assert_eq!(decimal(Lang::Fr, 0.0, 1), "0,0");
+        assert_eq!(decimal(Lang::Fr, 12.5, 1), "12,5");
+    }
 
     #[test]
     fn both_languages_have_the_same_keys() {

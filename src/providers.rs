@@ -588,14 +588,23 @@ mod tests {
 
         let st = p.variant(Some("starttls")).unwrap();
         assert_eq!(st.login, LoginForm::Address);
+        // POP is Free's POP server whichever variant (issue 13 item 14).
         assert_eq!(
             st.incoming,
-            vec![IncomingPreset {
-                protocol: Protocol::Imap,
-                host: "imap.free.fr".into(),
-                port: 143,
-                security: Security::Starttls,
-            }]
+            vec![
+                IncomingPreset {
+                    protocol: Protocol::Imap,
+                    host: "imap.free.fr".into(),
+                    port: 143,
+                    security: Security::Starttls,
+                },
+                IncomingPreset {
+                    protocol: Protocol::Pop3,
+                    host: "pop.free.fr".into(),
+                    port: 995,
+                    security: Security::Tls,
+                },
+            ]
         );
         assert_eq!(
             st.smtp,
@@ -699,14 +708,19 @@ mod tests {
         );
         assert!(a.incoming.keep_on_server);
 
-        // POP3 is not part of the STARTTLS variant: falls back to IMAP.
+        // POP3 with the STARTTLS variant: Free's POP server, full address.
         let v = p.variant(Some("starttls")).unwrap();
-        assert!(!v.offers(Protocol::Pop3));
+        assert!(v.offers(Protocol::Pop3));
         let a = p.account_for("alice@free.fr", Some(Protocol::Pop3), Some("starttls"));
         assert_eq!(
-            (a.incoming.protocol, a.incoming.port),
-            (Protocol::Imap, 143)
+            (
+                a.incoming.protocol,
+                a.incoming.host.as_str(),
+                a.incoming.port
+            ),
+            (Protocol::Pop3, "pop.free.fr", 995)
         );
+        assert_eq!(a.incoming.username, "alice@free.fr");
         // An unknown variant falls back to the default one.
         let a = p.account_for("alice@free.fr", None, Some("nope"));
         assert_eq!(a.incoming.port, 993);

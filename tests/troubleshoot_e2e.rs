@@ -3,6 +3,8 @@
 //! a saved account whose password is wrong and whose SMTP port is closed,
 //! against the harness's Dovecot, and shows the right findings; S saves
 //! the transcript (no password in it), F jumps to the password step.
+//! And, in French at 80×24, the recipient probe finds a sending limit
+//! that the plain run cannot see.
 
 mod common;
 
@@ -74,9 +76,9 @@ fn troubleshooting_a_wrong_password_and_a_closed_port() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = add_account(env, dir.path());
     let mut t = start(env, &cfg, "en");
-    t.wait_for_all(&["work", "T troubleshoot"], Duration::from_secs(10));
+    t.wait_for_all(&["work", "D diagnose"], Duration::from_secs(10));
     let start = Instant::now();
-    t.keys(&["t"]);
+    t.keys(&["d"]);
     t.wait_for_all(&["Something doesn't work"], Duration::from_secs(5));
     let auth = format!(
         "IMAP {}:{} refuses the user name or password",
@@ -140,9 +142,48 @@ fn depannage_en_francais() {
         &["Quelque chose ne marche pas", &auth, &refused],
         Duration::from_secs(16),
     );
-    assert!(s.contains("Solution : Retapez le mot de passe"), "{s}");
+    assert!(s.contains("Solution\u{a0}: Retapez le mot de passe"), "{s}");
     // Esc goes back to the list of accounts.
     t.keys(&["Escape"]);
     t.wait_for_all(&["work"], Duration::from_secs(3));
     assert!(!t.screen().contains("Quelque chose ne marche pas"));
+}
+
+/// The harness's relay refuses every recipient of `limited@`'s mail with
+/// "550 5.7.1 Daily sending limit exceeded": the plain diagnosis says all
+/// is well (no recipient tried), A then Enter tries the account's own
+/// address and shows the sending-limit finding with its advice.
+#[test]
+fn the_diagnosis_finds_a_sending_limit_when_asked_to_try_a_recipient() {
+    let env = mailenv();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("accounts.toml");
+    common::add_imaps_account(env, &cfg, &env.host, "limited", &["--name", "limite"]);
+    let mut cmd = Command::new("tmux");
+    cmd.env_remove("DBUS_SESSION_BUS_ADDRESS");
+    let vars = [(
+        "MAILWIZ_DOCTOR_SMTP_PORTS".to_string(),
+        env.smtp_port.to_string(),
+    )];
+    let mut t = Tmux::launch(cmd, "limit", &cfg, "fr", &vars, (80, 24));
+    t.wait_for_all(&["limite", "D dépanner"], Duration::from_secs(10));
+    t.keys(&["d"]);
+    let s = t.wait_for_all(
+        &["Tout fonctionne", "A essaie aussi un destinataire"],
+        Duration::from_secs(16),
+    );
+    assert!(!s.contains("limite d'envoi"), "{s}");
+    t.keys(&["a"]);
+    t.wait_for_all(
+        &["Destinataire à essayer", "Entrée essayer"],
+        Duration::from_secs(3),
+    );
+    t.keys(&["Enter"]);
+    let s = t.wait_for_all(
+        &["limite d'envoi", "Patientez", "Destinataire essayé"],
+        Duration::from_secs(16),
+    );
+    assert!(!s.contains("Tout fonctionne"), "{s}");
+    assert!(s.contains("Daily sending limit exceeded"), "{s}");
+    assert!(!s.contains(&env.password), "{s}");
 }

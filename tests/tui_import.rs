@@ -9,10 +9,12 @@ use mailwiz::account::{Protocol, Security};
 use mailwiz::config::Config;
 use mailwiz::detect::{DetectedAccount, parse_thunderbird};
 use mailwiz::i18n::Lang;
-use mailwiz::tui::{App, AppOptions, Effect, Modal, Step, key, render, update};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use mailwiz::tui::{App, AppOptions, Modal, Step};
 use std::path::{Path, PathBuf};
+use tui::{press, type_text};
+
+#[path = "common/tui.rs"]
+mod tui;
 
 const PREFS: &str = r#"
 user_pref("mail.account.account1.identities", "id1");
@@ -58,14 +60,8 @@ fn app(lang: Lang, detected: Vec<DetectedAccount>) -> App {
     App::new(options)
 }
 
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    update(app, key(code))
-}
-
 fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| render(app, f)).unwrap();
-    t.backend().to_string()
+    tui::screen(app, 80, 24)
 }
 
 #[test]
@@ -144,4 +140,36 @@ fn protocol_help_says_what_the_other_clients_use() {
         assert!(s.contains(needle), "{s}");
         insta::assert_snapshot!(name, s);
     }
+}
+
+#[test]
+fn the_protocol_step_says_what_the_other_client_uses() {
+    for (lang, said) in [
+        (
+            Lang::En,
+            "You already use IMAP on imap.free.fr:993 (SSL/TLS) in Thunderbird.",
+        ),
+        (
+            Lang::Fr,
+            "Vous utilisez déjà IMAP sur imap.free.fr:993 (SSL/TLS) dans Thunderbird.",
+        ),
+    ] {
+        let mut a = app(lang, detected());
+        tui::to_settings(&mut a, "alice@free.fr");
+        press(&mut a, KeyCode::Enter);
+        assert_eq!(a.step, Step::Protocol);
+        let s = tui::rows(&a, 160, 30).join(" ");
+        assert!(s.contains(said), "{s}");
+        // Only for this address: bob's POP account is not mentioned.
+        assert!(!s.contains("pop.example.org"), "{s}");
+    }
+    // Another address: nothing is claimed.
+    let mut a = app(Lang::En, detected());
+    press(&mut a, KeyCode::Enter);
+    type_text(&mut a, "X");
+    press(&mut a, KeyCode::Tab);
+    type_text(&mut a, "carol@free.fr");
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Enter);
+    assert!(!screen(&a).contains("You already use"));
 }

@@ -9,26 +9,17 @@ use mailwiz::i18n::Lang;
 use mailwiz::net::{NetError, Phase, Reply};
 use mailwiz::secrets::SecretsError;
 use mailwiz::send::{SendReport, TestMessage, VerifyReport};
-use mailwiz::tui::{App, AppOptions, Effect, Msg, key, render, update};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use mailwiz::tui::{App, AppOptions, Effect, Msg, update};
 use std::path::PathBuf;
 
-const PW: &str = "s3cret-Pa55word";
+use tui::{PW, press, type_text};
+
+#[path = "common/tui.rs"]
+mod tui;
 
 fn new_app(config: Result<Config, ConfigError>) -> App {
     let path = PathBuf::from("/home/alice/.config/mailwiz/accounts.toml");
     App::new(AppOptions::new(path, Lang::En, config))
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    update(app, key(code))
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
 }
 
 fn first_id(effects: &[Effect]) -> u64 {
@@ -367,9 +358,7 @@ fn to_send(a: &mut App) {
 }
 
 fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| render(app, f)).unwrap();
-    terminal.backend().to_string()
+    tui::screen(app, w, h)
 }
 
 #[test]

@@ -834,7 +834,7 @@ fn welcome_actions_on_saved_accounts() {
     assert!(app.troubleshoot.is_none());
     assert_eq!(app.step, Step::Welcome);
     // Remove asks first.
-    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Delete);
     assert_eq!(
         app.modal,
         Some(Modal::ConfirmRemove("alice@free.fr".into()))

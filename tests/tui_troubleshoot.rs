@@ -17,11 +17,13 @@ use mailwiz::i18n::Lang;
 use mailwiz::net::{CertInfo, NetError, Phase, Reply, TlsError, TlsKind, Transcript, Wire};
 use mailwiz::tui::{
     App, AppOptions, Effect, Field, Flow, Msg, Step, TranscriptState, TroubleshootNotice,
-    TroubleshootView, key, render, troubleshoot_jump, update,
+    TroubleshootView, troubleshoot_jump, update,
 };
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::path::PathBuf;
+use tui::{press, screen, type_text};
+
+#[path = "common/tui.rs"]
+mod tui;
 
 const SHA: &str = "3f1c0a9be2d4475a8c6e01f7b9d2c3a4e5f60718293a4b5c6d7e8f9001122334";
 
@@ -63,10 +65,6 @@ fn app() -> App {
         Lang::En,
         Ok(cfg),
     ))
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    update(app, key(code))
 }
 
 /// Welcome → T on the saved account: the screen opens and the doctor
@@ -206,6 +204,42 @@ fn wrong_password() -> Box<DoctorReport> {
         error: None,
     });
     report(inc, smtp)
+}
+
+/// Both servers answer and accept the login; no recipient tried.
+fn working() -> Box<DoctorReport> {
+    let mut smtp = probe(Side::Smtp, "smtp.example.org", 465, Wire::Smtp);
+    smtp.greeting = Some("220 smtp.example.org ESMTP".into());
+    smtp.login = Some(LoginTrial {
+        user: "alice@example.org".into(),
+        ok: true,
+        error: None,
+    });
+    report(working_incoming(), smtp)
+}
+
+/// The login works; RCPT TO says the day's sending limit is reached.
+fn sending_limit() -> Box<DoctorReport> {
+    let mut r = working();
+    let reply = Reply::smtp(
+        550,
+        "5.7.1 <bob@example.net> Daily sending limit exceeded for this account",
+    );
+    r.smtp.mail_from = Some(Reply::smtp(250, "2.1.0 Ok"));
+    r.smtp.rcpt_to = Some(reply.clone());
+    r.smtp.error = Some(NetError::Rejected {
+        phase: Phase::Rcpt,
+        reply,
+    });
+    r
+}
+
+/// Enter in the recipient field: the doctor's request and its recipient.
+fn rcpt_run(app: &mut App) -> (u64, Option<String>) {
+    match press(app, KeyCode::Enter).as_slice() {
+        [Effect::Diagnose { id, rcpt, .. }] => (*id, rcpt.clone()),
+        other => panic!("{other:?}"),
+    }
 }
 
 fn diagnosed(app: &mut App, id: u64, report: Box<DoctorReport>) -> Vec<Effect> {
@@ -539,7 +573,7 @@ fn from_a_failed_test_the_pin_stays_in_the_form_until_the_summary() {
     assert!(effects.is_empty());
     // The Test step, failed on TLS.
     app.step = Step::Test;
-    let ids = match mailwiz::tui::update(&mut app, key(KeyCode::Char('r'))).as_slice() {
+    let ids = match press(&mut app, KeyCode::Char('r')).as_slice() {
         [
             Effect::CheckIncoming { id: a, .. },
             Effect::CheckSmtp { id: b, .. },
@@ -631,21 +665,6 @@ fn the_transcript_is_saved_by_an_effect_next_to_the_config() {
 
 // ---------------------------------------------------------------- rendering
 
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| render(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        for x in 0..buf.area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(&format!("{line:?}\n"));
-    }
-    out
-}
-
 fn states(lang: Lang) -> Vec<(&'static str, App)> {
     let mk = |f: &dyn Fn(&mut App, u64)| {
         let mut a = app();
@@ -686,6 +705,22 @@ fn states(lang: Lang) -> Vec<(&'static str, App)> {
             mk(&|a, id| {
                 diagnosed(a, id, untrusted());
                 press(a, KeyCode::Char('p'));
+            }),
+        ),
+        (
+            "rcpt_field",
+            mk(&|a, id| {
+                diagnosed(a, id, working());
+                press(a, KeyCode::Char('a'));
+            }),
+        ),
+        (
+            "sending_limit",
+            mk(&|a, id| {
+                diagnosed(a, id, working());
+                press(a, KeyCode::Char('a'));
+                let id = rcpt_run(a).0;
+                diagnosed(a, id, sending_limit());
             }),
         ),
         (
@@ -739,4 +774,85 @@ fn help_shows_the_screens_own_text() {
     assert!(s.contains("probes every layer"), "{s}");
     press(&mut app, KeyCode::Esc);
     assert!(app.troubleshoot.is_some(), "Esc closes the help only");
+}
+
+#[test]
+fn the_diagnosis_tries_a_recipient_and_shows_a_sending_limit() {
+    let mut app = app();
+    app.lang = Lang::Fr;
+    let id = open(&mut app);
+    diagnosed(&mut app, id, working());
+    let all_ok = "✓ Tout fonctionne";
+    let s = screen(&app, 80, 24);
+    assert!(s.contains(all_ok), "{s}");
+    assert!(s.contains("A essaie aussi un destinataire"), "{s}");
+    // A: a field with the account's own address.
+    assert!(press(&mut app, KeyCode::Char('a')).is_empty());
+    assert!(app.typing(), "letters go to the field");
+    assert!(screen(&app, 80, 24).contains("› alice@example.org"));
+    // A bad address is refused, and nothing runs.
+    for _ in 0.."alice@example.org".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "pas une adresse");
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    let refused = screen(&app, 80, 24);
+    assert!(refused.contains('⚠'), "{refused}");
+    for _ in 0.."pas une adresse".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "bob@example.net");
+    let (id, rcpt) = rcpt_run(&mut app);
+    assert_eq!(rcpt.as_deref(), Some("bob@example.net"));
+    diagnosed(&mut app, id, sending_limit());
+    assert!(
+        codes(&app).contains(&(Code::SendingLimit, Side::Smtp)),
+        "{:?}",
+        codes(&app)
+    );
+    let s = screen(&app, 80, 24);
+    assert!(!s.contains(all_ok), "{s}");
+    assert!(s.contains("bob@example.net"), "{s}");
+    // R runs again with the same recipient.
+    match press(&mut app, KeyCode::Char('r')).as_slice() {
+        [Effect::Diagnose { rcpt, .. }] => assert_eq!(rcpt.as_deref(), Some("bob@example.net")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn esc_closes_the_recipient_field_without_a_run() {
+    let mut app = app();
+    let id = open(&mut app);
+    diagnosed(&mut app, id, working());
+    press(&mut app, KeyCode::Char('a'));
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert!(app.troubleshoot.is_some(), "Esc closes the field only");
+    assert!(!app.typing());
+    assert!(app.troubleshoot.as_ref().unwrap().rcpt.is_none());
+}
+
+#[test]
+fn a_finding_taller_than_the_screen_scrolls_with_a_more_marker() {
+    let mut app = app();
+    app.lang = Lang::Fr;
+    let id = open(&mut app);
+    diagnosed(&mut app, id, untrusted());
+    let first = screen(&app, 60, 18);
+    assert!(first.contains("▼ suite"), "{first}");
+    let mut last = first.clone();
+    for _ in 0..8 {
+        press(&mut app, KeyCode::PageDown);
+        last = screen(&app, 60, 18);
+    }
+    assert_ne!(first, last, "PgDn moves the text");
+    assert!(last.contains("▲ suite"), "{last}");
+    // The end of the list is reachable: the last finding's fix shows.
+    assert!(
+        last.contains("N'acceptez jamais un certificat inconnu."),
+        "{last}"
+    );
+    // ↓ selects the next finding and starts it from its top.
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.scroll.offset(), 0);
 }

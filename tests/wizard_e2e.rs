@@ -173,16 +173,14 @@ fn run_wizard(lang: &str, texts: &Screens, protocol_right: bool) {
     t.wait_for(texts.send);
     t.keys(&["s"]);
     let sent = t.wait_for("250 ");
+    // The subject is in the user's language; its 12-hex id is in both.
     let subject = sent
         .lines()
+        .filter(|l| l.contains("mailwiz"))
         .find_map(|l| {
-            l.find("mailwiz test ").map(|i| {
-                l[i..]
-                    .split_whitespace()
-                    .take(3)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            l.split(|c: char| !c.is_ascii_alphanumeric())
+                .find(|w| w.len() == 12 && w.chars().all(|c| c.is_ascii_hexdigit()))
+                .map(str::to_string)
         })
         .expect("the subject is shown");
     t.keys(&["w"]);

@@ -3,7 +3,7 @@
 
 use super::PortOutcome;
 use crate::account::display_fingerprint;
-use crate::i18n::{Lang, tf};
+use crate::i18n::{Lang, t, tf};
 use crate::net::NetError;
 
 /// What was seen, kept typed until the finding is put in words: the
@@ -32,13 +32,25 @@ impl Evidence {
                     parts.push(tf(lang, "doctor.evidence.logged_in", &[("user", u)]));
                 }
                 if let Some(r) = rcpt {
-                    parts.push(format!("RCPT TO: {r}"));
+                    parts.push(tf(
+                        lang,
+                        "common.labelled",
+                        &[("label", "RCPT TO"), ("value", r)],
+                    ));
                 }
-                parts.join("; ")
+                parts.join(t(lang, "common.list_sep"))
             }
             Evidence::Ports(ports) => ports
                 .iter()
-                .map(|(port, o)| format!("{port}: {}", tf(lang, o.i18n_key(), &[])))
+                .map(|(port, o)| {
+                    let label = port.to_string();
+                    let value = tf(lang, o.i18n_key(), &[]);
+                    tf(
+                        lang,
+                        "common.labelled",
+                        &[("label", &label), ("value", &value)],
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
         }

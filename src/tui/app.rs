@@ -34,6 +34,9 @@ pub struct AppOptions {
     /// Where to look for them in the background once the wizard runs
     /// (`App::start`); None: only `detected` is shown.
     pub detect_roots: Option<crate::detect::ScanRoots>,
+    /// URLs are OSC 8 hyperlinks (`run` asks the environment; off in tests
+    /// so snapshots stay plain text).
+    pub hyperlinks: bool,
 }
 
 impl AppOptions {
@@ -46,6 +49,7 @@ impl AppOptions {
             discover: None,
             detected: Vec::new(),
             detect_roots: None,
+            hyperlinks: false,
         }
     }
 }
@@ -169,6 +173,16 @@ pub struct App {
     pub detect_roots: Option<crate::detect::ScanRoots>,
     pub detecting: Option<u64>,
     pub quit: bool,
+    /// How far the current screen's text (or its help pop-up) is scrolled.
+    pub scroll: super::widgets::Scroll,
+    /// How far the help pop-up is scrolled (its own, so closing it keeps
+    /// the screen's place).
+    pub help_scroll: super::widgets::Scroll,
+    /// Draw URLs as OSC 8 hyperlinks.
+    pub hyperlinks: bool,
+    /// The user typed a server, port or login in this run: only then are
+    /// the settings labelled "entered by hand".
+    pub typed_settings: bool,
 }
 
 impl App {
@@ -211,6 +225,10 @@ impl App {
             detect_roots: options.detect_roots,
             detecting: None,
             quit: false,
+            scroll: Default::default(),
+            help_scroll: Default::default(),
+            hyperlinks: options.hyperlinks,
+            typed_settings: false,
         }
     }
 
@@ -254,6 +272,9 @@ impl App {
     pub fn typing(&self) -> bool {
         if self.modal.is_some() {
             return false;
+        }
+        if let Some(ts) = &self.troubleshoot {
+            return ts.rcpt_field.is_some();
         }
         self.focused().is_some_and(super::field::Field::takes_text)
     }

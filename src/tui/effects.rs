@@ -208,7 +208,10 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
                 Ok(pw) => pw.filter(|_| account.smtp.auth_required),
                 Err(e) => return no_password(id, e, &account),
             };
-            let message = send::new_test_message(&account, Some(&to));
+            let mut message = send::new_test_message(&account, Some(&to));
+            // The subject in the user's language (the id stays in it, the
+            // arrival check searches for the id).
+            message.subject = test_subject(lang, &message.id);
             let mut report = send::send_test(&account, &message, pw.as_ref(), &opts, &progress(id));
             if let Some(token) = retry(&account, &oauth2, report.error.as_ref()) {
                 report = send::send_test(&account, &message, Some(&token), &opts, &progress(id));
@@ -272,7 +275,8 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             incoming,
             smtp,
             oauth2,
-        } => diagnose(id, &account, &oauth2, [incoming, smtp], flag, lang),
+            rcpt,
+        } => diagnose(id, &account, &oauth2, [incoming, smtp], rcpt, flag, lang),
         Effect::SignIn {
             id,
             account,
@@ -326,6 +330,7 @@ fn diagnose(
     account: &Account,
     oauth2: &OAuth2Settings,
     given: [Option<Secret>; 2],
+    rcpt: Option<String>,
     flag: Arc<AtomicBool>,
     lang: Lang,
 ) -> Msg {
@@ -343,6 +348,7 @@ fn diagnose(
     notes.dedup();
     let opts = DoctorOptions {
         cancel: Some(flag),
+        rcpt,
         ..DoctorOptions::default()
     };
     let pw = Passwords {
@@ -355,4 +361,9 @@ fn diagnose(
         report: Box::new(report),
         password_note: (!notes.is_empty()).then(|| notes.join(" ")),
     }
+}
+
+/// The test message's subject in `lang`, with its id.
+pub fn test_subject(lang: Lang, id: &str) -> String {
+    crate::i18n::tf(lang, "common.test_subject", &[("id", id)])
 }

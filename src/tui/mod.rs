@@ -15,14 +15,18 @@ mod step;
 mod steps;
 mod theme;
 mod troubleshoot;
+mod troubleshoot_actions;
+mod troubleshoot_rcpt;
+mod troubleshoot_servers;
 mod troubleshoot_view;
 mod update;
+mod url;
 mod view;
 mod widgets;
 
 pub use app::{App, AppOptions, Flow, KeyringState, Modal, SaveState, SendState, SideRun};
 pub use discovery::{Discovery, SourceState};
-pub use effects::Runner;
+pub use effects::{Runner, test_subject};
 pub use field::{Field, PasswordField};
 pub use form::{Form, Source};
 pub use msg::{Control, Effect, Msg, RequestId, control, key};
@@ -35,7 +39,8 @@ pub use troubleshoot::{
     jump as troubleshoot_jump,
 };
 pub use update::update;
-pub use view::{MIN_HEIGHT, MIN_WIDTH, render};
+pub use view::{MIN_HEIGHT, MIN_WIDTH, footer_hints, render};
+pub use widgets::{Scroll, hyperlinks_from_env, key_name};
 
 use crate::i18n::{Lang, tf};
 use crossterm::event::{self, Event};
@@ -59,6 +64,7 @@ pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
     // The accounts of the mail clients already set up here, for Import and
     // the POP/IMAP help: read in the background once the screen is up.
     options.detect_roots = crate::detect::ScanRoots::from_env();
+    options.hyperlinks = widgets::hyperlinks_from_env(|k| std::env::var(k).ok());
     let mut app = App::new(options);
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,

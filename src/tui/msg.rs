@@ -167,6 +167,8 @@ pub enum Effect {
         incoming: Option<Secret>,
         smtp: Option<Secret>,
         oauth2: OAuth2Settings,
+        /// A recipient for MAIL FROM / RCPT TO (nothing is sent).
+        rcpt: Option<String>,
     },
     /// OAuth2 sign-in on a background thread: the client secret (when
     /// given) into the keyring, the flow (its prompt comes back as
@@ -205,6 +207,11 @@ pub enum Control {
     Down,
     Left,
     Right,
+    /// PgUp / PgDn: scroll the text of the screen or pop-up a page.
+    PageUp,
+    PageDown,
+    /// The Delete key (not typing): remove the selected item.
+    Delete,
     Confirm,
     Back,
     Help,
@@ -212,6 +219,8 @@ pub enum Control {
     Toggle,
     /// F2: show or hide the password.
     Reveal,
+    /// F3…F12: a screen's own action (works while typing).
+    Fkey(u8),
     /// A shortcut letter (only when not typing).
     Char(char),
     /// An edit for the focused text field.
@@ -231,14 +240,18 @@ pub fn control(key: KeyEvent, typing: bool) -> Option<Control> {
         KeyCode::BackTab => Control::Prev,
         KeyCode::Up => Control::Up,
         KeyCode::Down => Control::Down,
+        KeyCode::PageUp => Control::PageUp,
+        KeyCode::PageDown => Control::PageDown,
         KeyCode::Enter => Control::Confirm,
         KeyCode::Esc => Control::Back,
         KeyCode::F(1) => Control::Help,
         KeyCode::F(2) => Control::Reveal,
+        KeyCode::F(n @ 3..=12) => Control::Fkey(n),
         _ if typing => {
             let event = crossterm::event::Event::Key(key);
             return tui_input::backend::crossterm::to_input_request(&event).map(Control::Edit);
         }
+        KeyCode::Delete => Control::Delete,
         KeyCode::Left => Control::Left,
         KeyCode::Right => Control::Right,
         KeyCode::Char(' ') => Control::Toggle,

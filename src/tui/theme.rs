@@ -107,4 +107,14 @@ impl Theme {
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         )
     }
+
+    /// A URL: underlined, so it reads as a link even in monochrome.
+    pub fn link(self) -> Style {
+        self.pick(
+            Style::new()
+                .fg(Color::LightBlue)
+                .add_modifier(Modifier::UNDERLINED),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+        )
+    }
 }

@@ -7,19 +7,22 @@
 //! It is a screen over the current step (Welcome or Test), not a step of
 //! the wizard: Esc comes back to where it was opened.
 
-use super::app::{App, Flow};
-use super::field::Field;
+use super::app::App;
 use super::msg::{Control, Effect};
 use super::step::Step;
 use super::steps::test_password;
 use super::update::goto;
 use crate::account::Role;
 use crate::check::Side;
-use crate::config::Config;
-use crate::doctor::{self, Code, DoctorReport, Finding, ServerProbe};
+use crate::doctor::{Code, DoctorReport, Finding, ServerProbe};
 use crate::providers::{self, Provider};
-use crate::service::ServiceError;
 use std::path::PathBuf;
+
+use super::troubleshoot_actions::{fix, pin, save_transcript};
+pub use super::troubleshoot_actions::{
+    fix_target, jump, offers_sign_in, on_diagnosed, on_failed, on_transcript_saved, on_written,
+    owns_write,
+};
 
 /// What is shown: the checklist or the servers' details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -65,6 +68,10 @@ pub struct Troubleshoot {
     pub notice: Option<Notice>,
     pub cancelled: bool,
     pub crashed: Option<String>,
+    /// The recipient the runs try at RCPT TO (A sets it; None: none tried).
+    pub rcpt: Option<String>,
+    /// The recipient field, while it is open.
+    pub rcpt_field: Option<super::troubleshoot_rcpt::RcptField>,
 }
 
 impl Troubleshoot {
@@ -105,47 +112,6 @@ pub fn probe(report: &DoctorReport, side: Side) -> &ServerProbe {
     }
 }
 
-/// The wizard step (and field) holding the setting a finding asks to
-/// change; `None` when nothing in the account can fix it (an expired
-/// certificate, a sending limit) or the fix is here (pinning).
-pub fn jump(f: &Finding) -> Option<(Step, Field)> {
-    let (step, host, port, security, user) = match f.server {
-        Side::Incoming => (
-            Step::Incoming,
-            Field::InHost,
-            Field::InPort,
-            Field::InSecurity,
-            Field::InUser,
-        ),
-        Side::Smtp => (
-            Step::Outgoing,
-            Field::OutHost,
-            Field::OutPort,
-            Field::OutSecurity,
-            Field::OutUser,
-        ),
-    };
-    Some(match f.code {
-        Code::DnsNotFound | Code::TlsHostnameMismatch => (step, host),
-        Code::ConnectionRefused | Code::Timeout | Code::PortBlocked | Code::ProtocolMismatch => {
-            (step, port)
-        }
-        Code::StarttlsUnavailable | Code::StarttlsRequired | Code::LoginDisabled => {
-            (step, security)
-        }
-        Code::AuthWrongLoginForm => (step, user),
-        Code::AuthFailed | Code::AppPasswordRequired | Code::Oauth2Required => {
-            (Step::Password, Field::Password)
-        }
-        Code::AuthRequired | Code::RelayDenied => (Step::Outgoing, Field::AuthRequired),
-        Code::Ok
-        | Code::TlsExpired
-        | Code::TlsUntrusted
-        | Code::RecipientRejected
-        | Code::SendingLimit => return None,
-    })
-}
-
 pub fn provider(app: &App) -> Option<&'static Provider> {
     app.form
         .provider()
@@ -170,6 +136,7 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     let incoming = test_password(app, Role::Incoming);
     let smtp = test_password(app, Role::Smtp);
     let oauth2 = super::signin::settings(app);
+    let rcpt = app.troubleshoot.as_ref().and_then(|ts| ts.rcpt.clone());
     if let Some(ts) = app.troubleshoot.as_mut() {
         ts.id = Some(id);
         ts.report = None;
@@ -187,6 +154,7 @@ pub fn start(app: &mut App) -> Vec<Effect> {
         incoming,
         smtp,
         oauth2,
+        rcpt,
     });
     effects
 }
@@ -202,7 +170,7 @@ fn stop(app: &mut App) -> Vec<Effect> {
     vec![Effect::Cancel(id)]
 }
 
-fn close(app: &mut App) -> Vec<Effect> {
+pub(super) fn close(app: &mut App) -> Vec<Effect> {
     let mut effects = stop(app);
     let from = app.troubleshoot.take().and_then(|ts| ts.from);
     if from == Some(Step::Welcome) && app.step != Step::Welcome {
@@ -232,11 +200,20 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             _ => Vec::new(),
         };
     }
+    if ts.rcpt_field.is_some() {
+        return super::troubleshoot_rcpt::on_control(app, c);
+    }
     let n = ts.findings.len();
     match c {
         Control::Back => return close(app),
-        Control::Up | Control::Prev if n > 0 => ts.selected = (ts.selected + n - 1) % n,
-        Control::Down | Control::Next if n > 0 => ts.selected = (ts.selected + 1) % n,
+        Control::Up | Control::Prev if n > 0 => {
+            ts.selected = (ts.selected + n - 1) % n;
+            app.scroll.reset();
+        }
+        Control::Down | Control::Next if n > 0 => {
+            ts.selected = (ts.selected + 1) % n;
+            app.scroll.reset();
+        }
         Control::Char('i') | Control::Left | Control::Right => {
             ts.view = match ts.view {
                 View::Findings => View::Servers,
@@ -251,195 +228,11 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             }
         }
         Control::Char('s') => return save_transcript(app),
+        Control::Char('a') => return super::troubleshoot_rcpt::open(app),
         Control::Char('f') => return fix(app),
         _ => {}
     }
     Vec::new()
-}
-
-/// The user said yes: the fingerprints go into the account (the form, and
-/// the saved config when the account is already saved), then a new run.
-fn pin(app: &mut App, pins: Vec<(Side, String)>) -> Vec<Effect> {
-    for (side, sha) in pins {
-        match side {
-            Side::Incoming => app.form.pins.0 = Some(sha),
-            Side::Smtp => app.form.pins.1 = Some(sha),
-        }
-    }
-    let mut effects = Vec::new();
-    let saved = app.flow == Flow::Existing;
-    if saved {
-        let id = app.request_id();
-        effects.push(Effect::SaveAccount {
-            id,
-            path: app.config_path.clone(),
-            account: Box::new(app.form.account()),
-            oauth2: super::signin::saved_settings(app),
-            secrets: Box::default(),
-        });
-        if let Some(ts) = app.troubleshoot.as_mut() {
-            ts.pin_save = Some(id);
-        }
-    } else {
-        app.dirty = true;
-    }
-    effects.extend(start(app));
-    if let Some(ts) = app.troubleshoot.as_mut() {
-        ts.notice = Some(Notice::Pinned { saved });
-    }
-    effects
-}
-
-/// Where the transcript goes: next to the configuration file.
-pub fn transcript_path(app: &App) -> PathBuf {
-    let name: String = app
-        .form
-        .account()
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "@.-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let dir = app
-        .config_path
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    dir.join(format!("transcript-{name}.txt"))
-}
-
-fn save_transcript(app: &mut App) -> Vec<Effect> {
-    let Some(text) = app
-        .troubleshoot
-        .as_ref()
-        .and_then(|ts| ts.report.as_ref())
-        .map(|r| r.transcript.render())
-    else {
-        return Vec::new();
-    };
-    let path = transcript_path(app);
-    let id = app.request_id();
-    if let Some(ts) = app.troubleshoot.as_mut() {
-        ts.transcript = Some(Saved::Saving(id));
-    }
-    vec![Effect::SaveTranscript { id, path, text }]
-}
-
-/// The jump target of the selected finding, if any.
-pub fn fix_target(app: &App) -> Option<(Step, Field)> {
-    let ts = app.troubleshoot.as_ref()?;
-    ts.selected_finding().and_then(jump)
-}
-
-/// The selected finding says only OAuth2 works: F opens the Sign-in step.
-pub fn offers_sign_in(app: &App) -> bool {
-    app.troubleshoot
-        .as_ref()
-        .and_then(|ts| ts.selected_finding())
-        .is_some_and(|f| f.code == Code::Oauth2Required)
-}
-
-fn fix(app: &mut App) -> Vec<Effect> {
-    let Some((step, field)) = fix_target(app) else {
-        return Vec::new();
-    };
-    let sign_in = offers_sign_in(app);
-    let mut effects = close(app);
-    app.flow = Flow::Setup;
-    if sign_in {
-        let preset = app.form.provider();
-        app.form.auth = Some(crate::account::AuthMethod::Oauth2);
-        app.form.oauth.fill(preset);
-        app.dirty = true;
-    }
-    effects.extend(goto(app, step));
-    if let Some(i) = app.fields().iter().position(|f| *f == field) {
-        app.focus = i;
-    }
-    effects
-}
-
-pub fn on_diagnosed(
-    app: &mut App,
-    id: u64,
-    report: Box<DoctorReport>,
-    password_note: Option<String>,
-) -> Vec<Effect> {
-    let provider = provider(app);
-    let lang = app.lang;
-    // The Test and Send steps' context: the same failure, the same finding.
-    let ctx = super::steps::test_context(app);
-    if let Some(ts) = app.troubleshoot.as_mut()
-        && ts.id == Some(id)
-    {
-        ts.id = None;
-        ts.findings = doctor::findings_in(&report, provider, &ctx, lang);
-        ts.report = Some(report);
-        ts.password_note = password_note;
-        ts.selected = 0;
-    }
-    Vec::new()
-}
-
-pub fn on_transcript_saved(app: &mut App, id: u64, path: PathBuf, result: Result<(), String>) {
-    if let Some(ts) = app.troubleshoot.as_mut()
-        && ts.transcript == Some(Saved::Saving(id))
-    {
-        ts.transcript = Some(match result {
-            Ok(()) => Saved::Done(path),
-            Err(detail) => Saved::Failed { path, detail },
-        });
-    }
-}
-
-/// True when this config write is the pin's save (the caller then does
-/// not treat it as anything else).
-pub fn owns_write(app: &App, id: u64) -> bool {
-    app.troubleshoot
-        .as_ref()
-        .is_some_and(|ts| ts.pin_save == Some(id))
-}
-
-pub fn on_written(app: &mut App, result: Result<Config, ServiceError>) -> Vec<Effect> {
-    let lang = app.lang;
-    let note = match result {
-        Ok(config) => {
-            app.config = config;
-            app.config_error = None;
-            Notice::Pinned { saved: true }
-        }
-        Err(e) => Notice::PinNotSaved(e.localized(lang)),
-    };
-    if let Some(ts) = app.troubleshoot.as_mut() {
-        ts.pin_save = None;
-        ts.notice = Some(note);
-    }
-    Vec::new()
-}
-
-pub fn on_failed(app: &mut App, id: u64, detail: &str) {
-    let Some(ts) = app.troubleshoot.as_mut() else {
-        return;
-    };
-    if ts.id == Some(id) {
-        ts.id = None;
-        ts.crashed = Some(detail.to_string());
-    }
-    if ts.transcript == Some(Saved::Saving(id)) {
-        ts.transcript = Some(Saved::Failed {
-            path: PathBuf::new(),
-            detail: detail.to_string(),
-        });
-    }
-    if ts.pin_save == Some(id) {
-        ts.pin_save = None;
-        ts.notice = Some(Notice::PinNotSaved(detail.to_string()));
-    }
 }
 
 /// The footer's keys on this screen.
@@ -453,6 +246,12 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
     }
     if ts.running() {
         return vec![("Esc", "tui.troubleshoot.key_stop")];
+    }
+    if ts.rcpt_field.is_some() {
+        return vec![
+            ("Enter", "tui_layout.rcpt.key_try"),
+            ("Esc", "tui.key.cancel"),
+        ];
     }
     // ↑↓ is left out: the › shows it, the help says it, and the line is full.
     let mut keys = Vec::new();
@@ -475,6 +274,8 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
         ));
     }
     keys.push(("R", "tui.troubleshoot.key_retry"));
+    // After R: on a full line it goes first (the status line names it).
+    keys.push(("A", "tui_layout.rcpt.key"));
     keys.push(("Esc", "tui.key.back"));
     keys
 }

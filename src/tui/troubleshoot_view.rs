@@ -3,17 +3,14 @@
 //! details, and the pin confirmation.
 
 use super::app::App;
-use super::theme::Theme;
-use super::troubleshoot::{Notice, Saved, Troubleshoot, View, fix_target, probe};
-use super::widgets::{paragraph, security_label, spinner, text_height, width};
-use crate::account::display_fingerprint;
+use super::troubleshoot::{Notice, Saved, Troubleshoot, View, fix_target};
+use super::widgets::{paragraph, spinner, text_height, width};
 use crate::check::Side;
-use crate::doctor::{DoctorReport, Finding, Severity};
+use crate::doctor::{Finding, Severity};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Clear, Padding};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(ts) = app.troubleshoot.as_ref() else {
@@ -32,13 +29,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(paragraph(status), top);
     match (&ts.report, ts.view) {
         (Some(report), View::Servers) => {
-            frame.render_widget(paragraph(servers(app, report)), body);
+            let text = super::troubleshoot_servers::servers(app, report);
+            super::widgets::scrolled(app, frame, body, text, &app.scroll);
         }
         _ => checklist(app, ts, frame, body),
     }
     frame.render_widget(paragraph(foot), bottom);
     if let Some(pins) = &ts.confirm_pin {
-        confirm_pin(app, frame, area, pins);
+        super::troubleshoot_servers::confirm_pin(app, frame, area, pins);
     }
 }
 
@@ -77,6 +75,16 @@ fn status(app: &App, ts: &Troubleshoot) -> Text<'static> {
             )
         });
     }
+    if ts.report.is_some() {
+        text.lines.push(super::troubleshoot_rcpt::status_line(
+            app,
+            ts.rcpt.as_deref(),
+        ));
+    }
+    if let Some(field) = &ts.rcpt_field {
+        text.lines
+            .extend(super::troubleshoot_rcpt::field_text(app, field).lines);
+    }
     if let Some(note) = &ts.password_note {
         text.lines.push(Line::styled(
             app.tf("tui.troubleshoot.no_password", &[("detail", note)]),
@@ -86,7 +94,7 @@ fn status(app: &App, ts: &Troubleshoot) -> Text<'static> {
     text
 }
 
-fn server_name(app: &App, side: Side) -> &'static str {
+pub(super) fn server_name(app: &App, side: Side) -> &'static str {
     app.t(match side {
         Side::Incoming => "tui.troubleshoot.incoming",
         Side::Smtp => "tui.troubleshoot.smtp",
@@ -99,7 +107,11 @@ fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     let limit = |n: usize| if n == 0 { first.max(1) } else { rest.max(1) };
-    for word in text.split_whitespace() {
+    // A no-break space (French « : ») joins, it does not separate.
+    for word in text
+        .split(|c: char| c.is_whitespace() && c != '\u{a0}')
+        .filter(|w| !w.is_empty())
+    {
         let mut word = word.to_string();
         loop {
             let max = limit(lines.len());
@@ -189,12 +201,15 @@ fn checklist(app: &App, ts: &Troubleshoot, frame: &mut Frame, area: Rect) {
         y += h;
         text.lines.extend(t.lines);
     }
-    let scroll = if bottom > area.height {
-        top.min(bottom - area.height)
+    // The selected finding in view (its top, when it is taller than the
+    // screen); PgDn reads on from there.
+    let room = area.height.saturating_sub(1);
+    let base = if bottom > room {
+        top.min(bottom - room)
     } else {
         0
     };
-    frame.render_widget(paragraph(text).scroll((scroll, 0)), area);
+    super::widgets::scrolled_from(app, frame, area, text, base, &app.scroll);
 }
 
 fn footer(app: &App, ts: &Troubleshoot) -> Text<'static> {
@@ -258,176 +273,4 @@ fn footer(app: &App, ts: &Troubleshoot) -> Text<'static> {
         ));
     }
     text
-}
-
-/// `AB:CD:…` in two lines of 16 bytes, so it never wraps mid-byte.
-fn fingerprint_halves(hex: &str) -> [String; 2] {
-    let full = display_fingerprint(hex);
-    let bytes: Vec<&str> = full.split(':').collect();
-    let mid = bytes.len().div_ceil(2);
-    [bytes[..mid].join(":"), bytes[mid..].join(":")]
-}
-
-fn row(th: Theme, label: &str, value: String) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("  {label} "), th.label()),
-        Span::styled(value, th.value()),
-    ])
-}
-
-/// What each server showed: greeting, capabilities, certificate, logins.
-fn servers(app: &App, report: &DoctorReport) -> Text<'static> {
-    let th = app.theme;
-    let mut text = Text::default();
-    for side in [Side::Incoming, Side::Smtp] {
-        let p = probe(report, side);
-        let state = app.t(if p.error.is_none() {
-            "tui.troubleshoot.works"
-        } else {
-            "tui.troubleshoot.fails"
-        });
-        text.lines.push(Line::from(vec![
-            Span::styled(
-                format!(
-                    "{} {}:{} ({}) ",
-                    server_name(app, side),
-                    p.host,
-                    p.port,
-                    security_label(app, p.security)
-                ),
-                th.title(),
-            ),
-            Span::styled(
-                state,
-                if p.error.is_none() {
-                    th.ok()
-                } else {
-                    th.error()
-                },
-            ),
-        ]));
-        let none = || app.t("tui.troubleshoot.none").to_string();
-        let label = |k: &str| app.t(k).to_string();
-        text.lines.push(row(
-            th,
-            &label("tui.troubleshoot.greeting"),
-            p.greeting.clone().unwrap_or_else(none),
-        ));
-        let caps = if p.capabilities.is_empty() {
-            none()
-        } else {
-            p.capabilities.join(" ")
-        };
-        text.lines
-            .push(row(th, &label("tui.troubleshoot.capabilities"), caps));
-        match &p.cert {
-            Some(c) => {
-                text.lines.push(row(
-                    th,
-                    &label("tui.troubleshoot.cert_subject"),
-                    format!("{} [{}]", c.subject, c.sans.join(", ")),
-                ));
-                text.lines.push(row(
-                    th,
-                    &label("tui.troubleshoot.cert_issuer"),
-                    c.issuer.clone(),
-                ));
-                text.lines.push(row(
-                    th,
-                    &label("tui.troubleshoot.cert_valid"),
-                    format!("{} → {}", c.not_before, c.not_after),
-                ));
-                let [a, b] = fingerprint_halves(&c.sha256);
-                text.lines
-                    .push(row(th, &label("tui.troubleshoot.cert_sha256"), a));
-                text.lines.push(row(
-                    th,
-                    &" ".repeat(width(&label("tui.troubleshoot.cert_sha256"))),
-                    b,
-                ));
-            }
-            None => text
-                .lines
-                .push(row(th, &label("tui.troubleshoot.cert_subject"), none())),
-        }
-        for l in [&p.login, &p.other_login].into_iter().flatten() {
-            let state = app.t(if l.ok {
-                "tui.troubleshoot.works"
-            } else {
-                "tui.troubleshoot.fails"
-            });
-            text.lines.push(row(
-                th,
-                &label("tui.troubleshoot.login"),
-                format!("{} — {state}", l.user),
-            ));
-        }
-        text.lines.push(Line::default());
-    }
-    if !report.smtp_ports.is_empty() {
-        let list: Vec<String> = report
-            .smtp_ports
-            .iter()
-            .map(|x| format!("{} {}", x.port, app.t(x.outcome.i18n_key())))
-            .collect();
-        text.lines.push(Line::styled(
-            app.tf(
-                "tui.troubleshoot.ports",
-                &[("host", &report.smtp.host), ("list", &list.join(", "))],
-            ),
-            th.muted(),
-        ));
-    }
-    text
-}
-
-fn confirm_pin(app: &App, frame: &mut Frame, area: Rect, pins: &[(Side, String)]) {
-    let th = app.theme;
-    let mut text = Text::from(Line::styled(
-        app.t("tui.troubleshoot.pin_question"),
-        th.value(),
-    ));
-    for (side, sha) in pins {
-        let p = app
-            .troubleshoot
-            .as_ref()
-            .and_then(|ts| ts.report.as_ref())
-            .map(|r| probe(r, *side));
-        let server = p.map_or(String::new(), |p| format!("{}:{}", p.host, p.port));
-        text.lines.push(Line::default());
-        text.lines.push(Line::styled(
-            format!("{} {server}", server_name(app, *side)),
-            th.title(),
-        ));
-        for half in fingerprint_halves(sha) {
-            text.lines.push(Line::styled(half, th.key()));
-        }
-    }
-    text.lines.push(Line::default());
-    text.lines.push(Line::styled(
-        app.t("tui.troubleshoot.pin_check"),
-        th.muted(),
-    ));
-    text.lines.push(Line::default());
-    text.lines
-        .push(Line::styled(app.t("tui.troubleshoot.pin_keys"), th.key()));
-    let w = area.width.min(76);
-    let h = (text_height(&text, w.saturating_sub(4)) + 2).min(area.height);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
-    frame.render_widget(Clear, r);
-    let block = Block::bordered()
-        .border_style(th.key())
-        .title(Span::styled(
-            format!(" {} ", app.t("tui.troubleshoot.pin_title")),
-            th.title(),
-        ))
-        .padding(Padding::horizontal(1));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
-    frame.render_widget(paragraph(text), inner);
 }

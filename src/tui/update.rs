@@ -7,16 +7,18 @@ use super::msg::{Control, Effect, Msg, control};
 use super::step::Step;
 use super::steps;
 use crate::account::{Protocol, Security};
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
-            // y/n answers in a confirmation are letters, whatever the focus.
+            // y/n answers in a confirmation are letters, whatever the focus
+            // (Ctrl-C stays Ctrl-C: pressed twice, it quits).
             if matches!(
                 app.modal,
                 Some(Modal::ConfirmQuit | Modal::ConfirmRemove(_))
             ) && let KeyCode::Char(c) = key.code
+                && !key.modifiers.contains(KeyModifiers::CONTROL)
             {
                 return on_modal(app, Control::Char(c.to_ascii_lowercase()));
             }
@@ -86,6 +88,11 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
         }
         Control::Help => {
             app.modal = Some(Modal::Help);
+            app.help_scroll.reset();
+            Vec::new()
+        }
+        Control::PageUp | Control::PageDown => {
+            app.scroll.pages(if c == Control::PageUp { -1 } else { 1 });
             Vec::new()
         }
         c if app.troubleshoot.is_some() => super::troubleshoot::on_control(app, c),
@@ -100,6 +107,19 @@ fn on_modal(app: &mut App, c: Control) -> Vec<Effect> {
     let yes = matches!(c, Control::Char('y' | 'o'));
     let no = matches!(c, Control::Char('n') | Control::Back);
     match modal {
+        Modal::Help if c == Control::Quit => {
+            app.modal = None;
+            on_control(app, c)
+        }
+        Modal::Help if matches!(c, Control::Up | Control::Down) => {
+            app.help_scroll.lines(if c == Control::Up { -1 } else { 1 });
+            Vec::new()
+        }
+        Modal::Help if matches!(c, Control::PageUp | Control::PageDown) => {
+            app.help_scroll
+                .pages(if c == Control::PageUp { -1 } else { 1 });
+            Vec::new()
+        }
         Modal::Help => {
             if matches!(
                 c,
@@ -110,6 +130,11 @@ fn on_modal(app: &mut App, c: Control) -> Vec<Effect> {
             Vec::new()
         }
         Modal::ConfirmQuit if yes || c == Control::Quit => quit(app),
+        // Ctrl-C over another question is still Ctrl-C.
+        Modal::ConfirmRemove(_) if c == Control::Quit => {
+            app.modal = None;
+            on_control(app, c)
+        }
         Modal::ConfirmRemove(name) if yes => {
             app.modal = None;
             let id = app.request_id();
@@ -184,6 +209,17 @@ fn edit(app: &mut App, field: Field, req: tui_input::InputRequest) {
     if let Some(input) = app.form.input_mut(field) {
         let changed = input.handle(req).is_some_and(|s| s.value);
         if changed {
+            if matches!(
+                field,
+                Field::InHost
+                    | Field::OutHost
+                    | Field::InUser
+                    | Field::OutUser
+                    | Field::InPort
+                    | Field::OutPort
+            ) {
+                app.typed_settings = true;
+            }
             match field {
                 Field::InPort => app.form.in_port_typed = true,
                 Field::OutPort => app.form.out_port_typed = true,
@@ -260,6 +296,7 @@ fn cycle(app: &mut App, field: Field, forward: bool) {
 pub fn goto(app: &mut App, step: Step) -> Vec<Effect> {
     app.step = step;
     app.focus = 0;
+    app.scroll.reset();
     app.show_errors = false;
     steps::on_enter(app)
 }

@@ -104,14 +104,23 @@ fn too_small(app: &App, frame: &mut Frame, area: Rect) {
 
 fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
-    let progress = app.tf(
-        "tui.header.step",
-        &[
-            ("n", &(app.step.index() + 1).to_string()),
-            ("total", &Step::ALL.len().to_string()),
-        ],
-    );
-    let left = format!(" mailwiz · {}", app.t("tui.header.tagline"));
+    // Troubleshooting is a screen of its own, not the step under it.
+    let progress = if app.troubleshoot.is_some() {
+        app.t("tui.troubleshoot.title").to_string()
+    } else {
+        app.tf(
+            "tui.header.step",
+            &[
+                ("n", &(app.step.index() + 1).to_string()),
+                ("total", &Step::ALL.len().to_string()),
+            ],
+        )
+    };
+    // On a narrow screen the tagline gives way to where the user is.
+    let mut left = format!(" mailwiz · {}", app.t("tui.header.tagline"));
+    if widgets::width(&left) + widgets::width(&progress) + 2 > area.width as usize {
+        left = " mailwiz".to_string();
+    }
     frame.render_widget(Line::styled(left, th.header()).style(th.header()), area);
     frame.render_widget(
         Line::styled(format!("{progress} "), th.header()).alignment(Alignment::Right),
@@ -145,33 +154,66 @@ fn draw_sidebar(app: &App, frame: &mut Frame, area: Rect) {
 fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let mut spans = vec![Span::raw(" ")];
-    let mut keys = match app.troubleshoot {
-        Some(_) => super::troubleshoot::keys(app),
-        None => steps::keys(app),
-    };
-    keys.push(("F1", "tui.key.help"));
-    if !keys.iter().any(|(_, l)| *l == "tui.key.quit") {
-        keys.push(("Ctrl-C", "tui.key.quit"));
-    }
-    // Drop the least useful hints until the line fits.
-    let width = |keys: &[(&str, &str)]| -> usize {
-        keys.iter()
-            .map(|(k, l)| widgets::width(k) + 1 + widgets::width(app.t(l)) + 2)
-            .sum()
-    };
-    for drop in ["tui.key.move", "tui.key.help"] {
-        if width(&keys) > area.width as usize {
-            keys.retain(|(_, l)| *l != drop);
-        }
-    }
-    for (i, (key, label)) in keys.iter().enumerate() {
+    for (i, (key, label)) in footer_hints(app, area.width).iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled("  ", th.muted()));
         }
-        spans.push(Span::styled(*key, th.key()));
+        spans.push(Span::styled(widgets::key_name(app, key), th.key()));
         spans.push(Span::styled(format!(" {}", app.t(label)), th.label()));
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+/// The footer's hints at this width: a pop-up's own keys while it is
+/// open, else the screen's; whole hints only, "F1 help" always kept.
+pub fn footer_hints(app: &App, width: u16) -> Vec<(&'static str, &'static str)> {
+    let mut keys = match &app.modal {
+        Some(Modal::Help) => vec![
+            ("PgUp/PgDn", "tui_layout.key.scroll"),
+            ("Esc", "tui_layout.key.close"),
+        ],
+        Some(Modal::ConfirmQuit | Modal::ConfirmRemove(_)) => {
+            return vec![
+                (yes_key(app), "tui_layout.key.yes"),
+                ("N", "tui_layout.key.no"),
+                ("Esc", "tui.key.cancel"),
+            ];
+        }
+        None => {
+            let mut keys = match app.troubleshoot {
+                Some(_) => super::troubleshoot::keys(app),
+                None => steps::keys(app),
+            };
+            if app.scroll.more_below() || app.scroll.offset() > 0 {
+                keys.push(("PgUp/PgDn", "tui_layout.key.scroll"));
+            }
+            keys.push(("F1", "tui.key.help"));
+            if !keys.iter().any(|(_, l)| *l == "tui.key.quit") {
+                keys.push(("Ctrl-C", "tui.key.quit"));
+            }
+            keys
+        }
+    };
+    if app.modal.is_some() {
+        keys.push(("Ctrl-C", "tui.key.quit"));
+    }
+    let room = (width as usize).saturating_sub(1);
+    widgets::fit_hints(
+        app,
+        keys,
+        room,
+        &[
+            "tui.key.move",
+            "tui.key.select",
+            "tui_layout.key.scroll",
+            "tui.key.quit",
+        ],
+    )
+}
+
+/// "Y" in English, "O" (oui) in French: the key the question names.
+fn yes_key(app: &App) -> &'static str {
+    app.t("tui_layout.keyname.yes")
 }
 
 /// A rectangle of at most `w`x`h` centred in `area`.
@@ -203,6 +245,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let title = app.tf("tui.help.title", &[("step", app.t(&title_key(app)))]);
     let inner = popup(app, frame, r, title);
     let mut text = Text::from(Line::styled(app.t(&help_key(app)), app.theme.value()));
+
     text.lines.push(Line::default());
     if app.step == Step::Protocol && app.troubleshoot.is_none() {
         detected_help(app, &mut text);
@@ -212,7 +255,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     text.lines.push(Line::default());
     text.lines
         .push(Line::styled(app.t("tui.help.close"), app.theme.key()));
-    frame.render_widget(paragraph(text), inner);
+    widgets::scrolled(app, frame, inner, text, &app.help_scroll);
 }
 
 /// "Which one do I use today?": what the other mail clients here say.
@@ -239,13 +282,17 @@ fn detected_help(app: &App, text: &mut Text<'static>) {
     text.lines.push(Line::default());
 }
 
+/// A question in a box centred on the screen, its height fitted to the
+/// text; its keys are in the box and in the footer.
 fn confirm(app: &App, frame: &mut Frame, area: Rect, question: String) {
-    let r = centered(area, 56, 7);
-    let inner = popup(app, frame, r, app.t("tui.confirm.title").to_string());
+    let w = 56.min(area.width);
     let text = Text::from(vec![
         Line::styled(question, app.theme.value()),
         Line::default(),
         Line::styled(app.t("tui.confirm.keys"), app.theme.key()),
     ]);
-    frame.render_widget(paragraph(text), inner);
+    let h = widgets::text_height(&text, w.saturating_sub(4)) + 2;
+    let r = centered(area, w, h);
+    let inner = popup(app, frame, r, app.t("tui.confirm.title").to_string());
+    frame.render_widget(paragraph(text).alignment(Alignment::Center), inner);
 }

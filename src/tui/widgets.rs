@@ -1,5 +1,7 @@
 //! Drawing helpers the steps share: a form (one row per field, its error
-//! under it), wrapped text, and the spinner.
+//! under it), wrapped text, the spinner, scrolled text with a "more"
+//! marker ([`Scroll`], [`scrolled`]), footer hints that fit, and URLs on
+//! rows of their own (from `url`).
 
 use super::app::App;
 use super::field::{Field, Kind};
@@ -8,6 +10,8 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
+
+pub use super::url::{hyperlinks_from_env, url_height, url_rows};
 
 pub const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
@@ -89,10 +93,15 @@ pub fn form(app: &App, frame: &mut Frame, area: Rect, fields: &[Field]) -> u16 {
                 let scroll = cur.saturating_sub(value_w.saturating_sub(1));
                 let visible: String = shown.chars().skip(scroll).take(value_w).collect();
                 let fill = value_w.saturating_sub(width(&visible));
-                spans.push(Span::styled(
-                    format!("{visible}{}", " ".repeat(fill)),
-                    value_style,
-                ));
+                if visible.is_empty() && !is_focus {
+                    // An empty field shows where it is, focused or not.
+                    spans.push(Span::styled("_".repeat(value_w.min(24)), th.muted()));
+                } else {
+                    spans.push(Span::styled(
+                        format!("{visible}{}", " ".repeat(fill)),
+                        value_style,
+                    ));
+                }
                 if is_focus {
                     let x = area.x as usize + 1 + label_w + 1 + cur - scroll;
                     let y = area.y as usize + lines.len();
@@ -211,4 +220,151 @@ pub fn block_text<'a>(frame: &mut Frame, area: Rect, text: impl Into<Text<'a>>, 
     let (top, rest) = split_top(area, h);
     frame.render_widget(paragraph(text), top);
     split_top(rest, gap).1
+}
+
+/// How far a scrollable text is scrolled: kept in the state (`App::scroll`
+/// for the current screen's body and its pop-ups) and reset when the
+/// screen changes.
+///
+/// API, for any screen whose text may not fit:
+/// - keys: `scroll.lines(-1)` / `scroll.lines(1)` for ↑/↓ and
+///   `scroll.pages(-1)` / `scroll.pages(1)` for PgUp/PgDn (the global
+///   `update` already sends PgUp/PgDn here); `reset()` on a new screen;
+/// - drawing: [`scrolled`] (or [`scrolled_from`] with a base row, for a
+///   list that keeps its selection in view) draws the text from the
+///   offset and, when it does not fit, a "more" marker on the bottom row.
+///
+/// The page size and the last offset are the ones the latest draw found
+/// (`Cell`s written by the draw), so a key never scrolls past the text and
+/// drawing stays a function of the state.
+#[derive(Debug, Default, Clone)]
+pub struct Scroll {
+    offset: u16,
+    /// (page rows, largest useful offset) seen by the last draw.
+    seen: std::cell::Cell<(u16, u16)>,
+}
+
+impl Scroll {
+    pub fn offset(&self) -> u16 {
+        self.offset
+    }
+
+    pub fn reset(&mut self) {
+        self.offset = 0;
+    }
+
+    /// Moves by `n` rows (negative: up), within what the last draw showed.
+    pub fn lines(&mut self, n: i32) {
+        let (_, max) = self.seen.get();
+        let next = (i32::from(self.offset) + n).clamp(0, i32::from(max));
+        self.offset = u16::try_from(next).unwrap_or(0);
+    }
+
+    /// Moves by `n` pages (a page is the visible height less one row, so
+    /// one row of context stays on screen).
+    pub fn pages(&mut self, n: i32) {
+        let (page, _) = self.seen.get();
+        self.lines(n * i32::from(page.saturating_sub(1).max(1)));
+    }
+
+    /// True when the last draw had text below the visible rows.
+    pub fn more_below(&self) -> bool {
+        self.offset < self.seen.get().1
+    }
+}
+
+/// Draws `text` wrapped to `area`, scrolled by `scroll`; see [`Scroll`].
+/// Returns true when the text did not fit (a marker was drawn).
+pub fn scrolled<'a>(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    text: impl Into<Text<'a>>,
+    scroll: &Scroll,
+) -> bool {
+    scrolled_from(app, frame, area, text.into(), 0, scroll)
+}
+
+/// [`scrolled`], starting `base` rows down (a list scrolled so its
+/// selection shows); the user's scroll adds to it.
+pub fn scrolled_from(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    text: Text<'_>,
+    base: u16,
+    scroll: &Scroll,
+) -> bool {
+    let total = text_height(&text, area.width);
+    if total <= area.height {
+        scroll.seen.set((area.height, 0));
+        frame.render_widget(paragraph(text), area);
+        return false;
+    }
+    // The bottom row is the marker's, never text's.
+    let (body, marker) = split_top(area, area.height.saturating_sub(1));
+    let max = total.saturating_sub(body.height);
+    let base = base.min(max);
+    scroll.seen.set((body.height, max.saturating_sub(base)));
+    let offset = base.saturating_add(scroll.offset).min(max);
+    frame.render_widget(paragraph(text).scroll((offset, 0)), body);
+    let key = match (offset > 0, offset < max) {
+        (true, true) => "tui_layout.more_both",
+        (true, false) => "tui_layout.more_above",
+        _ => "tui_layout.more_below",
+    };
+    frame.render_widget(
+        Line::styled(app.t(key), app.theme.key()).alignment(ratatui::layout::Alignment::Right),
+        marker,
+    );
+    true
+}
+
+/// A footer key's name in the user's language (Enter → Entrée).
+pub fn key_name(app: &App, key: &'static str) -> &'static str {
+    match key {
+        "Enter" => app.t("tui_layout.keyname.enter"),
+        "Esc" => app.t("tui_layout.keyname.esc"),
+        "Tab" => app.t("tui_layout.keyname.tab"),
+        "Space" => app.t("tui_layout.keyname.space"),
+        "PgUp/PgDn" => app.t("tui_layout.keyname.pages"),
+        other => other,
+    }
+}
+
+/// The hints that fit in `room` columns, whole: "F1 help" always stays
+/// (it explains everything dropped); the others go, least important
+/// first (`drop_first`), then from the end of the list, Esc last.
+pub fn fit_hints(
+    app: &App,
+    mut hints: Vec<(&'static str, &'static str)>,
+    room: usize,
+    drop_first: &[&str],
+) -> Vec<(&'static str, &'static str)> {
+    let cost = |hints: &[(&'static str, &'static str)]| -> usize {
+        hints
+            .iter()
+            .map(|(k, l)| width(key_name(app, k)) + 1 + width(app.t(l)))
+            .sum::<usize>()
+            + 2 * hints.len().saturating_sub(1)
+    };
+    for label in drop_first {
+        if cost(&hints) <= room {
+            return hints;
+        }
+        hints.retain(|(_, l)| l != label);
+    }
+    // Then the last hint that is neither F1 nor Esc (the way back), and
+    // only then Esc.
+    while cost(&hints) > room && hints.len() > 1 {
+        let Some(i) = hints
+            .iter()
+            .rposition(|(k, _)| !matches!(*k, "F1" | "Esc"))
+            .or_else(|| hints.iter().rposition(|(k, _)| *k != "F1"))
+        else {
+            break;
+        };
+        hints.remove(i);
+    }
+    hints
 }

@@ -224,7 +224,11 @@ pub fn list(app: &App) -> Text<'static> {
         text.lines.push(Line::from(vec![
             Span::styled(if on { "› " } else { "  " }, th.key()),
             Span::styled(
-                format!("{}. {}: ", i + 1, app.t(c.source.i18n_key())),
+                format!(
+                    "{}. {}",
+                    i + 1,
+                    app.tf("tui_layout.label", &[("label", app.t(c.source.i18n_key()))])
+                ),
                 th.label(),
             ),
             Span::styled(format!("{incoming}, {outgoing}"), style),

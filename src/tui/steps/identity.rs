@@ -39,11 +39,43 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             effects
         }
         Control::Back => goto(app, Step::Welcome),
+        // F3: edit the saved account that has this address instead.
+        Control::Fkey(3) => {
+            if let Some(saved) = existing(app).cloned() {
+                let form = crate::tui::form::Form::from_account(&saved);
+                super::welcome::begin(app, form, crate::tui::app::Flow::Setup, Some(saved.name));
+                app.focus = 1;
+            }
+            Vec::new()
+        }
         c => {
             form_control(app, c);
             Vec::new()
         }
     }
+}
+
+/// A saved account with the typed address, other than the one edited.
+pub fn existing(app: &App) -> Option<&crate::account::Account> {
+    let email = app.form.email().trim();
+    if email.is_empty() {
+        return None;
+    }
+    app.accounts()
+        .iter()
+        .find(|a| a.email.eq_ignore_ascii_case(email) && app.editing.as_deref() != Some(&a.name))
+}
+
+pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    let mut keys = vec![
+        ("Tab", "tui.key.move"),
+        ("Enter", "tui.key.next"),
+        ("Esc", "tui.key.back"),
+    ];
+    if existing(app).is_some() {
+        keys.insert(0, ("F3", "tui_layout.identity.key_edit"));
+    }
+    keys
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -64,6 +96,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ),
             None => Line::styled(app.t("tui.identity.unknown"), th.muted()),
         };
-        block_text(frame, split_top(rest, used + 1).1, hint, 0);
+        let mut text = Text::from(hint);
+        if let Some(saved) = existing(app) {
+            text.lines.push(Line::default());
+            text.lines.push(Line::styled(
+                app.tf("tui_layout.identity.exists", &[("name", &saved.name)]),
+                th.warn(),
+            ));
+        }
+        block_text(frame, split_top(rest, used + 1).1, text, 0);
     }
 }

@@ -80,15 +80,10 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     }
 }
 
-/// "From the Free preset" or "entered by hand", under a form.
+/// Where the values come from, under a form (issue 13 item 15: only
+/// typed values are "entered by hand").
 pub fn source_line(app: &App) -> Line<'static> {
-    match app.form.provider() {
-        Some(p) => Line::styled(
-            app.tf("tui.source.preset_long", &[("provider", &p.name)]),
-            app.theme.muted(),
-        ),
-        None => Line::styled(app.t("tui.source.manual_long"), app.theme.muted()),
-    }
+    super::settings_found::provenance_line(app)
 }
 
 /// The security lines under a server's form: the unencrypted warning (and

@@ -172,6 +172,7 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
         Step::Summary => summary::keys(app),
         Step::Password => password::keys(app),
         Step::SettingsFound => settings_found::keys(app),
+        Step::Identity => identity::keys(app),
         _ => vec![
             ("Tab", "tui.key.move"),
             ("Enter", "tui.key.next"),

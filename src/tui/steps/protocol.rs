@@ -7,7 +7,7 @@ use crate::tui::field::Field;
 use crate::tui::msg::{Control, Effect};
 use crate::tui::step::Step;
 use crate::tui::update::{form_control, goto};
-use crate::tui::widgets::{block_text, form, protocol_label, split_top};
+use crate::tui::widgets::{block_text, form, protocol_label, security_label, split_top};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
@@ -58,7 +58,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let on = app.form.protocol == p;
         Line::from(vec![
             Span::styled(if on { "(•) " } else { "( ) " }, th.key()),
-            Span::styled(format!("{}: ", protocol_label(app, p)), th.title()),
+            Span::styled(
+                app.tf("tui_layout.label", &[("label", protocol_label(app, p))]),
+                th.title(),
+            ),
             Span::styled(app.t(key), th.value()),
         ])
     };
@@ -77,7 +80,34 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         more.lines
             .push(Line::styled(app.t("tui.protocol.not_offered"), th.warn()));
     }
+    // What this address uses today in another mail client, when known.
+    for line in in_use(app) {
+        more.lines.push(Line::styled(line, th.ok()));
+    }
     more.lines
         .push(Line::styled(app.t("tui.protocol.which_hint"), th.muted()));
     block_text(frame, rest, more, 0);
+}
+
+/// "You already use IMAP on imap.free.fr:993 (SSL/TLS) in Thunderbird",
+/// for each detected account of this address.
+fn in_use(app: &App) -> Vec<String> {
+    let email = app.form.email().trim();
+    app.detected
+        .iter()
+        .filter(|d| !email.is_empty() && d.who().eq_ignore_ascii_case(email))
+        .filter_map(|d| {
+            let i = d.incoming.as_ref()?;
+            Some(app.tf(
+                "tui_layout.protocol.in_use",
+                &[
+                    ("protocol", protocol_label(app, i.protocol)),
+                    ("host", &i.host),
+                    ("port", &i.port.to_string()),
+                    ("security", security_label(app, i.security)),
+                    ("client", app.t(d.client.i18n_key())),
+                ],
+            ))
+        })
+        .collect()
 }

@@ -332,7 +332,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         text.lines.push(Line::styled(line, th.value()));
     }
     if let Some(v) = &app.send.verify {
-        let secs = format!("{:.1}", v.elapsed_ms as f64 / 1000.0);
+        let secs = crate::i18n::decimal(app.lang, v.elapsed_ms as f64 / 1000.0, 1);
         if v.found {
             text.lines.push(Line::styled(
                 app.tf("tui.send.arrived", &[("seconds", &secs)]),

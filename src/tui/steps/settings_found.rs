@@ -12,7 +12,9 @@ use crate::tui::form::Source;
 use crate::tui::msg::{Control, Effect};
 use crate::tui::step::Step;
 use crate::tui::update::{form_control, goto};
-use crate::tui::widgets::{block_text, form, protocol_label, security_label, split_top};
+use crate::tui::widgets::{
+    block_text, form, protocol_label, scrolled, security_label, split_top, url_height, url_rows,
+};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
@@ -42,7 +44,12 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             effects
         }
         Control::Back if d.running() => discovery::cancel(app),
-        Control::Back => goto(app, Step::Identity),
+        Control::Back => {
+            let effects = goto(app, Step::Identity);
+            // Back to change the address: the cursor is in it.
+            app.focus = 1;
+            effects
+        }
         Control::Char('r') if !d.running() && !d.idle() => discovery::start(app),
         Control::Char('n') if several => {
             discovery::next(app, true);
@@ -54,6 +61,11 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
         }
         Control::Up | Control::Down if d.list && several => {
             discovery::next(app, c == Control::Down);
+            Vec::new()
+        }
+        // Long notes and source lists scroll.
+        Control::Up | Control::Down => {
+            app.scroll.lines(if c == Control::Up { -1 } else { 1 });
             Vec::new()
         }
         c => {
@@ -108,7 +120,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ),
         Source::Manual if app.editing.is_some() => (
             app.t("tui.settings_found.saved").to_string(),
-            app.t("tui.source.manual").to_string(),
+            app.t(if app.typed_settings {
+                "tui.source.manual"
+            } else {
+                "tui_layout.source.saved"
+            })
+            .to_string(),
         ),
         Source::Manual => (
             app.tf(
@@ -127,7 +144,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let row = |label: &str, value: String, incoming: bool| {
         let source = dv::row_source(app, incoming).unwrap_or(&source);
         Line::from(vec![
-            Span::styled(format!("{label}: "), th.label()),
+            Span::styled(app.tf("tui_layout.label", &[("label", label)]), th.label()),
             Span::styled(value, th.value()),
             Span::styled(format!("  ({source})"), th.muted()),
         ])
@@ -160,7 +177,6 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         true,
     ));
     text.lines.extend(dv::provenance(app).lines);
-    rest = block_text(frame, rest, text, 1);
     let mut found = if app.discovery.list {
         dv::list(app)
     } else {
@@ -168,24 +184,64 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     found.lines.extend(dv::status(app));
     if !found.lines.is_empty() {
-        rest = block_text(frame, rest, found, 1);
+        text.lines.push(Line::default());
+        text.lines.extend(found.lines);
     }
+    let mut url = None;
     if let Some(p) = f.provider() {
-        let mut notes = Text::default();
+        text.lines.push(Line::default());
         if p.oauth2_only {
-            notes.lines.push(Line::styled(
+            text.lines.push(Line::styled(
                 app.t("tui.settings_found.oauth2_only"),
                 th.warn(),
             ));
         }
-        notes.lines.push(Line::styled(
-            p.notes(app.lang).trim().to_string(),
-            th.muted(),
-        ));
-        notes.lines.push(Line::styled(
-            app.tf("tui.settings_found.help_url", &[("url", &p.help_url)]),
-            th.muted(),
-        ));
-        block_text(frame, rest, notes, 0);
+        // Provider notes are French text too: French spacing applies.
+        let notes = match app.lang {
+            crate::i18n::Lang::Fr => crate::i18n::french_spacing(p.notes(app.lang)),
+            crate::i18n::Lang::En => p.notes(app.lang).to_string(),
+        };
+        for note in notes.trim().lines() {
+            text.lines.push(Line::styled(note.to_string(), th.muted()));
+        }
+        url = Some(p.help_url.as_str()).filter(|u| !u.is_empty());
     }
+    // The help page's URL: last, on rows of its own across the screen.
+    if let Some(url) = url {
+        let rows = url_height(frame.area().width, url);
+        let (top, bottom) = split_top(rest, rest.height.saturating_sub(rows + 1));
+        scrolled(app, frame, top, text, &app.scroll);
+        frame.render_widget(
+            Line::styled(app.t("tui.settings_found.help_url"), th.muted()),
+            bottom,
+        );
+        url_rows(app, frame, bottom.y + 1, url);
+    } else {
+        scrolled(app, frame, rest, text, &app.scroll);
+    }
+}
+
+/// Where the values on the server steps come from, truly: typed in this
+/// run, a preset, a discovery source, the other mail client, the saved
+/// account, or a guess from the address (never "entered by hand" for
+/// values the user did not type).
+pub fn provenance_line(app: &App) -> Line<'static> {
+    let muted = app.theme.muted();
+    let text = if app.typed_settings {
+        app.t("tui.source.manual_long").to_string()
+    } else if let Some(p) = app.form.provider() {
+        app.tf("tui.source.preset_long", &[("provider", &p.name)])
+    } else if let Some(from) = &app.imported {
+        app.tf("tui_layout.source.imported_long", &[("from", from)])
+    } else if let Some(c) = dv::discovered(app) {
+        app.tf(
+            "tui_layout.source.found_long",
+            &[("source", app.t(c.source.i18n_key()))],
+        )
+    } else if app.editing.is_some() {
+        app.t("tui_layout.source.saved_long").to_string()
+    } else {
+        app.t("tui_layout.source.guess_long").to_string()
+    };
+    Line::styled(text, muted)
 }

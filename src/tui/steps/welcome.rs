@@ -25,7 +25,13 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             return goto(app, Step::Identity);
         }
         Control::Char('i') => return import(app),
-        Control::Char(k @ ('e' | 'c' | 's' | 'd' | 't')) => {
+        // D diagnoses here as on the Test step (T too, as it always did);
+        // removing is the Delete key, so no key means two things.
+        Control::Char('e' | 'c' | 's' | 'd' | 't') | Control::Delete => {
+            let k = match c {
+                Control::Char(k) => k,
+                _ => 'x',
+            };
             let Some(account) = selected else {
                 app.notice = Some("tui.welcome.no_account");
                 return Vec::new();
@@ -44,7 +50,8 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
                     begin(app, form, Flow::Existing, Some(account.name.clone()));
                     return goto(app, Step::Send);
                 }
-                'd' => app.modal = Some(Modal::ConfirmRemove(account.name.clone())),
+                'x' => app.modal = Some(Modal::ConfirmRemove(account.name.clone())),
+                // 'd' and 't': diagnose.
                 _ => {
                     begin(app, form, Flow::Existing, Some(account.name.clone()));
                     return crate::tui::troubleshoot::open(app, Step::Welcome);
@@ -92,6 +99,7 @@ pub fn begin(app: &mut App, form: Form, flow: Flow, editing: Option<String>) {
     app.save = SaveState::NotYet;
     app.dirty = false;
     app.imported = None;
+    app.typed_settings = false;
 }
 
 pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {

@@ -1,0 +1,241 @@
+//! What the troubleshooting screen's keys do besides moving: pin a
+//! refused certificate, save the transcript, jump to the step that holds
+//! the setting to change; and the results that come back for it.
+
+use super::app::{App, Flow};
+use super::field::Field;
+use super::msg::Effect;
+use super::step::Step;
+use super::troubleshoot::{Notice, Saved, close, start};
+use super::update::goto;
+use crate::check::Side;
+use crate::config::Config;
+use crate::doctor::{self, Code, DoctorReport, Finding};
+use crate::service::ServiceError;
+use std::path::PathBuf;
+
+/// The wizard step (and field) holding the setting a finding asks to
+/// change; `None` when nothing in the account can fix it (an expired
+/// certificate, a sending limit) or the fix is here (pinning).
+pub fn jump(f: &Finding) -> Option<(Step, Field)> {
+    let (step, host, port, security, user) = match f.server {
+        Side::Incoming => (
+            Step::Incoming,
+            Field::InHost,
+            Field::InPort,
+            Field::InSecurity,
+            Field::InUser,
+        ),
+        Side::Smtp => (
+            Step::Outgoing,
+            Field::OutHost,
+            Field::OutPort,
+            Field::OutSecurity,
+            Field::OutUser,
+        ),
+    };
+    Some(match f.code {
+        Code::DnsNotFound | Code::TlsHostnameMismatch => (step, host),
+        Code::ConnectionRefused | Code::Timeout | Code::PortBlocked | Code::ProtocolMismatch => {
+            (step, port)
+        }
+        Code::StarttlsUnavailable | Code::StarttlsRequired | Code::LoginDisabled => {
+            (step, security)
+        }
+        Code::AuthWrongLoginForm => (step, user),
+        Code::AuthFailed | Code::AppPasswordRequired | Code::Oauth2Required => {
+            (Step::Password, Field::Password)
+        }
+        Code::AuthRequired | Code::RelayDenied => (Step::Outgoing, Field::AuthRequired),
+        Code::Ok
+        | Code::TlsExpired
+        | Code::TlsUntrusted
+        | Code::RecipientRejected
+        | Code::SendingLimit => return None,
+    })
+}
+
+/// The user said yes: the fingerprints go into the account (the form, and
+/// the saved config when the account is already saved), then a new run.
+pub(super) fn pin(app: &mut App, pins: Vec<(Side, String)>) -> Vec<Effect> {
+    for (side, sha) in pins {
+        match side {
+            Side::Incoming => app.form.pins.0 = Some(sha),
+            Side::Smtp => app.form.pins.1 = Some(sha),
+        }
+    }
+    let mut effects = Vec::new();
+    let saved = app.flow == Flow::Existing;
+    if saved {
+        let id = app.request_id();
+        effects.push(Effect::SaveAccount {
+            id,
+            path: app.config_path.clone(),
+            account: Box::new(app.form.account()),
+            oauth2: super::signin::saved_settings(app),
+            secrets: Box::default(),
+        });
+        if let Some(ts) = app.troubleshoot.as_mut() {
+            ts.pin_save = Some(id);
+        }
+    } else {
+        app.dirty = true;
+    }
+    effects.extend(start(app));
+    if let Some(ts) = app.troubleshoot.as_mut() {
+        ts.notice = Some(Notice::Pinned { saved });
+    }
+    effects
+}
+
+/// Where the transcript goes: next to the configuration file.
+pub fn transcript_path(app: &App) -> PathBuf {
+    let name: String = app
+        .form
+        .account()
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "@.-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let dir = app
+        .config_path
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    dir.join(format!("transcript-{name}.txt"))
+}
+
+pub(super) fn save_transcript(app: &mut App) -> Vec<Effect> {
+    let Some(text) = app
+        .troubleshoot
+        .as_ref()
+        .and_then(|ts| ts.report.as_ref())
+        .map(|r| r.transcript.render())
+    else {
+        return Vec::new();
+    };
+    let path = transcript_path(app);
+    let id = app.request_id();
+    if let Some(ts) = app.troubleshoot.as_mut() {
+        ts.transcript = Some(Saved::Saving(id));
+    }
+    vec![Effect::SaveTranscript { id, path, text }]
+}
+
+/// The jump target of the selected finding, if any.
+pub fn fix_target(app: &App) -> Option<(Step, Field)> {
+    let ts = app.troubleshoot.as_ref()?;
+    ts.selected_finding().and_then(jump)
+}
+
+/// The selected finding says only OAuth2 works: F opens the Sign-in step.
+pub fn offers_sign_in(app: &App) -> bool {
+    app.troubleshoot
+        .as_ref()
+        .and_then(|ts| ts.selected_finding())
+        .is_some_and(|f| f.code == Code::Oauth2Required)
+}
+
+pub(super) fn fix(app: &mut App) -> Vec<Effect> {
+    let Some((step, field)) = fix_target(app) else {
+        return Vec::new();
+    };
+    let sign_in = offers_sign_in(app);
+    let mut effects = close(app);
+    app.flow = Flow::Setup;
+    if sign_in {
+        let preset = app.form.provider();
+        app.form.auth = Some(crate::account::AuthMethod::Oauth2);
+        app.form.oauth.fill(preset);
+        app.dirty = true;
+    }
+    effects.extend(goto(app, step));
+    if let Some(i) = app.fields().iter().position(|f| *f == field) {
+        app.focus = i;
+    }
+    effects
+}
+
+pub fn on_diagnosed(
+    app: &mut App,
+    id: u64,
+    report: Box<DoctorReport>,
+    password_note: Option<String>,
+) -> Vec<Effect> {
+    let provider = super::troubleshoot::provider(app);
+    let lang = app.lang;
+    // The Test and Send steps' context: the same failure, the same finding.
+    let ctx = super::steps::test_context(app);
+    if let Some(ts) = app.troubleshoot.as_mut()
+        && ts.id == Some(id)
+    {
+        ts.id = None;
+        ts.findings = doctor::findings_in(&report, provider, &ctx, lang);
+        ts.report = Some(report);
+        ts.password_note = password_note;
+        ts.selected = 0;
+    }
+    Vec::new()
+}
+
+pub fn on_transcript_saved(app: &mut App, id: u64, path: PathBuf, result: Result<(), String>) {
+    if let Some(ts) = app.troubleshoot.as_mut()
+        && ts.transcript == Some(Saved::Saving(id))
+    {
+        ts.transcript = Some(match result {
+            Ok(()) => Saved::Done(path),
+            Err(detail) => Saved::Failed { path, detail },
+        });
+    }
+}
+
+/// True when this config write is the pin's save (the caller then does
+/// not treat it as anything else).
+pub fn owns_write(app: &App, id: u64) -> bool {
+    app.troubleshoot
+        .as_ref()
+        .is_some_and(|ts| ts.pin_save == Some(id))
+}
+
+pub fn on_written(app: &mut App, result: Result<Config, ServiceError>) -> Vec<Effect> {
+    let lang = app.lang;
+    let note = match result {
+        Ok(config) => {
+            app.config = config;
+            app.config_error = None;
+            Notice::Pinned { saved: true }
+        }
+        Err(e) => Notice::PinNotSaved(e.localized(lang)),
+    };
+    if let Some(ts) = app.troubleshoot.as_mut() {
+        ts.pin_save = None;
+        ts.notice = Some(note);
+    }
+    Vec::new()
+}
+
+pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+    let Some(ts) = app.troubleshoot.as_mut() else {
+        return;
+    };
+    if ts.id == Some(id) {
+        ts.id = None;
+        ts.crashed = Some(detail.to_string());
+    }
+    if ts.transcript == Some(Saved::Saving(id)) {
+        ts.transcript = Some(Saved::Failed {
+            path: PathBuf::new(),
+            detail: detail.to_string(),
+        });
+    }
+    if ts.pin_save == Some(id) {
+        ts.pin_save = None;
+        ts.notice = Some(Notice::PinNotSaved(detail.to_string()));
+    }
+}
