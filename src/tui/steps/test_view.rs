@@ -242,11 +242,17 @@ fn cert_text(app: &App) -> Text<'static> {
             app.tf("tui_test.cert.issuer", &args),
             th.value(),
         ));
+        // 32 bytes in two rows of 16, broken at a colon: never mid-byte, and
+        // each half fits 80 columns so it can be read out and compared.
         let sha = display_fingerprint(&c.sha256);
+        let (first, second) = split_fingerprint(&sha);
         text.lines.push(Line::styled(
-            app.tf("tui_test.cert.sha256", &[("sha256", &sha)]),
+            app.tf("tui_test.cert.sha256", &[("sha256", first)]),
             th.value(),
         ));
+        if !second.is_empty() {
+            text.lines.push(Line::styled(format!("  {second}"), th.value()));
+        }
     }
     if !text.lines.is_empty() {
         text.lines
@@ -366,5 +372,27 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     if let Some(text) = foot_text {
         block_text(frame, split_top(foot, 1).1, text, 0);
+    }
+}
+
+/// Splits a colon-separated fingerprint after its 16th byte.
+fn split_fingerprint(sha: &str) -> (&str, &str) {
+    match sha.match_indices(':').nth(15) {
+        Some((i, _)) => (&sha[..i], &sha[i + 1..]),
+        None => (sha, ""),
+    }
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::split_fingerprint;
+
+    #[test]
+    fn a_fingerprint_is_split_at_a_colon_after_sixteen_bytes() {
+        let sha = vec!["AB"; 32].join(":");
+        let (a, b) = split_fingerprint(&sha);
+        assert_eq!(a, vec!["AB"; 16].join(":"));
+        assert_eq!(b, vec!["AB"; 16].join(":"));
+        assert_eq!(split_fingerprint("AB:CD"), ("AB:CD", ""));
     }
 }
