@@ -288,7 +288,10 @@ fn keyutils_without_a_persistent_keyring_refuses_with_the_reason() {
     assert_eq!(out.status.code(), Some(2), "{all}");
     assert!(all.contains("no persistent keyring"), "{all}");
     assert!(all.contains("lost when the session ends"), "{all}");
-    assert!(all.contains("unset MAILWIZ_KEYRING"), "advice missing: {all}");
+    assert!(
+        all.contains("unset MAILWIZ_KEYRING"),
+        "advice missing: {all}"
+    );
     assert!(!all.contains(password), "the password was printed: {all}");
     assert!(account_names(&config).is_empty(), "an account was saved");
     let out = keyutils_run(&config, "true", &["password", &name], "");

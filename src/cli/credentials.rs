@@ -28,17 +28,6 @@ pub(super) fn report(ctx: &Ctx, name: &str, e: &CredentialError) -> i32 {
     }
 }
 
-/// After a refused access token: a fresh one, when mailwiz manages the
-/// tokens. Err is the exit code ("sign in again" when the refresh token
-/// was refused too).
-pub(super) fn retry_token(
-    ctx: &Ctx,
-    acct: &Account,
-    settings: &OAuth2Settings,
-) -> Result<Option<Secret>, i32> {
-    credentials::retry_token(acct, settings).map_err(|e| report(ctx, &acct.name, &e))
-}
-
 /// The password (or, for an OAuth2 account, the access token) for
 /// `role`, or None when that side does not log in.
 pub(super) fn password(
