@@ -356,3 +356,7 @@ fn one_by_one(
     let note = (!notes.is_empty()).then(|| notes.join(" "));
     (Secrets { incoming, smtp }, note)
 }
+
+#[cfg(test)]
+#[path = "effects_tests.rs"]
+mod tests;
