@@ -10,6 +10,10 @@
 #
 #   benches/vs-peers.sh [ROUNDS]     (default 30; needs scripts/install-test-deps.sh)
 #
+# MAILWIZ_BENCH_BIN=PATH uses that binary instead of building the release
+# one; MAILWIZ_BENCH_BASELINE=PATH (an older build) runs its check,
+# send-test and doctor in the same rounds and prints its ratios beside.
+#
 # Every client gets the password the same way: a command printing it
 # (mailwiz --password-command, msmtp passwordeval); curl takes it on its
 # command line. The servers are tests/harness/mailenv.sh (Dovecot IMAPS 993,
@@ -21,8 +25,13 @@ for tool in curl msmtp python3; do
   command -v "$tool" >/dev/null || { echo "vs-peers: $tool is missing: run scripts/install-test-deps.sh" >&2; exit 2; }
 done
 
-cargo build --release --locked --bin mailwiz >/dev/null
-BIN=$PWD/target/release/mailwiz
+if [[ -n ${MAILWIZ_BENCH_BIN:-} ]]; then
+  BIN=$MAILWIZ_BENCH_BIN
+else
+  cargo build --release --locked --bin mailwiz >/dev/null
+  BIN=$PWD/target/release/mailwiz
+fi
+BASELINE=${MAILWIZ_BENCH_BASELINE:-}
 WORK=$(mktemp -d)
 chmod 755 "$WORK"    # the servers run as nobody and must reach their folder
 PASS=bench-$RANDOM-$RANDOM
@@ -56,7 +65,7 @@ chmod 600 "$MSMTPRC"
 MESSAGE=$WORK/message.eml
 printf 'From: %s\r\nTo: %s\r\nSubject: vs-peers\r\n\r\nbenchmark\r\n' "$MAILENV_USER" "$MAILENV_USER" >"$MESSAGE"
 
-export BIN CFG MSMTPRC MESSAGE PASS WORK
+export BIN BASELINE CFG MSMTPRC MESSAGE PASS WORK
 export IMAPS="imaps://localhost:$MAILENV_IMAPS_PORT/" SMTPS="smtps://localhost:$MAILENV_SMTPS_PORT"
 export CA=$MAILENV_CA USER_ADDR=$MAILENV_USER
 python3 - "$ROUNDS" <<'PY'
@@ -74,6 +83,9 @@ commands = {
     "mailwiz doctor": [e["BIN"], "--config", e["CFG"], "doctor", "bench"],
     "msmtp --serverinfo": ["msmtp", "-C", e["MSMTPRC"], "-a", "bench", "--serverinfo"],
 }
+if e.get("BASELINE"):
+    for use in ("check", "send-test", "doctor"):
+        commands[f"baseline {use}"] = [e["BASELINE"], "--config", e["CFG"], use, "bench"]
 env = dict(e, MAILWIZ_DOCTOR_SMTP_PORTS=e["SMTPS"].rsplit(":", 1)[1])
 times = {k: [] for k in commands}
 
@@ -103,7 +115,15 @@ ratios = [
     ("doctor / (msmtp --serverinfo + curl IMAPS)",
      med["mailwiz doctor"] / (med["msmtp --serverinfo"] + med["curl IMAPS login"]), 1.2),
 ]
+if e.get("BASELINE"):
+    base = {k: med[f"baseline {k.split()[1]}"] for k in ("mailwiz check", "mailwiz send-test", "mailwiz doctor")}
+    ratios += [
+        ("baseline check / slower curl login", base["mailwiz check"] / slower_curl, 1.1),
+        ("baseline send-test / msmtp send", base["mailwiz send-test"] / med["msmtp send"], 1.0),
+        ("baseline doctor / (msmtp --serverinfo + curl IMAPS)",
+         base["mailwiz doctor"] / (med["msmtp --serverinfo"] + med["curl IMAPS login"]), 1.2),
+    ]
 print()
 for name, r, target in ratios:
-    print(f"{name:45s} {r:5.2f}  (target ≤ {target}) {'ok' if r <= target else 'OVER'}")
+    print(f"{name:54s} {r:5.2f}  (target ≤ {target}) {'ok' if r <= target else 'OVER'}")
 PY

@@ -72,6 +72,76 @@ pub fn secret_for(
     Ok(Some(secrets::password_for(acct, role)?))
 }
 
+/// The secrets of one use case, each role's own (None: that role does not
+/// log in, or was not asked for).
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    pub incoming: Option<Secret>,
+    pub smtp: Option<Secret>,
+}
+
+/// Which roles a use case logs in with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles {
+    pub incoming: bool,
+    pub smtp: bool,
+}
+
+impl Roles {
+    pub const BOTH: Roles = Roles {
+        incoming: true,
+        smtp: true,
+    };
+    pub const INCOMING: Roles = Roles {
+        incoming: true,
+        smtp: false,
+    };
+    pub const SMTP: Roles = Roles {
+        incoming: false,
+        smtp: true,
+    };
+}
+
+/// SMTP logs in with exactly what the incoming side does: the same access
+/// token, the shared keyring entry, or the same password command.
+pub fn smtp_shares_incoming(acct: &Account) -> bool {
+    if acct.incoming.auth == AuthMethod::Oauth2 {
+        return true;
+    }
+    match acct.smtp_secret_role() {
+        Role::Incoming => true,
+        Role::Smtp => {
+            acct.secrets.smtp_password_command.is_none() && acct.secrets.password_command.is_some()
+        }
+    }
+}
+
+/// The secrets `roles` log in with: the `given` ones first (typed in the
+/// wizard), else the core's. A secret both roles share is fetched once
+/// (one password-command run, one keyring session, one token).
+pub fn secrets_for(
+    acct: &Account,
+    settings: &OAuth2Settings,
+    roles: Roles,
+    given: Secrets,
+) -> Result<Secrets, CredentialError> {
+    let incoming = match given.incoming {
+        Some(s) if roles.incoming => Some(s),
+        _ if roles.incoming => secret_for(acct, settings, Role::Incoming, false)?,
+        _ => None,
+    };
+    let smtp = if !roles.smtp || !logs_in(acct, Role::Smtp) {
+        None
+    } else if given.smtp.is_some() {
+        given.smtp
+    } else if let Some(shared) = incoming.as_ref().filter(|_| smtp_shares_incoming(acct)) {
+        Some(shared.clone())
+    } else {
+        secret_for(acct, settings, Role::Smtp, false)?
+    };
+    Ok(Secrets { incoming, smtp })
+}
+
 /// After a server refused an access token: a fresh one, when mailwiz
 /// manages the tokens (an account with a `token_command`, or a password
 /// account, gets None: there is nothing to retry with).
@@ -164,6 +234,46 @@ mod tests {
             assert!(!e.localized(lang).starts_with("oauth."));
             assert!(!e.advice(lang, "n").starts_with("oauth."));
         }
+    }
+
+    /// A counting password command: each run appends a line to `count`.
+    fn counting_command(count: &std::path::Path) -> String {
+        format!("echo run >> '{}'; echo pw-counted", count.display())
+    }
+
+    fn runs(count: &std::path::Path) -> usize {
+        std::fs::read_to_string(count).map_or(0, |s| s.lines().count())
+    }
+
+    #[test]
+    fn a_shared_secret_is_fetched_once_for_both_roles() {
+        let dir = tempfile::tempdir().unwrap();
+        let count = dir.path().join("count");
+        let s = OAuth2Settings::default();
+        let mut a = account(AuthMethod::Password, true);
+        a.secrets.password_command = Some(counting_command(&count));
+        for same_password in [true, false] {
+            a.smtp.same_password = same_password;
+            let before = runs(&count);
+            let both = secrets_for(&a, &s, Roles::BOTH, Secrets::default()).unwrap();
+            assert_eq!(both.incoming.unwrap().expose(), "pw-counted");
+            assert_eq!(both.smtp.unwrap().expose(), "pw-counted");
+            assert_eq!(runs(&count), before + 1, "same_password = {same_password}");
+        }
+        // Its own SMTP command: two different secrets, two runs.
+        a.secrets.smtp_password_command = Some("echo smtp-pw".into());
+        let both = secrets_for(&a, &s, Roles::BOTH, Secrets::default()).unwrap();
+        assert_eq!(both.smtp.unwrap().expose(), "smtp-pw");
+        // A typed secret is used as it is; a role not asked for is not read.
+        let given = Secrets {
+            incoming: Some(Secret::new("typed")),
+            smtp: None,
+        };
+        let before = runs(&count);
+        let only = secrets_for(&a, &s, Roles::INCOMING, given).unwrap();
+        assert_eq!(only.incoming.unwrap().expose(), "typed");
+        assert!(only.smtp.is_none());
+        assert_eq!(runs(&count), before);
     }
 
     #[test]

@@ -584,3 +584,51 @@ fn discover_json_from_the_presets() {
     assert_eq!(json["candidates"][0]["incoming"][0]["host"], "imap.free.fr");
     assert_eq!(json["sources"][0]["status"], "ok");
 }
+
+/// `discover --sources ispdb` reads the ISPDB document from the loopback
+/// HTTP server of `tests/common/http.rs` (the posteo.de sample) at
+/// `$MAILWIZ_ISPDB_URL<domain>`, and reports its servers.
+#[test]
+fn discover_json_from_a_loopback_ispdb() {
+    use common::http::{self, Request, Response};
+    use std::sync::{Arc, Mutex};
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ispdb/posteo.de.xml"
+    );
+    let xml = std::fs::read_to_string(sample).unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let addr = http::serve(
+        Arc::new(move |req: &Request| {
+            log.lock().unwrap().push(req.path.clone());
+            if req.method == "GET" && req.path == "/v1.1/posteo.de" {
+                Response::ok("text/xml", xml.clone())
+            } else {
+                Response::not_found()
+            }
+        }),
+        None,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("accounts.toml");
+    let out = mailwiz(&config)
+        .args([
+            "discover",
+            "alice@posteo.de",
+            "--sources",
+            "ispdb",
+            "--json",
+        ])
+        .env("MAILWIZ_ISPDB_URL", format!("http://{addr}/v1.1/"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["candidates"][0]["source"], "ispdb", "{json:#}");
+    assert_eq!(
+        json["candidates"][0]["incoming"][0]["host"], "posteo.de",
+        "{json:#}"
+    );
+    assert_eq!(*seen.lock().unwrap(), ["/v1.1/posteo.de"]);
+}

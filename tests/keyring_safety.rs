@@ -205,47 +205,55 @@ fn a_second_stdin_line_is_not_an_smtp_password() {
     assert!(saved.contains("same_password = true"), "{saved}");
 }
 
-/// Each command in a fresh session keyring (`keyctl session -`), as
-/// separate logins would be: `add` stores, `password` finds it, `remove`
-/// deletes it.
-#[test]
-fn keyutils_secrets_are_found_by_the_next_process_and_removed() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("accounts.toml");
-    let name = format!("ku{}@example.test", std::process::id());
-    let run = |args: &[&str], stdin: &str| {
-        let mut cmd = Command::new("keyctl");
-        cmd.args(["session", "-", env!("CARGO_BIN_EXE_mailwiz"), "--config"])
-            .arg(&config)
-            .args(args)
-            .env("MAILWIZ_KEYRING", "keyutils")
-            .env("LANG", "C")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let child = cmd
-            .stdin(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run keyctl ({e}); install package keyutils"));
-        let mut child = child;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
-    let add = [
+/// Runs mailwiz with `MAILWIZ_KEYRING=keyutils` in a fresh session keyring
+/// (`keyctl session -`), as a separate login would; `setup` is a shell
+/// command run in that session first.
+fn keyutils_run(config: &Path, setup: &str, args: &[&str], stdin: &str) -> Output {
+    let script = format!("{setup} && exec \"$0\" \"$@\"");
+    let mut child = Command::new("keyctl")
+        .args(["session", "-", "sh", "-c", &script])
+        .arg(env!("CARGO_BIN_EXE_mailwiz"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env("MAILWIZ_KEYRING", "keyutils")
+        .env("LANG", "C")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run keyctl ({e}); install package keyutils"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn keyutils_add_args(name: &str) -> [&str; 8] {
+    [
         "add",
         "--email",
-        &name,
+        name,
         "--in-host",
         "mail.example.test",
         "--smtp-host",
         "mail.example.test",
         "--password-stdin",
-    ];
-    let out = run(&add, "ku-secret\n");
+    ]
+}
+
+/// Each command in a fresh session keyring, as separate logins would be:
+/// `add` stores, `password` finds it, `remove` deletes it.
+#[test]
+fn keyutils_secrets_are_found_by_the_next_process_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("accounts.toml");
+    let name = format!("ku{}@example.test", std::process::id());
+    let run = |args: &[&str], stdin: &str| keyutils_run(&config, "true", args, stdin);
+    let out = run(&keyutils_add_args(&name), "ku-secret\n");
     assert!(out.status.success(), "{}", text(&out));
     let out = run(&["password", &name], "");
     assert!(out.status.success(), "{}", text(&out));
@@ -255,6 +263,39 @@ fn keyutils_secrets_are_found_by_the_next_process_and_removed() {
     assert!(text(&out).contains("deleted: 1"), "{}", text(&out));
     let out = run(&["password", &name], "");
     assert!(!out.status.success(), "still found after remove");
+}
+
+/// A session keyring this process may not write to (its owner removed the
+/// write permission: `keyctl setperm @s`) cannot reach the persistent
+/// keyring, so a secret would live, at best, as long as the session. `add`
+/// refuses with that reason and its advice; no account, no secret is left,
+/// and the password never appears in the output.
+#[test]
+fn keyutils_without_a_persistent_keyring_refuses_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("accounts.toml");
+    let name = format!("kunp{}@example.test", std::process::id());
+    // Possessor and user: view, read, search, link, setattr; no write.
+    let no_write = "keyctl setperm @s 0x3b3b0000 >/dev/null";
+    let password = "ku-refused-secret";
+    let out = keyutils_run(
+        &config,
+        no_write,
+        &keyutils_add_args(&name),
+        &format!("{password}\n"),
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(all.contains("no persistent keyring"), "{all}");
+    assert!(all.contains("lost when the session ends"), "{all}");
+    assert!(
+        all.contains("unset MAILWIZ_KEYRING"),
+        "advice missing: {all}"
+    );
+    assert!(!all.contains(password), "the password was printed: {all}");
+    assert!(account_names(&config).is_empty(), "an account was saved");
+    let out = keyutils_run(&config, "true", &["password", &name], "");
+    assert!(!out.status.success(), "a secret was left: {}", text(&out));
 }
 
 /// A second wizard run for an address that already has an account, with a

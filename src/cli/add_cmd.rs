@@ -126,13 +126,33 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    print_saved(
+        ctx,
+        &acct,
+        origin.as_deref(),
+        &saved,
+        oauth_settings.as_ref(),
+    );
+    EXIT_OK
+}
+
+/// What `add` saved: the file, where the settings came from, each keyring
+/// entry written, and what to do next.
+fn print_saved(
+    ctx: &Ctx,
+    acct: &crate::account::Account,
+    origin: Option<&str>,
+    saved: &service::Saved,
+    oauth: Option<&OAuth2Settings>,
+) {
+    let lang = ctx.lang;
     let path = ctx.config_path.display().to_string();
     line(&tf(
         lang,
         "cli.added",
         &[("name", &acct.name), ("path", &path)],
     ));
-    if let Some(o) = &origin {
+    if let Some(o) = origin {
         line(o);
     }
     let store = saved.backend.map_or("", secrets::Backend::label);
@@ -147,7 +167,7 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
             ],
         ));
     }
-    if let Some(o) = &oauth_settings {
+    if let Some(o) = oauth {
         if o.client_id.is_empty() && o.token_command.is_none() {
             output::hint(t(lang, "oauth.add.register"));
         } else if o.token_command.is_none() {
@@ -156,5 +176,4 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
     } else if saved.stored.is_empty() && acct.secrets.password_command.is_none() {
         line(t(lang, "cli.no_password_stored"));
     }
-    EXIT_OK
 }

@@ -6,7 +6,7 @@ use super::accounts::{load_or_report, resolve};
 use super::output;
 use super::{Ctx, EXIT_FAILED, EXIT_SIGN_IN};
 use crate::account::{Account, OAuth2Settings, Role};
-use crate::credentials::{self, CredentialError};
+use crate::credentials::{self, CredentialError, Roles, Secrets};
 use crate::secret::Secret;
 
 /// The account and its OAuth2 settings (empty when it has none).
@@ -28,17 +28,6 @@ pub(super) fn report(ctx: &Ctx, name: &str, e: &CredentialError) -> i32 {
     }
 }
 
-/// After a refused access token: a fresh one, when mailwiz manages the
-/// tokens. Err is the exit code ("sign in again" when the refresh token
-/// was refused too).
-pub(super) fn retry_token(
-    ctx: &Ctx,
-    acct: &Account,
-    settings: &OAuth2Settings,
-) -> Result<Option<Secret>, i32> {
-    credentials::retry_token(acct, settings).map_err(|e| report(ctx, &acct.name, &e))
-}
-
 /// The password (or, for an OAuth2 account, the access token) for
 /// `role`, or None when that side does not log in.
 pub(super) fn password(
@@ -48,4 +37,16 @@ pub(super) fn password(
     role: Role,
 ) -> Result<Option<Secret>, i32> {
     credentials::secret_for(acct, settings, role, false).map_err(|e| report(ctx, &acct.name, &e))
+}
+
+/// Both roles' secrets, a shared one fetched once (one password-command
+/// run, one keyring session). When one cannot be had, each role is tried
+/// on its own: the error is printed and that side gets None.
+pub(super) fn both_secrets(ctx: &Ctx, acct: &Account, settings: &OAuth2Settings) -> Secrets {
+    credentials::secrets_for(acct, settings, Roles::BOTH, Secrets::default()).unwrap_or_else(|_| {
+        Secrets {
+            incoming: password(ctx, acct, settings, Role::Incoming).unwrap_or(None),
+            smtp: password(ctx, acct, settings, Role::Smtp).unwrap_or(None),
+        }
+    })
 }

@@ -1,10 +1,10 @@
 //! `mailwiz doctor`: every layer of both servers probed at once, then the
 //! findings, worst first, and what each server said.
 
-use super::credentials::{load, password};
+use super::credentials::{both_secrets, load};
 use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::account::{Role, display_fingerprint};
+use crate::account::display_fingerprint;
 use crate::check::Side;
 use crate::doctor::{self, DoctorOptions, DoctorReport, Finding, Passwords, ServerProbe, Severity};
 use crate::i18n::{Lang, t, tf};
@@ -51,8 +51,7 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
     };
     let acct = &acct;
     // Without a secret the doctor still probes every layer up to the login.
-    let in_pw = password(ctx, acct, &settings, Role::Incoming).unwrap_or(None);
-    let smtp_pw = password(ctx, acct, &settings, Role::Smtp).unwrap_or(None);
+    let secrets = both_secrets(ctx, acct, &settings);
     if !a.json {
         line(&tf(lang, "doctor.cli.start", &[("name", &acct.name)]));
     }
@@ -63,8 +62,8 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
         cancel: None,
     };
     let pw = Passwords {
-        incoming: in_pw.as_ref(),
-        smtp: smtp_pw.as_ref(),
+        incoming: secrets.incoming.as_ref(),
+        smtp: secrets.smtp.as_ref(),
     };
     let report = doctor::run(acct, pw, &opts);
     let provider = acct

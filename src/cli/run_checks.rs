@@ -1,13 +1,17 @@
-//! `check` and `send-test`: the core's network work, printed live.
+//! `check` and `send-test`: the core's use cases (`service::check_account`,
+//! `service::send_test`, `service::verify_arrival`), printed live.
 
 use super::args::{CheckArgs, SendTestArgs};
-use super::credentials::{load, password, retry_token};
+use super::credentials::{load, report as report_credential};
 use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::account::{Account, AuthMethod, Role};
-use crate::check::{self, CheckOptions, Progress, ServerReport, Side, StepRecord};
+use crate::account::Account;
+use crate::check::{CheckOptions, Progress, ServerReport, Side, StepRecord};
+use crate::credentials::Secrets;
 use crate::i18n::{Lang, t, tf};
-use crate::send;
+use crate::secret::Secret;
+use crate::send::{self, VerifyReport};
+use crate::service::{self, Hooks, Login};
 use std::time::Duration;
 
 fn timeout(ctx: &Ctx, secs: f64) -> Result<Duration, i32> {
@@ -21,10 +25,6 @@ fn timeout(ctx: &Ctx, secs: f64) -> Result<Duration, i32> {
         ));
         Err(EXIT_USAGE)
     }
-}
-
-fn auth_failed(e: Option<&crate::net::NetError>) -> bool {
-    matches!(e, Some(crate::net::NetError::AuthFailed { .. }))
 }
 
 fn side_label(acct: &Account, side: Side) -> String {
@@ -83,6 +83,16 @@ fn summarize(lang: Lang, label: &str, report: &ServerReport) {
     }
 }
 
+/// The use cases' hooks for text mode: each step printed as it ends, and
+/// a line when a refused token is retried (silent for --json).
+fn print_retry(lang: Lang, json: bool) -> impl Fn() + Sync {
+    move || {
+        if !json {
+            line(t(lang, "oauth.check.retry"));
+        }
+    }
+}
+
 pub(super) fn check(ctx: &Ctx, a: CheckArgs) -> i32 {
     run_check(ctx, a).unwrap_or_else(|code| code)
 }
@@ -90,11 +100,9 @@ pub(super) fn check(ctx: &Ctx, a: CheckArgs) -> i32 {
 fn run_check(ctx: &Ctx, a: CheckArgs) -> Result<i32, i32> {
     let deadline = timeout(ctx, a.timeout)?;
     let (acct, settings) = &load(ctx, a.name.as_deref())?;
-    let in_pw = password(ctx, acct, settings, Role::Incoming)?;
-    let smtp_pw = if acct.incoming.auth == AuthMethod::Oauth2 {
-        acct.smtp.auth_required.then(|| in_pw.clone()).flatten()
-    } else {
-        password(ctx, acct, settings, Role::Smtp)?
+    let login = Login {
+        account: acct,
+        oauth2: settings,
     };
     if !a.json {
         line(&tf(ctx.lang, "cli.check.start", &[("name", &acct.name)]));
@@ -103,17 +111,16 @@ fn run_check(ctx: &Ctx, a: CheckArgs) -> Result<i32, i32> {
         timeout: deadline,
         cancel: None,
     };
-    let progress = printer(ctx.lang, acct, a.json);
-    let mut report = check::check_account(acct, in_pw.as_ref(), smtp_pw.as_ref(), &opts, &progress);
-    if (auth_failed(report.incoming.error.as_ref()) || auth_failed(report.smtp.error.as_ref()))
-        && let Some(token) = retry_token(ctx, acct, settings)?
-    {
-        if !a.json {
-            line(t(ctx.lang, "oauth.check.retry"));
-        }
-        let smtp_token = acct.smtp.auth_required.then_some(&token);
-        report = check::check_account(acct, Some(&token), smtp_token, &opts, &progress);
-    }
+    let (progress, retrying) = (
+        printer(ctx.lang, acct, a.json),
+        print_retry(ctx.lang, a.json),
+    );
+    let hooks = Hooks {
+        progress: &progress,
+        retrying: &retrying,
+    };
+    let report = service::check_account(&login, Secrets::default(), &opts, &hooks)
+        .map_err(|e| report_credential(ctx, &acct.name, &e))?;
     if a.json {
         output::json(&report);
     } else {
@@ -124,11 +131,7 @@ fn run_check(ctx: &Ctx, a: CheckArgs) -> Result<i32, i32> {
         );
         summarize(ctx.lang, &side_label(acct, Side::Smtp), &report.smtp);
     }
-    Ok(if report.incoming.ok && report.smtp.ok {
-        EXIT_OK
-    } else {
-        EXIT_FAILED
-    })
+    Ok(if report.ok() { EXIT_OK } else { EXIT_FAILED })
 }
 
 pub(super) fn send_test(ctx: &Ctx, a: SendTestArgs) -> i32 {
@@ -145,13 +148,18 @@ fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
         return Err(EXIT_USAGE);
     }
     let (acct, settings) = &load(ctx, a.name.as_deref())?;
-    let smtp_pw = password(ctx, acct, settings, Role::Smtp)?;
-    let mut in_pw = if !a.verify {
-        None
-    } else if acct.incoming.auth == AuthMethod::Oauth2 && smtp_pw.is_some() {
-        smtp_pw.clone()
-    } else {
-        password(ctx, acct, settings, Role::Incoming)?
+    let login = Login {
+        account: acct,
+        oauth2: settings,
+    };
+    let opts = CheckOptions {
+        timeout: deadline,
+        cancel: None,
+    };
+    let (progress, retrying) = (printer(lang, acct, a.json), print_retry(lang, a.json));
+    let hooks = Hooks {
+        progress: &progress,
+        retrying: &retrying,
     };
     let msg = send::new_test_message(acct, a.to.as_deref());
     if !a.json {
@@ -161,44 +169,56 @@ fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
             &[("to", &msg.to), ("subject", &msg.subject)],
         ));
     }
-    let opts = CheckOptions {
-        timeout: deadline,
-        cancel: None,
-    };
-    let progress = printer(lang, acct, a.json);
-    let mut report = send::send_test(acct, &msg, smtp_pw.as_ref(), &opts, &progress);
-    if auth_failed(report.error.as_ref())
-        && let Some(token) = retry_token(ctx, acct, settings)?
-    {
-        if !a.json {
-            line(t(lang, "oauth.check.retry"));
-        }
-        report = send::send_test(acct, &msg, Some(&token), &opts, &progress);
-        if a.verify {
-            in_pw = Some(token);
-        }
-    }
+    let sent = service::send_test(&login, &msg, Secrets::default(), a.verify, &opts, &hooks)
+        .map_err(|e| report_credential(ctx, &acct.name, &e))?;
+    let report = &sent.report;
     if !a.json {
-        match (&report.reply, &report.error) {
-            (_, Some(e)) => line(&tf(
-                lang,
-                "cli.send.failed",
-                &[("reason", &e.localized(lang))],
-            )),
-            (Some(r), None) => line(&tf(lang, "cli.send.sent", &[("reply", &reply_line(r))])),
-            (None, None) => {}
+        print_sent(lang, report);
+    }
+    let verify = if a.verify && report.ok {
+        Some(verify(ctx, &login, &msg, sent.incoming, deadline, a.json)?)
+    } else {
+        None
+    };
+    if a.json {
+        output::json(&serde_json::json!({ "send": report, "verify": verify }));
+    }
+    let ok = report.ok && verify.as_ref().is_none_or(|v| v.found);
+    Ok(if ok { EXIT_OK } else { EXIT_FAILED })
+}
+
+fn print_sent(lang: Lang, report: &send::SendReport) {
+    match (&report.reply, &report.error) {
+        (_, Some(e)) => line(&tf(
+            lang,
+            "cli.send.failed",
+            &[("reason", &e.localized(lang))],
+        )),
+        (Some(r), None) => line(&tf(lang, "cli.send.sent", &[("reply", &reply_line(r))])),
+        (None, None) => {}
+    }
+}
+
+/// The arrival check, printed as it starts and ends (silent for --json).
+fn verify(
+    ctx: &Ctx,
+    login: &Login,
+    msg: &send::TestMessage,
+    incoming: Option<Secret>,
+    deadline: Duration,
+    json: bool,
+) -> Result<VerifyReport, i32> {
+    let lang = ctx.lang;
+    let acct = login.account;
+    if !json {
+        line(&tf(lang, "cli.verify.start", &[("mailbox", &acct.email)]));
+        if !msg.to.eq_ignore_ascii_case(&acct.email) {
+            line(&tf(lang, "cli.verify.other_recipient", &[("to", &msg.to)]));
         }
     }
-    let verify = (a.verify && report.ok).then(|| {
-        if !a.json {
-            line(&tf(lang, "cli.verify.start", &[("mailbox", &acct.email)]));
-            if !msg.to.eq_ignore_ascii_case(&acct.email) {
-                line(&tf(lang, "cli.verify.other_recipient", &[("to", &msg.to)]));
-            }
-        }
-        send::verify_arrival(acct, &msg.id, in_pw.as_ref(), deadline, None)
-    });
-    if let (false, Some(v)) = (a.json, &verify) {
+    let v = service::verify_arrival(login, &msg.id, incoming, deadline, None)
+        .map_err(|e| report_credential(ctx, &acct.name, &e))?;
+    if !json {
         let ms = v.elapsed_ms.to_string();
         match (&v.error, v.found) {
             (_, true) => line(&tf(lang, "cli.verify.found", &[("ms", &ms)])),
@@ -210,11 +230,7 @@ fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
             (None, false) => line(&tf(lang, "cli.verify.not_found", &[("ms", &ms)])),
         }
     }
-    if a.json {
-        output::json(&serde_json::json!({ "send": report, "verify": verify }));
-    }
-    let ok = report.ok && verify.as_ref().is_none_or(|v| v.found);
-    Ok(if ok { EXIT_OK } else { EXIT_FAILED })
+    Ok(v)
 }
 
 fn reply_line(r: &crate::net::Reply) -> String {

@@ -58,6 +58,12 @@ pub enum SecretsError {
     Locked { detail: String },
     #[error("access to the kernel keyring was denied: {detail}")]
     KeyutilsDenied { detail: String },
+    /// The kernel keyring has no persistent keyring reachable from this
+    /// session: a secret stored there would die with the session.
+    #[error(
+        "the kernel keyring has no persistent keyring for this session ({errno}): a password stored there would be lost when the session ends"
+    )]
+    NoPersistentKeyring { errno: String },
     #[error("no password is stored for {account} ({role})")]
     NotFound { account: String, role: &'static str },
     #[error("the keyring failed: {detail}")]
@@ -91,6 +97,10 @@ impl SecretsError {
                 "secrets.error.keyutils_denied",
                 vec![("detail", detail.clone())],
             ),
+            SecretsError::NoPersistentKeyring { errno } => (
+                "secrets.error.no_persistent_keyring",
+                vec![("errno", errno.clone())],
+            ),
             SecretsError::NotFound { account, role } => (
                 "secrets.error.not_found",
                 vec![("account", account.clone()), ("role", role.to_string())],
@@ -115,6 +125,7 @@ impl SecretsError {
             SecretsError::NoSecretService { .. } => "secrets.advice.no_secret_service",
             SecretsError::Locked { .. } => "secrets.advice.locked",
             SecretsError::KeyutilsDenied { .. } => "secrets.advice.keyutils_denied",
+            SecretsError::NoPersistentKeyring { .. } => "secrets.advice.no_persistent_keyring",
             SecretsError::NotFound { .. } => "secrets.advice.not_found",
             SecretsError::Keyring { .. } | SecretsError::UnknownBackend(_) => {
                 "secrets.advice.other"
@@ -243,10 +254,8 @@ fn require_persistent_keyring() -> Result<(), SecretsError> {
     use linux_keyutils::{KeyRing, KeyRingIdentifier};
     KeyRing::get_persistent(KeyRingIdentifier::Session)
         .map(|_| ())
-        .map_err(|e| SecretsError::KeyutilsDenied {
-            detail: format!(
-                "no persistent keyring ({e:?}): a secret stored here would be lost when this session ends"
-            ),
+        .map_err(|e| SecretsError::NoPersistentKeyring {
+            errno: format!("{e:?}"),
         })
 }
 
@@ -342,6 +351,7 @@ mod tests {
             SecretsError::NoSecretService { detail: "x".into() },
             SecretsError::Locked { detail: "x".into() },
             SecretsError::KeyutilsDenied { detail: "x".into() },
+            SecretsError::NoPersistentKeyring { errno: "x".into() },
             SecretsError::NotFound {
                 account: "a".into(),
                 role: "smtp",

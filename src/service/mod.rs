@@ -1,14 +1,44 @@
-//! The account use cases, written once for both faces: save (add or
-//! update) and remove. Each works under the configuration's lock, writes
-//! the secrets and the file as one step (a failure undoes what was
-//! written) and returns a typed result the CLI prints and the wizard shows.
+//! The account use cases, written once for both faces (the CLI prints
+//! their typed results, the wizard's effect runner shows them):
+//!
+//! - save (add or update) and remove: under the configuration's lock, the
+//!   secrets and the file written as one step (a failure undoes what was
+//!   written);
+//! - check, send-test and the arrival check: the secrets resolved once
+//!   (a shared one fetched once), and "a refused token gets one retry
+//!   with a refreshed one".
 
+mod check;
 mod journal;
 mod remove;
 mod save;
+mod send_test;
 
+pub use check::{check_account, check_side};
 pub use remove::{Removed, remove_account};
 pub use save::{NewSecrets, SaveRequest, Saved, save_account};
+pub use send_test::{Sent, send_test, verify_arrival};
+
+use crate::account::{Account, OAuth2Settings};
+use crate::check::Progress;
+
+/// The account a use case works on, with its OAuth2 settings (empty for a
+/// password account).
+#[derive(Debug, Clone, Copy)]
+pub struct Login<'a> {
+    pub account: &'a Account,
+    pub oauth2: &'a OAuth2Settings,
+}
+
+/// What a running use case tells its face.
+#[derive(Clone, Copy)]
+pub struct Hooks<'a> {
+    /// Each step as it starts and ends.
+    pub progress: &'a (dyn Fn(Progress) + Sync),
+    /// A server refused the access token: the work starts again with a
+    /// refreshed one.
+    pub retrying: &'a (dyn Fn() + Sync),
+}
 
 use crate::config::ConfigError;
 use crate::i18n::{Lang, tf};

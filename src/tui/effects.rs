@@ -4,16 +4,15 @@
 //! work becomes `Msg::Failed`, so the screen never waits forever.
 
 use super::msg::{Effect, Msg, RequestId};
-use crate::account::{Account, OAuth2Settings, Role};
-use crate::check::{self, CheckOptions};
+use crate::account::{Account, OAuth2Settings};
+use crate::check::{self, CheckOptions, Side};
 use crate::config;
-use crate::credentials::{self, CredentialError};
+use crate::credentials::{self, CredentialError, Roles, Secrets};
 use crate::discover::{self, DiscoverOptions};
 use crate::i18n::Lang;
-use crate::secret::Secret;
 use crate::secrets::{Keyring, SecretsError};
 use crate::send;
-use crate::service::{self, NewSecrets, SaveRequest, ServiceError};
+use crate::service::{self, Hooks, Login, NewSecrets, SaveRequest, ServiceError};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -103,32 +102,6 @@ fn effect_id(effect: &Effect) -> RequestId {
     }
 }
 
-/// The secret in memory, else the core's: the keyring, the password
-/// command, or a current OAuth2 access token.
-fn resolve(
-    account: &Account,
-    oauth2: &OAuth2Settings,
-    role: Role,
-    given: Option<Secret>,
-) -> Result<Option<Secret>, CredentialError> {
-    match given {
-        Some(s) => Ok(Some(s)),
-        None => credentials::secret_for(account, oauth2, role, false),
-    }
-}
-
-/// A refused access token: a fresh one, when mailwiz manages the tokens.
-fn retry(
-    account: &Account,
-    oauth2: &OAuth2Settings,
-    error: Option<&crate::net::NetError>,
-) -> Option<Secret> {
-    if !matches!(error, Some(crate::net::NetError::AuthFailed { .. })) {
-        return None;
-    }
-    credentials::retry_token(account, oauth2).ok().flatten()
-}
-
 /// The keyring can be used (the password itself is written by the save).
 fn probe_keyring() -> Result<(), SecretsError> {
     Keyring::open()?.probe()
@@ -148,100 +121,88 @@ fn no_secret(id: RequestId, e: CredentialError, account: &str, lang: Lang) -> Ms
     }
 }
 
-fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> Msg {
+/// The mail use cases (check, send-test, arrival check) through the core's
+/// `service` functions, with the progress sent back as `Msg::Progress`.
+fn mail_work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> Msg {
+    let id = effect_id(&effect);
     let opts = CheckOptions {
         timeout: CHECK_TIMEOUT,
         cancel: Some(flag.clone()),
     };
-    let progress = |id: RequestId| {
-        let tx = tx.clone();
-        move |p: check::Progress| {
-            let _ = tx.send(Msg::Progress { id, progress: p });
-        }
+    let progress = |p: check::Progress| {
+        let _ = tx.send(Msg::Progress { id, progress: p });
     };
-    let no_password =
-        |id, e: CredentialError, account: &Account| no_secret(id, e, &account.name, lang);
+    let hooks = Hooks {
+        progress: &progress,
+        retrying: &|| {},
+    };
+    let (account, oauth2) = match &effect {
+        Effect::CheckIncoming {
+            account, oauth2, ..
+        }
+        | Effect::CheckSmtp {
+            account, oauth2, ..
+        }
+        | Effect::SendTest {
+            account, oauth2, ..
+        }
+        | Effect::VerifyArrival {
+            account, oauth2, ..
+        } => (account.clone(), oauth2.clone()),
+        _ => return Msg::Tick,
+    };
+    let login = Login {
+        account: &account,
+        oauth2: &oauth2,
+    };
+    let result = match effect {
+        Effect::CheckIncoming { password, .. } => {
+            service::check_side(&login, Side::Incoming, password, &opts, &hooks)
+                .map(|report| Msg::Checked { id, report })
+        }
+        Effect::CheckSmtp { password, .. } => {
+            service::check_side(&login, Side::Smtp, password, &opts, &hooks)
+                .map(|report| Msg::Checked { id, report })
+        }
+        Effect::SendTest { to, password, .. } => {
+            let mut message = send::new_test_message(&account, Some(&to));
+            // The subject in the user's language (the id stays in it, the
+            // arrival check searches for the id).
+            message.subject = test_subject(lang, &message.id);
+            let given = Secrets {
+                incoming: None,
+                smtp: password,
+            };
+            service::send_test(&login, &message, given, false, &opts, &hooks).map(|sent| {
+                Msg::Sent {
+                    id,
+                    message,
+                    report: sent.report,
+                }
+            })
+        }
+        Effect::VerifyArrival {
+            message_id,
+            password,
+            deadline,
+            ..
+        } => service::verify_arrival(&login, &message_id, password, deadline, Some(flag))
+            .map(|report| Msg::Arrived { id, report }),
+        _ => return Msg::Tick,
+    };
+    result.unwrap_or_else(|e| no_secret(id, e, &account.name, lang))
+}
+
+fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> Msg {
     match effect {
         Effect::ProbeKeyring { id } => Msg::KeyringProbed {
             id,
             result: probe_keyring(),
         },
-        Effect::CheckIncoming {
-            id,
-            account,
-            password,
-            oauth2,
-        } => match resolve(&account, &oauth2, Role::Incoming, password) {
-            Ok(pw) => {
-                let mut report = check::check_incoming(&account, pw.as_ref(), &opts, &progress(id));
-                if let Some(token) = retry(&account, &oauth2, report.error.as_ref()) {
-                    report = check::check_incoming(&account, Some(&token), &opts, &progress(id));
-                }
-                Msg::Checked { id, report }
-            }
-            Err(e) => no_password(id, e, &account),
-        },
-        Effect::CheckSmtp {
-            id,
-            account,
-            password,
-            oauth2,
-        } => match resolve(&account, &oauth2, Role::Smtp, password) {
-            Ok(pw) => {
-                let pw = pw.filter(|_| account.smtp.auth_required);
-                let mut report = check::check_smtp(&account, pw.as_ref(), &opts, &progress(id));
-                if let Some(token) = retry(&account, &oauth2, report.error.as_ref()) {
-                    report = check::check_smtp(&account, Some(&token), &opts, &progress(id));
-                }
-                Msg::Checked { id, report }
-            }
-            Err(e) => no_password(id, e, &account),
-        },
-        Effect::SendTest {
-            id,
-            account,
-            to,
-            password,
-            oauth2,
-        } => {
-            let pw = match resolve(&account, &oauth2, Role::Smtp, password) {
-                Ok(pw) => pw.filter(|_| account.smtp.auth_required),
-                Err(e) => return no_password(id, e, &account),
-            };
-            let mut message = send::new_test_message(&account, Some(&to));
-            // The subject in the user's language (the id stays in it, the
-            // arrival check searches for the id).
-            message.subject = test_subject(lang, &message.id);
-            let mut report = send::send_test(&account, &message, pw.as_ref(), &opts, &progress(id));
-            if let Some(token) = retry(&account, &oauth2, report.error.as_ref()) {
-                report = send::send_test(&account, &message, Some(&token), &opts, &progress(id));
-            }
-            Msg::Sent {
-                id,
-                message,
-                report,
-            }
-        }
-        Effect::VerifyArrival {
-            id,
-            account,
-            message_id,
-            password,
-            deadline,
-            oauth2,
-        } => match resolve(&account, &oauth2, Role::Incoming, password) {
-            Ok(pw) => Msg::Arrived {
-                id,
-                report: send::verify_arrival(
-                    &account,
-                    &message_id,
-                    pw.as_ref(),
-                    deadline,
-                    Some(flag),
-                ),
-            },
-            Err(e) => no_password(id, e, &account),
-        },
+        Effect::CheckIncoming { .. }
+        | Effect::CheckSmtp { .. }
+        | Effect::SendTest { .. }
+        | Effect::VerifyArrival { .. } => mail_work(effect, tx, flag, lang),
         Effect::SaveAccount {
             id,
             path,
@@ -276,7 +237,15 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             smtp,
             oauth2,
             rcpt,
-        } => diagnose(id, &account, &oauth2, [incoming, smtp], rcpt, flag, lang),
+        } => diagnose(
+            id,
+            &account,
+            &oauth2,
+            Secrets { incoming, smtp },
+            rcpt,
+            flag,
+            lang,
+        ),
         Effect::SignIn {
             id,
             account,
@@ -286,15 +255,7 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
         } => {
             super::signin_runner::sign_in(id, &account, oauth2, client_secret, flow, tx, flag, lang)
         }
-        Effect::SaveTranscript { id, path, text } => {
-            let result = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| std::fs::write(&path, text))
-                .map_err(|e| e.to_string());
-            Msg::TranscriptSaved { id, path, result }
-        }
+        Effect::SaveTranscript { id, path, text } => save_transcript(id, path, text),
         Effect::Detect { id, roots } => Msg::Detected {
             id,
             accounts: crate::detect::scan(&roots).accounts,
@@ -306,6 +267,16 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
         },
         Effect::Quit => Msg::Tick,
     }
+}
+
+fn save_transcript(id: RequestId, path: std::path::PathBuf, text: String) -> Msg {
+    let result = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&path, text))
+        .map_err(|e| e.to_string());
+    Msg::TranscriptSaved { id, path, result }
 }
 
 fn save_account(
@@ -322,46 +293,80 @@ fn save_account(
     service::save_account(path, request, None).map(|saved| saved.config)
 }
 
-/// The doctor on the account: the secrets it needs (a missing one is
-/// noted, and that login is not tried), every probe under the doctor's
-/// bound, stopped by the request's cancel flag.
+/// The doctor on the account: the secrets it needs (resolved once, a
+/// shared one fetched once; a missing one is noted, and those logins are
+/// not tried), every probe under the doctor's bound, stopped by the
+/// request's cancel flag.
 fn diagnose(
     id: RequestId,
     account: &Account,
     oauth2: &OAuth2Settings,
-    given: [Option<Secret>; 2],
+    given: Secrets,
     rcpt: Option<String>,
     flag: Arc<AtomicBool>,
     lang: Lang,
 ) -> Msg {
     use crate::doctor::{self, DoctorOptions, Passwords};
-    let mut notes = Vec::new();
-    let [incoming, smtp] = given;
-    let mut need = |role: Role, given: Option<Secret>| -> Option<Secret> {
-        resolve(account, oauth2, role, given)
-            .map_err(|e| notes.push(e.localized(lang)))
-            .ok()
-            .flatten()
-    };
-    let incoming = need(Role::Incoming, incoming);
-    let smtp = need(Role::Smtp, smtp);
-    notes.dedup();
+    let (secrets, password_note) =
+        match credentials::secrets_for(account, oauth2, Roles::BOTH, given.clone()) {
+            Ok(s) => (s, None),
+            // One side's secret is missing: the other may still be had.
+            Err(_) => one_by_one(account, oauth2, given, lang),
+        };
     let opts = DoctorOptions {
         cancel: Some(flag),
         rcpt,
         ..DoctorOptions::default()
     };
     let pw = Passwords {
-        incoming: incoming.as_ref(),
-        smtp: smtp.as_ref(),
+        incoming: secrets.incoming.as_ref(),
+        smtp: secrets.smtp.as_ref(),
     };
     let report = doctor::run(account, pw, &opts);
     Msg::Diagnosed {
         id,
         report: Box::new(report),
-        password_note: (!notes.is_empty()).then(|| notes.join(" ")),
+        password_note,
     }
 }
+
+/// Each side's secret on its own, with a note for each one missing.
+fn one_by_one(
+    account: &Account,
+    oauth2: &OAuth2Settings,
+    given: Secrets,
+    lang: Lang,
+) -> (Secrets, Option<String>) {
+    let mut notes = Vec::new();
+    let mut one = |roles: Roles, given: Secrets| {
+        credentials::secrets_for(account, oauth2, roles, given)
+            .map_err(|e| notes.push(e.localized(lang)))
+            .unwrap_or_default()
+    };
+    let incoming = one(
+        Roles::INCOMING,
+        Secrets {
+            incoming: given.incoming,
+            smtp: None,
+        },
+    )
+    .incoming;
+    let smtp = one(
+        Roles::SMTP,
+        Secrets {
+            incoming: None,
+            smtp: given.smtp,
+        },
+    )
+    .smtp;
+    notes.dedup();
+    let note = (!notes.is_empty()).then(|| notes.join(" "));
+    (Secrets { incoming, smtp }, note)
+}
+
+#[cfg(test)]
+#[path = "effects_tests.rs"]
+mod tests;
 
 /// The test message's subject in `lang`, with its id.
 pub fn test_subject(lang: Lang, id: &str) -> String {

@@ -10,6 +10,7 @@
 //! System packages needed: see `scripts/install-test-deps.sh`.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod oauth;
 pub mod tmux;
 

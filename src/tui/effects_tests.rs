@@ -1,0 +1,106 @@
+//! The runner dispatches each mail effect to its use case and sends the
+//! progress and the result back, tagged with the request's id.
+
+use super::*;
+use crate::account::{IncomingServer, Protocol, SecretSource, Security, SmtpServer};
+use crate::net::NetError;
+use crate::secret::Secret;
+use std::sync::mpsc::{Receiver, channel};
+
+/// An account whose servers are a loopback port nothing listens on.
+fn closed_port_account() -> Account {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    Account {
+        name: "runner@example.test".into(),
+        email: "runner@example.test".into(),
+        display_name: String::new(),
+        provider: None,
+        incoming: IncomingServer {
+            protocol: Protocol::Imap,
+            host: "127.0.0.1".into(),
+            port,
+            security: Security::Tls,
+            username: "runner@example.test".into(),
+            auth: crate::account::AuthMethod::Password,
+            keep_on_server: true,
+            pinned_sha256: None,
+        },
+        smtp: SmtpServer {
+            host: "127.0.0.1".into(),
+            port,
+            security: Security::Tls,
+            auth_required: true,
+            username: "runner@example.test".into(),
+            same_password: true,
+            pinned_sha256: None,
+        },
+        ca_file: None,
+        secrets: SecretSource::default(),
+    }
+}
+
+/// Every message up to the first that is not `Progress`, which is returned
+/// with the side of each progress message before it.
+fn outcome(rx: &Receiver<Msg>) -> (Vec<Side>, Msg) {
+    let mut progress = Vec::new();
+    loop {
+        match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(Msg::Progress { id: 7, progress: p }) => progress.push(match p {
+                check::Progress::Started { side, .. } | check::Progress::Finished { side, .. } => {
+                    side
+                }
+            }),
+            Ok(other) => return (progress, other),
+            Err(e) => panic!("no result from the runner: {e}"),
+        }
+    }
+}
+
+#[test]
+fn a_check_runs_its_use_case_and_reports_with_the_request_id() {
+    let (tx, rx) = channel();
+    let runner = Runner::new(tx);
+    let effect = Effect::CheckSmtp {
+        id: 7,
+        account: Box::new(closed_port_account()),
+        password: Some(Secret::new("typed")),
+        oauth2: OAuth2Settings::default(),
+    };
+    assert!(runner.run(effect, Lang::En));
+    match outcome(&rx) {
+        (sides, Msg::Checked { id: 7, report }) => {
+            assert!(sides.len() >= 2, "no progress before the result");
+            assert!(sides.iter().all(|s| *s == Side::Smtp), "{sides:?}");
+            assert!(
+                matches!(report.error, Some(NetError::Refused { .. })),
+                "{report:?}"
+            );
+        }
+        (_, other) => panic!("not a check result: {other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_password_fails_with_its_reason_before_any_server() {
+    let (tx, rx) = channel();
+    let runner = Runner::new(tx);
+    let mut account = closed_port_account();
+    account.secrets.password_command = Some("exit 3".into());
+    let effect = Effect::SendTest {
+        id: 7,
+        account: Box::new(account),
+        to: "runner@example.test".into(),
+        password: None,
+        oauth2: OAuth2Settings::default(),
+    };
+    assert!(runner.run(effect, Lang::Fr));
+    match outcome(&rx) {
+        (sides, Msg::Failed { id: 7, detail }) if sides.is_empty() => {
+            assert!(detail.contains("commande"), "not in French: {detail}");
+        }
+        (steps, other) => panic!("progress {steps:?}, then {other:?}"),
+    }
+}
