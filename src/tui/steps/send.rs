@@ -209,18 +209,21 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
             ("Esc", "tui.key.done_editing"),
         ];
     }
-    let mut keys = vec![("S", "tui.send.key_send"), ("Tab", "tui.send.key_edit_to")];
-    if sent_ok(app) {
-        keys.insert(0, ("Enter", "tui.key.next"));
-        keys.push(("W", "tui.send.key_wait"));
-    } else if app.flow == Flow::Setup {
-        keys.push(("N", "tui.send.key_skip"));
-    }
+    // Most useful first: a narrow footer drops hints from the end, so after
+    // a failure the way to fix it comes before editing the recipient.
+    let mut keys = vec![("S", "tui.send.key_send")];
     if fix_target(app).is_some() {
         keys.push(("F", "tui.test.key_fix"));
     }
     if send_failed(app) {
         keys.push(("D", "tui.troubleshoot.key_open"));
+    }
+    keys.push(("Tab", "tui.send.key_edit_to"));
+    if sent_ok(app) {
+        keys.insert(0, ("Enter", "tui.key.next"));
+        keys.push(("W", "tui.send.key_wait"));
+    } else if app.flow == Flow::Setup {
+        keys.push(("N", "tui.send.key_skip"));
     }
     keys.push(("Esc", "tui.key.back"));
     keys

@@ -317,15 +317,16 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
         }
         TestPrompt::None => {}
     }
+    // Most useful first: a narrow footer drops hints from the end.
     let mut keys = vec![("Enter", "tui.key.next"), ("R", "tui.test.key_retry")];
+    if fix_target(app).is_some() {
+        keys.push(("F", "tui.test.key_fix"));
+    }
     if offers_ca_file(app) {
         keys.push(("C", "tui_test.key.ca_file"));
     }
     if !untrusted_certs(app).is_empty() {
         keys.push(("P", "tui_test.key.pin"));
-    }
-    if fix_target(app).is_some() {
-        keys.push(("F", "tui.test.key_fix"));
     }
     if failed(&app.incoming) || failed(&app.smtp) {
         keys.push(("D", "tui.troubleshoot.key_open"));
