@@ -93,6 +93,8 @@ fn probe(server: Side, host: &str, port: u16, expected: Wire) -> ServerProbe {
         capabilities: Vec::new(),
         cert: None,
         login_needed: true,
+        oauth2: false,
+        families: Vec::new(),
         login: None,
         other_login: None,
         mail_from: None,

@@ -26,6 +26,8 @@ pub struct DoctorArgs {
     /// Bound for the whole run, in seconds
     #[arg(long, value_name = "SECS", default_value_t = 15.0)]
     pub timeout: f64,
+    #[command(flatten)]
+    pub family: super::args::FamilyArgs,
 }
 
 pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
@@ -212,6 +214,29 @@ fn print_server(lang: Lang, p: &ServerProbe) {
                     ("not_after", &c.not_after),
                     ("sha256", &sha),
                 ],
+            )
+        ));
+    }
+    for f in &p.families {
+        let result = if f.outcome == crate::doctor::PortOutcome::Open {
+            tf(
+                lang,
+                "doctor.family.connected_ms",
+                &[("ms", &f.ms.to_string())],
+            )
+        } else {
+            t(lang, f.outcome.i18n_key()).to_string()
+        };
+        line(&format!(
+            "    {}",
+            tf(
+                lang,
+                "doctor.family.line",
+                &[
+                    ("family", f.family.name()),
+                    ("addr", &f.addr),
+                    ("result", &result)
+                ]
             )
         ));
     }

@@ -71,6 +71,7 @@ pub fn run(cli: Cli) -> i32 {
         }
     };
     let ctx = Ctx { lang, config_path };
+    crate::net::force_family(cli.command.as_ref().and_then(Command::family));
     match cli.command {
         None => crate::tui::run(ctx.config_path, ctx.lang),
         Some(Command::Add(a)) => add_cmd::add(&ctx, a),

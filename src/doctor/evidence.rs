@@ -17,6 +17,8 @@ pub(super) enum Evidence {
         rcpt: Option<String>,
     },
     Ports(Vec<(u16, PortOutcome)>),
+    /// Per address family: "IPv6 [::1]:993: refused, IPv4 127.0.0.1:993: 3 ms".
+    Families(Vec<super::FamilyProbe>),
 }
 
 impl Evidence {
@@ -41,6 +43,7 @@ impl Evidence {
                 .map(|(port, o)| format!("{port}: {}", tf(lang, o.i18n_key(), &[])))
                 .collect::<Vec<_>>()
                 .join(", "),
+            Evidence::Families(list) => families_text(list, lang),
         }
     }
 }
@@ -71,4 +74,23 @@ fn error_evidence(e: Option<&NetError>, lang: Lang) -> String {
         Some(NetError::WrongProtocol { greeting, .. }) => greeting.clone(),
         Some(e) => e.localized(lang),
     }
+}
+
+/// "IPv6 [::1]:993: refused; IPv4 127.0.0.1:993: 3 ms"
+pub(crate) fn families_text(list: &[super::FamilyProbe], lang: Lang) -> String {
+    list.iter()
+        .map(|f| {
+            let result = if f.outcome == PortOutcome::Open {
+                tf(
+                    lang,
+                    "doctor.family.connected_ms",
+                    &[("ms", &f.ms.to_string())],
+                )
+            } else {
+                tf(lang, f.outcome.i18n_key(), &[])
+            };
+            format!("{} {}: {result}", f.family.name(), f.addr)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -34,10 +34,18 @@ pub enum Code {
     SendingLimit,
     ProtocolMismatch,
     LoginDisabled,
+    /// After XOAUTH2: `535 5.7.139`, SMTP AUTH switched off (issue 14.9).
+    SmtpAuthDisabled,
+    /// After XOAUTH2: `535 5.7.3`, a token without the SMTP scope.
+    Oauth2ScopeMissing,
+    /// An OAuth2 account on a server that offers no OAuth2 mechanism.
+    Oauth2NotOffered,
+    /// IPv6 fails where IPv4 connects (issue 14.8); a warning.
+    Ipv6Broken,
 }
 
 impl Code {
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 24] = [
         Code::Ok,
         Code::DnsNotFound,
         Code::ConnectionRefused,
@@ -58,6 +66,10 @@ impl Code {
         Code::SendingLimit,
         Code::ProtocolMismatch,
         Code::LoginDisabled,
+        Code::SmtpAuthDisabled,
+        Code::Oauth2ScopeMissing,
+        Code::Oauth2NotOffered,
+        Code::Ipv6Broken,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +94,10 @@ impl Code {
             Code::SendingLimit => "sending_limit",
             Code::ProtocolMismatch => "protocol_mismatch",
             Code::LoginDisabled => "login_disabled",
+            Code::SmtpAuthDisabled => "smtp_auth_disabled",
+            Code::Oauth2ScopeMissing => "oauth2_scope_missing",
+            Code::Oauth2NotOffered => "oauth2_not_offered",
+            Code::Ipv6Broken => "ipv6_broken",
         }
     }
 }
@@ -158,7 +174,7 @@ pub fn findings(report: &DoctorReport, provider: Option<&Provider>, lang: Lang) 
                 lang,
             ));
         }
-        for d in diags {
+        for d in diags.into_iter().chain(family::ipv6_broken(probe)) {
             out.push(localize(probe, d, provider, lang));
         }
     }
@@ -199,10 +215,10 @@ fn localize(p: &ServerProbe, d: Diag, provider: Option<&Provider>, lang: Lang) -
     };
     Finding {
         code: d.code,
-        severity: if d.code == Code::Ok {
-            Severity::Ok
-        } else {
-            Severity::Error
+        severity: match d.code {
+            Code::Ok => Severity::Ok,
+            Code::Ipv6Broken => Severity::Warning,
+            _ => Severity::Error,
         },
         server: p.server,
         title: text("title"),
@@ -296,8 +312,10 @@ fn diagnose(p: &ServerProbe, ports: &[PortProbe], provider: Option<&Provider>) -
                 d
             }
         }
-        NetError::Protocol { .. } => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
-        NetError::Unsupported { .. } => Diag::new(Code::Oauth2Required, evidence),
+        NetError::Protocol { .. } => oauth::not_offered(e, &evidence, p)
+            .unwrap_or_else(|| Diag::new(Code::ProtocolMismatch, evidence).variant("tls")),
+        NetError::Unsupported { .. } => oauth::not_offered(e, &evidence, p)
+            .unwrap_or_else(|| Diag::new(Code::Oauth2Required, evidence)),
         NetError::TooLarge { .. } => Diag::new(Code::ProtocolMismatch, evidence)
             .arg("expected", p.expected.name())
             .arg("found", Wire::Unknown.name()),
@@ -345,6 +363,9 @@ fn auth(r: &Reply, provider: Option<&Provider>, evidence: Evidence, p: &ServerPr
             d
         }
     };
+    if let Some(d) = oauth::refusal(r, &evidence, p) {
+        return d;
+    }
     if code == 534 || enh == "5.7.9" {
         return app(evidence);
     }
@@ -401,6 +422,12 @@ fn envelope(phase: Phase, r: &Reply, evidence: Evidence, p: &ServerProbe) -> Dia
         _ => relay,
     }
 }
+
+#[path = "findings_oauth.rs"]
+mod oauth;
+
+#[path = "findings_family.rs"]
+mod family;
 
 #[cfg(test)]
 #[path = "findings_tests.rs"]

@@ -126,7 +126,7 @@ pub fn jump(f: &Finding) -> Option<(Step, Field)> {
         ),
     };
     Some(match f.code {
-        Code::DnsNotFound | Code::TlsHostnameMismatch => (step, host),
+        Code::DnsNotFound | Code::TlsHostnameMismatch | Code::Oauth2NotOffered => (step, host),
         Code::ConnectionRefused | Code::Timeout | Code::PortBlocked | Code::ProtocolMismatch => {
             (step, port)
         }
@@ -142,7 +142,10 @@ pub fn jump(f: &Finding) -> Option<(Step, Field)> {
         | Code::TlsExpired
         | Code::TlsUntrusted
         | Code::RecipientRejected
-        | Code::SendingLimit => return None,
+        | Code::SendingLimit
+        | Code::SmtpAuthDisabled
+        | Code::Oauth2ScopeMissing
+        | Code::Ipv6Broken => return None,
     })
 }
 
