@@ -92,6 +92,7 @@ areas!(
     "tui_signin",
     "accounts",
     "validation",
+    "bundle",
 );
 
 type Table = BTreeMap<String, String>;

@@ -460,8 +460,25 @@ fn oauth_doctor(mode: &str, side: &str, email: &str) -> (Vec<String>, String, St
         _ => (free_port(), server.port),
     };
     let cfg = write_oauth_config(dir.path(), email, incoming, smtp, &certs.ca);
-    let en = run(&cfg, &["doctor", "h"]);
+    let ticket = dir.path().join("ticket.json");
+    let en = run(&cfg, &["doctor", "h", "--bundle", ticket.to_str().unwrap()]);
     let fr = run(&cfg, &["doctor", "h", "--lang", "fr"]);
+    // The ticket holds the redacted exchange, never the access token.
+    let text = std::fs::read_to_string(&ticket).expect("the ticket was written");
+    assert!(!text.contains(TOKEN), "{mode}: the token is in the ticket");
+    assert!(
+        !text.contains("token_command"),
+        "{mode}: the token command is in the ticket"
+    );
+    let sasl = format!("user={email}\x01auth=Bearer {TOKEN}\x01\x01");
+    let sasl = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, sasl);
+    assert!(
+        !text.contains(&sasl),
+        "{mode}: the XOAUTH2 payload is in the ticket"
+    );
+    if side == "smtp" && mode.starts_with("oauth-") {
+        assert!(text.contains("AUTH XOAUTH2 [redacted]"), "{mode}: {text}");
+    }
     for r in [&en, &fr] {
         assert!(
             !r.output.contains(TOKEN),

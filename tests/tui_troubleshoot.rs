@@ -112,6 +112,7 @@ fn cert(name: &str) -> CertInfo {
         not_before: "2026-01-01 00:00:00 UTC".into(),
         not_after: "2027-01-01 00:00:00 UTC".into(),
         sha256: SHA.into(),
+        pem: String::new(),
     }
 }
 

@@ -10,6 +10,7 @@ mod credentials;
 mod detect_cmd;
 mod discover_cmd;
 mod doctor_cmd;
+mod doctor_replay;
 mod export_cmd;
 mod login_cmd;
 mod output;

@@ -2,16 +2,19 @@
 //! function. Matches on reply codes, enhanced status codes and typed error
 //! kinds; a reply's text is only looked at together with its code.
 
+use super::bundle_words::{CodedFinding, Param, Words};
 use super::{DoctorReport, PortOutcome, PortProbe, ServerProbe};
 use crate::account::display_fingerprint;
 use crate::check::Side;
-use crate::i18n::{Lang, table, tf};
+use crate::i18n::Lang;
+#[cfg(test)]
+use crate::i18n::table;
 use crate::net::{NetError, Phase, Reply, TlsKind, Wire};
 use crate::providers::Provider;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The fixed vocabulary scripts and tests rely on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     Ok,
@@ -103,7 +106,7 @@ impl Code {
 }
 
 /// Worst first when sorted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -155,6 +158,14 @@ impl Diag {
 /// The findings of a doctor run, worst first; one `ok` per server that
 /// shows no problem.
 pub fn findings(report: &DoctorReport, provider: Option<&Provider>, lang: Lang) -> Vec<Finding> {
+    coded_findings(report, provider)
+        .iter()
+        .map(|c| c.localized(lang))
+        .collect()
+}
+
+/// The same findings as codes with parameters, before any language.
+pub fn coded_findings(report: &DoctorReport, provider: Option<&Provider>) -> Vec<CodedFinding> {
     let mut out = Vec::new();
     for probe in [&report.incoming, &report.smtp] {
         let ports = if probe.server == Side::Smtp {
@@ -167,15 +178,14 @@ pub fn findings(report: &DoctorReport, provider: Option<&Provider>, lang: Lang) 
             .chain(diagnose(probe, ports, provider))
             .collect();
         if diags.is_empty() {
-            out.push(localize(
+            out.push(coded(
                 probe,
                 Diag::new(Code::Ok, ok_evidence(probe)),
                 provider,
-                lang,
             ));
         }
         for d in diags.into_iter().chain(family::ipv6_broken(probe)) {
-            out.push(localize(probe, d, provider, lang));
+            out.push(coded(probe, d, provider));
         }
     }
     out.sort_by_key(|f| f.severity);
@@ -186,34 +196,22 @@ fn server_label(p: &ServerProbe) -> String {
     format!("{} {}:{}", p.expected.name(), p.host, p.port)
 }
 
-fn localize(p: &ServerProbe, d: Diag, provider: Option<&Provider>, lang: Lang) -> Finding {
-    let mut args: Vec<(&str, String)> = vec![
-        ("server", server_label(p)),
-        ("host", p.host.clone()),
-        ("port", p.port.to_string()),
-        (
-            "provider",
-            provider.map_or_else(
-                || tf(lang, "doctor.words.this_provider", &[]),
-                |x| x.name.clone(),
-            ),
+fn coded(p: &ServerProbe, d: Diag, provider: Option<&Provider>) -> CodedFinding {
+    let mut params = vec![
+        Param::text("server", server_label(p)),
+        Param::text("host", p.host.clone()),
+        Param::text("port", p.port.to_string()),
+        provider.map_or_else(
+            || Param::words("provider", Words::msg("doctor.words.this_provider", vec![])),
+            |x| Param::text("provider", x.name.clone()),
         ),
-        (
+        Param::text(
             "help_url",
             provider.map_or(String::new(), |x| x.help_url.clone()),
         ),
     ];
-    args.extend(d.args.iter().map(|(k, v)| (*k, v.clone())));
-    let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let text = |part: &str| {
-        let base = format!("doctor.{}.{part}", d.code.as_str());
-        let key = match d.variant {
-            Some(v) if table(lang).contains_key(&format!("{base}_{v}")) => format!("{base}_{v}"),
-            _ => base,
-        };
-        tf(lang, &key, &refs)
-    };
-    Finding {
+    params.extend(d.args.iter().map(|(k, v)| Param::text(k, v.clone())));
+    CodedFinding {
         code: d.code,
         severity: match d.code {
             Code::Ok => Severity::Ok,
@@ -221,10 +219,9 @@ fn localize(p: &ServerProbe, d: Diag, provider: Option<&Provider>, lang: Lang) -
             _ => Severity::Error,
         },
         server: p.server,
-        title: text("title"),
-        explanation: text("explanation"),
-        fix: text("fix"),
-        evidence: d.evidence.localized(lang),
+        variant: d.variant.map(str::to_string),
+        params,
+        evidence: d.evidence.words(),
     }
 }
 

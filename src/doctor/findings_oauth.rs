@@ -95,7 +95,11 @@ mod tests {
 
     #[test]
     fn mechanisms_of_each_protocol() {
-        let caps = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let caps = |l: &[&str]| {
+            l.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             mechanisms(&caps(&["IMAP4rev1", "AUTH=PLAIN", "auth=login"])),
             ["PLAIN", "LOGIN"]

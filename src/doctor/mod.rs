@@ -4,6 +4,8 @@
 //!
 //! Every line exchanged goes into a `Transcript`, credentials redacted.
 
+pub mod bundle;
+pub mod bundle_words;
 mod evidence;
 mod findings;
 mod from_check;
@@ -12,7 +14,8 @@ mod ports;
 mod smtp;
 
 pub use crate::net::Family;
-pub use findings::{Code, Finding, Severity, findings};
+pub(crate) use evidence::families_words as family_words;
+pub use findings::{Code, Finding, Severity, coded_findings, findings};
 pub use from_check::findings_from_check;
 pub use ports::{FamilyProbe, PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
 

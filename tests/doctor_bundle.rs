@@ -1,0 +1,235 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is the failure report
+//! Issue 16.2: `mailwiz doctor --bundle FILE` writes a ticket (versioned
+//! JSON, no secret) and `mailwiz doctor --replay FILE --lang xx` shows it as
+//! the doctor did, in the reader's language. Real Dovecot and SMTP relay
+//! from the harness; a wrong password gives findings worth a ticket.
+
+mod common;
+
+use common::{MailEnv, mailenv, mailwiz};
+use serde_json::Value;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+const WRONG_PASSWORD: &str = "wrong-pw-Hq7Zx2";
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bundle");
+
+/// An IMAPS + SMTPS account on the harness whose password command prints
+/// `password`.
+fn account(env: &MailEnv, dir: &Path, password: &str) -> PathBuf {
+    let cfg = dir.join("accounts.toml");
+    let pw = dir.join("pw");
+    std::fs::write(&pw, format!("{password}\n")).unwrap();
+    let out = mailwiz(&cfg)
+        .args(["add", "--email", &env.user("alice"), "--name", "t"])
+        .args([
+            "--incoming",
+            "imap",
+            "--in-host",
+            &env.host,
+            "--in-security",
+            "tls",
+        ])
+        .args(["--in-port", &env.imaps_port.to_string()])
+        .args(["--smtp-host", &env.host, "--smtp-security", "tls"])
+        .args(["--smtp-port", &env.smtps_port.to_string()])
+        .arg("--ca-file")
+        .arg(&env.ca)
+        .arg("--password-command")
+        .arg(format!("cat {}", pw.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    cfg
+}
+
+struct Out {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn run(cfg: &Path, args: &[&str]) -> Out {
+    let out = mailwiz(cfg)
+        .args(args)
+        .env("MAILWIZ_DOCTOR_SMTP_PORTS", "1")
+        .output()
+        .unwrap();
+    Out {
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn json(o: &Out) -> Value {
+    serde_json::from_str(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", o.stdout, o.stderr))
+}
+
+/// (code, severity, server) of each finding, in order.
+fn codes(v: &Value) -> Vec<(String, String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("code"), s("severity"), s("server"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_french_ticket_replays_in_english_with_the_same_findings() {
+    let env = mailenv();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = account(env, dir.path(), WRONG_PASSWORD);
+    let ticket = dir.path().join("ticket.json");
+    let t = ticket.to_str().unwrap();
+    let made = run(
+        &cfg,
+        &["--lang", "fr", "doctor", "t", "--json", "--bundle", t],
+    );
+    let made_json = json(&made);
+    assert!(
+        codes(&made_json).iter().any(|c| c.0 == "auth_failed"),
+        "{}",
+        made.stdout
+    );
+
+    // The file: versioned, private, complete, and without any secret.
+    let text = std::fs::read_to_string(&ticket).unwrap();
+    for secret in [WRONG_PASSWORD, env.password.as_str()] {
+        assert!(!text.contains(secret), "a password is in the ticket");
+    }
+    let mode = std::fs::metadata(&ticket).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the ticket is readable by its owner only");
+    let b: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(b["schema"], 1);
+    assert_eq!(b["locale"]["lang"], "fr");
+    assert_eq!(b["mailwiz_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(b["account"]["incoming"]["host"], env.host.as_str());
+    assert!(b["account"].get("secrets").is_none() && !text.contains("password_command"));
+    assert_eq!(b["findings"][0]["code"], "auth_failed");
+    assert!(
+        b["findings"][0].get("title").is_none(),
+        "findings are codes, not text"
+    );
+    let pem = b["servers"][0]["certificate"]["pem"].as_str().unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"), "{pem}");
+    assert_eq!(b["servers"][0]["families"][0]["family"], "ipv4");
+    assert_eq!(b["dns"][0]["addresses"][0], env.host.as_str());
+    let transcript = b["transcript"].as_array().unwrap();
+    assert!(
+        transcript
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("LOGIN"))
+    );
+
+    // Replayed in English: the same findings, in English.
+    let en = run(&cfg, &["--lang", "en", "doctor", "--replay", t, "--json"]);
+    let en_json = json(&en);
+    assert_eq!(codes(&en_json), codes(&made_json));
+    let title = en_json["findings"][0]["title"].as_str().unwrap();
+    assert!(
+        title.contains("refuses") || title.contains("refused"),
+        "{title}"
+    );
+    // Replayed in French: exactly what the doctor printed.
+    let fr = run(&cfg, &["--lang", "fr", "doctor", "--replay", t, "--json"]);
+    assert_eq!(json(&fr)["findings"], made_json["findings"]);
+    assert_eq!(en.code, made.code);
+
+    // A second ticket to the same path is refused; the first stays whole.
+    let again = run(&cfg, &["doctor", "t", "--bundle", t]);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(std::fs::read_to_string(&ticket).unwrap(), text);
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "a temporary file was left behind");
+}
+
+/// The text replay in the doctor's own language is the doctor's text.
+#[test]
+fn the_text_replay_reads_as_the_doctor_did() {
+    let env = mailenv();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = account(env, dir.path(), WRONG_PASSWORD);
+    let ticket = dir.path().join("t.json");
+    let t = ticket.to_str().unwrap();
+    let live = run(&cfg, &["--lang", "fr", "doctor", "t", "--bundle", t]);
+    let replay = run(&cfg, &["--lang", "fr", "doctor", "--replay", t]);
+    // Live: "Diagnostic…" first and "Ticket écrit…" last; replay: a header.
+    let body = |s: &str, skip_last: bool| {
+        let lines: Vec<&str> = s.lines().skip(1).collect();
+        let n = lines.len() - usize::from(skip_last);
+        lines[..n].join("\n")
+    };
+    assert_eq!(body(&replay.stdout, false), body(&live.stdout, true));
+    assert!(live.stdout.contains("Ticket écrit dans"), "{}", live.stdout);
+    assert!(
+        replay
+            .stdout
+            .lines()
+            .next()
+            .unwrap()
+            .contains("en français")
+    );
+    let en = run(&cfg, &["--lang", "en", "doctor", "--replay", t]);
+    assert!(en.stdout.contains("written by mailwiz") && en.stdout.contains("in French"));
+    assert!(
+        en.stdout.contains("[auth_failed]") && en.stdout.contains("Fix: "),
+        "{}",
+        en.stdout
+    );
+    assert!(
+        en.stdout.contains("refuses the user name or password"),
+        "{}",
+        en.stdout
+    );
+    assert!(!en.stdout.contains("refuse l'identifiant"), "{}", en.stdout);
+}
+
+#[test]
+fn a_schema_0_ticket_is_shown_as_written_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("accounts.toml");
+    let path = format!("{FIXTURES}/schema0.json");
+    let o = run(&cfg, &["--lang", "en", "doctor", "--replay", &path]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("schema 0") && o.stdout.contains("shown as written, in French"));
+    assert!(
+        o.stdout
+            .contains("[auth_failed] IMAP mail.example.test:993 refuse")
+    );
+}
+
+#[test]
+fn a_newer_or_foreign_ticket_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("accounts.toml");
+    let path = format!("{FIXTURES}/schema99.json");
+    let o = run(&cfg, &["--lang", "en", "doctor", "--replay", &path]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("newer mailwiz (ticket schema 99)"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("reads schemas 0 to 1"), "{}", o.stderr);
+    let fr = run(&cfg, &["--lang", "fr", "doctor", "--replay", &path]);
+    assert!(fr.stderr.contains("plus récente"), "{}", fr.stderr);
+    let junk = dir.path().join("junk.json");
+    std::fs::write(&junk, "{\"findings\": []}").unwrap();
+    let o = run(&cfg, &["doctor", "--replay", junk.to_str().unwrap()]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("not a mailwiz ticket"), "{}", o.stderr);
+}
