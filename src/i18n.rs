@@ -93,6 +93,7 @@ areas!(
     "accounts",
     "validation",
     "bundle",
+    "plain",
 );
 
 type Table = BTreeMap<String, String>;

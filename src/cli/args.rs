@@ -19,6 +19,11 @@ pub struct Cli {
     /// Language of the messages: fr or en (default: from the locale)
     #[arg(long, global = true, value_name = "fr|en")]
     pub lang: Option<String>,
+    /// The wizard as plain questions and answers, one line at a time (screen
+    /// readers, braille, dumb terminals, scripts); automatic with TERM=dumb
+    /// or without a terminal
+    #[arg(long)]
+    pub plain: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

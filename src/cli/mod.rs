@@ -18,6 +18,7 @@ mod run_checks;
 mod usage_error;
 
 pub use args::{Cli, Command};
+pub use output::clean_line;
 
 use crate::config::{self, Config, ConfigError};
 use crate::i18n::Lang;
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> i32 {
     let ctx = Ctx { lang, config_path };
     crate::net::force_family(cli.command.as_ref().and_then(Command::family));
     match cli.command {
+        None if crate::plain::wanted(cli.plain) => crate::plain::run(ctx.config_path, ctx.lang),
         None => crate::tui::run(ctx.config_path, ctx.lang),
         Some(Command::Add(a)) => add_cmd::add(&ctx, a),
         Some(Command::List { json }) => accounts::list(&ctx, json),
