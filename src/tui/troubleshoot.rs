@@ -62,6 +62,8 @@ pub struct Troubleshoot {
     pub confirm_pin: Option<Vec<(Side, String)>>,
     pub pin_save: Option<u64>,
     pub transcript: Option<Saved>,
+    /// The ticket file (`B`, issue 16.2).
+    pub bundle: Option<Saved>,
     pub notice: Option<Notice>,
     pub cancelled: bool,
     pub crashed: Option<String>,
@@ -253,6 +255,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             }
         }
         Control::Char('s') => return save_transcript(app),
+        Control::Char('b') => return save_bundle(app),
         Control::Char('f') => return fix(app),
         _ => {}
     }
@@ -332,6 +335,32 @@ fn save_transcript(app: &mut App) -> Vec<Effect> {
     vec![Effect::SaveTranscript { id, path, text }]
 }
 
+/// The doctor's ticket, next to the configuration file, under a new name.
+fn save_bundle(app: &mut App) -> Vec<Effect> {
+    let Some(report) = app.troubleshoot.as_ref().and_then(|ts| ts.report.as_ref()) else {
+        return Vec::new();
+    };
+    let bundle =
+        crate::doctor::bundle::Bundle::new(&app.form.account(), report, provider(app), app.lang);
+    let path = transcript_path(app).with_file_name(format!(
+        "ticket-{}-{}.json",
+        app.form.account().name.replace(
+            |c: char| !c.is_ascii_alphanumeric() && !"@.-_".contains(c),
+            "_"
+        ),
+        bundle.created_unix
+    ));
+    let id = app.request_id();
+    if let Some(ts) = app.troubleshoot.as_mut() {
+        ts.bundle = Some(Saved::Saving(id));
+    }
+    vec![Effect::SaveBundle {
+        id,
+        path,
+        bundle: Box::new(bundle),
+    }]
+}
+
 /// The jump target of the selected finding, if any.
 pub fn fix_target(app: &App) -> Option<(Step, Field)> {
     let ts = app.troubleshoot.as_ref()?;
@@ -387,6 +416,15 @@ pub fn on_diagnosed(
 }
 
 pub fn on_transcript_saved(app: &mut App, id: u64, path: PathBuf, result: Result<(), String>) {
+    if let Some(ts) = app.troubleshoot.as_mut()
+        && ts.bundle == Some(Saved::Saving(id))
+    {
+        ts.bundle = Some(match result {
+            Ok(()) => Saved::Done(path),
+            Err(detail) => Saved::Failed { path, detail },
+        });
+        return;
+    }
     if let Some(ts) = app.troubleshoot.as_mut()
         && ts.transcript == Some(Saved::Saving(id))
     {
