@@ -32,6 +32,10 @@ fn offline(cmd: &mut Command) {
 
 /// The answers, one per line, in the order the wizard asks.
 fn script(env: &MailEnv) -> String {
+    answers(env, &env.password).join("\n") + "\n"
+}
+
+fn answers<'a>(env: &'a MailEnv, password: &'a str) -> Vec<String> {
     [
         "1",          // Welcome: set up a new account
         "Alice Test", // your name
@@ -47,7 +51,7 @@ fn script(env: &MailEnv) -> String {
         "2", // STARTTLS
         "",  // authentication: yes
         "",  // same login: yes
-        &env.password,
+        password,
         "1", // sign in with: password
         "1", // both servers work: continue
         "1", // send a test message
@@ -55,8 +59,9 @@ fn script(env: &MailEnv) -> String {
         "1", // continue
         "1", // finish
     ]
-    .join("\n")
-        + "\n"
+    .iter()
+    .map(ToString::to_string)
+    .collect()
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -70,8 +75,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn piped(lang: &str, expect: &[&str]) {
-    let env = mailenv();
+struct Run {
+    _dir: tempfile::TempDir,
+    home: PathBuf,
+    config: PathBuf,
+    keyring: KeyringSession,
+    text: String,
+    code: Option<i32>,
+}
+
+/// `mailwiz --lang LANG` with `input` piped in (no terminal anywhere).
+fn run_plain(env: &MailEnv, lang: &str, input: &str) -> Run {
     let dir = tempfile::Builder::new()
         .prefix("mwp")
         .tempdir_in("/tmp")
@@ -98,7 +112,7 @@ fn piped(lang: &str, expect: &[&str]) {
         .stdin
         .take()
         .unwrap()
-        .write_all(script(env).as_bytes())
+        .write_all(input.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let text = format!(
@@ -107,11 +121,27 @@ fn piped(lang: &str, expect: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
     eprintln!("{text}");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "the plain wizard failed:\n{text}"
-    );
+    Run {
+        _dir: dir,
+        home,
+        config,
+        keyring,
+        text,
+        code: out.status.code(),
+    }
+}
+
+fn piped(lang: &str, expect: &[&str]) {
+    let env = mailenv();
+    let Run {
+        home,
+        config,
+        keyring,
+        text,
+        code,
+        _dir,
+    } = run_plain(env, lang, &script(env));
+    assert_eq!(code, Some(0), "the plain wizard failed:\n{text}");
     for e in expect {
         assert!(text.contains(e), "{e:?} not in the transcript:\n{text}");
     }
@@ -174,6 +204,31 @@ fn piped_answers_set_up_the_account_in_french() {
             "enregistré\u{a0}; son mot de passe est dans le trousseau",
         ],
     );
+}
+
+/// A wrong password: the test step says what was found, numbered, each
+/// with its fix; the input then ends and nothing is saved.
+#[test]
+fn a_failed_test_lists_numbered_findings_with_their_fix() {
+    let env = mailenv();
+    let mut lines = answers(env, "not-the-password-Q3");
+    lines.truncate(16); // up to the password's sign-in method
+    let r = run_plain(env, "en", &(lines.join("\n") + "\n"));
+    assert_eq!(r.code, Some(1), "{}", r.text);
+    let finding = r
+        .text
+        .lines()
+        .find(|l| l.starts_with("1. "))
+        .unwrap_or_else(|| panic!("no numbered finding:\n{}", r.text));
+    assert!(
+        finding.contains("refuses the user name or password"),
+        "{finding}"
+    );
+    assert!(finding.contains(" Fix: "), "{finding}");
+    assert!(r.text.contains("IMAP: it does not work."), "{}", r.text);
+    assert!(r.text.contains("No account was saved."), "{}", r.text);
+    assert!(!r.config.exists(), "nothing is saved");
+    assert!(!r.text.contains("not-the-password-Q3"));
 }
 
 /// A dumb terminal gets the linear mode without asking; the password is

@@ -35,6 +35,9 @@ pub(super) fn help(app: &App, c: &mut Console) {
 pub(super) fn input_ended(app: &App, c: &mut Console) {
     c.line("");
     c.line(t(app.lang, "plain.input_ended"));
+    if !matches!(app.save, SaveState::Saved) {
+        c.line(t(app.lang, "plain.not_saved"));
+    }
 }
 
 /// The end: 0 when the account was saved.
