@@ -233,3 +233,79 @@ fn a_newer_or_foreign_ticket_is_refused_clearly() {
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("not a mailwiz ticket"), "{}", o.stderr);
 }
+
+/// An OAuth2 account with its client secret in the (test) keyring: the
+/// ticket holds neither the secret nor anything of the keyring.
+#[test]
+fn the_client_secret_stays_out_of_the_ticket() {
+    const CLIENT_SECRET: &str = "client-secret-Vb52Lq";
+    let env = mailenv();
+    let dir = tempfile::Builder::new()
+        .prefix("mwb")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let home = dir.path().join("home");
+    let keyring = common::KeyringSession::start(&home);
+    let cfg = dir.path().join("accounts.toml");
+    let mut add = mailwiz(&cfg);
+    keyring.apply(&mut add);
+    let mut child = add
+        .args(["add", "--email", &env.user("alice"), "--name", "o"])
+        .args(["--auth", "oauth2", "--oauth-client-id", "cid-123"])
+        .arg("--oauth-client-secret-stdin")
+        .args(["--oauth-auth-url", "http://127.0.0.1:9/auth"])
+        .args(["--oauth-token-url", "http://127.0.0.1:9/token"])
+        .args(["--oauth-scope", "mail"])
+        .args([
+            "--incoming",
+            "imap",
+            "--in-host",
+            &env.host,
+            "--in-security",
+            "tls",
+        ])
+        .args(["--in-port", &env.imaps_port.to_string()])
+        .args(["--smtp-host", &env.host, "--smtp-security", "tls"])
+        .args(["--smtp-port", &env.smtps_port.to_string()])
+        .arg("--ca-file")
+        .arg(&env.ca)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{CLIENT_SECRET}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "add: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ticket = dir.path().join("t.json");
+    let mut doctor = mailwiz(&cfg);
+    keyring.apply(&mut doctor);
+    let out = doctor
+        .args(["doctor", "o", "--bundle", ticket.to_str().unwrap()])
+        .env("MAILWIZ_DOCTOR_SMTP_PORTS", "1")
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(&ticket).unwrap_or_else(|e| {
+        panic!(
+            "no ticket ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert!(
+        !text.contains(CLIENT_SECRET),
+        "the client secret is in the ticket"
+    );
+    assert!(text.contains("\"auth\": \"oauth2\""), "{text}");
+}

@@ -27,8 +27,9 @@ impl Drop for Dns {
     }
 }
 
-/// dnsmasq on a free loopback port: `mail.example.test` in both families.
-fn dnsmasq() -> Dns {
+/// dnsmasq on a free loopback port: `mail.example.test` in both families,
+/// its IPv6 address `aaaa`.
+fn dnsmasq_with(aaaa: &str) -> Dns {
     let bin = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"]
         .into_iter()
         .find(|p| Path::new(p).exists())
@@ -50,7 +51,7 @@ fn dnsmasq() -> Dns {
             "--pid-file=",
             "--local=/example.test/",
             "--address=/mail.example.test/127.0.0.1",
-            "--address=/mail.example.test/::1",
+            &format!("--address=/mail.example.test/{aaaa}"),
         ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -75,6 +76,10 @@ fn dnsmasq() -> Dns {
         );
     }
     Dns { child, addr }
+}
+
+fn dnsmasq() -> Dns {
+    dnsmasq_with("::1")
 }
 
 fn setup(env: &MailEnv) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -176,4 +181,27 @@ fn ipv4_and_ipv6_flags_force_one_family() {
         Some(2),
         "--ipv4 with --ipv6 is a usage error"
     );
+}
+
+/// An IPv6 address with no route (2001:db8::/32, documentation only): the
+/// check still works over IPv4, and the doctor says why. (Here the kernel
+/// answers "no route" within about a second, so the time bound is only a
+/// sanity check; a silent drop is what Happy Eyeballs guards against.)
+#[test]
+fn an_unroutable_ipv6_address_is_reported_and_ipv4_still_works() {
+    let env = mailenv();
+    let dns = dnsmasq_with("2001:db8::25");
+    let (_dir, cfg) = setup(env);
+    let start = Instant::now();
+    let (json, text, code) = run(&cfg, &dns, &["check", "t", "--json"]);
+    let took = start.elapsed();
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(json["incoming"]["ok"], true, "{text}");
+    assert!(took < Duration::from_secs(4), "the check took {took:?}");
+    let (json, text, _) = run(&cfg, &dns, &["doctor", "t", "--json"]);
+    let fam = json["servers"]["incoming"]["families"].as_array().unwrap();
+    let v6 = fam.iter().find(|f| f["family"] == "ipv6").unwrap();
+    assert_eq!(v6["addr"], format!("[2001:db8::25]:{}", env.imaps_port));
+    assert_ne!(v6["outcome"], "open", "{text}");
+    assert!(text.contains("ipv6_broken"), "{text}");
 }

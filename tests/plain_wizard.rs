@@ -213,6 +213,7 @@ fn a_failed_test_lists_numbered_findings_with_their_fix() {
     let env = mailenv();
     let mut lines = answers(env, "not-the-password-Q3");
     lines.truncate(16); // up to the password's sign-in method
+    lines.insert(1, "?".to_string()); // help, on the name question
     let r = run_plain(env, "en", &(lines.join("\n") + "\n"));
     assert_eq!(r.code, Some(1), "{}", r.text);
     let finding = r
@@ -226,6 +227,11 @@ fn a_failed_test_lists_numbered_findings_with_their_fix() {
     );
     assert!(finding.contains(" Fix: "), "{finding}");
     assert!(r.text.contains("IMAP: it does not work."), "{}", r.text);
+    assert!(
+        r.text.contains("Your name is what recipients see"),
+        "? shows the step's help:\n{}",
+        r.text
+    );
     assert!(r.text.contains("No account was saved."), "{}", r.text);
     assert!(!r.config.exists(), "nothing is saved");
     assert!(!r.text.contains("not-the-password-Q3"));
