@@ -309,3 +309,36 @@ fn the_client_secret_stays_out_of_the_ticket() {
     );
     assert!(text.contains("\"auth\": \"oauth2\""), "{text}");
 }
+
+/// A ticket is foreign input: escape sequences in it never reach the
+/// terminal, and an oversized file is refused without being parsed.
+#[test]
+fn a_hostile_ticket_is_cleaned_or_refused() {
+    let env = mailenv();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = account(env, dir.path(), WRONG_PASSWORD);
+    let ticket = dir.path().join("t.json");
+    run(&cfg, &["doctor", "t", "--bundle", ticket.to_str().unwrap()]);
+    let mut b: Value = serde_json::from_str(&std::fs::read_to_string(&ticket).unwrap()).unwrap();
+    b["servers"][0]["greeting"] = Value::from("* OK \u{1b}]0;owned\u{7}\u{1b}[2J evil");
+    b["findings"][0]["params"][0]["value"]["text"] = Value::from("\u{1b}[31mred\u{1b}[0m");
+    let evil = dir.path().join("evil.json");
+    std::fs::write(&evil, serde_json::to_string(&b).unwrap()).unwrap();
+    let o = run(&cfg, &["doctor", "--replay", evil.to_str().unwrap()]);
+    assert!(
+        o.stdout.contains("evil") && o.stdout.contains("red"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        !o.stdout.contains('\u{1b}') && !o.stdout.contains('\u{7}'),
+        "{:?}",
+        o.stdout
+    );
+    let big = dir.path().join("big.json");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(17 * 1024 * 1024).unwrap();
+    let o = run(&cfg, &["doctor", "--replay", big.to_str().unwrap()]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("larger than 16 MiB"), "{}", o.stderr);
+}
