@@ -107,7 +107,8 @@ fn doctor_reports_each_family_and_ipv6_broken() {
     let env = mailenv();
     let dns = dnsmasq();
     let (_dir, cfg) = setup(env);
-    let (json, text, _) = run(&cfg, &dns, &["doctor", "t", "--json"]);
+    let (json, text, code) = run(&cfg, &dns, &["doctor", "t", "--json"]);
+    assert_eq!(code, 0, "a warning alone does not fail the doctor:\n{text}");
     for side in ["incoming", "smtp"] {
         let fam = &json["servers"][side]["families"];
         let of = |f: &str| {
