@@ -9,14 +9,15 @@ const MAX_LINE: usize = 4096;
 pub(crate) struct Console {
     input: Box<dyn BufRead>,
     output: Box<dyn Write>,
-    /// Both ends are a terminal: passwords are read without echo.
+    /// The input is a terminal: it echoes answers itself, and passwords
+    /// are read without echo (even when the output goes to a file).
     tty: bool,
 }
 
 impl Console {
     pub(crate) fn stdio() -> Console {
         Console {
-            tty: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
+            tty: std::io::stdin().is_terminal(),
             input: Box::new(std::io::BufReader::new(std::io::stdin())),
             output: Box::new(std::io::stdout()),
         }
