@@ -94,6 +94,8 @@ areas!(
     "validation",
     "tui_test",
     "tui_layout",
+    "bundle",
+    "plain",
 );
 
 type Table = BTreeMap<String, String>;

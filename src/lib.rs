@@ -16,6 +16,7 @@ pub mod export;
 pub mod i18n;
 pub mod net;
 pub mod oauth;
+pub mod plain;
 pub mod providers;
 pub mod qr;
 pub mod secret;

@@ -407,3 +407,139 @@ fn smtp_starttls_response_injection() {
         assert_eq!(smtp_ok, Some(false), "{what}: SMTP passed\n{}", r.output);
     }
 }
+
+const TOKEN: &str = "oauth-test-token-Zq81";
+
+/// An OAuth2 account (its token from a command) whose servers are both
+/// implicit TLS on 127.0.0.1: `incoming` (IMAP) and `smtp` ports.
+fn write_oauth_config(dir: &Path, email: &str, incoming: u16, smtp: u16, ca: &Path) -> PathBuf {
+    let text = format!(
+        r#"schema_version = 1
+
+[[account]]
+name = "h"
+email = "{email}"
+display_name = ""
+ca_file = "{ca}"
+
+[account.incoming]
+protocol = "imap"
+host = "127.0.0.1"
+port = {incoming}
+security = "tls"
+username = "{email}"
+auth = "oauth2"
+
+[account.smtp]
+host = "127.0.0.1"
+port = {smtp}
+security = "tls"
+auth_required = true
+username = "{email}"
+same_password = true
+
+[oauth2."h"]
+token_command = "printf %s {TOKEN}"
+"#,
+        ca = ca.display()
+    );
+    let path = dir.join("accounts.toml");
+    std::fs::write(&path, text).expect("write accounts.toml");
+    path
+}
+
+/// `doctor h --json` (and in French) against an OAuth2 account whose
+/// `side` server is the hostile `mode`: the findings' codes, English then
+/// French texts, and neither output holds the token.
+fn oauth_doctor(mode: &str, side: &str, email: &str) -> (Vec<String>, String, String) {
+    let certs = make_certs();
+    let server = Hostile::start(mode, Some(&certs));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (incoming, smtp) = match side {
+        "incoming" => (server.port, free_port()),
+        _ => (free_port(), server.port),
+    };
+    let cfg = write_oauth_config(dir.path(), email, incoming, smtp, &certs.ca);
+    let ticket = dir.path().join("ticket.json");
+    let en = run(&cfg, &["doctor", "h", "--bundle", ticket.to_str().unwrap()]);
+    let fr = run(&cfg, &["doctor", "h", "--lang", "fr"]);
+    // The ticket holds the redacted exchange, never the access token.
+    let text = std::fs::read_to_string(&ticket).expect("the ticket was written");
+    assert!(!text.contains(TOKEN), "{mode}: the token is in the ticket");
+    assert!(
+        !text.contains("token_command"),
+        "{mode}: the token command is in the ticket"
+    );
+    let sasl = format!("user={email}\x01auth=Bearer {TOKEN}\x01\x01");
+    let sasl = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, sasl);
+    assert!(
+        !text.contains(&sasl),
+        "{mode}: the XOAUTH2 payload is in the ticket"
+    );
+    if side == "smtp" && mode.starts_with("oauth-") {
+        assert!(text.contains("AUTH XOAUTH2 [redacted]"), "{mode}: {text}");
+    }
+    for r in [&en, &fr] {
+        assert!(
+            !r.output.contains(TOKEN),
+            "{mode}: the token is in the output"
+        );
+        assert!(r.elapsed <= Duration::from_secs(TIMEOUT_SECS) + SLACK);
+    }
+    let codes = en.json["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{mode}: no findings\n{}", en.output))
+        .iter()
+        .filter(|f| f["server"] == side)
+        .map(|f| f["code"].as_str().unwrap_or("").to_string())
+        .collect();
+    (
+        codes,
+        en.json["findings"].to_string(),
+        fr.json["findings"].to_string(),
+    )
+}
+
+/// Microsoft 365's answer to XOAUTH2 when SMTP AUTH is off for the tenant:
+/// not "use OAuth2" (the account already does) but the admin's switch.
+#[test]
+fn xoauth2_refused_with_5_7_139_is_smtp_auth_disabled() {
+    let (codes, en, fr) = oauth_doctor("oauth-5.7.139", "smtp", "alice@contoso.test");
+    assert_eq!(codes, ["smtp_auth_disabled"], "{en}");
+    assert!(
+        en.contains("Set-CASMailbox") && en.contains("alice@contoso.test"),
+        "{en}"
+    );
+    assert!(fr.contains("SMTP AUTH est désactivé"), "{fr}");
+    // A personal Outlook.com mailbox has no administrator to ask.
+    let (codes, en, _) = oauth_doctor("oauth-5.7.139", "smtp", "bob@outlook.com");
+    assert_eq!(codes, ["smtp_auth_disabled"], "{en}");
+    assert!(
+        en.contains("outlook.live.com") && !en.contains("Set-CASMailbox"),
+        "{en}"
+    );
+}
+
+#[test]
+fn xoauth2_refused_with_5_7_3_is_a_token_without_the_smtp_scope() {
+    let (codes, en, fr) = oauth_doctor("oauth-5.7.3", "smtp", "alice@contoso.test");
+    assert_eq!(codes, ["oauth2_scope_missing"], "{en}");
+    assert!(en.contains("SMTP.Send"), "{en}");
+    assert!(
+        fr.contains("jeton d\u{2019}accès") || fr.contains("jeton d'accès"),
+        "{fr}"
+    );
+}
+
+/// A server without XOAUTH2/OAUTHBEARER, for an OAuth2 account: "no OAuth2
+/// here" with what it offers, not `protocol_mismatch` ("use TLS with 993").
+#[test]
+fn a_server_without_oauth2_says_so() {
+    let (codes, en, _) = oauth_doctor("smtp-no-oauth", "smtp", "alice@contoso.test");
+    assert_eq!(codes, ["oauth2_not_offered"], "{en}");
+    assert!(en.contains("PLAIN, LOGIN"), "{en}");
+    let (codes, en, fr) = oauth_doctor("imap-no-oauth", "incoming", "alice@contoso.test");
+    assert_eq!(codes, ["oauth2_not_offered"], "{en}");
+    assert!(en.contains("It offers: PLAIN"), "{en}");
+    assert!(fr.contains("n'accepte pas la connexion OAuth2"), "{fr}");
+}

@@ -91,6 +91,8 @@ fn probe(server: Side, host: &str, port: u16, expected: Wire) -> ServerProbe {
         capabilities: Vec::new(),
         cert: None,
         login_needed: true,
+        oauth2: false,
+        families: Vec::new(),
         login: None,
         other_login: None,
         mail_from: None,
@@ -108,6 +110,7 @@ fn cert(name: &str) -> CertInfo {
         not_before: "2026-01-01 00:00:00 UTC".into(),
         not_after: "2027-01-01 00:00:00 UTC".into(),
         sha256: SHA.into(),
+        pem: String::new(),
     }
 }
 

@@ -19,6 +19,11 @@ pub struct Cli {
     /// Language of the messages: fr or en (default: from the locale)
     #[arg(long, global = true, value_name = "fr|en")]
     pub lang: Option<String>,
+    /// The wizard as plain questions and answers, one line at a time (screen
+    /// readers, braille, dumb terminals, scripts); automatic with TERM=dumb
+    /// or without a terminal
+    #[arg(long)]
+    pub plain: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -156,11 +161,46 @@ pub struct AddArgs {
     pub smtp_pin: Option<String>,
 }
 
+/// `--ipv4` / `--ipv6`: connect over one address family only.
+#[derive(Debug, Args, Default, Clone, Copy)]
+pub struct FamilyArgs {
+    /// Connect over IPv4 only
+    #[arg(long, conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Connect over IPv6 only
+    #[arg(long)]
+    pub ipv6: bool,
+}
+
+impl FamilyArgs {
+    pub fn family(self) -> Option<crate::net::Family> {
+        match (self.ipv4, self.ipv6) {
+            (true, _) => Some(crate::net::Family::Ipv4),
+            (_, true) => Some(crate::net::Family::Ipv6),
+            _ => None,
+        }
+    }
+}
+
+impl Command {
+    /// The address family a command is limited to, if any.
+    pub fn family(&self) -> Option<crate::net::Family> {
+        match self {
+            Command::Check(a) => a.family.family(),
+            Command::SendTest(a) => a.family.family(),
+            Command::Doctor(a) => a.family.family(),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     pub name: Option<String>,
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub family: FamilyArgs,
     /// Deadline per server, in seconds
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub timeout: f64,
@@ -175,6 +215,8 @@ pub struct SendTestArgs {
     /// Then watch the incoming server until the message arrives
     #[arg(long)]
     pub verify: bool,
+    #[command(flatten)]
+    pub family: FamilyArgs,
     #[arg(long)]
     pub json: bool,
     /// Deadline for sending, and for the arrival check, in seconds

@@ -4,9 +4,9 @@
 use super::credentials::{both_secrets, load};
 use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::account::display_fingerprint;
 use crate::check::Side;
-use crate::doctor::{self, DoctorOptions, DoctorReport, Finding, Passwords, ServerProbe, Severity};
+use crate::doctor::bundle::{self, Bundle, ServerSnapshot};
+use crate::doctor::{self, DoctorOptions, Finding, Passwords, Severity};
 use crate::i18n::{Lang, t, tf};
 use crate::providers;
 use std::path::PathBuf;
@@ -26,10 +26,21 @@ pub struct DoctorArgs {
     /// Bound for the whole run, in seconds
     #[arg(long, value_name = "SECS", default_value_t = 15.0)]
     pub timeout: f64,
+    #[command(flatten)]
+    pub family: super::args::FamilyArgs,
+    /// Also write a ticket file (JSON, no secrets) a helpdesk can replay in its language
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
+    /// Show a ticket file written with --bundle, in this mailwiz's language (--lang)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "rcpt", "transcript", "bundle"])]
+    pub replay: Option<PathBuf>,
 }
 
 pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
     let lang = ctx.lang;
+    if let Some(path) = &a.replay {
+        return super::doctor_replay::replay(lang, path, a.json);
+    }
     if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 3600.0) {
         let value = a.timeout.to_string();
         output::error(&tf(lang, "cli.error.timeout", &[("value", &value)]));
@@ -71,7 +82,8 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
         .as_deref()
         .and_then(providers::by_id)
         .or_else(|| providers::for_email(&acct.email));
-    let found = doctor::findings(&report, provider, lang);
+    let ticket = Bundle::new(acct, &report, provider, lang);
+    let found: Vec<Finding> = ticket.findings.iter().map(|f| f.localized(lang)).collect();
     if let Some(path) = &a.transcript
         && let Err(e) = std::fs::write(path, report.transcript.render())
     {
@@ -93,16 +105,45 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
             "elapsed_ms": report.elapsed_ms,
         }));
     } else {
-        print_text(lang, &report, &found, a.transcript.as_ref());
+        print_text(lang, &ticket, &found);
+        if let Some(path) = &a.transcript {
+            let p = path.display().to_string();
+            line(&tf(lang, "doctor.cli.transcript", &[("path", &p)]));
+        }
     }
-    if found.iter().all(|f| f.severity == Severity::Ok) {
+    if let Some(path) = &a.bundle {
+        save_bundle(lang, &ticket, path, a.json);
+    }
+    exit_code(&found)
+}
+
+/// 1 when a finding is an error; warnings (`ipv6_broken`) are listed but
+/// mail works, so they do not fail the command.
+pub(super) fn exit_code(found: &[Finding]) -> i32 {
+    if found.iter().all(|f| f.severity != Severity::Error) {
         EXIT_OK
     } else {
         EXIT_FAILED
     }
 }
 
-fn print_text(lang: Lang, report: &DoctorReport, found: &[Finding], path: Option<&PathBuf>) {
+fn save_bundle(lang: Lang, ticket: &Bundle, path: &std::path::Path, json: bool) {
+    let p = path.display().to_string();
+    match bundle::write(ticket, path) {
+        Ok(()) if json => {}
+        Ok(()) => line(&tf(lang, "bundle.written", &[("path", &p)])),
+        Err(e) => {
+            let mut args: Vec<(&str, String)> = e.i18n_args();
+            args.push(("path", p.clone()));
+            let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            output::error(&tf(lang, e.i18n_key(), &refs));
+        }
+    }
+}
+
+/// The findings, then what each server showed: the live doctor and a
+/// replayed ticket print through here, so both read the same.
+pub(super) fn print_text(lang: Lang, ticket: &Bundle, found: &[Finding]) {
     for f in found {
         output::status(
             f.severity == Severity::Ok,
@@ -124,23 +165,24 @@ fn print_text(lang: Lang, report: &DoctorReport, found: &[Finding], path: Option
     }
     line("");
     line(t(lang, "doctor.cli.servers"));
-    for p in [&report.incoming, &report.smtp] {
+    for p in &ticket.servers {
         print_server(lang, p);
     }
-    if !report.smtp_ports.is_empty() {
-        let list: Vec<String> = report
+    if !ticket.smtp_ports.is_empty() {
+        let list: Vec<String> = ticket
             .smtp_ports
             .iter()
             .map(|x| format!("{} {}", x.port, t(lang, x.outcome.i18n_key())))
             .collect();
         let list = list.join(", ");
+        let host = ticket
+            .servers
+            .iter()
+            .find(|s| s.server == Side::Smtp)
+            .map_or("", |s| s.host.as_str());
         line(&format!(
             "  {}",
-            tf(
-                lang,
-                "doctor.cli.ports",
-                &[("host", &report.smtp.host), ("list", &list)]
-            )
+            tf(lang, "doctor.cli.ports", &[("host", host), ("list", &list)])
         ));
     }
     let problems = found.iter().filter(|f| f.severity != Severity::Ok).count();
@@ -154,20 +196,12 @@ fn print_text(lang: Lang, report: &DoctorReport, found: &[Finding], path: Option
             &[("count", &problems.to_string())],
         ));
     }
-    if let Some(path) = path {
-        let p = path.display().to_string();
-        line(&tf(lang, "doctor.cli.transcript", &[("path", &p)]));
-    }
 }
 
-fn print_server(lang: Lang, p: &ServerProbe) {
-    let side = match p.server {
-        Side::Incoming => p.expected.name(),
-        Side::Smtp => "SMTP",
-    };
+fn print_server(lang: Lang, p: &ServerSnapshot) {
     let state = t(
         lang,
-        if p.error.is_none() {
+        if p.works {
             "doctor.cli.works"
         } else {
             "doctor.cli.fails"
@@ -179,7 +213,7 @@ fn print_server(lang: Lang, p: &ServerProbe) {
         tf(
             lang,
             "doctor.cli.server",
-            &[("side", side), ("server", &server), ("state", state)]
+            &[("side", &p.protocol), ("server", &server), ("state", state)]
         )
     ));
     if let Some(g) = &p.greeting {
@@ -195,26 +229,14 @@ fn print_server(lang: Lang, p: &ServerProbe) {
             tf(lang, "doctor.cli.capabilities", &[("list", &list)])
         ));
     }
-    if let Some(c) = &p.cert {
-        let names = c.sans.join(", ");
-        let sha = display_fingerprint(&c.sha256);
-        line(&format!(
-            "    {}",
-            tf(
-                lang,
-                "doctor.cli.certificate",
-                &[
-                    ("subject", &c.subject),
-                    ("names", &names),
-                    ("issuer", &c.issuer),
-                    ("not_before", &c.not_before),
-                    ("not_after", &c.not_after),
-                    ("sha256", &sha),
-                ],
-            )
-        ));
+    if let Some(c) = &p.certificate {
+        line(&format!("    {}", c.summary.render(lang)));
     }
-    for l in [&p.login, &p.other_login].into_iter().flatten() {
+    for f in &p.families {
+        let words = doctor::family_words(std::slice::from_ref(f));
+        line(&format!("    {}", words.render(lang)));
+    }
+    for l in &p.logins {
         let state = t(
             lang,
             if l.ok {

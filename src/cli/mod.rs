@@ -10,6 +10,7 @@ mod credentials;
 mod detect_cmd;
 mod discover_cmd;
 mod doctor_cmd;
+mod doctor_replay;
 mod export_cmd;
 mod login_cmd;
 mod output;
@@ -17,6 +18,7 @@ mod run_checks;
 mod usage_error;
 
 pub use args::{Cli, Command};
+pub use output::clean_line;
 
 use crate::config::{self, Config, ConfigError};
 use crate::i18n::Lang;
@@ -71,7 +73,9 @@ pub fn run(cli: Cli) -> i32 {
         }
     };
     let ctx = Ctx { lang, config_path };
+    crate::net::force_family(cli.command.as_ref().and_then(Command::family));
     match cli.command {
+        None if crate::plain::wanted(cli.plain) => crate::plain::run(ctx.config_path, ctx.lang),
         None => crate::tui::run(ctx.config_path, ctx.lang),
         Some(Command::Add(a)) => add_cmd::add(&ctx, a),
         Some(Command::List { json }) => accounts::list(&ctx, json),

@@ -14,7 +14,7 @@
 mod autoconfig;
 mod candidate;
 mod clientconfig;
-mod dns;
+pub(crate) mod dns;
 mod guess;
 mod http;
 mod ispdb;

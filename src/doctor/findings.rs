@@ -2,18 +2,21 @@
 //! function. Matches on reply codes, enhanced status codes and typed error
 //! kinds; a reply's text is only looked at together with its code.
 
+use super::bundle_words::{CodedFinding, Param, Words};
 use super::context::{Context, dns_offline, login_unasked};
 use super::replies::{auth, blocked, envelope, is_limit};
 use super::{DoctorReport, PortProbe, ServerProbe};
 use crate::account::display_fingerprint;
 use crate::check::Side;
-use crate::i18n::{Lang, table, tf};
+use crate::i18n::Lang;
+#[cfg(test)]
+use crate::i18n::table;
 use crate::net::{NetError, Phase, TlsKind, Wire};
 use crate::providers::Provider;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The fixed vocabulary scripts and tests rely on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     Ok,
@@ -36,10 +39,18 @@ pub enum Code {
     SendingLimit,
     ProtocolMismatch,
     LoginDisabled,
+    /// After XOAUTH2: `535 5.7.139`, SMTP AUTH switched off (issue 14.9).
+    SmtpAuthDisabled,
+    /// After XOAUTH2: `535 5.7.3`, a token without the SMTP scope.
+    Oauth2ScopeMissing,
+    /// An OAuth2 account on a server that offers no OAuth2 mechanism.
+    Oauth2NotOffered,
+    /// IPv6 fails where IPv4 connects (issue 14.8); a warning.
+    Ipv6Broken,
 }
 
 impl Code {
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 24] = [
         Code::Ok,
         Code::DnsNotFound,
         Code::ConnectionRefused,
@@ -60,6 +71,10 @@ impl Code {
         Code::SendingLimit,
         Code::ProtocolMismatch,
         Code::LoginDisabled,
+        Code::SmtpAuthDisabled,
+        Code::Oauth2ScopeMissing,
+        Code::Oauth2NotOffered,
+        Code::Ipv6Broken,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,12 +99,16 @@ impl Code {
             Code::SendingLimit => "sending_limit",
             Code::ProtocolMismatch => "protocol_mismatch",
             Code::LoginDisabled => "login_disabled",
+            Code::SmtpAuthDisabled => "smtp_auth_disabled",
+            Code::Oauth2ScopeMissing => "oauth2_scope_missing",
+            Code::Oauth2NotOffered => "oauth2_not_offered",
+            Code::Ipv6Broken => "ipv6_broken",
         }
     }
 }
 
 /// Worst first when sorted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -155,6 +174,23 @@ pub fn findings_in(
     ctx: &Context,
     lang: Lang,
 ) -> Vec<Finding> {
+    coded_findings_in(report, provider, ctx)
+        .iter()
+        .map(|c| c.localized(lang))
+        .collect()
+}
+
+/// The same findings as codes with parameters, before any language.
+pub fn coded_findings(report: &DoctorReport, provider: Option<&Provider>) -> Vec<CodedFinding> {
+    coded_findings_in(report, provider, &Context::default())
+}
+
+/// `coded_findings` knowing the account's context (see `Context`).
+pub fn coded_findings_in(
+    report: &DoctorReport,
+    provider: Option<&Provider>,
+    ctx: &Context,
+) -> Vec<CodedFinding> {
     let mut out = Vec::new();
     for probe in [&report.incoming, &report.smtp] {
         let ports = if probe.server == Side::Smtp {
@@ -174,15 +210,14 @@ pub fn findings_in(
             .chain(unasked)
             .collect();
         if diags.is_empty() {
-            out.push(localize(
+            out.push(coded(
                 probe,
                 Diag::new(Code::Ok, ok_evidence(probe)),
                 provider,
-                lang,
             ));
         }
-        for d in diags {
-            out.push(localize(probe, d, provider, lang));
+        for d in diags.into_iter().chain(family::ipv6_broken(probe)) {
+            out.push(coded(probe, d, provider));
         }
     }
     out.sort_by_key(|f| f.severity);
@@ -193,47 +228,34 @@ fn server_label(p: &ServerProbe) -> String {
     format!("{} {}:{}", p.expected.name(), p.host, p.port)
 }
 
-fn localize(p: &ServerProbe, d: Diag, provider: Option<&Provider>, lang: Lang) -> Finding {
-    let mut args: Vec<(&str, String)> = vec![
-        ("server", server_label(p)),
-        ("host", p.host.clone()),
-        ("port", p.port.to_string()),
-        (
-            "provider",
-            provider.map_or_else(
-                || tf(lang, "doctor.words.this_provider", &[]),
-                |x| x.name.clone(),
-            ),
+fn coded(p: &ServerProbe, d: Diag, provider: Option<&Provider>) -> CodedFinding {
+    let mut params = vec![
+        Param::text("server", server_label(p)),
+        Param::text("host", p.host.clone()),
+        Param::text("port", p.port.to_string()),
+        provider.map_or_else(
+            || Param::words("provider", Words::msg("doctor.words.this_provider", vec![])),
+            |x| Param::text("provider", x.name.clone()),
         ),
-        (
+        Param::text(
             "help_url",
             provider.map_or(String::new(), |x| x.help_url.clone()),
         ),
     ];
-    args.extend(d.args.iter().map(|(k, v)| (*k, v.clone())));
-    let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let text = |part: &str| {
-        let base = format!("doctor.{}.{part}", d.code.as_str());
-        let key = match d.variant {
-            Some(v) if table(lang).contains_key(&format!("{base}_{v}")) => format!("{base}_{v}"),
-            _ => base,
-        };
-        tf(lang, &key, &refs)
-    };
-    Finding {
+    params.extend(d.args.iter().map(|(k, v)| Param::text(k, v.clone())));
+    CodedFinding {
         code: d.code,
         severity: if d.code == Code::Ok {
             Severity::Ok
-        } else if d.warning {
+        } else if d.warning || d.code == Code::Ipv6Broken {
             Severity::Warning
         } else {
             Severity::Error
         },
         server: p.server,
-        title: text("title"),
-        explanation: text("explanation"),
-        fix: text("fix"),
-        evidence: d.evidence.localized(lang),
+        variant: d.variant.map(str::to_string),
+        params,
+        evidence: d.evidence.words(),
     }
 }
 
@@ -312,8 +334,10 @@ fn diagnose(
                 d
             }
         }
-        NetError::Protocol { .. } => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
-        NetError::Unsupported { .. } => Diag::new(Code::Oauth2Required, evidence),
+        NetError::Protocol { .. } => oauth::not_offered(e, &evidence, p)
+            .unwrap_or_else(|| Diag::new(Code::ProtocolMismatch, evidence).variant("tls")),
+        NetError::Unsupported { .. } => oauth::not_offered(e, &evidence, p)
+            .unwrap_or_else(|| Diag::new(Code::Oauth2Required, evidence)),
         NetError::TooLarge { .. } => Diag::new(Code::ProtocolMismatch, evidence)
             .arg("expected", p.expected.name())
             .arg("found", Wire::Unknown.name()),
@@ -346,6 +370,12 @@ fn tls(t: &crate::net::TlsError, p: &ServerProbe, evidence: Evidence) -> Diag {
         )
         .arg("issuer", c.map_or(String::new(), |c| c.issuer.clone()))
 }
+
+#[path = "findings_oauth.rs"]
+pub(super) mod oauth;
+
+#[path = "findings_family.rs"]
+mod family;
 
 #[cfg(test)]
 #[path = "findings_tests.rs"]

@@ -58,6 +58,7 @@ pub(super) fn probe(
         Protocol::Pop3 => Wire::Pop3,
     };
     let mut p = ServerProbe::new(Side::Incoming, &s.host, s.port, s.security, expected);
+    p.oauth2 = s.auth == AuthMethod::Oauth2;
     let start = Instant::now();
     run(acct, pw, deadline, transcript.tap("incoming"), &mut p);
     p.ms = start.elapsed().as_millis() as u64;

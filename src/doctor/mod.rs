@@ -4,6 +4,8 @@
 //!
 //! Every line exchanged goes into a `Transcript`, credentials redacted.
 
+pub mod bundle;
+pub mod bundle_words;
 mod context;
 mod evidence;
 mod findings;
@@ -13,10 +15,14 @@ mod ports;
 mod replies;
 mod smtp;
 
+pub use crate::net::Family;
 pub use context::Context;
-pub use findings::{Code, Finding, Severity, findings, findings_in};
+pub(crate) use evidence::families_words as family_words;
+pub use findings::{
+    Code, Finding, Severity, coded_findings, coded_findings_in, findings, findings_in,
+};
 pub use from_check::{findings_from_check, findings_from_send};
-pub use ports::{PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
+pub use ports::{FamilyProbe, PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
 
 use crate::account::{Account, Security};
 use crate::check::Side;
@@ -75,6 +81,10 @@ pub struct ServerProbe {
     pub cert: Option<CertInfo>,
     /// Whether the account logs in at all (password stored and needed).
     pub login_needed: bool,
+    /// The account signs in with OAuth2 (XOAUTH2 / OAUTHBEARER).
+    pub oauth2: bool,
+    /// One TCP connect per address family, side by side (issue 14.8).
+    pub families: Vec<FamilyProbe>,
     pub login: Option<LoginTrial>,
     /// The other login form (address vs local part), tried after a refusal.
     pub other_login: Option<LoginTrial>,
@@ -106,6 +116,8 @@ impl ServerProbe {
             capabilities: Vec::new(),
             cert: None,
             login_needed: false,
+            oauth2: false,
+            families: Vec::new(),
             login: None,
             other_login: None,
             mail_from: None,
@@ -162,6 +174,11 @@ pub fn run(acct: &Account, pw: Passwords<'_>, opts: &DoctorOptions) -> DoctorRep
     let (incoming, smtp, smtp_ports) = std::thread::scope(|scope| {
         let t = &transcript;
         let d = &deadline;
+        let pd = &ports_deadline;
+        let in_families =
+            scope.spawn(move || ports::families(&acct.incoming.host, acct.incoming.port, pd, t));
+        let smtp_families =
+            scope.spawn(move || ports::families(&acct.smtp.host, acct.smtp.port, pd, t));
         let smtp = scope.spawn(move || smtp::probe(acct, pw.smtp, opts.rcpt.as_deref(), d, t));
         let ports = scope.spawn(|| {
             if opts.probe_ports {
@@ -185,6 +202,10 @@ pub fn run(acct: &Account, pw: Passwords<'_>, opts: &DoctorOptions) -> DoctorRep
             });
             p
         });
+        let mut incoming = incoming;
+        let mut smtp = smtp;
+        incoming.families = in_families.join().unwrap_or_default();
+        smtp.families = smtp_families.join().unwrap_or_default();
         (incoming, smtp, ports.join().unwrap_or_default())
     });
     DoctorReport {

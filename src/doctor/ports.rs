@@ -5,8 +5,9 @@
 //! variable `MAILWIZ_DOCTOR_SMTP_PORTS` (comma-separated, e.g.
 //! `10465,10587,10002`) replaces the list; anything unparsable is ignored.
 
-use crate::net::{Deadline, NetError, Transcript, connect_any, resolve};
-use serde::Serialize;
+use crate::net::{Deadline, Family, NetError, Transcript, connect_any, resolve};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
 
 pub const SMTP_PORTS: [u16; 3] = [465, 587, 25];
 
@@ -27,7 +28,7 @@ fn parse_ports(text: Option<&str>) -> Option<Vec<u16>> {
     (!ports.is_empty()).then_some(ports)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PortOutcome {
     Open,
@@ -51,7 +52,7 @@ impl PortOutcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortProbe {
     pub port: u16,
     pub outcome: PortOutcome,
@@ -81,7 +82,16 @@ pub(super) fn probe(host: &str, deadline: &Deadline, transcript: &Transcript) ->
 
 fn one(host: &str, port: u16, deadline: &Deadline, transcript: &Transcript) -> PortProbe {
     let start = std::time::Instant::now();
-    let outcome = match resolve(host, port, deadline).and_then(|a| connect_any(&a, deadline)) {
+    let outcome = outcome_of(resolve(host, port, deadline).and_then(|a| connect_any(&a, deadline)));
+    let ms = start.elapsed().as_millis() as u64;
+    transcript.tap(&format!("smtp:{port}")).note(&format!(
+        "TCP connect to {host}:{port}: {outcome:?} ({ms} ms)"
+    ));
+    PortProbe { port, outcome, ms }
+}
+
+fn outcome_of(r: Result<std::net::TcpStream, NetError>) -> PortOutcome {
+    match r {
         Ok(tcp) => {
             let _ = tcp.shutdown(std::net::Shutdown::Both);
             PortOutcome::Open
@@ -90,12 +100,78 @@ fn one(host: &str, port: u16, deadline: &Deadline, transcript: &Transcript) -> P
         Err(NetError::Timeout { .. }) => PortOutcome::Timeout,
         Err(NetError::Dns { .. }) => PortOutcome::NoHost,
         Err(_) => PortOutcome::Unreachable,
+    }
+}
+
+/// One address family of a server: the addresses the name resolved to in
+/// that family, and a TCP connect to the first of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyProbe {
+    pub family: Family,
+    /// The DNS answers of this family.
+    pub addresses: Vec<String>,
+    /// The address tried (the first answer).
+    pub addr: String,
+    pub outcome: PortOutcome,
+    pub ms: u64,
+}
+
+/// Each address family of `host` on its own, side by side, so a broken
+/// IPv6 route shows even when Happy Eyeballs hides it behind IPv4.
+pub(super) fn families(
+    host: &str,
+    port: u16,
+    deadline: &Deadline,
+    transcript: &Transcript,
+) -> Vec<FamilyProbe> {
+    let Ok(addrs) = resolve(host, port, deadline) else {
+        return Vec::new();
     };
-    let ms = start.elapsed().as_millis() as u64;
-    transcript.tap(&format!("smtp:{port}")).note(&format!(
-        "TCP connect to {host}:{port}: {outcome:?} ({ms} ms)"
-    ));
-    PortProbe { port, outcome, ms }
+    let groups: Vec<(Family, Vec<SocketAddr>)> = [Family::Ipv6, Family::Ipv4]
+        .into_iter()
+        .map(|f| {
+            (
+                f,
+                addrs
+                    .iter()
+                    .copied()
+                    .filter(|a| Family::of(a) == f)
+                    .collect(),
+            )
+        })
+        .filter(|(_, list): &(Family, Vec<SocketAddr>)| !list.is_empty())
+        .collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = groups
+            .iter()
+            .map(|(family, list)| scope.spawn(move || family_one(*family, list, deadline)))
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().ok())
+            .inspect(|p| {
+                transcript.tap(&format!("connect:{port}")).note(&format!(
+                    "{} TCP connect to {}: {:?} ({} ms)",
+                    p.family.name(),
+                    p.addr,
+                    p.outcome,
+                    p.ms
+                ));
+            })
+            .collect()
+    })
+}
+
+fn family_one(family: Family, list: &[SocketAddr], deadline: &Deadline) -> FamilyProbe {
+    let start = std::time::Instant::now();
+    let outcome = outcome_of(connect_any(&list[..1], deadline));
+    FamilyProbe {
+        family,
+        addresses: list.iter().map(|a| a.ip().to_string()).collect(),
+        addr: list[0].to_string(),
+        outcome,
+        ms: start.elapsed().as_millis() as u64,
+    }
 }
 
 #[cfg(test)]

@@ -53,6 +53,9 @@ pub(super) fn auth(
             d
         }
     };
+    if let Some(d) = super::findings::oauth::refusal(r, &evidence, p) {
+        return d;
+    }
     if code == 534 || enh == "5.7.9" {
         return app(evidence);
     }

@@ -22,6 +22,7 @@ pub(super) fn probe(
 ) -> ServerProbe {
     let s = &acct.smtp;
     let mut p = ServerProbe::new(Side::Smtp, &s.host, s.port, s.security, Wire::Smtp);
+    p.oauth2 = acct.incoming.auth == AuthMethod::Oauth2;
     let start = Instant::now();
     if let Err(e) = run(acct, pw, rcpt, deadline, transcript.tap("smtp"), &mut p) {
         if let NetError::Rejected {

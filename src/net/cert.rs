@@ -14,6 +14,10 @@ pub struct CertInfo {
     pub not_after: String,
     /// Lowercase hex, no separators (`account::normalize_fingerprint` form).
     pub sha256: String,
+    /// The certificate itself, PEM (for the doctor's ticket file; left out
+    /// of the JSON reports, where the fields above say what it holds).
+    #[serde(skip)]
+    pub pem: String,
 }
 
 pub fn sha256_hex(der: &[u8]) -> String {
@@ -25,6 +29,7 @@ impl CertInfo {
     pub fn from_der(der: &[u8]) -> CertInfo {
         let mut info = parse(der).unwrap_or_default();
         info.sha256 = sha256_hex(der);
+        info.pem = pem(der);
         info
     }
 
@@ -91,7 +96,21 @@ fn parse(der: &[u8]) -> Option<CertInfo> {
         not_before: time(nb_tag, nb).unwrap_or_default(),
         not_after: time(na_tag, na).unwrap_or_default(),
         sha256: String::new(),
+        pem: String::new(),
     })
+}
+
+/// `-----BEGIN CERTIFICATE-----`, base64 in lines of 64, the end line.
+fn pem(der: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE-----\n");
+    out
 }
 
 /// `CN=mail.example.test, O=Example`

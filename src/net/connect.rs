@@ -3,15 +3,88 @@
 
 use super::error::NetError;
 use super::{Deadline, Phase};
+use serde::{Deserialize, Serialize};
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// An address family (`--ipv4` / `--ipv6`, and the doctor's per-family probes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Ipv4,
+    Ipv6,
+}
+
+impl Family {
+    pub fn of(addr: &SocketAddr) -> Family {
+        if addr.is_ipv6() {
+            Family::Ipv6
+        } else {
+            Family::Ipv4
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Ipv4 => "IPv4",
+            Family::Ipv6 => "IPv6",
+        }
+    }
+}
+
+/// 0: any family; 4 or 6: only that one, for the whole process (the CLI's
+/// `--ipv4` / `--ipv6`, set once before any connection).
+static FORCED: AtomicU8 = AtomicU8::new(0);
+
+/// Makes every later `resolve` keep only `family`'s addresses (None: all).
+pub fn force_family(family: Option<Family>) {
+    let v = match family {
+        None => 0,
+        Some(Family::Ipv4) => 4,
+        Some(Family::Ipv6) => 6,
+    };
+    FORCED.store(v, Ordering::Relaxed);
+}
+
+pub fn forced_family() -> Option<Family> {
+    match FORCED.load(Ordering::Relaxed) {
+        4 => Some(Family::Ipv4),
+        6 => Some(Family::Ipv6),
+        _ => None,
+    }
+}
+
+/// `$MAILWIZ_DNS_SERVER` (`IP:PORT`): the DNS server discovery uses, and
+/// then also the one for every server name (A and AAAA through mailwiz's
+/// own stub client instead of the system resolver).
+const DNS_SERVER_ENV: &str = "MAILWIZ_DNS_SERVER";
+
 /// Resolves `host` within the deadline (the lookup runs on a helper thread,
-/// since the system resolver has no timeout of its own).
+/// since the system resolver has no timeout of its own), keeping only the
+/// forced family's addresses when one is forced.
 pub fn resolve(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketAddr>, NetError> {
     let host = host.trim().trim_end_matches('.').to_string();
+    let addrs = resolve_any(&host, port, deadline)?;
+    let Some(family) = forced_family() else {
+        return Ok(addrs);
+    };
+    let kept: Vec<SocketAddr> = addrs
+        .into_iter()
+        .filter(|a| Family::of(a) == family)
+        .collect();
+    if kept.is_empty() {
+        return Err(NetError::Dns {
+            host,
+            detail: format!("no {} address", family.name()),
+        });
+    }
+    Ok(kept)
+}
+
+fn resolve_any(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketAddr>, NetError> {
     if let Ok(ip) = host
         .trim_start_matches('[')
         .trim_end_matches(']')
@@ -19,6 +92,26 @@ pub fn resolve(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketA
     {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
+    let configured = std::env::var(DNS_SERVER_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<SocketAddr>().ok());
+    if let Some(server) = configured {
+        return match crate::discover::dns::addresses(&[server], host, deadline) {
+            Ok(ips) if !ips.is_empty() => Ok(ips
+                .into_iter()
+                .map(|ip| SocketAddr::new(ip, port))
+                .collect()),
+            Ok(_) => Err(NetError::Dns {
+                host: host.to_string(),
+                detail: "no address".into(),
+            }),
+            Err(e) => Err(NetError::Dns {
+                host: host.to_string(),
+                detail: e.to_string(),
+            }),
+        };
+    }
+    let host = host.to_string();
     let (tx, rx) = mpsc::channel();
     let h = host.clone();
     std::thread::Builder::new()

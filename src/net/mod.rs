@@ -22,7 +22,7 @@ mod tls;
 mod transcript;
 
 pub use cert::{CertInfo, sha256_hex};
-pub use connect::{connect_any, resolve};
+pub use connect::{Family, connect_any, force_family, forced_family, resolve};
 pub use error::{Limit, NetError, Reply, TlsError, TlsKind, Wire};
 pub use imap::ImapSession;
 pub use pop3::Pop3Session;

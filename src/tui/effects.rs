@@ -95,6 +95,7 @@ fn effect_id(effect: &Effect) -> RequestId {
         | Effect::Discover { id, .. }
         | Effect::Diagnose { id, .. }
         | Effect::SaveTranscript { id, .. }
+        | Effect::SaveBundle { id, .. }
         | Effect::SignIn { id, .. }
         | Effect::Detect { id, .. } => *id,
         Effect::Cancel(id) => *id,
@@ -256,6 +257,17 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             super::signin_runner::sign_in(id, &account, oauth2, client_secret, flow, tx, flag, lang)
         }
         Effect::SaveTranscript { id, path, text } => save_transcript(id, path, text),
+        Effect::SaveBundle { id, path, bundle } => {
+            let result = crate::doctor::bundle::write(&bundle, &path).map_err(|e| {
+                let args = e.i18n_args();
+                let mut refs: Vec<(&str, &str)> =
+                    args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let shown = path.display().to_string();
+                refs.push(("path", &shown));
+                crate::i18n::tf(lang, e.i18n_key(), &refs)
+            });
+            Msg::TranscriptSaved { id, path, result }
+        }
         Effect::Detect { id, roots } => Msg::Detected {
             id,
             accounts: crate::detect::scan(&roots).accounts,

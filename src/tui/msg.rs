@@ -187,6 +187,13 @@ pub enum Effect {
         path: PathBuf,
         text: String,
     },
+    /// Writes the doctor's ticket (`doctor::bundle::write`: atomic, new
+    /// file, 0600); the result comes back as `Msg::TranscriptSaved`.
+    SaveBundle {
+        id: RequestId,
+        path: PathBuf,
+        bundle: Box<crate::doctor::bundle::Bundle>,
+    },
     /// `detect::scan` of the user's other mail clients; the accounts come
     /// back as `Msg::Detected`.
     Detect {

@@ -65,6 +65,8 @@ pub struct Troubleshoot {
     pub confirm_pin: Option<Vec<(Side, String)>>,
     pub pin_save: Option<u64>,
     pub transcript: Option<Saved>,
+    /// The ticket file (`B`, issue 16.2).
+    pub bundle: Option<Saved>,
     pub notice: Option<Notice>,
     pub cancelled: bool,
     pub crashed: Option<String>,
@@ -228,6 +230,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             }
         }
         Control::Char('s') => return save_transcript(app),
+        Control::Char('b') => return super::troubleshoot_actions::save_bundle(app),
         Control::Char('a') => return super::troubleshoot_rcpt::open(app),
         Control::Char('f') => return fix(app),
         _ => {}

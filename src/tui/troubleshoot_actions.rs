@@ -35,7 +35,7 @@ pub fn jump(f: &Finding) -> Option<(Step, Field)> {
         ),
     };
     Some(match f.code {
-        Code::DnsNotFound | Code::TlsHostnameMismatch => (step, host),
+        Code::DnsNotFound | Code::TlsHostnameMismatch | Code::Oauth2NotOffered => (step, host),
         Code::ConnectionRefused | Code::Timeout | Code::PortBlocked | Code::ProtocolMismatch => {
             (step, port)
         }
@@ -51,7 +51,10 @@ pub fn jump(f: &Finding) -> Option<(Step, Field)> {
         | Code::TlsExpired
         | Code::TlsUntrusted
         | Code::RecipientRejected
-        | Code::SendingLimit => return None,
+        | Code::SendingLimit
+        | Code::SmtpAuthDisabled
+        | Code::Oauth2ScopeMissing
+        | Code::Ipv6Broken => return None,
     })
 }
 
@@ -128,6 +131,32 @@ pub(super) fn save_transcript(app: &mut App) -> Vec<Effect> {
     vec![Effect::SaveTranscript { id, path, text }]
 }
 
+/// The doctor's ticket, next to the configuration file, under a new name.
+pub(super) fn save_bundle(app: &mut App) -> Vec<Effect> {
+    let Some(report) = app.troubleshoot.as_ref().and_then(|ts| ts.report.as_ref()) else {
+        return Vec::new();
+    };
+    let provider = super::troubleshoot::provider(app);
+    let bundle = crate::doctor::bundle::Bundle::new(&app.form.account(), report, provider, app.lang);
+    let path = transcript_path(app).with_file_name(format!(
+        "ticket-{}-{}.json",
+        app.form.account().name.replace(
+            |c: char| !c.is_ascii_alphanumeric() && !"@.-_".contains(c),
+            "_"
+        ),
+        bundle.created_unix
+    ));
+    let id = app.request_id();
+    if let Some(ts) = app.troubleshoot.as_mut() {
+        ts.bundle = Some(Saved::Saving(id));
+    }
+    vec![Effect::SaveBundle {
+        id,
+        path,
+        bundle: Box::new(bundle),
+    }]
+}
+
 /// The jump target of the selected finding, if any.
 pub fn fix_target(app: &App) -> Option<(Step, Field)> {
     let ts = app.troubleshoot.as_ref()?;
@@ -185,6 +214,15 @@ pub fn on_diagnosed(
 }
 
 pub fn on_transcript_saved(app: &mut App, id: u64, path: PathBuf, result: Result<(), String>) {
+    if let Some(ts) = app.troubleshoot.as_mut()
+        && ts.bundle == Some(Saved::Saving(id))
+    {
+        ts.bundle = Some(match result {
+            Ok(()) => Saved::Done(path),
+            Err(detail) => Saved::Failed { path, detail },
+        });
+        return;
+    }
     if let Some(ts) = app.troubleshoot.as_mut()
         && ts.transcript == Some(Saved::Saving(id))
     {

@@ -251,6 +251,16 @@ fn footer(app: &App, ts: &Troubleshoot) -> Text<'static> {
         )),
         None => {}
     }
+    match &ts.bundle {
+        Some(Saved::Done(path)) => text.lines.push(Line::styled(
+            app.tf("bundle.tui.saved", &[("path", &path.display().to_string())]),
+            th.ok(),
+        )),
+        Some(Saved::Failed { detail, .. }) => {
+            text.lines.push(Line::styled(detail.clone(), th.error()));
+        }
+        _ => {}
+    }
     if ts.running() || ts.confirm_pin.is_some() {
         return text;
     }

@@ -23,6 +23,13 @@ Prints "hostile MODE listening on HOST:PORT" once listening. Modes:
                      "235 ok"), then does a real TLS handshake and, inside
                      TLS, refuses AUTH with 535. A client that reads buffered
                      plaintext after STARTTLS believes the login worked.
+  oauth-5.7.139      SMTP over implicit TLS (needs CERT and KEY) offering
+                     AUTH XOAUTH2, which it answers as Microsoft 365 does when
+                     SMTP AUTH is off for the tenant or mailbox: 535 5.7.139
+  oauth-5.7.3        the same, answering 535 5.7.3 (a token without the
+                     SMTP scope)
+  smtp-no-oauth      SMTP over implicit TLS offering only AUTH PLAIN LOGIN
+  imap-no-oauth      IMAP over implicit TLS offering only AUTH=PLAIN
 
 Standard library only (any python3 works).
 """
@@ -143,6 +150,69 @@ async def starttls_inject(reader, writer):
             await send(writer, b"250 ok\r\n")
 
 
+async def smtp_auth_reply(reader, writer, mechanisms, auth_reply):
+    await send(writer, b"220 hostile ESMTP\r\n")
+    while True:
+        line = await reader.readline()
+        if not line:
+            return
+        verb = line[:4].upper()
+        if verb == b"EHLO":
+            await send(writer, b"250-hostile\r\n250 AUTH " + mechanisms + b"\r\n")
+        elif verb == b"AUTH":
+            await send(writer, auth_reply)
+        elif verb == b"QUIT":
+            await send(writer, b"221 bye\r\n")
+            return
+        else:
+            await send(writer, b"250 ok\r\n")
+
+
+async def oauth_5_7_139(reader, writer):
+    await smtp_auth_reply(
+        reader,
+        writer,
+        b"LOGIN XOAUTH2",
+        b"535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is "
+        b"disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for "
+        b"more information.\r\n",
+    )
+
+
+async def oauth_5_7_3(reader, writer):
+    await smtp_auth_reply(
+        reader, writer, b"LOGIN XOAUTH2", b"535 5.7.3 Authentication unsuccessful\r\n"
+    )
+
+
+async def smtp_no_oauth(reader, writer):
+    await smtp_auth_reply(
+        reader, writer, b"PLAIN LOGIN", b"535 5.7.8 Authentication failed\r\n"
+    )
+
+
+async def imap_no_oauth(reader, writer):
+    caps = b"IMAP4rev1 AUTH=PLAIN"
+    await send(writer, b"* OK [CAPABILITY " + caps + b"] hostile ready\r\n")
+    while True:
+        line = await reader.readline()
+        if not line:
+            return
+        parts = line.split(b" ", 2)
+        tag = parts[0]
+        verb = parts[1].strip().upper() if len(parts) > 1 else b""
+        if verb == b"CAPABILITY":
+            await send(writer, b"* CAPABILITY " + caps + b"\r\n" + tag + b" OK done\r\n")
+        elif verb == b"LOGOUT":
+            await send(writer, b"* BYE\r\n" + tag + b" OK bye\r\n")
+            return
+        else:
+            await send(writer, tag + b" NO not here\r\n")
+
+
+# Modes served over implicit TLS (with CERT and KEY).
+IMPLICIT_TLS = {"oauth-5.7.139", "oauth-5.7.3", "smtp-no-oauth", "imap-no-oauth"}
+
 MODES = {
     "endless-greeting": endless_greeting,
     "drip": drip,
@@ -152,6 +222,10 @@ MODES = {
     "imap-untagged": imap_untagged,
     "pop3-capa": pop3_capa,
     "starttls-inject": starttls_inject,
+    "oauth-5.7.139": oauth_5_7_139,
+    "oauth-5.7.3": oauth_5_7_3,
+    "smtp-no-oauth": smtp_no_oauth,
+    "imap-no-oauth": imap_no_oauth,
 }
 
 
@@ -165,7 +239,11 @@ async def handle(reader, writer):
 
 
 async def main():
-    server = await asyncio.start_server(handle, HOST, PORT, reuse_address=True)
+    tls = None
+    if MODE in IMPLICIT_TLS:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(CERT, KEY)
+    server = await asyncio.start_server(handle, HOST, PORT, reuse_address=True, ssl=tls)
     print(f"hostile {MODE} listening on {HOST}:{PORT}", flush=True)
     async with server:
         await server.serve_forever()

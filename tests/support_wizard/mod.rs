@@ -209,6 +209,7 @@ pub fn cert_info() -> CertInfo {
         not_before: "2026-01-01 00:00:00 UTC".into(),
         not_after: "2027-01-01 00:00:00 UTC".into(),
         sha256: "abcd".repeat(16),
+        pem: String::new(),
     }
 }
 
@@ -242,6 +243,8 @@ fn probe(server: mailwiz::check::Side, host: &str, port: u16, expected: Wire) ->
         rcpt_to: None,
         error: None,
         ms: 40,
+        oauth2: false,
+        families: Vec::new(),
     }
 }
 

@@ -1,0 +1,117 @@
+//! The linear face (issue 16.1): the same wizard — the same `App`,
+//! `update()` and effects runner as the full screen — as plain questions and
+//! answers, one line at a time, for screen readers, braille displays, dumb
+//! terminals and scripts. No cursor movement, no colour, no box drawing.
+//!
+//! It is a second face, not a second wizard: each answer becomes the key
+//! presses the full screen would receive (`Msg::Key`), fed to `update()`;
+//! the effects run on the same `Runner`; what changed is then said in words.
+//!
+//! Not covered yet: the OAuth2 sign-in buttons and the troubleshooting
+//! screen (use `mailwiz login` and `mailwiz doctor`).
+
+mod ask;
+mod io;
+mod say;
+
+use crate::i18n::Lang;
+use crate::tui::{App, AppOptions, Msg, Runner, Step, update};
+use io::Console;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+/// Whether `mailwiz` without a subcommand should be linear: asked for, or
+/// `TERM=dumb`, or no terminal on stdin or stdout.
+pub fn wanted(explicit: bool) -> bool {
+    explicit
+        || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+        || !std::io::stdin().is_terminal()
+        || !std::io::stdout().is_terminal()
+}
+
+/// Runs the linear wizard on stdin/stdout; returns the exit code (0 once an
+/// account is saved, 1 when the input ended first).
+pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
+    let mut options = AppOptions::new(config_path.clone(), lang, crate::config::load(&config_path));
+    options.no_color = true;
+    options.discover = Some(crate::discover::DiscoverOptions::default());
+    let mut app = App::new(options);
+    let mut console = Console::stdio();
+    Session::new(&mut app, &mut console).run()
+}
+
+/// One run: the app, where its messages arrive, and the console.
+pub(crate) struct Session<'a> {
+    app: &'a mut App,
+    console: &'a mut Console,
+    rx: Receiver<Msg>,
+    runner: Runner,
+    announced: Option<Step>,
+}
+
+impl<'a> Session<'a> {
+    pub(crate) fn new(app: &'a mut App, console: &'a mut Console) -> Session<'a> {
+        let (tx, rx) = mpsc::channel::<Msg>();
+        Session {
+            app,
+            console,
+            rx,
+            runner: Runner::new(tx),
+            announced: None,
+        }
+    }
+
+    fn run(mut self) -> i32 {
+        let start = self.app.start();
+        self.effects(start);
+        say::intro(self.app, self.console);
+        loop {
+            self.settle();
+            if self.app.quit {
+                return say::goodbye(self.app, self.console);
+            }
+            if self.announced != Some(self.app.step) {
+                self.announced = Some(self.app.step);
+                say::step(self.app, self.console);
+            }
+            let before = self.app.step;
+            if !self.ask_step() {
+                say::input_ended(self.app, self.console);
+                return crate::cli::EXIT_FAILED;
+            }
+            if self.app.step == before {
+                say::field_errors(self.app, self.console);
+            }
+        }
+    }
+
+    /// One message through `update()`, its effects started.
+    fn feed(&mut self, msg: Msg) {
+        let effects = update(self.app, msg);
+        self.effects(effects);
+    }
+
+    fn effects(&mut self, effects: Vec<crate::tui::Effect>) {
+        for e in effects {
+            if !self.runner.run(e, self.app.lang) {
+                self.app.quit = true;
+            }
+        }
+    }
+
+    /// Handles results until no request is pending, saying each event.
+    fn settle(&mut self) {
+        while self.app.busy() && !self.app.quit {
+            match self.rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(msg) => {
+                    say::event(self.app, self.console, &msg);
+                    self.feed(msg);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+}
