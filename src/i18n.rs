@@ -92,6 +92,7 @@ areas!(
     "tui_signin",
     "accounts",
     "validation",
+    "trust",
 );
 
 type Table = BTreeMap<String, String>;

@@ -561,7 +561,13 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
     assert!(!c.secure);
     assert_eq!(c.incoming[0].host, "imap.plain.test");
     assert!(
-        r.sources[0].detail.contains("not authenticated"),
+        matches!(
+            r.sources[0].detail,
+            discover::SourceDetail::Document { secure: false, .. }
+        ) && r.sources[0]
+            .detail
+            .to_string()
+            .contains("not authenticated"),
         "{:?}",
         r.sources
     );
@@ -604,7 +610,11 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
             .find(|s| s.source == Source::Autoconfig)
             .unwrap();
         assert_eq!(auto.status, SourceStatus::Timeout);
-        assert!(auto.detail.contains("stopped early"), "{auto:?}");
+        assert_eq!(
+            auto.detail,
+            discover::SourceDetail::StoppedEarly,
+            "{auto:?}"
+        );
     }
 }
 
@@ -698,4 +708,93 @@ fn guessing_finds_only_the_ports_that_answer() {
     assert_eq!(c.incoming[0].username, "alice@example.test");
     let acct = c.to_account("alice@example.test");
     assert_eq!(acct.incoming.port, env.imaps_port);
+}
+
+/// `mailwiz discover --json` for an https-only autoconfig on loopback,
+/// with this environment (a separate process: the system store is read
+/// once per process).
+fn discover_cli(url: &str, env: &[(&str, &Path)], extra: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = common::mailwiz(&dir.path().join("accounts.toml"));
+    cmd.args([
+        "discover",
+        "--json",
+        "--sources",
+        "autoconfig",
+        "--timeout",
+        "5",
+    ])
+    .arg("--autoconfig-url")
+    .arg(url)
+    .args(extra)
+    .arg("eve@trust.test")
+    .env_remove("SSL_CERT_FILE")
+    .env_remove("SSL_CERT_DIR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// One trust policy: a CA in the system store (here `SSL_CERT_FILE`, the
+/// override every TLS client of the system honours) is trusted for
+/// autoconfig over https, as it is for IMAP; without it, or with it only
+/// as `--ca-file`, the outcome says the certificate is not trusted or the
+/// document is found.
+#[test]
+fn a_company_ca_in_the_system_store_is_trusted_for_autoconfig() {
+    let env = common::mailenv();
+    let xml = "<clientConfig version=\"1.1\"><emailProvider id=\"trust.test\"><domain>trust.test</domain>\
+         <incomingServer type=\"imap\"><hostname>imap.trust.test</hostname><port>993</port><socketType>SSL</socketType>\
+         <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>\
+         <outgoingServer type=\"smtp\"><hostname>smtp.trust.test</hostname><port>465</port><socketType>SSL</socketType>\
+         <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>\
+         </emailProvider></clientConfig>"
+        .to_string();
+    let https = serve_http(
+        Arc::new(move |p: &str| p.starts_with("/mail/").then(|| xml.clone())),
+        Some(tls_config(&env.dir)),
+    );
+    let url = format!("https://localhost:{}/mail/config-v1.1.xml", https.port());
+    let empty = tempfile::tempdir().unwrap();
+
+    // The test CA as the system store.
+    let v = discover_cli(
+        &url,
+        &[("SSL_CERT_FILE", &env.ca), ("SSL_CERT_DIR", empty.path())],
+        &[],
+    );
+    assert_eq!(v["sources"][0]["status"], "ok", "{v}");
+    assert_eq!(v["candidates"][0]["secure"], true, "{v}");
+    assert_eq!(
+        v["candidates"][0]["incoming"][0]["host"], "imap.trust.test",
+        "{v}"
+    );
+
+    // A system store without it: a typed certificate outcome, no document.
+    let other_ca = env.dir.join("tls/self.crt");
+    let v = discover_cli(
+        &url,
+        &[("SSL_CERT_FILE", &other_ca), ("SSL_CERT_DIR", empty.path())],
+        &[],
+    );
+    assert_eq!(v["sources"][0]["status"], "error", "{v}");
+    assert!(v["candidates"].as_array().unwrap().is_empty(), "{v}");
+    let detail = v["sources"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("the server's certificate is not trusted"),
+        "{detail}"
+    );
+
+    // The same CA given as the command's CA file works too.
+    let ca = env.ca.display().to_string();
+    let v = discover_cli(&url, &[("SSL_CERT_DIR", empty.path())], &["--ca-file", &ca]);
+    assert_eq!(v["candidates"][0]["secure"], true, "{v}");
 }

@@ -9,7 +9,7 @@ use mailwiz::account::{Protocol, Security};
 use mailwiz::config::Config;
 use mailwiz::discover::{
     Candidate, DiscoverOptions, DiscoverReport, IncomingSetting, OutgoingSetting, Source,
-    SourceEvent, SourceReport, SourceStatus,
+    SourceDetail, SourceEvent, SourceReport, SourceStatus,
 };
 use mailwiz::i18n::Lang;
 use mailwiz::tui::{App, AppOptions, Effect, Msg, SourceState, Step, key, render, update};
@@ -87,7 +87,7 @@ fn src_report(source: Source, status: SourceStatus, ms: u64) -> SourceReport {
         source,
         status,
         ms,
-        detail: String::new(),
+        detail: SourceDetail::None,
     }
 }
 

@@ -99,7 +99,7 @@ fn print_source(lang: Lang, r: &SourceReport) {
                 ("source", src),
                 ("status", status),
                 ("ms", &ms),
-                ("detail", &r.detail),
+                ("detail", &r.detail.localized(lang)),
             ],
         )
     };

@@ -115,14 +115,16 @@ impl Reader<'_> {
         if self.open_files.len() > MAX_SOURCE_DEPTH {
             self.problems.push((
                 Some(line),
-                format!("source nested deeper than {MAX_SOURCE_DEPTH}: not followed"),
+                super::DetectProblem::SourceTooDeep {
+                    max: MAX_SOURCE_DEPTH,
+                },
             ));
             return;
         }
         if self.sourced >= MAX_SOURCED {
             self.problems.push((
                 Some(line),
-                format!("more than {MAX_SOURCED} sourced files: not followed"),
+                super::DetectProblem::TooManySourced { max: MAX_SOURCED },
             ));
             return;
         }
@@ -132,10 +134,8 @@ impl Reader<'_> {
         };
         let id = identity(&path);
         if self.open_files.contains(&id) {
-            self.problems.push((
-                Some(line),
-                "source of a file being read (a cycle): not followed".into(),
-            ));
+            self.problems
+                .push((Some(line), super::DetectProblem::SourceCycle));
             return;
         }
         // A file sourced at the top is a scope of its own (often one

@@ -14,6 +14,7 @@
 mod autoconfig;
 mod candidate;
 mod clientconfig;
+mod detail;
 mod dns;
 mod guess;
 mod http;
@@ -30,6 +31,8 @@ pub use clientconfig::{
     ServerSide, SkipReason, SkippedServer, SocketType, fill_placeholders,
     parse as parse_client_config,
 };
+pub use detail::{Failure, SourceDetail, Why, config_error};
+pub use dns::DnsError;
 pub use options::{DEFAULT_ISPDB_URL, DiscoverOptions, default_autoconfig_urls};
 pub use run::{best_account, discover};
 
@@ -136,13 +139,13 @@ impl SourceStatus {
     }
 }
 
-/// What one source did. `detail` is English, for logs and `--json`.
+/// What one source did. `detail` is typed; `--json` shows its English text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceReport {
     pub source: Source,
     pub status: SourceStatus,
     pub ms: u64,
-    pub detail: String,
+    pub detail: SourceDetail,
 }
 
 /// Live progress, in the order things happen.

@@ -4,7 +4,8 @@
 //! own (each is bounded by the same deadline); nobody waits for them.
 
 use super::{
-    Candidate, DiscoverOptions, DiscoverReport, Source, SourceEvent, SourceReport, SourceStatus,
+    Candidate, DiscoverOptions, DiscoverReport, Source, SourceDetail, SourceEvent, SourceReport,
+    SourceStatus,
 };
 use crate::account::{Account, domain_of};
 use crate::net::Deadline;
@@ -23,12 +24,12 @@ pub(crate) struct Ctx {
 /// What a source ends with.
 pub(crate) struct Outcome {
     pub status: SourceStatus,
-    pub detail: String,
+    pub detail: SourceDetail,
     pub candidates: Vec<Candidate>,
 }
 
 impl Outcome {
-    pub fn found(detail: impl Into<String>, candidates: Vec<Candidate>) -> Outcome {
+    pub fn found(detail: SourceDetail, candidates: Vec<Candidate>) -> Outcome {
         let status = if candidates.is_empty() {
             SourceStatus::None
         } else {
@@ -36,28 +37,28 @@ impl Outcome {
         };
         Outcome {
             status,
-            detail: detail.into(),
+            detail,
             candidates,
         }
     }
-    pub fn none(detail: impl Into<String>) -> Outcome {
+    pub fn none(detail: SourceDetail) -> Outcome {
         Outcome {
             status: SourceStatus::None,
-            detail: detail.into(),
+            detail,
             candidates: Vec::new(),
         }
     }
-    pub fn error(detail: impl Into<String>) -> Outcome {
+    pub fn error(detail: SourceDetail) -> Outcome {
         Outcome {
             status: SourceStatus::Error,
-            detail: detail.into(),
+            detail,
             candidates: Vec::new(),
         }
     }
-    pub fn timeout(detail: impl Into<String>) -> Outcome {
+    pub fn timeout(detail: SourceDetail) -> Outcome {
         Outcome {
             status: SourceStatus::Timeout,
-            detail: detail.into(),
+            detail,
             candidates: Vec::new(),
         }
     }
@@ -68,7 +69,7 @@ fn run_source(source: Source, ctx: &Ctx) -> Outcome {
         std::thread::sleep((*d).min(ctx.deadline.left()));
     }
     if ctx.deadline.left().is_zero() {
-        return Outcome::timeout("no time left");
+        return Outcome::timeout(SourceDetail::NoTimeLeft);
     }
     match source {
         Source::Preset => super::preset::run(ctx),
@@ -138,8 +139,8 @@ pub fn discover(
                     let out = run_source(s, &c);
                     let _ = tx.send((s, out, ms_since(t)));
                 });
-            if let Err(e) = spawned {
-                done.insert(s, (Outcome::error(format!("cannot start: {e}")), 0));
+            if spawned.is_err() {
+                done.insert(s, (Outcome::error(SourceDetail::CannotStart), 0));
             }
         }
         drop(tx);
@@ -168,11 +169,13 @@ pub fn discover(
             }
         }
         let why = if shared.deadline.check_cancel().is_err() {
-            "cancelled".to_string()
+            SourceDetail::Cancelled
         } else if shared.deadline.left().is_zero() {
-            format!("no answer within {} ms", opts.timeout.as_millis())
+            SourceDetail::Deadline {
+                ms: opts.timeout.as_millis() as u64,
+            }
         } else {
-            "stopped early: a preferred source had answered".to_string()
+            SourceDetail::StoppedEarly
         };
         for &s in &sources {
             if let std::collections::btree_map::Entry::Vacant(slot) = done.entry(s) {
@@ -228,8 +231,9 @@ fn keep_guesses_for_gaps(candidates: &mut Vec<Candidate>, reports: &mut [SourceR
         && let Some(r) = reports
             .iter_mut()
             .find(|r| r.source == Source::Guess && r.status == SourceStatus::Ok)
+        && let SourceDetail::Guessed { not_needed, .. } = &mut r.detail
     {
-        r.detail.push_str("; not needed, other sources answered");
+        *not_needed = true;
     }
 }
 

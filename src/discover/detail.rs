@@ -1,0 +1,483 @@
+//! What one discovery source saw, as typed values the faces localise
+//! (`discover.detail.*`, `discover.why.*`). URLs, host names and DNS names
+//! are evidence and travel as they are (cleaned of control characters);
+//! a library's own words travel as quoted evidence. `Display` is the
+//! English text, for logs and `--json`.
+
+use super::clientconfig::ConfigError;
+use super::dns::DnsError;
+use crate::i18n::{self, Lang};
+use crate::trust::TrustError;
+use serde::Serialize;
+
+/// What a source ended with, beyond its status.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SourceDetail {
+    #[default]
+    None,
+    /// A built-in preset matched the domain.
+    Preset {
+        name: String,
+        id: String,
+    },
+    NoPreset {
+        domain: String,
+    },
+    /// A clientConfig document was read at `url`.
+    Document {
+        url: String,
+        incoming: usize,
+        outgoing: usize,
+        secure: bool,
+    },
+    NotInIspdb {
+        url: String,
+    },
+    /// The MX host belongs to a provider with a preset.
+    MxPreset {
+        mx: String,
+        preset: String,
+    },
+    /// The MX host's provider has an ISPDB entry at `url`.
+    MxDocument {
+        mx: String,
+        url: String,
+    },
+    NoMx {
+        domain: String,
+    },
+    MxInOwnDomain {
+        mx: String,
+        domain: String,
+    },
+    MxUnknown {
+        mx: String,
+        domains: Vec<String>,
+    },
+    MxFailed {
+        mx: String,
+        failures: Vec<Failure>,
+    },
+    /// SRV records, each `name → host:port`.
+    Srv {
+        records: Vec<String>,
+    },
+    NoSrv {
+        domain: String,
+    },
+    /// Guessed servers that answered (`host:port`), and how many probes
+    /// failed; `not_needed` when other sources made them unnecessary.
+    Guessed {
+        servers: Vec<String>,
+        failed: usize,
+        probes: usize,
+        not_needed: bool,
+    },
+    GuessNoTls {
+        probes: usize,
+    },
+    GuessNoTime {
+        probes: usize,
+    },
+    NoDnsAnswer,
+    NoTimeLeft,
+    Cancelled,
+    Deadline {
+        ms: u64,
+    },
+    StoppedEarly,
+    CannotStart,
+    Failed {
+        failures: Vec<Failure>,
+    },
+}
+
+/// One place that did not answer usefully, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The URL or DNS name that was asked.
+    pub at: String,
+    pub why: Why,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    HttpStatus(u16),
+    Timeout,
+    /// The server's certificate is not trusted (or does not match).
+    Certificate,
+    /// No connection (refused, unknown host, unreachable).
+    Unreachable,
+    /// The answer is larger than any such document.
+    TooLarge,
+    /// Another network failure; the HTTP library's words.
+    Network(String),
+    CaFile(TrustError),
+    Document(ConfigError),
+    Dns(DnsError),
+    Crashed,
+}
+
+impl Why {
+    fn localized(&self, lang: Lang) -> String {
+        let t = |key: &str| i18n::t(lang, key).to_string();
+        match self {
+            Why::HttpStatus(code) => i18n::tf(
+                lang,
+                "discover.why.http_status",
+                &[("code", &code.to_string())],
+            ),
+            Why::Timeout => t("discover.why.timeout"),
+            Why::Certificate => t("discover.why.certificate"),
+            Why::Unreachable => t("discover.why.unreachable"),
+            Why::TooLarge => t("discover.why.too_large"),
+            Why::Network(said) => i18n::tf(lang, "discover.why.network", &[("said", said)]),
+            Why::CaFile(e) => e.localized(lang),
+            Why::Document(e) => config_error(lang, e),
+            Why::Dns(e) => e.localized(lang),
+            Why::Crashed => t("discover.why.crashed"),
+        }
+    }
+}
+
+/// A document that could not be read, in `lang`.
+pub fn config_error(lang: Lang, e: &ConfigError) -> String {
+    let text = match e {
+        ConfigError::Xml { position, detail } => i18n::tf(
+            lang,
+            "discover.config_error.xml",
+            &[("position", &position.to_string()), ("said", detail)],
+        ),
+        ConfigError::NotClientConfig(root) => i18n::tf(
+            lang,
+            "discover.config_error.not_client_config",
+            &[("root", root)],
+        ),
+        ConfigError::Truncated(inside) => i18n::tf(
+            lang,
+            "discover.config_error.truncated",
+            &[("inside", inside)],
+        ),
+        ConfigError::NoProvider => i18n::t(lang, "discover.config_error.no_provider").to_string(),
+        ConfigError::TooLarge => i18n::t(lang, "discover.config_error.too_large").to_string(),
+        ConfigError::TooDeep => i18n::t(lang, "discover.config_error.too_deep").to_string(),
+        ConfigError::TooManyElements => {
+            i18n::t(lang, "discover.config_error.too_many_elements").to_string()
+        }
+    };
+    i18n::tf(lang, "discover.why.document", &[("reason", &text)])
+}
+
+fn failures(lang: Lang, list: &[Failure]) -> String {
+    list.iter()
+        .map(|f| {
+            i18n::tf(
+                lang,
+                "discover.detail.failure",
+                &[("at", &f.at), ("why", &f.why.localized(lang))],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl SourceDetail {
+    pub fn is_empty(&self) -> bool {
+        matches!(self, SourceDetail::None)
+    }
+
+    /// The key under `discover.detail.` and its arguments.
+    fn key_args(&self, lang: Lang) -> (&'static str, Vec<(&'static str, String)>) {
+        use SourceDetail as D;
+        match self {
+            D::None => ("", Vec::new()),
+            D::Preset { name, id } => (
+                "discover.detail.preset",
+                vec![("name", name.clone()), ("id", id.clone())],
+            ),
+            D::NoPreset { domain } => (
+                "discover.detail.no_preset",
+                vec![("domain", domain.clone())],
+            ),
+            D::Document {
+                url,
+                incoming,
+                outgoing,
+                secure,
+            } => (
+                if *secure {
+                    "discover.detail.document"
+                } else {
+                    "discover.detail.document_plain"
+                },
+                vec![
+                    ("url", url.clone()),
+                    ("incoming", incoming.to_string()),
+                    ("outgoing", outgoing.to_string()),
+                ],
+            ),
+            D::NotInIspdb { url } => ("discover.detail.not_in_ispdb", vec![("url", url.clone())]),
+            D::MxPreset { mx, preset } => (
+                "discover.detail.mx_preset",
+                vec![("mx", mx.clone()), ("preset", preset.clone())],
+            ),
+            D::MxDocument { mx, url } => (
+                "discover.detail.mx_document",
+                vec![("mx", mx.clone()), ("url", url.clone())],
+            ),
+            D::NoMx { domain } => ("discover.detail.no_mx", vec![("domain", domain.clone())]),
+            D::MxInOwnDomain { mx, domain } => (
+                "discover.detail.mx_in_own_domain",
+                vec![("mx", mx.clone()), ("domain", domain.clone())],
+            ),
+            D::MxUnknown { mx, domains } => (
+                "discover.detail.mx_unknown",
+                vec![("mx", mx.clone()), ("domains", domains.join(", "))],
+            ),
+            D::MxFailed { mx, failures: f } => (
+                "discover.detail.mx_failed",
+                vec![("mx", mx.clone()), ("failures", failures(lang, f))],
+            ),
+            D::Srv { records } => ("discover.detail.srv", vec![("records", records.join(", "))]),
+            D::NoSrv { domain } => ("discover.detail.no_srv", vec![("domain", domain.clone())]),
+            D::Guessed {
+                servers,
+                failed,
+                probes,
+                not_needed,
+            } => (
+                if *not_needed {
+                    "discover.detail.guessed_not_needed"
+                } else {
+                    "discover.detail.guessed"
+                },
+                vec![
+                    ("servers", servers.join(", ")),
+                    ("failed", failed.to_string()),
+                    ("probes", probes.to_string()),
+                ],
+            ),
+            D::GuessNoTls { probes } => (
+                "discover.detail.guess_no_tls",
+                vec![("probes", probes.to_string())],
+            ),
+            D::GuessNoTime { probes } => (
+                "discover.detail.guess_no_time",
+                vec![("probes", probes.to_string())],
+            ),
+            D::NoDnsAnswer => ("discover.detail.no_dns_answer", Vec::new()),
+            D::NoTimeLeft => ("discover.detail.no_time_left", Vec::new()),
+            D::Cancelled => ("discover.detail.cancelled", Vec::new()),
+            D::Deadline { ms } => ("discover.detail.deadline", vec![("ms", ms.to_string())]),
+            D::StoppedEarly => ("discover.detail.stopped_early", Vec::new()),
+            D::CannotStart => ("discover.detail.cannot_start", Vec::new()),
+            D::Failed { failures: f } => (
+                "discover.detail.failed",
+                vec![("failures", failures(lang, f))],
+            ),
+        }
+    }
+
+    /// The detail in `lang`; empty for `None`. Evidence is cleaned of
+    /// control characters.
+    pub fn localized(&self, lang: Lang) -> String {
+        let (key, args) = self.key_args(lang);
+        if key.is_empty() {
+            return String::new();
+        }
+        let args: Vec<(&str, String)> = args
+            .into_iter()
+            .map(|(k, v)| (k, crate::net::clean_text(v.as_bytes())))
+            .collect();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        i18n::tf(lang, key, &args)
+    }
+}
+
+impl std::fmt::Display for SourceDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+/// `--json` keeps its shape: the detail is the English text.
+impl Serialize for SourceDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words (4 letters or more) of `text`, outside « » quotes.
+    fn words(text: &str) -> Vec<String> {
+        let mut own = String::new();
+        let mut depth = 0;
+        for c in text.chars() {
+            match c {
+                '«' => depth += 1,
+                '»' => depth -= 1,
+                _ if depth == 0 => own.push(c),
+                _ => {}
+            }
+        }
+        own.split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() >= 4)
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Technical names that read the same in both languages.
+    const SAME: &[&str] = &[
+        "ISPDB",
+        "SERVFAIL",
+        "clientConfig",
+        "emailProvider",
+        "http",
+        "HTTP",
+        "code",
+        "document",
+        "source",
+        "sources",
+    ];
+
+    /// Every English word of the English text is absent from the French
+    /// one (evidence is given as neutral tokens, so only our text counts).
+    pub(crate) fn assert_translated(en: &str, fr: &str) {
+        assert!(!fr.is_empty() && !fr.starts_with("discover."), "{fr}");
+        for w in words(en) {
+            if SAME.contains(&w.as_str()) {
+                continue;
+            }
+            assert!(
+                !words(fr).contains(&w),
+                "English {w:?} in {fr:?} (from {en:?})"
+            );
+        }
+    }
+
+    fn failure(why: Why) -> Failure {
+        Failure {
+            at: "u1".into(),
+            why,
+        }
+    }
+
+    #[test]
+    fn every_detail_reads_in_french_without_english() {
+        let ev = || "x1".to_string();
+        let whys = vec![
+            Why::HttpStatus(500),
+            Why::Timeout,
+            Why::Certificate,
+            Why::Unreachable,
+            Why::TooLarge,
+            Why::Network("x2".into()),
+            Why::CaFile(TrustError::Empty { path: ev() }),
+            Why::CaFile(TrustError::NotPem { path: ev() }),
+            Why::CaFile(TrustError::Unreadable {
+                path: ev(),
+                kind: std::io::ErrorKind::NotFound,
+            }),
+            Why::Crashed,
+            Why::Dns(DnsError::Timeout),
+            Why::Dns(DnsError::BadName(ev())),
+            Why::Dns(DnsError::Malformed),
+            Why::Dns(DnsError::OtherQuery),
+            Why::Dns(DnsError::ServFail),
+            Why::Dns(DnsError::Refused),
+            Why::Dns(DnsError::Code(9)),
+            Why::Dns(DnsError::Io(std::io::ErrorKind::ConnectionRefused)),
+            Why::Dns(DnsError::NoServer),
+            Why::Dns(DnsError::NoAddress(ev())),
+            Why::Document(ConfigError::Xml {
+                position: 3,
+                detail: "x3".into(),
+            }),
+            Why::Document(ConfigError::NotClientConfig(ev())),
+            Why::Document(ConfigError::Truncated(ev())),
+            Why::Document(ConfigError::NoProvider),
+            Why::Document(ConfigError::TooLarge),
+            Why::Document(ConfigError::TooDeep),
+            Why::Document(ConfigError::TooManyElements),
+        ];
+        let mut details: Vec<SourceDetail> = whys
+            .into_iter()
+            .map(|w| SourceDetail::Failed {
+                failures: vec![failure(w)],
+            })
+            .collect();
+        details.extend([
+            SourceDetail::NoPreset { domain: ev() },
+            SourceDetail::Document {
+                url: ev(),
+                incoming: 1,
+                outgoing: 2,
+                secure: true,
+            },
+            SourceDetail::Document {
+                url: ev(),
+                incoming: 1,
+                outgoing: 2,
+                secure: false,
+            },
+            SourceDetail::NotInIspdb { url: ev() },
+            SourceDetail::MxPreset {
+                mx: ev(),
+                preset: ev(),
+            },
+            SourceDetail::NoMx { domain: ev() },
+            SourceDetail::MxInOwnDomain {
+                mx: ev(),
+                domain: ev(),
+            },
+            SourceDetail::MxUnknown {
+                mx: ev(),
+                domains: vec![ev()],
+            },
+            SourceDetail::MxFailed {
+                mx: ev(),
+                failures: vec![failure(Why::Timeout)],
+            },
+            SourceDetail::NoSrv { domain: ev() },
+            SourceDetail::Guessed {
+                servers: vec![ev()],
+                failed: 1,
+                probes: 2,
+                not_needed: false,
+            },
+            SourceDetail::Guessed {
+                servers: vec![ev()],
+                failed: 1,
+                probes: 2,
+                not_needed: true,
+            },
+            SourceDetail::GuessNoTls { probes: 2 },
+            SourceDetail::GuessNoTime { probes: 2 },
+            SourceDetail::NoDnsAnswer,
+            SourceDetail::NoTimeLeft,
+            SourceDetail::Cancelled,
+            SourceDetail::Deadline { ms: 5 },
+            SourceDetail::StoppedEarly,
+            SourceDetail::CannotStart,
+        ]);
+        for d in &details {
+            let (en, fr) = (d.localized(Lang::En), d.localized(Lang::Fr));
+            assert_eq!(en, d.to_string());
+            assert_translated(&en, &fr);
+        }
+    }
+
+    #[test]
+    fn evidence_is_cleaned_of_control_characters() {
+        let d = SourceDetail::NoMx {
+            domain: "evil\u{1b}[31m.test\r\nforged".into(),
+        };
+        for lang in Lang::ALL {
+            let text = d.localized(lang);
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+        }
+    }
+}
