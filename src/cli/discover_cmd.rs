@@ -67,7 +67,7 @@ impl DiscoverArgs {
             stop_early: !self.all,
             ca_file: self.ca_file.clone(),
             guess_ports: self.guess_port.iter().copied().collect::<BTreeMap<_, _>>(),
-            ..DiscoverOptions::default()
+            ..DiscoverOptions::default().with_overrides(|k| std::env::var(k).ok())
         };
         if !self.sources.is_empty() {
             o.sources = self.sources.clone();

@@ -139,9 +139,7 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
             Some(a) => accounts.push(a),
             None => problems.push((
                 None,
-                super::DetectProblem::AccountWithoutHost {
-                    name: name.clone(),
-                },
+                super::DetectProblem::AccountWithoutHost { name: name.clone() },
             )),
         }
     }

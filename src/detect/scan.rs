@@ -4,6 +4,7 @@
 //! other files are still reported.
 
 use super::{Client, DetectProblem, DetectReport, Parsed, Warning, WarningKind};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// Where to look: HOME, and the XDG configuration folder.
@@ -22,13 +23,12 @@ impl ScanRoots {
         }
     }
 
-    /// From `$HOME` and `$XDG_CONFIG_HOME`; None when there is no HOME.
-    pub fn from_env() -> Option<ScanRoots> {
-        let home = std::env::var_os("HOME")
-            .filter(|h| !h.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))?;
-        let config_home = std::env::var_os("XDG_CONFIG_HOME")
+    /// From `HOME` and `XDG_CONFIG_HOME` as a face read them (`get` is
+    /// e.g. `std::env::var_os`; the core reads no environment); None when
+    /// there is no HOME.
+    pub fn from_vars(get: impl Fn(&str) -> Option<OsString>) -> Option<ScanRoots> {
+        let home = get("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)?;
+        let config_home = get("XDG_CONFIG_HOME")
             .filter(|h| !h.is_empty())
             .map_or_else(|| home.join(".config"), PathBuf::from);
         Some(ScanRoots { home, config_home })
@@ -255,4 +255,30 @@ pub fn scan(roots: &ScanRoots) -> DetectReport {
         super::fetchmail::parse,
     );
     s.report
+}
+
+#[cfg(test)]
+mod env_tests {
+    use super::*;
+
+    #[test]
+    fn roots_come_from_the_faces_variables() {
+        let vars = |home: Option<&str>, xdg: Option<&str>| {
+            let (home, xdg) = (home.map(OsString::from), xdg.map(OsString::from));
+            ScanRoots::from_vars(move |k| match k {
+                "HOME" => home.clone(),
+                "XDG_CONFIG_HOME" => xdg.clone(),
+                _ => None,
+            })
+        };
+        let r = vars(Some("/h"), None).unwrap();
+        assert_eq!(r.config_home, Path::new("/h/.config"));
+        let r = vars(Some("/h"), Some("/x")).unwrap();
+        assert_eq!(
+            (r.home.as_path(), r.config_home.as_path()),
+            (Path::new("/h"), Path::new("/x"))
+        );
+        assert!(vars(None, Some("/x")).is_none());
+        assert!(vars(Some(""), None).is_none());
+    }
 }

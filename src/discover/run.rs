@@ -65,6 +65,7 @@ impl Outcome {
 }
 
 fn run_source(source: Source, ctx: &Ctx) -> Outcome {
+    #[cfg(feature = "test-support")]
     if let Some((_, d)) = ctx.opts.slow.iter().find(|(s, _)| *s == source) {
         std::thread::sleep((*d).min(ctx.deadline.left()));
     }
@@ -118,7 +119,11 @@ pub fn discover(
             candidates: out.candidates.len(),
         });
     };
-    if opts.sequential {
+    #[cfg(feature = "test-support")]
+    let sequential = opts.sequential;
+    #[cfg(not(feature = "test-support"))]
+    let sequential = false;
+    if sequential {
         for &s in &sources {
             progress(SourceEvent::Started(s));
             let t = Instant::now();
