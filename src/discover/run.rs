@@ -86,6 +86,9 @@ fn ms_since(t: Instant) -> u64 {
     t.elapsed().as_millis() as u64
 }
 
+type Done = BTreeMap<Source, (Outcome, u64)>;
+type Finish<'a> = dyn Fn(Source, &Outcome, u64) + 'a;
+
 /// Runs the chosen sources for `email` and reports what each found.
 /// `progress` is called on the caller's thread, as sources start and end.
 pub fn discover(
@@ -98,15 +101,12 @@ pub fn discover(
     let mut sources: Vec<Source> = opts.sources.clone();
     sources.sort();
     sources.dedup();
-    let ctx = |limit: Duration| {
-        Arc::new(Ctx {
-            domain: domain_of(&email).trim_end_matches('.').to_ascii_lowercase(),
-            email: email.clone(),
-            opts: opts.clone(),
-            deadline: Deadline::after(limit, opts.cancel.clone()),
-        })
-    };
-    let mut done: BTreeMap<Source, (Outcome, u64)> = BTreeMap::new();
+    let ctx = Arc::new(Ctx {
+        domain: domain_of(&email).trim_end_matches('.').to_ascii_lowercase(),
+        email: email.clone(),
+        opts: opts.clone(),
+        deadline: Deadline::after(opts.timeout, opts.cancel.clone()),
+    });
     let finish = |source: Source, out: &Outcome, ms: u64| {
         let report = SourceReport {
             source,
@@ -119,63 +119,18 @@ pub fn discover(
             candidates: out.candidates.len(),
         });
     };
+    let started = |s: Source| progress(SourceEvent::Started(s));
     #[cfg(feature = "test-support")]
     let sequential = opts.sequential;
     #[cfg(not(feature = "test-support"))]
     let sequential = false;
-    if sequential {
-        for &s in &sources {
-            progress(SourceEvent::Started(s));
-            let t = Instant::now();
-            let out = run_source(s, &ctx(opts.timeout));
-            finish(s, &out, ms_since(t));
-            done.insert(s, (out, ms_since(t)));
-        }
+    let done = if sequential {
+        run_sequential(&sources, &ctx, &started, &finish)
     } else {
-        let shared = ctx(opts.timeout);
-        let (tx, rx) = mpsc::channel::<(Source, Outcome, u64)>();
-        for &s in &sources {
-            progress(SourceEvent::Started(s));
-            let (tx, c) = (tx.clone(), shared.clone());
-            let spawned = std::thread::Builder::new()
-                .name(format!("discover-{s}"))
-                .spawn(move || {
-                    let t = Instant::now();
-                    let out = run_source(s, &c);
-                    let _ = tx.send((s, out, ms_since(t)));
-                });
-            if spawned.is_err() {
-                done.insert(s, (Outcome::error(SourceDetail::CannotStart), 0));
-            }
-        }
-        drop(tx);
-        while done.len() < sources.len() {
-            if opts.stop_early
-                && done
-                    .values()
-                    .any(|(o, _)| o.candidates.iter().any(Candidate::is_top))
-            {
-                break;
-            }
-            if shared.deadline.check_cancel().is_err() {
-                break;
-            }
-            let left = shared.deadline.left();
-            if left.is_zero() {
-                break;
-            }
-            match rx.recv_timeout(left.min(Duration::from_millis(50))) {
-                Ok((s, out, ms)) => {
-                    finish(s, &out, ms);
-                    done.insert(s, (out, ms));
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        let why = if shared.deadline.check_cancel().is_err() {
+        let mut done = run_parallel(&sources, &ctx, &started, &finish);
+        let why = if ctx.deadline.check_cancel().is_err() {
             SourceDetail::Cancelled
-        } else if shared.deadline.left().is_zero() {
+        } else if ctx.deadline.left().is_zero() {
             SourceDetail::Deadline {
                 ms: opts.timeout.as_millis() as u64,
             }
@@ -189,10 +144,88 @@ pub fn discover(
                 slot.insert((out, ms_since(start)));
             }
         }
+        done
+    };
+    assemble(email, start, &sources, done)
+}
+
+/// Benchmarks only: each source on its own, with a fresh deadline.
+fn run_sequential(
+    sources: &[Source],
+    ctx: &Ctx,
+    started: &dyn Fn(Source),
+    finish: &Finish<'_>,
+) -> Done {
+    let mut done = Done::new();
+    for &s in sources {
+        started(s);
+        let t = Instant::now();
+        let own = Ctx {
+            email: ctx.email.clone(),
+            domain: ctx.domain.clone(),
+            opts: ctx.opts.clone(),
+            deadline: Deadline::after(ctx.opts.timeout, ctx.opts.cancel.clone()),
+        };
+        let out = run_source(s, &own);
+        finish(s, &out, ms_since(t));
+        done.insert(s, (out, ms_since(t)));
     }
+    done
+}
+
+/// Every source on its thread; gathers outcomes until all are in, the
+/// deadline, a cancel, or (with `stop_early`) a top-priority answer.
+fn run_parallel(
+    sources: &[Source],
+    shared: &Arc<Ctx>,
+    started: &dyn Fn(Source),
+    finish: &Finish<'_>,
+) -> Done {
+    let mut done = Done::new();
+    let (tx, rx) = mpsc::channel::<(Source, Outcome, u64)>();
+    for &s in sources {
+        started(s);
+        let (tx, c) = (tx.clone(), shared.clone());
+        let spawned = std::thread::Builder::new()
+            .name(format!("discover-{s}"))
+            .spawn(move || {
+                let t = Instant::now();
+                let out = run_source(s, &c);
+                let _ = tx.send((s, out, ms_since(t)));
+            });
+        if spawned.is_err() {
+            done.insert(s, (Outcome::error(SourceDetail::CannotStart), 0));
+        }
+    }
+    drop(tx);
+    while done.len() < sources.len() {
+        let top_answered = done
+            .values()
+            .any(|(o, _)| o.candidates.iter().any(Candidate::is_top));
+        if (shared.opts.stop_early && top_answered) || shared.deadline.check_cancel().is_err() {
+            break;
+        }
+        let left = shared.deadline.left();
+        if left.is_zero() {
+            break;
+        }
+        match rx.recv_timeout(left.min(Duration::from_millis(50))) {
+            Ok((s, out, ms)) => {
+                finish(s, &out, ms);
+                done.insert(s, (out, ms));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    done
+}
+
+/// The report: candidates best first, sources in the canonical order.
+fn assemble(email: String, start: Instant, sources: &[Source], mut done: Done) -> DiscoverReport {
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut reports = Vec::new();
-    for &s in &sources {
+    for &s in sources {
         let (out, ms) = done.remove(&s).expect("every source has an outcome");
         candidates.extend(out.candidates);
         reports.push(SourceReport {
