@@ -798,3 +798,269 @@ fn a_company_ca_in_the_system_store_is_trusted_for_autoconfig() {
     let v = discover_cli(&url, &[("SSL_CERT_DIR", empty.path())], &["--ca-file", &ca]);
     assert_eq!(v["candidates"][0]["secure"], true, "{v}");
 }
+
+// ---- Microsoft Autodiscover ------------------------------------------
+
+type RawRoutes = Arc<dyn Fn(&str, &str) -> String + Send + Sync>;
+
+/// Answers every request with the full HTTP response `routes(path, body)`
+/// gives (the request body read by its Content-Length, up to 64 KiB).
+fn serve_raw(routes: RawRoutes, tls: Arc<rustls::ServerConfig>) -> SocketAddr {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            let (routes, tls) = (routes.clone(), tls.clone());
+            std::thread::spawn(move || {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                let conn = rustls::ServerConnection::new(tls).unwrap();
+                let mut r = BufReader::new(rustls::StreamOwned::new(conn, s));
+                let mut first = String::new();
+                if r.read_line(&mut first).is_err() {
+                    return;
+                }
+                let mut length = 0usize;
+                loop {
+                    let mut h = String::new();
+                    if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0).min(64 * 1024);
+                    }
+                }
+                let mut body = vec![0u8; length];
+                let _ = r.read_exact(&mut body);
+                let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let answer = routes(&path, &String::from_utf8_lossy(&body));
+                let s = r.get_mut();
+                let _ = s.write_all(answer.as_bytes());
+                let _ = s.flush();
+            });
+        }
+    });
+    addr
+}
+
+fn http_ok(content_type: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+fn http_redirect(to: &str) -> String {
+    format!(
+        "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+}
+
+fn pox(account: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\
+         <Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006\">\
+         <Response xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a\">\
+         <User><DisplayName>Eve</DisplayName></User><Account><AccountType>email</AccountType>{account}</Account>\
+         </Response></Autodiscover>"
+    )
+}
+
+const POX_MAIL: &str = "<Action>settings</Action>\
+     <Protocol><Type>EXCH</Type><Server>ex01.corp.test</Server></Protocol>\
+     <Protocol><Type>IMAP</Type><Server>mail.corp.test</Server><Port>993</Port><SSL>on</SSL><LoginName>eve@corp.test</LoginName></Protocol>\
+     <Protocol><Type>SMTP</Type><Server>smtp.corp.test</Server><Port>587</Port><SSL>on</SSL><Encryption>TLS</Encryption></Protocol>";
+
+/// A loopback Autodiscover service: the v2 JSON pointer, POX endpoints,
+/// redirects, an Exchange-only mailbox, and hostile answers. Returns its
+/// base URL and the (path, body) of every request.
+/// Every request a test server saw: (path, body).
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
+fn autodiscover_server(dir: &Path) -> (String, Seen) {
+    let seen: Seen = Arc::default();
+    let base: Arc<OnceLock<String>> = Arc::default();
+    let (seen2, base2) = (seen.clone(), base.clone());
+    let routes: RawRoutes = Arc::new(move |path: &str, body: &str| {
+        seen2
+            .lock()
+            .unwrap()
+            .push((path.to_string(), body.to_string()));
+        let base = base2.get().cloned().unwrap_or_default();
+        let route = path.split('?').next().unwrap_or("");
+        match route {
+            "/json" => http_ok(
+                "application/json",
+                &format!("{{\"Protocol\":\"AutodiscoverV1\",\"Url\":\"{base}/pox\"}}"),
+            ),
+            "/pox" => http_ok("text/xml", &pox(POX_MAIL)),
+            "/exchange-only" => http_ok(
+                "text/xml",
+                &pox(
+                    "<Action>settings</Action><Protocol><Type>EXCH</Type><Server>ex01.corp.test</Server></Protocol>\
+                      <Protocol><Type>WEB</Type></Protocol>",
+                ),
+            ),
+            "/to-other" => http_redirect("https://mail.other.test/autodiscover/autodiscover.xml"),
+            "/to-self" => http_redirect(&format!("{base}/pox")),
+            "/to-plain" => http_redirect("http://localhost/pox"),
+            "/redirect-addr" => http_ok(
+                "text/xml",
+                &pox("<Action>redirectAddr</Action><RedirectAddr>eve@other.test</RedirectAddr>"),
+            ),
+            "/huge" => http_ok("text/xml", &"<Autodiscover>".repeat(300_000)),
+            "/deep" => http_ok("text/xml", &"<a>".repeat(50_000)),
+            _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                .to_string(),
+        }
+    });
+    let addr = serve_raw(routes, tls_config(dir));
+    let url = format!("https://localhost:{}", addr.port());
+    base.set(url.clone()).unwrap();
+    (url, seen)
+}
+
+fn autodiscover_opts(ca: &Path, base: &str, json: &str, pox: &[&str]) -> DiscoverOptions {
+    let mut o = opts(&[Source::Autodiscover]);
+    o.ca_file = Some(ca.to_path_buf());
+    o.autodiscover_json_url = if json.is_empty() {
+        String::new()
+    } else {
+        format!("{base}{json}")
+    };
+    o.autodiscover_urls = pox.iter().map(|p| format!("{base}{p}")).collect();
+    o.autodiscover_http_url = String::new();
+    o
+}
+
+#[test]
+fn autodiscover_finds_the_servers_an_exchange_publishes() {
+    let env = common::mailenv();
+    let (base, seen) = autodiscover_server(&env.dir);
+    // The v2 JSON pointer, then the POX answer it names (same host as the
+    // address's domain here: "localhost").
+    let o = autodiscover_opts(&env.ca, &base, "/json?email={email}", &[]);
+    let r = run("eve@localhost", &o);
+    assert_eq!(r.sources[0].status, SourceStatus::Ok, "{r:?}");
+    let c = &r.candidates[0];
+    assert_eq!((c.source, c.secure), (Source::Autodiscover, true));
+    assert_eq!(c.origin, format!("{base}/pox"));
+    assert_eq!(c.incoming[0].host, "mail.corp.test");
+    assert_eq!(
+        (c.incoming[0].port, c.incoming[0].security),
+        (993, Security::Tls)
+    );
+    assert_eq!(c.incoming[0].username, "eve@corp.test");
+    assert_eq!(
+        (c.outgoing[0].port, c.outgoing[0].security),
+        (587, Security::Starttls)
+    );
+    assert_eq!(c.outgoing[0].username, "eve@localhost");
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen[0].0.contains("email=eve%40localhost"), "{seen:?}");
+    assert!(
+        seen[1]
+            .1
+            .contains("<EMailAddress>eve@localhost</EMailAddress>"),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn autodiscover_asks_before_following_a_redirect_to_another_domain() {
+    let env = common::mailenv();
+    let (base, seen) = autodiscover_server(&env.dir);
+    // An HTTP redirect from corp.test's endpoint to "localhost": another
+    // domain, so not followed without the user's word.
+    let mut o = autodiscover_opts(&env.ca, &base, "", &["/to-self"]);
+    let r = run("eve@corp.test", &o);
+    assert_eq!(r.sources[0].status, SourceStatus::None, "{r:?}");
+    assert_eq!(
+        r.sources[0].detail,
+        discover::SourceDetail::RedirectNeedsConsent {
+            host: "localhost".into()
+        }
+    );
+    assert!(r.candidates.is_empty());
+    assert_eq!(seen.lock().unwrap().len(), 1, "the redirect was followed");
+    // Allowed: followed.
+    o.autodiscover_allow = vec!["localhost".into()];
+    let r = run("eve@corp.test", &o);
+    assert_eq!(r.candidates[0].incoming[0].host, "mail.corp.test", "{r:?}");
+    // A redirect address in another domain, and one to plain http.
+    let o = autodiscover_opts(&env.ca, &base, "", &["/redirect-addr"]);
+    let r = run("eve@localhost", &o);
+    assert_eq!(
+        r.sources[0].detail,
+        discover::SourceDetail::RedirectNeedsConsent {
+            host: "other.test".into()
+        }
+    );
+    let o = autodiscover_opts(&env.ca, &base, "", &["/to-plain"]);
+    let r = run("eve@localhost", &o);
+    assert!(r.candidates.is_empty());
+    assert!(
+        r.sources[0].detail.to_string().contains("plain-http"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn autodiscover_says_plainly_when_exchange_offers_no_imap() {
+    let env = common::mailenv();
+    let (base, _) = autodiscover_server(&env.dir);
+    let o = autodiscover_opts(&env.ca, &base, "", &["/exchange-only"]);
+    let r = run("eve@localhost", &o);
+    assert_eq!(r.sources[0].status, SourceStatus::None, "{r:?}");
+    assert_eq!(
+        r.sources[0].detail,
+        discover::SourceDetail::ExchangeOnly {
+            host: "localhost".into()
+        }
+    );
+    let fr = r.sources[0].detail.localized(mailwiz::i18n::Lang::Fr);
+    assert!(
+        fr.contains("DavMail") && fr.contains("ni IMAP ni POP3"),
+        "{fr}"
+    );
+}
+
+#[test]
+fn autodiscover_hostile_answers_end_bounded() {
+    let env = common::mailenv();
+    let (base, _) = autodiscover_server(&env.dir);
+    let t0 = Instant::now();
+    let o = autodiscover_opts(&env.ca, &base, "", &["/huge", "/deep"]);
+    let r = run("eve@localhost", &o);
+    assert!(t0.elapsed() < Duration::from_secs(3), "{:?}", t0.elapsed());
+    assert!(r.candidates.is_empty());
+    let discover::SourceDetail::Failed { failures } = &r.sources[0].detail else {
+        panic!("{r:?}");
+    };
+    assert_eq!(failures[0].why, discover::Why::TooLarge, "{failures:?}");
+    assert_eq!(
+        failures[1].why,
+        discover::Why::NotAutodiscover,
+        "{failures:?}"
+    );
+    assert_eq!(r.sources[0].status, SourceStatus::Error);
+}
+
+#[test]
+fn autodiscover_is_not_asked_when_the_ispdb_answered() {
+    let env = common::mailenv();
+    let base_ispdb = ispdb_server().unwrap_or_else(|| panic!("the ISPDB fixtures are at {SAMPLE}"));
+    let (base, seen) = autodiscover_server(&env.dir);
+    let mut o = autodiscover_opts(&env.ca, &base, "/json", &["/pox"]);
+    o.sources = vec![Source::Ispdb, Source::Autodiscover];
+    o.ispdb_url = base_ispdb;
+    o.stop_early = false;
+    let r = run("dan@free.fr", &o);
+    let auto = r
+        .sources
+        .iter()
+        .find(|s| s.source == Source::Autodiscover)
+        .unwrap();
+    assert_eq!(auto.detail, discover::SourceDetail::AutodiscoverNotNeeded);
+    assert!(seen.lock().unwrap().is_empty(), "Autodiscover was asked");
+    assert_eq!(r.candidates[0].source, Source::Ispdb);
+}

@@ -90,6 +90,23 @@ pub enum SourceDetail {
     Failed {
         failures: Vec<Failure>,
     },
+    /// Autodiscover was not asked: a preset, the ISPDB or the provider's
+    /// autoconfig answered.
+    AutodiscoverNotNeeded,
+    /// Autodiscover says the mailbox is in Exchange Online (Microsoft 365);
+    /// its IMAP/SMTP settings are Microsoft's.
+    ExchangeOnline {
+        host: String,
+    },
+    /// An Exchange server that lists no IMAP or POP3 server.
+    ExchangeOnly {
+        host: String,
+    },
+    /// Autodiscover points to another domain; it is followed only when the
+    /// user allows it.
+    RedirectNeedsConsent {
+        host: String,
+    },
 }
 
 /// One place that did not answer usefully, and why.
@@ -110,6 +127,10 @@ pub enum Why {
     Unreachable,
     /// The answer is larger than any such document.
     TooLarge,
+    /// The answer is not an Autodiscover document.
+    NotAutodiscover,
+    /// A redirect to a plain-http URL (never followed).
+    NotHttps,
     /// Another network failure; the HTTP library's words.
     Network(String),
     CaFile(TrustError),
@@ -131,6 +152,8 @@ impl Why {
             Why::Certificate => t("discover.why.certificate"),
             Why::Unreachable => t("discover.why.unreachable"),
             Why::TooLarge => t("discover.why.too_large"),
+            Why::NotAutodiscover => t("discover.why.not_autodiscover"),
+            Why::NotHttps => t("discover.why.not_https"),
             Why::Network(said) => i18n::tf(lang, "discover.why.network", &[("said", said)]),
             Why::CaFile(e) => e.localized(lang),
             Why::Document(e) => config_error(lang, e),
@@ -275,6 +298,19 @@ impl SourceDetail {
                 "discover.detail.failed",
                 vec![("failures", failures(lang, f))],
             ),
+            D::AutodiscoverNotNeeded => ("discover.detail.autodiscover_not_needed", Vec::new()),
+            D::ExchangeOnline { host } => (
+                "discover.detail.exchange_online",
+                vec![("host", host.clone())],
+            ),
+            D::ExchangeOnly { host } => (
+                "discover.detail.exchange_only",
+                vec![("host", host.clone())],
+            ),
+            D::RedirectNeedsConsent { host } => (
+                "discover.detail.redirect_needs_consent",
+                vec![("host", host.clone())],
+            ),
         }
     }
 
@@ -341,6 +377,17 @@ mod tests {
         "document",
         "source",
         "sources",
+        "Autodiscover",
+        "Exchange",
+        "Online",
+        "Microsoft",
+        "IMAP",
+        "SMTP",
+        "POP3",
+        "DavMail",
+        "allow",
+        "redirect",
+        "terminal",
     ];
 
     /// Every English word of the English text is absent from the French
@@ -382,6 +429,8 @@ mod tests {
                 kind: std::io::ErrorKind::NotFound,
             }),
             Why::Crashed,
+            Why::NotAutodiscover,
+            Why::NotHttps,
             Why::Dns(DnsError::Timeout),
             Why::Dns(DnsError::BadName(ev())),
             Why::Dns(DnsError::Malformed),
@@ -462,6 +511,10 @@ mod tests {
             SourceDetail::Deadline { ms: 5 },
             SourceDetail::StoppedEarly,
             SourceDetail::CannotStart,
+            SourceDetail::AutodiscoverNotNeeded,
+            SourceDetail::ExchangeOnline { host: ev() },
+            SourceDetail::ExchangeOnly { host: ev() },
+            SourceDetail::RedirectNeedsConsent { host: ev() },
         ]);
         for d in &details {
             let (en, fr) = (d.localized(Lang::En), d.localized(Lang::Fr));

@@ -73,6 +73,64 @@ pub(crate) fn get(url: &str, ctx: &Ctx) -> Result<Fetched, FetchError> {
     })
 }
 
+/// An answer as it came, redirects not followed (Autodiscover asks before
+/// following one to another domain).
+pub(crate) struct Answer {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+/// A GET, or a POST of `xml` when given, that does not follow redirects;
+/// the body is read up to `max_body` bytes.
+pub(crate) fn request(
+    url: &str,
+    xml: Option<&str>,
+    max_body: u64,
+    ctx: &Ctx,
+) -> Result<Answer, FetchError> {
+    let left = ctx.deadline.left();
+    if left.is_zero() {
+        return Err(FetchError::Timeout);
+    }
+    let ca_file = ctx.opts.ca_file.as_deref();
+    let tls = crate::trust::http_tls(ca_file).map_err(|e| FetchError::Failed(Why::CaFile(e)))?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(left))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_response_header_size(16 * 1024)
+        .user_agent(concat!("mailwiz/", env!("CARGO_PKG_VERSION")))
+        .tls_config(tls)
+        .build()
+        .into();
+    let sent = match xml {
+        Some(body) => agent
+            .post(url)
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .send(body),
+        None => agent.get(url).call(),
+    };
+    let mut resp = sent.map_err(map_err)?;
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| crate::net::clean_text(v.as_bytes()));
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(max_body)
+        .read_to_string()
+        .map_err(map_err)?;
+    Ok(Answer {
+        status,
+        location,
+        body,
+    })
+}
+
 fn map_err(e: ureq::Error) -> FetchError {
     match e {
         ureq::Error::Timeout(_) => FetchError::Timeout,

@@ -12,6 +12,8 @@
 //! progress through a callback.
 
 mod autoconfig;
+mod autodiscover;
+mod autodiscover_xml;
 mod candidate;
 mod clientconfig;
 mod detail;
@@ -48,16 +50,20 @@ pub enum Source {
     Srv,
     Mx,
     Guess,
+    /// Microsoft Autodiscover (only when the preset, the ISPDB and the
+    /// provider's autoconfig had nothing).
+    Autodiscover,
 }
 
 impl Source {
-    pub const ALL: [Source; 6] = [
+    pub const ALL: [Source; 7] = [
         Source::Preset,
         Source::Ispdb,
         Source::Autoconfig,
         Source::Srv,
         Source::Mx,
         Source::Guess,
+        Source::Autodiscover,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +74,7 @@ impl Source {
             Source::Srv => "srv",
             Source::Mx => "mx",
             Source::Guess => "guess",
+            Source::Autodiscover => "autodiscover",
         }
     }
 
@@ -80,6 +87,7 @@ impl Source {
             Source::Srv => "discover.source.srv",
             Source::Mx => "discover.source.mx",
             Source::Guess => "discover.source.guess",
+            Source::Autodiscover => "discover.source.autodiscover",
         }
     }
 }
@@ -98,7 +106,7 @@ impl std::str::FromStr for Source {
             .find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
                 format!(
-                    "unknown source '{s}' (expected preset, ispdb, autoconfig, srv, mx or guess)"
+                    "unknown source '{s}' (expected preset, ispdb, autoconfig, srv, mx, guess or autodiscover)"
                 )
             })
     }

@@ -52,6 +52,17 @@ pub struct DiscoverOptions {
     /// Guessing: standard port → port actually probed (tests run servers
     /// on high loopback ports). Ports not in the map are probed as is.
     pub guess_ports: BTreeMap<u16, u16>,
+    /// Microsoft Autodiscover: the v2 JSON pointer URL template
+    /// (`{domain}`, `{email}` URL-encoded).
+    pub autodiscover_json_url: String,
+    /// The POX endpoint templates, tried in order (https only).
+    pub autodiscover_urls: Vec<String>,
+    /// The plain-http endpoint, asked only for its redirect.
+    pub autodiscover_http_url: String,
+    /// Domains the user allowed Autodiscover to be redirected to
+    /// (`--allow-redirect`); the address's own domain and Microsoft's
+    /// service always are.
+    pub autodiscover_allow: Vec<String>,
     /// Benchmarks only: make a source wait this long before it starts.
     #[cfg(feature = "test-support")]
     pub slow: Vec<(Source, Duration)>,
@@ -72,6 +83,14 @@ impl Default for DiscoverOptions {
             autoconfig_urls: default_autoconfig_urls(),
             ca_file: None,
             guess_ports: BTreeMap::new(),
+            autodiscover_json_url: "https://autodiscover.{domain}/autodiscover/autodiscover.json/v1.0/{email}?Protocol=AutodiscoverV1".to_string(),
+            autodiscover_urls: vec![
+                "https://autodiscover.{domain}/autodiscover/autodiscover.xml".to_string(),
+                "https://{domain}/autodiscover/autodiscover.xml".to_string(),
+            ],
+            autodiscover_http_url: "http://autodiscover.{domain}/autodiscover/autodiscover.xml"
+                .to_string(),
+            autodiscover_allow: Vec::new(),
             #[cfg(feature = "test-support")]
             slow: Vec::new(),
             #[cfg(feature = "test-support")]

@@ -10,7 +10,7 @@ use super::{
 use crate::account::{Account, domain_of};
 use crate::net::Deadline;
 use std::collections::BTreeMap;
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// What every source gets.
@@ -19,6 +19,57 @@ pub(crate) struct Ctx {
     pub domain: String,
     pub opts: DiscoverOptions,
     pub deadline: Deadline,
+    /// Which sources have ended, and whether with usable settings.
+    pub first_answers: Arc<Answers>,
+}
+
+/// The sources that have ended, for a source that only runs when others
+/// found nothing (Autodiscover).
+#[derive(Default)]
+pub(crate) struct Answers {
+    ended: Mutex<BTreeMap<Source, bool>>,
+    changed: Condvar,
+}
+
+impl Answers {
+    pub fn record(&self, source: Source, usable: bool) {
+        if let Ok(mut ended) = self.ended.lock() {
+            ended.insert(source, usable);
+            self.changed.notify_all();
+        }
+    }
+
+    /// Waits until every source of `wanted` that runs has ended (or the
+    /// deadline); true as soon as one of them gave usable settings.
+    pub fn wait_any_usable(
+        &self,
+        wanted: &[Source],
+        running: &[Source],
+        deadline: &Deadline,
+    ) -> bool {
+        let wanted: Vec<Source> = wanted
+            .iter()
+            .copied()
+            .filter(|s| running.contains(s))
+            .collect();
+        let Ok(mut ended) = self.ended.lock() else {
+            return false;
+        };
+        loop {
+            if wanted.iter().any(|s| ended.get(s) == Some(&true)) {
+                return true;
+            }
+            let left = deadline.left();
+            if wanted.iter().all(|s| ended.contains_key(s)) || left.is_zero() {
+                return false;
+            }
+            let wait = left.min(Duration::from_millis(50));
+            ended = match self.changed.wait_timeout(ended, wait) {
+                Ok((guard, _)) => guard,
+                Err(_) => return false,
+            };
+        }
+    }
 }
 
 /// What a source ends with.
@@ -79,6 +130,7 @@ fn run_source(source: Source, ctx: &Ctx) -> Outcome {
         Source::Srv => super::srv::run(ctx),
         Source::Mx => super::mx::run(ctx),
         Source::Guess => super::guess::run(ctx),
+        Source::Autodiscover => super::autodiscover::run(ctx),
     }
 }
 
@@ -106,6 +158,7 @@ pub fn discover(
         email: email.clone(),
         opts: opts.clone(),
         deadline: Deadline::after(opts.timeout, opts.cancel.clone()),
+        first_answers: Arc::default(),
     });
     let finish = |source: Source, out: &Outcome, ms: u64| {
         let report = SourceReport {
@@ -165,8 +218,11 @@ fn run_sequential(
             domain: ctx.domain.clone(),
             opts: ctx.opts.clone(),
             deadline: Deadline::after(ctx.opts.timeout, ctx.opts.cancel.clone()),
+            first_answers: ctx.first_answers.clone(),
         };
         let out = run_source(s, &own);
+        ctx.first_answers
+            .record(s, out.candidates.iter().any(Candidate::is_usable));
         finish(s, &out, ms_since(t));
         done.insert(s, (out, ms_since(t)));
     }
@@ -191,6 +247,8 @@ fn run_parallel(
             .spawn(move || {
                 let t = Instant::now();
                 let out = run_source(s, &c);
+                c.first_answers
+                    .record(s, out.candidates.iter().any(Candidate::is_usable));
                 let _ = tx.send((s, out, ms_since(t)));
             });
         if spawned.is_err() {

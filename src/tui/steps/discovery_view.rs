@@ -139,6 +139,7 @@ fn short_name(app: &App, s: Source) -> &'static str {
         Source::Srv => "tui.discovery.source.srv",
         Source::Mx => "tui.discovery.source.mx",
         Source::Guess => "tui.discovery.source.guess",
+        Source::Autodiscover => "discover.short_source.autodiscover",
     })
 }
 
