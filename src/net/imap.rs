@@ -11,7 +11,7 @@ use super::stream::{self, Conn, MAX_RESPONSE_BYTES, MAX_RESPONSE_LINES};
 use super::tls::TlsSetup;
 use super::{Deadline, Phase, StepDetail, StepNote, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
-use crate::oauth::OauthMechanism;
+use super::sasl::OauthMechanism;
 use crate::secret::Secret;
 
 pub struct ImapSession {
@@ -271,7 +271,7 @@ impl ImapSession {
                 detail: line,
             });
         }
-        let mut msg = crate::oauth::sasl::plain(user, password.expose());
+        let mut msg = super::sasl::plain(user, password.expose());
         msg.push_str("\r\n");
         let sent = self.conn.send(Phase::Login, msg.as_bytes());
         wipe(msg);
