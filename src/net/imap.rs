@@ -7,11 +7,11 @@ use super::error::{Limit, NetError, Reply};
 use super::imap_parse::{
     Greeting, capabilities_in, greeting, literal_size, login_refusal, quoted, search_hits, wipe,
 };
+use super::sasl::OauthMechanism;
 use super::stream::{self, Conn, MAX_RESPONSE_BYTES, MAX_RESPONSE_LINES};
 use super::tls::TlsSetup;
 use super::{Deadline, Phase, StepDetail, StepNote, StepSink, clean_text, step};
 use crate::account::{IncomingServer, Security};
-use super::sasl::OauthMechanism;
 use crate::secret::Secret;
 
 pub struct ImapSession {
