@@ -285,10 +285,19 @@ fn conclude(s: Search<'_>) -> Outcome {
     if let Some(host) = s.refused {
         return Outcome::none(SourceDetail::RedirectNeedsConsent { host });
     }
-    let all_absent = s
-        .failures
-        .iter()
-        .all(|f| matches!(f.why, Why::HttpStatus(_) | Why::Unreachable));
+    // No server, no name, a 404: the usual "no Autodiscover here". An
+    // answer that cannot be used, or a refused certificate, is a failure.
+    let all_absent = s.failures.iter().all(|f| {
+        !matches!(
+            f.why,
+            Why::Document(_)
+                | Why::Certificate
+                | Why::CaFile(_)
+                | Why::NotAutodiscover
+                | Why::TooLarge
+                | Why::NotHttps
+        )
+    });
     let all_timeouts = !s.failures.is_empty() && s.failures.iter().all(|f| f.why == Why::Timeout);
     let detail = SourceDetail::Failed {
         failures: s.failures,
