@@ -96,6 +96,7 @@ areas!(
     "tui_layout",
     "bundle",
     "plain",
+    "trust",
 );
 
 type Table = BTreeMap<String, String>;

@@ -50,15 +50,7 @@ pub struct VerifyReport {
 }
 
 fn random_id() -> String {
-    use ring::rand::SecureRandom;
-    let mut bytes = [0u8; 6];
-    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        bytes.copy_from_slice(&nanos.to_be_bytes()[10..16]);
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::random::hex(6)
 }
 
 pub fn new_test_message(acct: &Account, to: Option<&str>) -> TestMessage {

@@ -6,13 +6,16 @@
 //! Nothing here touches the internet.
 
 mod common;
+#[path = "discover_support/mod.rs"]
+mod support;
+
+use support::{Routes, opts, run, serve_http, tls_config};
 
 use mailwiz::account::{Protocol, Security};
-use mailwiz::discover::{self, Candidate, DiscoverOptions, DiscoverReport, Source, SourceStatus};
+use mailwiz::discover::{self, Candidate, Source, SourceStatus};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -20,56 +23,6 @@ use std::time::{Duration, Instant};
 const NO_DNSMASQ: &str =
     "dnsmasq did not start: install dnsmasq-base (scripts/install-test-deps.sh)";
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ispdb");
-
-type Routes = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
-
-/// Answers GET requests from `routes` (404 when None), each on its thread.
-fn serve_http(routes: Routes, tls: Option<Arc<rustls::ServerConfig>>) -> SocketAddr {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = l.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for s in l.incoming().flatten() {
-            let (routes, tls) = (routes.clone(), tls.clone());
-            std::thread::spawn(move || {
-                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-                match tls {
-                    None => answer(s, &routes),
-                    Some(cfg) => {
-                        let conn = rustls::ServerConnection::new(cfg).unwrap();
-                        answer(rustls::StreamOwned::new(conn, s), &routes);
-                    }
-                }
-            });
-        }
-    });
-    addr
-}
-
-fn answer<S: Read + Write>(s: S, routes: &Routes) {
-    let mut r = BufReader::new(s);
-    let mut first = String::new();
-    if r.read_line(&mut first).is_err() {
-        return;
-    }
-    loop {
-        let mut h = String::new();
-        if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-            break;
-        }
-    }
-    let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let (status, body) = match routes(&path) {
-        Some(b) => ("200 OK", b),
-        None => ("404 Not Found", "not found".to_string()),
-    };
-    let s = r.get_mut();
-    let _ = write!(
-        s,
-        "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = s.flush();
-}
 
 /// The sample files, by every domain they list.
 fn ispdb_by_domain() -> Option<&'static BTreeMap<String, (String, String)>> {
@@ -174,29 +127,6 @@ fn expected(
         )
     })
     .collect()
-}
-
-fn opts(sources: &[Source]) -> DiscoverOptions {
-    DiscoverOptions {
-        sources: sources.to_vec(),
-        ispdb_url: "http://127.0.0.1:9/v1.1/".into(),
-        dns_server: Some("127.0.0.1:9".parse().unwrap()),
-        timeout: Duration::from_secs(5),
-        autoconfig_urls: vec![],
-        ..DiscoverOptions::default()
-    }
-}
-
-fn run(email: &str, o: &DiscoverOptions) -> DiscoverReport {
-    let events = Mutex::new(Vec::new());
-    let report = discover::discover(email, o, &|e| events.lock().unwrap().push(e));
-    let events = events.into_inner().unwrap();
-    // Each source starts once and finishes once.
-    for s in &o.sources {
-        let n = events.iter().filter(|e| matches!(e, discover::SourceEvent::Finished { report, .. } if report.source == *s)).count();
-        assert_eq!(n, 1, "{s}: {events:?}");
-    }
-    report
 }
 
 fn check_against_xml(c: &Candidate, text: &str, email: &str, what: &str) {
@@ -561,7 +491,13 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
     assert!(!c.secure);
     assert_eq!(c.incoming[0].host, "imap.plain.test");
     assert!(
-        r.sources[0].detail.contains("not authenticated"),
+        matches!(
+            r.sources[0].detail,
+            discover::SourceDetail::Document { secure: false, .. }
+        ) && r.sources[0]
+            .detail
+            .to_string()
+            .contains("not authenticated"),
         "{:?}",
         r.sources
     );
@@ -604,27 +540,12 @@ fn provider_autoconfig_https_first_http_last_and_a_hanging_source() {
             .find(|s| s.source == Source::Autoconfig)
             .unwrap();
         assert_eq!(auto.status, SourceStatus::Timeout);
-        assert!(auto.detail.contains("stopped early"), "{auto:?}");
+        assert_eq!(
+            auto.detail,
+            discover::SourceDetail::StoppedEarly,
+            "{auto:?}"
+        );
     }
-}
-
-fn tls_config(dir: &Path) -> Arc<rustls::ServerConfig> {
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
-    let tls: PathBuf = dir.join("tls");
-    let certs: Vec<CertificateDer> = CertificateDer::pem_file_iter(tls.join("good.crt"))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(tls.join("good.key")).unwrap();
-    let cfg = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certs, key)
-    .unwrap();
-    Arc::new(cfg)
 }
 
 #[test]

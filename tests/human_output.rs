@@ -396,3 +396,49 @@ fn every_tui_snapshot_is_text() {
         );
     }
 }
+
+/// Discovery's and detect's outcomes are typed values localised by the
+/// faces: in French, none of the core's English detail texts remain (an
+/// unreadable document, a refused connection, a file's problems).
+#[test]
+fn discover_and_detect_outcomes_read_in_french() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let ispdb = serve("this is not xml <<< &nope;".to_string());
+    let run = |cmd: &mut Command| {
+        let out = cmd.output().expect("mailwiz runs");
+        let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        String::from_utf8_lossy(&all).into_owned()
+    };
+    let discover = run(mailwiz(&dir.path().join("a.toml"))
+        .args(["--lang", "fr", "discover", "x@hostile.test"])
+        .args(["--sources", "ispdb,autoconfig", "--timeout", "3"])
+        .args(["--ispdb-url", &ispdb])
+        .args(["--autoconfig-url", "http://127.0.0.1:9/{domain}"]));
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).expect("home");
+    std::fs::write(home.join(".msmtprc"), "account\nport 99999\n").expect("msmtprc");
+    std::fs::write(home.join(".muttrc"), "set from = \"unclosed\n").expect("muttrc");
+    let detect = run(mailwiz(&dir.path().join("a.toml"))
+        .args(["--lang", "fr", "detect"])
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config")));
+    assert!(discover.contains("connexion impossible"), "{discover}");
+    assert!(discover.contains("XML mal formé"), "{discover}");
+    assert!(detect.contains("un compte sans nom"), "{detect}");
+    assert!(detect.contains("un guillemet n'est pas fermé"), "{detect}");
+    let english = [
+        "not well-formed",
+        "cannot connect",
+        "not a clientConfig",
+        "no answer",
+        "is not a number",
+        "a quote is not closed",
+        "an account without a name",
+    ];
+    for text in [&discover, &detect] {
+        assert!(problems(text, Lang::Fr).is_empty(), "{text}");
+        for e in english {
+            assert!(!text.contains(e), "English {e:?} in French output: {text}");
+        }
+    }
+}

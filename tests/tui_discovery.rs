@@ -9,7 +9,7 @@ use mailwiz::account::{Protocol, Security};
 use mailwiz::config::Config;
 use mailwiz::discover::{
     Candidate, DiscoverOptions, DiscoverReport, IncomingSetting, OutgoingSetting, Source,
-    SourceEvent, SourceReport, SourceStatus,
+    SourceDetail, SourceEvent, SourceReport, SourceStatus,
 };
 use mailwiz::i18n::Lang;
 use mailwiz::tui::{App, AppOptions, Effect, Msg, SourceState, Step, key, render, update};
@@ -87,7 +87,7 @@ fn src_report(source: Source, status: SourceStatus, ms: u64) -> SourceReport {
         source,
         status,
         ms,
-        detail: String::new(),
+        detail: SourceDetail::None,
     }
 }
 
@@ -595,6 +595,46 @@ fn every_size_draws_without_panic() {
                     assert!(r.is_ok(), "{name} {lang:?} panicked at {w}x{h}");
                 }
             }
+        }
+    }
+}
+
+/// An Exchange mailbox without IMAP/POP, or an Autodiscover redirect that
+/// needs the user's word, is said on the screen, in both languages.
+#[test]
+fn what_autodiscover_learnt_is_shown() {
+    let cases = [
+        (
+            SourceDetail::ExchangeOnly {
+                host: "ex.corp.test".into(),
+            },
+            ["DavMail", "DavMail"],
+        ),
+        (
+            SourceDetail::RedirectNeedsConsent {
+                host: "other.test".into(),
+            },
+            ["--allow-redirect other.test", "--allow-redirect other.test"],
+        ),
+    ];
+    for (detail, expected) in cases {
+        for (lang, want) in [Lang::En, Lang::Fr].into_iter().zip(expected) {
+            let mut a = app();
+            a.lang = lang;
+            let id = to_settings(&mut a, EMAIL);
+            let mut r = report(Vec::new());
+            let auto = r
+                .sources
+                .iter_mut()
+                .find(|s| s.source == Source::Autodiscover)
+                .unwrap();
+            auto.detail = detail.clone();
+            discovered(&mut a, id, r);
+            let screen = draw(&a, 100, 30);
+            assert!(screen.contains(want), "{lang:?}: {screen}");
+            let said = detail.localized(lang);
+            let start: String = said.chars().take(30).collect();
+            assert!(screen.contains(&start), "{lang:?}: {start:?} in {screen}");
         }
     }
 }

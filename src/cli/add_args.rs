@@ -49,7 +49,8 @@ pub(super) fn account_from_args(
             Some(tf(lang, "cli.added_preset", &[("provider", &p.name)])),
         ),
         None if a.discover => {
-            let opts = crate::discover::DiscoverOptions::default();
+            let opts = crate::discover::DiscoverOptions::default()
+                .with_overrides(|k| std::env::var(k).ok());
             let (acct, best) = crate::discover::best_account(&email, &opts)
                 .ok_or_else(|| tf(lang, "discover.add_nothing", &[("email", &email)]))?;
             let origin = [("origin", best.origin.as_str())];

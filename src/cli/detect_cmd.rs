@@ -23,11 +23,12 @@ fn print_account(lang: Lang, a: &DetectedAccount) {
 
 fn print_warning(lang: Lang, w: &Warning) {
     let file = w.file.display().to_string();
+    let detail = w.detail.localized(lang);
     let text = match (w.kind, w.line) {
         (WarningKind::Unreadable, _) => tf(
             lang,
             "detect.warning.unreadable",
-            &[("file", &file), ("detail", &w.detail)],
+            &[("file", &file), ("detail", &detail)],
         ),
         (WarningKind::Malformed, Some(n)) => tf(
             lang,
@@ -35,13 +36,13 @@ fn print_warning(lang: Lang, w: &Warning) {
             &[
                 ("file", &file),
                 ("line", &n.to_string()),
-                ("detail", &w.detail),
+                ("detail", &detail),
             ],
         ),
         (WarningKind::Malformed, None) => tf(
             lang,
             "detect.warning.malformed",
-            &[("file", &file), ("detail", &w.detail)],
+            &[("file", &file), ("detail", &detail)],
         ),
     };
     output::error(&text);
@@ -49,7 +50,7 @@ fn print_warning(lang: Lang, w: &Warning) {
 
 pub(super) fn detect(ctx: &Ctx, args: DetectArgs) -> i32 {
     let lang = ctx.lang;
-    let Some(roots) = ScanRoots::from_env() else {
+    let Some(roots) = ScanRoots::from_vars(|k| std::env::var_os(k)) else {
         output::error(t(lang, "detect.no_home"));
         return EXIT_USAGE;
     };

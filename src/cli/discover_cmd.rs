@@ -16,7 +16,7 @@ pub struct DiscoverArgs {
     pub email: String,
     #[arg(long)]
     pub json: bool,
-    /// Comma list of sources: preset,ispdb,autoconfig,srv,mx,guess (default: all)
+    /// Comma list of sources: preset,ispdb,autoconfig,srv,mx,guess,autodiscover (default: all)
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub sources: Vec<Source>,
     /// ISPDB base URL; the domain is appended
@@ -37,6 +37,13 @@ pub struct DiscoverArgs {
     /// Provider autoconfig URL template with {domain} and {email} (repeatable; replaces the standard ones)
     #[arg(long, value_name = "TEMPLATE", hide = true)]
     pub autoconfig_url: Vec<String>,
+    /// Follow a Microsoft Autodiscover redirect to this domain (repeatable;
+    /// asked for when discovery reports such a redirect)
+    #[arg(long, value_name = "DOMAIN")]
+    pub allow_redirect: Vec<String>,
+    /// Autodiscover endpoint templates (testing): the v2 JSON pointer, then POX URLs
+    #[arg(long, value_name = "TEMPLATE", hide = true)]
+    pub autodiscover_url: Vec<String>,
     /// Guessing: probe port P instead of standard port S (repeatable, S=P)
     #[arg(long, value_name = "S=P", hide = true, value_parser = parse_port_map)]
     pub guess_port: Vec<(u16, u16)>,
@@ -67,13 +74,24 @@ impl DiscoverArgs {
             stop_early: !self.all,
             ca_file: self.ca_file.clone(),
             guess_ports: self.guess_port.iter().copied().collect::<BTreeMap<_, _>>(),
-            ..DiscoverOptions::default()
+            ..DiscoverOptions::default().with_overrides(|k| std::env::var(k).ok())
         };
         if !self.sources.is_empty() {
             o.sources = self.sources.clone();
         }
         if !self.autoconfig_url.is_empty() {
             o.autoconfig_urls = self.autoconfig_url.clone();
+        }
+        o.autodiscover_allow = self
+            .allow_redirect
+            .iter()
+            .map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+            .collect();
+        if let Some((json, pox)) = self.autodiscover_url.split_first() {
+            o.autodiscover_json_url = json.clone();
+            o.autodiscover_urls = pox.to_vec();
+            o.autodiscover_http_url = String::new();
         }
         Ok(o)
     }
@@ -99,7 +117,7 @@ fn print_source(lang: Lang, r: &SourceReport) {
                 ("source", src),
                 ("status", status),
                 ("ms", &ms),
-                ("detail", &r.detail),
+                ("detail", &r.detail.localized(lang)),
             ],
         )
     };

@@ -218,11 +218,7 @@ fn remove_stale_temporaries(dir: &Path, name: &str) {
 }
 
 fn random_u64() -> u64 {
-    use std::hash::{BuildHasher, RandomState};
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    RandomState::new().hash_one((std::process::id(), nanos))
+    u64::from_be_bytes(crate::random::bytes::<8>())
 }
 
 /// Opens without following a symlink, mode 0600; `new` also refuses an

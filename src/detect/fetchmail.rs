@@ -22,16 +22,16 @@ fn account(
     user: &str,
     user_ssl: bool,
     file: &Path,
-) -> Result<DetectedAccount, String> {
+) -> Result<DetectedAccount, super::DetectProblem> {
     let proto = server.protocol.clone().unwrap_or_else(|| "auto".into());
     let protocol = match proto.to_ascii_lowercase().as_str() {
         "pop3" | "apop" | "rpop" | "kpop" | "sdps" | "pop2" => Protocol::Pop3,
         "imap" => Protocol::Imap,
         other => {
-            return Err(format!(
-                "{}: protocol '{other}' is neither POP3 nor IMAP",
-                server.host
-            ));
+            return Err(super::DetectProblem::UnknownProtocol {
+                host: server.host.clone(),
+                protocol: other.to_string(),
+            });
         }
     };
     let security = if server.ssl || user_ssl {
@@ -84,7 +84,7 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
             "poll" | "skip" | "server" => {
                 in_defaults = false;
                 let Some((_, host)) = it.next() else {
-                    problems.push((Some(line), "poll without a server name".into()));
+                    problems.push((Some(line), super::DetectProblem::PollWithoutServer));
                     break;
                 };
                 let mut s = defaults.clone();
@@ -106,7 +106,7 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
                             s.port = Some(p);
                         }
                     }
-                    _ => problems.push((Some(line), "port is not a number from 1 to 65535".into())),
+                    _ => problems.push((Some(line), super::DetectProblem::BadPort)),
                 }
             }
             "user" | "username" => {

@@ -223,7 +223,7 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             return Parsed {
                 accounts: Vec::new(),
-                problems: vec![(line, "not valid TOML".into())],
+                problems: vec![(line, super::DetectProblem::NotValidToml)],
             };
         }
     };

@@ -37,7 +37,7 @@ pub fn parse(text: &str) -> (Vec<Section>, Vec<super::Problem>) {
                     line: i + 1,
                     entries: Vec::new(),
                 }),
-                None => problems.push((Some(i + 1), "a section header is not closed".into())),
+                None => problems.push((Some(i + 1), super::DetectProblem::SectionNotClosed)),
             }
             continue;
         }
@@ -52,7 +52,7 @@ pub fn parse(text: &str) -> (Vec<Section>, Vec<super::Problem>) {
                     s.entries.push((k.trim().to_string(), v.to_string()));
                 }
             }
-            None => problems.push((Some(i + 1), "not a key = value line".into())),
+            None => problems.push((Some(i + 1), super::DetectProblem::NotKeyValue)),
         }
     }
     if sections.first().is_some_and(|s| s.entries.is_empty()) {

@@ -83,7 +83,7 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
             "host" => s.host = Some(value),
             "port" => match value.parse::<u16>() {
                 Ok(p) if p > 0 => s.port = Some(p),
-                _ => problems.push((Some(i + 1), "Port is not a number from 1 to 65535".into())),
+                _ => problems.push((Some(i + 1), super::DetectProblem::BadPort)),
             },
             "user" => s.user = value,
             "ssltype" | "tlstype" => {
@@ -92,8 +92,7 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
                     "starttls" => Some(Security::Starttls),
                     "none" => Some(Security::None),
                     _ => {
-                        problems
-                            .push((Some(i + 1), "SSLType is not IMAPS, STARTTLS or None".into()));
+                        problems.push((Some(i + 1), super::DetectProblem::BadSslType));
                         s.security
                     }
                 }

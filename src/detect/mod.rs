@@ -16,6 +16,7 @@ mod mbsync;
 mod msmtp;
 mod mutt;
 mod mutt_words;
+mod problem;
 mod scan;
 mod thunderbird;
 mod url;
@@ -143,12 +144,14 @@ pub struct Warning {
     /// 1-based, when the problem is on one line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
-    /// English, for logs and `--json`.
-    pub detail: String,
+    /// Typed; `--json` shows its English text.
+    pub detail: DetectProblem,
 }
 
-/// (1-based line when known, English detail) of a part not understood.
-pub type Problem = (Option<usize>, String);
+/// (1-based line when known, why) of a part not understood.
+pub type Problem = (Option<usize>, DetectProblem);
+
+pub use problem::DetectProblem;
 
 /// What a parser makes of one file's text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

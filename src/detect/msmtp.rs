@@ -88,14 +88,19 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
                     None => (rest.trim().to_string(), ""),
                 };
                 if name.is_empty() {
-                    problems.push((Some(i + 1), "an account without a name".into()));
+                    problems.push((Some(i + 1), super::DetectProblem::AccountWithoutName));
                     continue;
                 }
                 let mut settings = defaults.clone();
                 for parent in parents.split(',').map(str::trim).filter(|p| !p.is_empty()) {
                     match done.iter().rev().find(|(n, _)| n == parent) {
                         Some((_, s)) => settings.extend(s.clone()),
-                        None => problems.push((Some(i + 1), format!("unknown account '{parent}'"))),
+                        None => problems.push((
+                            Some(i + 1),
+                            super::DetectProblem::UnknownAccount {
+                                name: parent.to_string(),
+                            },
+                        )),
                     }
                 }
                 current = Some((name, settings));
@@ -103,7 +108,7 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
             c if KEPT.contains(&c) => {
                 let value = w[1..].join(" ");
                 if c == "port" && value.parse::<u16>().map_or(true, |p| p == 0) {
-                    problems.push((Some(i + 1), "port is not a number from 1 to 65535".into()));
+                    problems.push((Some(i + 1), super::DetectProblem::BadPort));
                     continue;
                 }
                 match (&mut current, in_defaults) {
@@ -132,7 +137,10 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
         }
         match account(name, settings, file) {
             Some(a) => accounts.push(a),
-            None => problems.push((None, format!("account '{name}' has no host"))),
+            None => problems.push((
+                None,
+                super::DetectProblem::AccountWithoutHost { name: name.clone() },
+            )),
         }
     }
     Parsed { accounts, problems }

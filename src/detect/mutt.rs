@@ -115,14 +115,16 @@ impl Reader<'_> {
         if self.open_files.len() > MAX_SOURCE_DEPTH {
             self.problems.push((
                 Some(line),
-                format!("source nested deeper than {MAX_SOURCE_DEPTH}: not followed"),
+                super::DetectProblem::SourceTooDeep {
+                    max: MAX_SOURCE_DEPTH,
+                },
             ));
             return;
         }
         if self.sourced >= MAX_SOURCED {
             self.problems.push((
                 Some(line),
-                format!("more than {MAX_SOURCED} sourced files: not followed"),
+                super::DetectProblem::TooManySourced { max: MAX_SOURCED },
             ));
             return;
         }
@@ -132,10 +134,8 @@ impl Reader<'_> {
         };
         let id = identity(&path);
         if self.open_files.contains(&id) {
-            self.problems.push((
-                Some(line),
-                "source of a file being read (a cycle): not followed".into(),
-            ));
+            self.problems
+                .push((Some(line), super::DetectProblem::SourceCycle));
             return;
         }
         // A file sourced at the top is a scope of its own (often one
@@ -248,12 +248,25 @@ pub fn parse(text: &str, file: &Path, resolve: Resolver) -> Parsed {
     r.file(text, file, 0);
     let root = &r.scopes[0];
     let starttls = root.vars.get("ssl_starttls").is_none_or(|v| v != "no");
-    struct Found {
-        inc: IncomingSetting,
-        file: PathBuf,
-        email: String,
-        out: Option<OutgoingSetting>,
+    let found = incoming_servers(&r.scopes, starttls);
+    let accounts = accounts(found, root, starttls, file);
+    Parsed {
+        accounts,
+        problems: r.problems,
     }
+}
+
+/// An incoming server found in the scopes, with what its scope says.
+struct Found {
+    inc: IncomingSetting,
+    file: PathBuf,
+    email: String,
+    out: Option<OutgoingSetting>,
+}
+
+/// Every distinct incoming server of the scopes, each completed by the
+/// first scope that names it (login, address, outgoing server).
+fn incoming_servers(scopes: &[Scope], starttls: bool) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
     let mut add = |inc: IncomingSetting, scope: Option<&Scope>, file: &Path| {
         let i = if let Some(i) = found.iter().position(|f| same_server(&f.inc, &inc)) {
@@ -289,7 +302,7 @@ pub fn parse(text: &str, file: &Path, resolve: Resolver) -> Parsed {
             }
         }
     };
-    for s in &r.scopes {
+    for s in scopes {
         let st = s.vars.get("ssl_starttls").map_or(starttls, |v| v != "no");
         let url = ["spoolfile", "folder", "pop_host"]
             .iter()
@@ -306,8 +319,12 @@ pub fn parse(text: &str, file: &Path, resolve: Resolver) -> Parsed {
             }
         }
     }
-    // The top-level settings are every account's defaults.
-    let root = &r.scopes[0];
+    found
+}
+
+/// The accounts: each found server, with the top-level settings as every
+/// account's defaults; an outgoing server alone when nothing else.
+fn accounts(found: Vec<Found>, root: &Scope, starttls: bool, file: &Path) -> Vec<DetectedAccount> {
     let root_email = root
         .vars
         .get("from")
@@ -354,8 +371,5 @@ pub fn parse(text: &str, file: &Path, resolve: Resolver) -> Parsed {
             Some(out),
         ));
     }
-    Parsed {
-        accounts,
-        problems: r.problems,
-    }
+    accounts
 }

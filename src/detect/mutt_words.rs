@@ -2,7 +2,7 @@
 
 /// Mutt's words: quotes anywhere in a word, `\` escapes, `=` alone, `;`
 /// between commands, `#` comments.
-pub(super) fn commands(line: &str) -> Result<Vec<Vec<String>>, String> {
+pub(super) fn commands(line: &str) -> Result<Vec<Vec<String>>, super::DetectProblem> {
     let mut cmds = vec![Vec::new()];
     let mut word: Option<String> = None;
     let mut chars = line.chars();
@@ -28,7 +28,7 @@ pub(super) fn commands(line: &str) -> Result<Vec<Vec<String>>, String> {
                     }
                 }
                 if !closed {
-                    return Err("a quote is not closed".into());
+                    return Err(super::DetectProblem::QuoteNotClosed);
                 }
             }
             '#' if word.is_none() => break,

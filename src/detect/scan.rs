@@ -3,7 +3,8 @@
 //! there; a file that cannot be read or parsed gives a [`Warning`] and the
 //! other files are still reported.
 
-use super::{Client, DetectReport, Parsed, Warning, WarningKind};
+use super::{Client, DetectProblem, DetectReport, Parsed, Warning, WarningKind};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// Where to look: HOME, and the XDG configuration folder.
@@ -22,13 +23,12 @@ impl ScanRoots {
         }
     }
 
-    /// From `$HOME` and `$XDG_CONFIG_HOME`; None when there is no HOME.
-    pub fn from_env() -> Option<ScanRoots> {
-        let home = std::env::var_os("HOME")
-            .filter(|h| !h.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))?;
-        let config_home = std::env::var_os("XDG_CONFIG_HOME")
+    /// From `HOME` and `XDG_CONFIG_HOME` as a face read them (`get` is
+    /// e.g. `std::env::var_os`; the core reads no environment); None when
+    /// there is no HOME.
+    pub fn from_vars(get: impl Fn(&str) -> Option<OsString>) -> Option<ScanRoots> {
+        let home = get("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)?;
+        let config_home = get("XDG_CONFIG_HOME")
             .filter(|h| !h.is_empty())
             .map_or_else(|| home.join(".config"), PathBuf::from);
         Some(ScanRoots { home, config_home })
@@ -57,35 +57,36 @@ const MAX_ENTRIES: usize = 256;
 /// files (after symlinks) are read, up to [`MAX_FILE_BYTES`] and
 /// [`MAX_FILE_LINES`]: a FIFO would block forever, `/dev/zero` never ends,
 /// and a huge file would fill the memory. Those are refused with a reason.
-pub(crate) fn read(path: &Path) -> Result<Option<String>, std::io::Error> {
+pub(crate) fn read(path: &Path) -> Result<Option<String>, DetectProblem> {
     use std::io::Read;
+    let io = |e: std::io::Error| DetectProblem::Io(e.kind());
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
+        Err(e) => return Err(io(e)),
     };
     check_kind(&meta)?;
-    let file = std::fs::File::open(path)?;
+    let file = std::fs::File::open(path).map_err(io)?;
     // It may have been replaced between the two looks.
-    check_kind(&file.metadata()?)?;
+    check_kind(&file.metadata().map_err(io)?)?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large());
     }
     if bytes.iter().filter(|b| **b == b'\n').count() > MAX_FILE_LINES {
-        return Err(std::io::Error::other(format!(
-            "more than {MAX_FILE_LINES} lines: not read"
-        )));
+        return Err(DetectProblem::TooManyLines {
+            max: MAX_FILE_LINES,
+        });
     }
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-fn check_kind(meta: &std::fs::Metadata) -> Result<(), std::io::Error> {
+fn check_kind(meta: &std::fs::Metadata) -> Result<(), DetectProblem> {
     if !meta.is_file() {
-        return Err(std::io::Error::other(
-            "not a regular file (a folder, FIFO or device): not read",
-        ));
+        return Err(DetectProblem::NotRegularFile);
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large());
@@ -93,11 +94,10 @@ fn check_kind(meta: &std::fs::Metadata) -> Result<(), std::io::Error> {
     Ok(())
 }
 
-fn too_large() -> std::io::Error {
-    std::io::Error::other(format!(
-        "larger than {} KiB: not read",
-        MAX_FILE_BYTES / 1024
-    ))
+fn too_large() -> DetectProblem {
+    DetectProblem::TooLarge {
+        kib: MAX_FILE_BYTES / 1024,
+    }
 }
 
 /// Sub-folders of `dir`, sorted; none when it does not exist.
@@ -120,13 +120,13 @@ struct Scan {
 }
 
 impl Scan {
-    fn unreadable(&mut self, client: Client, file: &Path, e: &std::io::Error) {
+    fn unreadable(&mut self, client: Client, file: &Path, e: &DetectProblem) {
         self.report.warnings.push(Warning {
             client,
             file: file.to_path_buf(),
             kind: WarningKind::Unreadable,
             line: None,
-            detail: e.to_string(),
+            detail: e.clone(),
         });
     }
 
@@ -255,4 +255,30 @@ pub fn scan(roots: &ScanRoots) -> DetectReport {
         super::fetchmail::parse,
     );
     s.report
+}
+
+#[cfg(test)]
+mod env_tests {
+    use super::*;
+
+    #[test]
+    fn roots_come_from_the_faces_variables() {
+        let vars = |home: Option<&str>, xdg: Option<&str>| {
+            let (home, xdg) = (home.map(OsString::from), xdg.map(OsString::from));
+            ScanRoots::from_vars(move |k| match k {
+                "HOME" => home.clone(),
+                "XDG_CONFIG_HOME" => xdg.clone(),
+                _ => None,
+            })
+        };
+        let r = vars(Some("/h"), None).unwrap();
+        assert_eq!(r.config_home, Path::new("/h/.config"));
+        let r = vars(Some("/h"), Some("/x")).unwrap();
+        assert_eq!(
+            (r.home.as_path(), r.config_home.as_path()),
+            (Path::new("/h"), Path::new("/x"))
+        );
+        assert!(vars(None, Some("/x")).is_none());
+        assert!(vars(Some(""), None).is_none());
+    }
 }

@@ -98,7 +98,7 @@ fn prefs(text: &str) -> (BTreeMap<String, Value>, Vec<super::Problem>) {
             Some((k, v)) => {
                 map.insert(k, v);
             }
-            None => problems.push((Some(i + 1), "not a user_pref(\"key\", value); line".into())),
+            None => problems.push((Some(i + 1), super::DetectProblem::NotUserPref)),
         }
     }
     (map, problems)

@@ -30,7 +30,7 @@ pub fn parse(text: &str) -> Option<MailUrl> {
         None => ("", authority),
     };
     // user:password — only the user is kept.
-    let user = percent_decode(userinfo.split(':').next().unwrap_or(""));
+    let user = crate::percent::decode(userinfo.split(':').next().unwrap_or(""));
     let (host, port) = match hostport.rsplit_once(':') {
         Some((h, p)) if !h.ends_with(']') || hostport.starts_with('[') => {
             (h, Some(p.parse::<u16>().ok().filter(|p| *p > 0)?))
@@ -48,27 +48,6 @@ pub fn parse(text: &str) -> Option<MailUrl> {
         host: host.to_ascii_lowercase(),
         port,
     })
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && b[i + 1].is_ascii_hexdigit()
-            && b[i + 2].is_ascii_hexdigit()
-        {
-            let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! around a word with spaces, and `#` starting a comment outside quotes.
 
 /// The words of `line`, or why the line cannot be split (an open quote).
-pub fn split(line: &str) -> Result<Vec<String>, String> {
+pub fn split(line: &str) -> Result<Vec<String>, super::DetectProblem> {
     let mut words = Vec::new();
     let mut chars = line.chars().peekable();
     loop {
@@ -28,7 +28,7 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                 }
             }
             if !closed {
-                return Err("a quote is not closed".into());
+                return Err(super::DetectProblem::QuoteNotClosed);
             }
         } else {
             while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {

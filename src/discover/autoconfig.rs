@@ -4,17 +4,21 @@
 use super::clientconfig;
 use super::http;
 use super::run::{Ctx, Outcome};
-use super::{Candidate, Source};
+use super::{Candidate, Failure, Source, SourceDetail, Why};
+
+fn detail_is_empty(d: &SourceDetail) -> bool {
+    matches!(d, SourceDetail::Failed { failures } if failures.is_empty())
+}
 
 pub(crate) fn fill(template: &str, ctx: &Ctx) -> String {
     template
         .replace("{domain}", &ctx.domain)
-        .replace("{email}", &http::encode_query(&ctx.email))
+        .replace("{email}", &crate::percent::encode(&ctx.email))
 }
 
 /// Fetches every URL at once; the first (in list order) that reads wins.
-fn try_all(ctx: &Ctx, urls: &[String]) -> (Option<Candidate>, Vec<String>) {
-    let results: Vec<Result<Candidate, String>> = std::thread::scope(|scope| {
+fn try_all(ctx: &Ctx, urls: &[String]) -> (Option<Candidate>, Vec<Failure>) {
+    let results: Vec<Result<Candidate, Failure>> = std::thread::scope(|scope| {
         let handles: Vec<_> = urls
             .iter()
             .map(|url| {
@@ -30,14 +34,25 @@ fn try_all(ctx: &Ctx, urls: &[String]) -> (Option<Candidate>, Vec<String>) {
                                 secure,
                             )
                         })
-                        .map_err(|e| format!("{url}: {e}")),
-                    Err(e) => Err(format!("{url}: {}", e.describe())),
+                        .map_err(|e| Failure {
+                            at: url.clone(),
+                            why: Why::Document(e),
+                        }),
+                    Err(e) => Err(e.at(url)),
                 })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("crashed".into())))
+            .zip(urls)
+            .map(|(h, url)| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Failure {
+                        at: url.clone(),
+                        why: Why::Crashed,
+                    })
+                })
+            })
             .collect()
     });
     let mut errors = Vec::new();
@@ -69,26 +84,24 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
         let (found, errs) = try_all(ctx, &group);
         errors.extend(errs);
         if let Some(c) = found {
-            let note = if c.secure {
-                ""
-            } else {
-                " (plain http, not authenticated)"
-            };
-            return Outcome::found(format!("{}{note}", c.origin), vec![c]);
+            return Outcome::found(super::ispdb::document_detail(&c), vec![c]);
         }
         if ctx.deadline.left().is_zero() {
-            return Outcome::timeout(errors.join("; "));
+            return Outcome::timeout(SourceDetail::Failed { failures: errors });
         }
     }
-    // 404s and unreachable hosts are the usual "no autoconfig here".
+    // 404s and unreachable hosts are the usual "no autoconfig here"; a
+    // document that cannot be read, or a refused certificate, is a failure.
     let all_absent = errors
         .iter()
-        .all(|e| !e.contains("not well-formed") && !e.contains("clientConfig"));
-    if errors.iter().all(|e| e.ends_with(": timeout")) && !errors.is_empty() {
-        Outcome::timeout(errors.join("; "))
+        .all(|e| !matches!(e.why, Why::Document(_) | Why::Certificate | Why::CaFile(_)));
+    let all_timeouts = errors.iter().all(|e| e.why == Why::Timeout);
+    let detail = SourceDetail::Failed { failures: errors };
+    if all_timeouts && !detail_is_empty(&detail) {
+        Outcome::timeout(detail)
     } else if all_absent {
-        Outcome::none(errors.join("; "))
+        Outcome::none(detail)
     } else {
-        Outcome::error(errors.join("; "))
+        Outcome::error(detail)
     }
 }

@@ -57,10 +57,11 @@ impl Candidate {
             (Source::Preset, _) => 0,
             (Source::Ispdb, _) => 1,
             (Source::Autoconfig, true) => 2,
-            (Source::Srv, _) => 3,
-            (Source::Mx, _) => 4,
-            (Source::Guess, _) => 5,
-            (Source::Autoconfig, false) => 6,
+            (Source::Autodiscover, _) => 3,
+            (Source::Srv, _) => 4,
+            (Source::Mx, _) => 5,
+            (Source::Guess, _) => 6,
+            (Source::Autoconfig, false) => 7,
         }
     }
 

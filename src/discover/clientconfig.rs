@@ -18,7 +18,7 @@
 //! the work is linear in the input.
 
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 #[path = "clientconfig_server.rs"]
 mod server;
@@ -203,20 +203,7 @@ pub fn parse(xml: &str) -> Result<ClientConfig, ConfigError> {
             _ => (None, false),
         };
         if let Some(e) = start {
-            elements += 1;
-            if elements > MAX_ELEMENTS {
-                return Err(ConfigError::TooManyElements);
-            }
-            if st.path.len() >= MAX_DEPTH {
-                return Err(ConfigError::TooDeep);
-            }
-            let name = e.local_name().as_ref().to_string();
-            if st.path.is_empty() && name != "clientConfig" {
-                return Err(ConfigError::NotClientConfig(name));
-            }
-            st.path.push(name);
-            st.text.clear();
-            open(&e, &mut st, &mut cfg)?;
+            start_element(&e, &mut st, &mut cfg, &mut elements)?;
             if !empty {
                 continue;
             }
@@ -225,14 +212,7 @@ pub fn parse(xml: &str) -> Result<ClientConfig, ConfigError> {
             Event::Text(t) => push_bounded(&mut st.text, &t.xml10_content()),
             Event::CData(t) => push_bounded(&mut st.text, &t.xml10_content()),
             Event::GeneralRef(r) => {
-                if let Some(c) = r.resolve_char_ref().map_err(|e| xml_err(&reader, &e))? {
-                    st.text.push(c);
-                } else {
-                    let name = r.xml10_content();
-                    let value = quick_xml::escape::resolve_xml_entity(&name)
-                        .ok_or_else(|| xml_err(&reader, &format!("unknown entity &{name};")))?;
-                    st.text.push_str(value);
-                }
+                push_reference(&r, &mut st.text).map_err(|e| xml_err(&reader, &e))?;
             }
             Event::Eof => break,
             Event::End(_) | Event::Empty(_) => {
@@ -250,6 +230,42 @@ pub fn parse(xml: &str) -> Result<ClientConfig, ConfigError> {
         return Err(ConfigError::NoProvider);
     }
     Ok(cfg)
+}
+
+/// An element starts: within the bounds, under the right root.
+fn start_element(
+    e: &BytesStart,
+    st: &mut State,
+    cfg: &mut ClientConfig,
+    elements: &mut usize,
+) -> Result<(), ConfigError> {
+    *elements += 1;
+    if *elements > MAX_ELEMENTS {
+        return Err(ConfigError::TooManyElements);
+    }
+    if st.path.len() >= MAX_DEPTH {
+        return Err(ConfigError::TooDeep);
+    }
+    let name = e.local_name().as_ref().to_string();
+    if st.path.is_empty() && name != "clientConfig" {
+        return Err(ConfigError::NotClientConfig(name));
+    }
+    st.path.push(name);
+    st.text.clear();
+    open(e, st, cfg)
+}
+
+/// A character reference or one of XML's five entities, into the text.
+fn push_reference(r: &BytesRef, text: &mut String) -> Result<(), String> {
+    if let Some(c) = r.resolve_char_ref().map_err(|e| e.to_string())? {
+        text.push(c);
+        return Ok(());
+    }
+    let name = r.xml10_content();
+    let value = quick_xml::escape::resolve_xml_entity(&name)
+        .ok_or_else(|| format!("unknown entity &{name};"))?;
+    text.push_str(value);
+    Ok(())
 }
 
 /// Text of one element is kept up to 4 kB (no real value is longer).

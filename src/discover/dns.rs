@@ -28,18 +28,46 @@ pub(crate) enum Record {
     Ip(IpAddr),
 }
 
+/// Why a DNS question got no records. `Display` is the English text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum DnsError {
+pub enum DnsError {
     Timeout,
-    Failed(String),
+    /// The name cannot be asked (an empty or over-long label).
+    BadName(String),
+    Malformed,
+    /// An answer whose id is not the question's (ignored while waiting).
+    OtherQuery,
+    ServFail,
+    Refused,
+    /// Another DNS error code.
+    Code(u16),
+    /// The socket failed.
+    Io(std::io::ErrorKind),
+    NoServer,
+    NoAddress(String),
+}
+
+impl DnsError {
+    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::{t, tf};
+        match self {
+            DnsError::Timeout => t(lang, "discover.dns.timeout").to_string(),
+            DnsError::BadName(name) => tf(lang, "discover.dns.bad_name", &[("name", name)]),
+            DnsError::Malformed => t(lang, "discover.dns.malformed").to_string(),
+            DnsError::OtherQuery => t(lang, "discover.dns.other_query").to_string(),
+            DnsError::ServFail => t(lang, "discover.dns.servfail").to_string(),
+            DnsError::Refused => t(lang, "discover.dns.refused").to_string(),
+            DnsError::Code(code) => tf(lang, "discover.dns.code", &[("code", &code.to_string())]),
+            DnsError::Io(kind) => tf(lang, "discover.dns.io", &[("kind", &kind.to_string())]),
+            DnsError::NoServer => t(lang, "discover.dns.no_server").to_string(),
+            DnsError::NoAddress(host) => tf(lang, "discover.dns.no_address", &[("host", host)]),
+        }
+    }
 }
 
 impl std::fmt::Display for DnsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DnsError::Timeout => f.write_str("timeout"),
-            DnsError::Failed(e) => f.write_str(e),
-        }
+        f.write_str(&self.localized(crate::i18n::Lang::En))
     }
 }
 
@@ -62,10 +90,7 @@ pub(crate) fn servers(configured: Option<SocketAddr>) -> Vec<SocketAddr> {
 }
 
 fn random_id() -> u16 {
-    use ring::rand::SecureRandom;
-    let mut b = [0u8; 2];
-    let _ = ring::rand::SystemRandom::new().fill(&mut b);
-    u16::from_be_bytes(b)
+    u16::from_be_bytes(crate::random::bytes::<2>())
 }
 
 pub(crate) fn build_query(id: u16, name: &str, qtype: u16) -> Result<Vec<u8>, DnsError> {
@@ -74,7 +99,7 @@ pub(crate) fn build_query(id: u16, name: &str, qtype: u16) -> Result<Vec<u8>, Dn
     q.extend_from_slice(&[0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1]);
     for label in name.trim_end_matches('.').split('.') {
         if label.is_empty() || label.len() > 63 {
-            return Err(DnsError::Failed(format!("bad name '{name}'")));
+            return Err(DnsError::BadName(name.to_string()));
         }
         q.push(label.len() as u8);
         q.extend_from_slice(label.as_bytes());
@@ -94,7 +119,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn bad() -> DnsError {
-        DnsError::Failed("malformed DNS answer".into())
+        DnsError::Malformed
     }
     fn u8(&mut self) -> Result<u8, DnsError> {
         let b = *self.msg.get(self.pos).ok_or_else(Self::bad)?;
@@ -150,7 +175,7 @@ pub(crate) fn parse_answer(
 ) -> Result<(Vec<Record>, bool), DnsError> {
     let mut p = Parser { msg, pos: 0 };
     if p.u16()? != id {
-        return Err(DnsError::Failed("answer to another query".into()));
+        return Err(DnsError::OtherQuery);
     }
     let flags = p.u16()?;
     let truncated = flags & 0x0200 != 0;
@@ -159,9 +184,9 @@ pub(crate) fn parse_answer(
     p.skip(4)?;
     match rcode {
         0 | 3 => {}
-        2 => return Err(DnsError::Failed("the DNS server failed (SERVFAIL)".into())),
-        5 => return Err(DnsError::Failed("the DNS server refused the query".into())),
-        other => return Err(DnsError::Failed(format!("DNS error code {other}"))),
+        2 => return Err(DnsError::ServFail),
+        5 => return Err(DnsError::Refused),
+        other => return Err(DnsError::Code(other)),
     }
     for _ in 0..qd {
         p.name()?;
@@ -215,7 +240,7 @@ pub(crate) fn parse_answer(
 fn io_err(e: std::io::Error) -> DnsError {
     match e.kind() {
         std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => DnsError::Timeout,
-        _ => DnsError::Failed(e.to_string()),
+        kind => DnsError::Io(kind),
     }
 }
 
@@ -256,7 +281,7 @@ fn over_udp(
         loop {
             match sock.recv(&mut buf) {
                 Ok(n) => match parse_answer(&buf[..n], id, qtype) {
-                    Err(DnsError::Failed(e)) if e == "answer to another query" => {}
+                    Err(DnsError::OtherQuery) => {}
                     r => return r,
                 },
                 Err(e)
@@ -303,7 +328,7 @@ pub(crate) fn query(
 ) -> Result<Vec<Record>, DnsError> {
     let id = random_id();
     let q = build_query(id, name, qtype)?;
-    let mut last = DnsError::Failed("no DNS server".into());
+    let mut last = DnsError::NoServer;
     for &server in servers {
         match over_udp(server, &q, id, qtype, deadline) {
             Ok((_, true)) => return over_tcp(server, &q, id, qtype, deadline),
@@ -342,50 +367,11 @@ pub(crate) fn addresses(
     }
     match (out.is_empty(), last) {
         (true, Some(e)) => Err(e),
-        (true, None) => Err(DnsError::Failed(format!("{host}: no address"))),
+        (true, None) => Err(DnsError::NoAddress(host.to_string())),
         _ => Ok(out),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_and_answer_round_trip() {
-        let q = build_query(0x1234, "_imaps._tcp.example.test", SRV).unwrap();
-        // An answer: the question echoed, one SRV with a compressed owner.
-        let mut a = q[..q.len() - 11].to_vec();
-        a[2] = 0x81;
-        a[3] = 0x80;
-        a[7] = 1; // ancount
-        a[11] = 0; // no additional
-        a.extend_from_slice(&[
-            0xC0, 12, 0, 33, 0, 1, 0, 0, 0, 60, 0, 13, 0, 0, 0, 5, 3, 0xE1,
-        ]);
-        a.extend_from_slice(&[4, b'i', b'm', b'a', b'p', 0xC0, 12 + 7 + 5]);
-        let (r, tc) = parse_answer(&a, 0x1234, SRV).unwrap();
-        assert!(!tc);
-        assert_eq!(
-            r,
-            vec![Record::Srv {
-                priority: 0,
-                weight: 5,
-                port: 993,
-                target: "imap.example.test".into()
-            }]
-        );
-        // Every truncation is an error, never a panic.
-        for cut in 0..a.len() {
-            let _ = parse_answer(&a[..cut], 0x1234, SRV);
-        }
-        assert!(parse_answer(&a, 0x9999, SRV).is_err());
-    }
-
-    #[test]
-    fn pointer_loops_end() {
-        let mut a = vec![0, 1, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0];
-        a.extend_from_slice(&[0xC0, 12, 0, 15, 0, 1, 0, 0, 0, 1, 0, 4, 0, 1, 0xC0, 12]);
-        assert!(parse_answer(&a, 1, MX).is_err());
-    }
-}
+#[path = "dns_tests.rs"]
+mod tests;

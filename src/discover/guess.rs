@@ -6,7 +6,7 @@
 
 use super::dns;
 use super::run::{Ctx, Outcome};
-use super::{Candidate, IncomingSetting, OutgoingSetting, Source};
+use super::{Candidate, IncomingSetting, OutgoingSetting, Source, SourceDetail};
 use crate::account::{AuthMethod, IncomingServer, Protocol, Security, SmtpServer, Trust};
 use crate::net::{Deadline, ImapSession, NetError, NoSteps, Pop3Session, SmtpSession, TlsSetup};
 use std::time::Duration;
@@ -217,16 +217,17 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
     }
     if found.is_empty() {
         if d.left().is_zero() {
-            return Outcome::timeout(format!("{} probes, none answered in time", list.len()));
+            return Outcome::timeout(SourceDetail::GuessNoTime { probes: list.len() });
         }
-        return Outcome::none(format!("{failed} probes, none answered with TLS"));
+        return Outcome::none(SourceDetail::GuessNoTls { probes: failed });
     }
     Outcome::found(
-        format!(
-            "{}; {failed} of {} probes failed",
-            found.join(", "),
-            list.len()
-        ),
+        SourceDetail::Guessed {
+            servers: found,
+            failed,
+            probes: list.len(),
+            not_needed: false,
+        },
         vec![c],
     )
 }

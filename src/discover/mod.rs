@@ -12,8 +12,11 @@
 //! progress through a callback.
 
 mod autoconfig;
+mod autodiscover;
+mod autodiscover_xml;
 mod candidate;
 mod clientconfig;
+mod detail;
 pub(crate) mod dns;
 mod guess;
 mod http;
@@ -30,6 +33,8 @@ pub use clientconfig::{
     ServerSide, SkipReason, SkippedServer, SocketType, fill_placeholders,
     parse as parse_client_config,
 };
+pub use detail::{Failure, SourceDetail, Why, config_error};
+pub use dns::DnsError;
 pub use options::{DEFAULT_ISPDB_URL, DiscoverOptions, default_autoconfig_urls};
 pub use run::{best_account, discover};
 
@@ -45,16 +50,20 @@ pub enum Source {
     Srv,
     Mx,
     Guess,
+    /// Microsoft Autodiscover (only when the preset, the ISPDB and the
+    /// provider's autoconfig had nothing).
+    Autodiscover,
 }
 
 impl Source {
-    pub const ALL: [Source; 6] = [
+    pub const ALL: [Source; 7] = [
         Source::Preset,
         Source::Ispdb,
         Source::Autoconfig,
         Source::Srv,
         Source::Mx,
         Source::Guess,
+        Source::Autodiscover,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +74,7 @@ impl Source {
             Source::Srv => "srv",
             Source::Mx => "mx",
             Source::Guess => "guess",
+            Source::Autodiscover => "autodiscover",
         }
     }
 
@@ -77,6 +87,7 @@ impl Source {
             Source::Srv => "discover.source.srv",
             Source::Mx => "discover.source.mx",
             Source::Guess => "discover.source.guess",
+            Source::Autodiscover => "discover.source.autodiscover",
         }
     }
 }
@@ -95,7 +106,7 @@ impl std::str::FromStr for Source {
             .find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
                 format!(
-                    "unknown source '{s}' (expected preset, ispdb, autoconfig, srv, mx or guess)"
+                    "unknown source '{s}' (expected preset, ispdb, autoconfig, srv, mx, guess or autodiscover)"
                 )
             })
     }
@@ -136,13 +147,13 @@ impl SourceStatus {
     }
 }
 
-/// What one source did. `detail` is English, for logs and `--json`.
+/// What one source did. `detail` is typed; `--json` shows its English text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceReport {
     pub source: Source,
     pub status: SourceStatus,
     pub ms: u64,
-    pub detail: String,
+    pub detail: SourceDetail,
 }
 
 /// Live progress, in the order things happen.

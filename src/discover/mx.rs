@@ -5,7 +5,7 @@
 
 use super::dns::{self, Record};
 use super::run::{Ctx, Outcome};
-use super::{Candidate, Source, ispdb, preset};
+use super::{Candidate, Failure, Source, SourceDetail, Why, ispdb, preset};
 use crate::providers;
 
 /// Second-level labels under which a country code registry sells names
@@ -50,8 +50,15 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
     let servers = dns::servers(ctx.opts.dns_server);
     let records = match dns::query(&servers, &ctx.domain, dns::MX, &ctx.deadline) {
         Ok(r) => r,
-        Err(dns::DnsError::Timeout) => return Outcome::timeout("no DNS answer"),
-        Err(e) => return Outcome::error(format!("MX {}: {e}", ctx.domain)),
+        Err(dns::DnsError::Timeout) => return Outcome::timeout(SourceDetail::NoDnsAnswer),
+        Err(e) => {
+            return Outcome::error(SourceDetail::Failed {
+                failures: vec![Failure {
+                    at: ctx.domain.clone(),
+                    why: Why::Dns(e),
+                }],
+            });
+        }
     };
     let mut mx: Vec<(u16, String)> = records
         .into_iter()
@@ -65,14 +72,19 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
         .collect();
     mx.sort();
     let Some((_, host)) = mx.into_iter().next() else {
-        return Outcome::none(format!("no MX record for {}", ctx.domain));
+        return Outcome::none(SourceDetail::NoMx {
+            domain: ctx.domain.clone(),
+        });
     };
     if let Some(p) = providers::for_mx_host(&host) {
         return preset_outcome(p, &host, &ctx.email);
     }
     let domains = lookup_domains(&host, &ctx.domain);
     if domains.is_empty() {
-        return Outcome::none(format!("MX {host} is in {} itself", ctx.domain));
+        return Outcome::none(SourceDetail::MxInOwnDomain {
+            mx: host,
+            domain: ctx.domain.clone(),
+        });
     }
     for d in &domains {
         if let Some(p) = providers::all().iter().find(|p| p.serves(d)) {
@@ -83,8 +95,11 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
     for d in &domains {
         match ispdb::lookup(ctx, d, Source::Mx) {
             Ok(Some(mut c)) => {
-                let detail = format!("MX {host} → {}", c.origin);
-                c.origin = detail.clone();
+                let detail = SourceDetail::MxDocument {
+                    mx: host.clone(),
+                    url: c.origin.clone(),
+                };
+                c.origin = format!("MX {host} → {}", c.origin);
                 c.secure = false;
                 return Outcome::found(detail, vec![c]);
             }
@@ -93,12 +108,12 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
         }
     }
     if errors.is_empty() {
-        Outcome::none(format!(
-            "MX {host}: no known provider for {}",
-            domains.join(", ")
-        ))
+        Outcome::none(SourceDetail::MxUnknown { mx: host, domains })
     } else {
-        Outcome::error(format!("MX {host}: {}", errors.join("; ")))
+        Outcome::error(SourceDetail::MxFailed {
+            mx: host,
+            failures: errors,
+        })
     }
 }
 
@@ -114,7 +129,13 @@ fn preset_outcome(p: &providers::Provider, host: &str, email: &str) -> Outcome {
             c
         })
         .collect();
-    Outcome::found(format!("MX {host} → preset {}", p.id), cands)
+    Outcome::found(
+        SourceDetail::MxPreset {
+            mx: host.to_string(),
+            preset: p.id.clone(),
+        },
+        cands,
+    )
 }
 
 #[cfg(test)]

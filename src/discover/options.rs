@@ -28,15 +28,12 @@ pub fn default_autoconfig_urls() -> Vec<String> {
 
 #[derive(Debug, Clone)]
 pub struct DiscoverOptions {
-    /// The sources to run (default: all, or the comma list in
-    /// `$MAILWIZ_DISCOVER_SOURCES`). Order does not matter.
+    /// The sources to run (default: all). Order does not matter.
     pub sources: Vec<Source>,
-    /// ISPDB base URL; the domain is appended (`$MAILWIZ_ISPDB_URL` overrides
-    /// the default in [`Default`]).
+    /// ISPDB base URL; the domain is appended.
     pub ispdb_url: String,
     /// The DNS server for SRV, MX and (when set) the guessed host names;
-    /// None: the first nameservers of /etc/resolv.conf (`$MAILWIZ_DNS_SERVER`,
-    /// `IP:PORT`, sets it in [`Default`]).
+    /// None: the first nameservers of /etc/resolv.conf.
     pub dns_server: Option<SocketAddr>,
     /// One deadline for the whole run.
     pub timeout: Duration,
@@ -55,50 +52,110 @@ pub struct DiscoverOptions {
     /// Guessing: standard port → port actually probed (tests run servers
     /// on high loopback ports). Ports not in the map are probed as is.
     pub guess_ports: BTreeMap<u16, u16>,
+    /// Microsoft Autodiscover: the v2 JSON pointer URL template
+    /// (`{domain}`, `{email}` URL-encoded).
+    pub autodiscover_json_url: String,
+    /// The POX endpoint templates, tried in order (https only).
+    pub autodiscover_urls: Vec<String>,
+    /// The plain-http endpoint, asked only for its redirect.
+    pub autodiscover_http_url: String,
+    /// Domains the user allowed Autodiscover to be redirected to
+    /// (`--allow-redirect`); the address's own domain and Microsoft's
+    /// service always are.
+    pub autodiscover_allow: Vec<String>,
     /// Benchmarks only: make a source wait this long before it starts.
-    #[doc(hidden)]
+    #[cfg(feature = "test-support")]
     pub slow: Vec<(Source, Duration)>,
     /// Benchmarks only: run the sources one after another.
-    #[doc(hidden)]
+    #[cfg(feature = "test-support")]
     pub sequential: bool,
 }
 
 impl Default for DiscoverOptions {
     fn default() -> Self {
         DiscoverOptions {
-            sources: env_sources().unwrap_or_else(|| Source::ALL.to_vec()),
-            ispdb_url: std::env::var("MAILWIZ_ISPDB_URL")
-                .ok()
-                .filter(|u| !u.trim().is_empty())
-                .unwrap_or_else(|| DEFAULT_ISPDB_URL.to_string()),
-            dns_server: env_dns_server(),
+            sources: Source::ALL.to_vec(),
+            ispdb_url: DEFAULT_ISPDB_URL.to_string(),
+            dns_server: None,
             timeout: Duration::from_secs(8),
             cancel: None,
             stop_early: true,
             autoconfig_urls: default_autoconfig_urls(),
             ca_file: None,
             guess_ports: BTreeMap::new(),
+            autodiscover_json_url: "https://autodiscover.{domain}/autodiscover/autodiscover.json/v1.0/{email}?Protocol=AutodiscoverV1".to_string(),
+            autodiscover_urls: vec![
+                "https://autodiscover.{domain}/autodiscover/autodiscover.xml".to_string(),
+                "https://{domain}/autodiscover/autodiscover.xml".to_string(),
+            ],
+            autodiscover_http_url: "http://autodiscover.{domain}/autodiscover/autodiscover.xml"
+                .to_string(),
+            autodiscover_allow: Vec::new(),
+            #[cfg(feature = "test-support")]
             slow: Vec::new(),
+            #[cfg(feature = "test-support")]
             sequential: false,
         }
     }
 }
 
-/// `$MAILWIZ_DNS_SERVER` (`IP:PORT`), when set and valid.
-fn env_dns_server() -> Option<SocketAddr> {
-    std::env::var("MAILWIZ_DNS_SERVER")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
+impl DiscoverOptions {
+    /// These options with the overrides a face read from its environment
+    /// (`get` is e.g. `|k| std::env::var(k).ok()`; the core reads none):
+    /// `MAILWIZ_DISCOVER_SOURCES` (`preset,ispdb,…`, used when every name
+    /// is known), `MAILWIZ_ISPDB_URL`, `MAILWIZ_DNS_SERVER` (`IP:PORT`).
+    /// Values that do not parse are ignored.
+    pub fn with_overrides(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
+        if let Some(list) = get("MAILWIZ_DISCOVER_SOURCES").and_then(|v| parse_sources(&v)) {
+            self.sources = list;
+        }
+        if let Some(url) = get("MAILWIZ_ISPDB_URL").filter(|u| !u.trim().is_empty()) {
+            self.ispdb_url = url;
+        }
+        if let Some(server) = get("MAILWIZ_DNS_SERVER").and_then(|v| v.trim().parse().ok()) {
+            self.dns_server = Some(server);
+        }
+        self
+    }
 }
 
-/// `$MAILWIZ_DISCOVER_SOURCES` (`preset,ispdb,…`), when set and every name
-/// is known.
-fn env_sources() -> Option<Vec<Source>> {
-    let v = std::env::var("MAILWIZ_DISCOVER_SOURCES").ok()?;
+/// A comma list of source names, when every name is known.
+fn parse_sources(v: &str) -> Option<Vec<Source>> {
     let list: Result<Vec<Source>, _> = v
         .split(',')
         .filter(|s| !s.trim().is_empty())
         .map(str::parse)
         .collect();
     list.ok().filter(|l| !l.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_core_reads_no_environment_and_takes_overrides() {
+        let d = DiscoverOptions::default();
+        assert_eq!(d.sources, Source::ALL.to_vec());
+        assert_eq!(d.ispdb_url, DEFAULT_ISPDB_URL);
+        assert_eq!(d.dns_server, None);
+        let vars = |k: &str| match k {
+            "MAILWIZ_DISCOVER_SOURCES" => Some("srv, mx".to_string()),
+            "MAILWIZ_ISPDB_URL" => Some("http://127.0.0.1:9/v1.1/".to_string()),
+            "MAILWIZ_DNS_SERVER" => Some("127.0.0.1:5353".to_string()),
+            _ => None,
+        };
+        let o = DiscoverOptions::default().with_overrides(vars);
+        assert_eq!(o.sources, [Source::Srv, Source::Mx]);
+        assert_eq!(o.ispdb_url, "http://127.0.0.1:9/v1.1/");
+        assert_eq!(o.dns_server, Some("127.0.0.1:5353".parse().unwrap()));
+        let bad = |k: &str| match k {
+            "MAILWIZ_DISCOVER_SOURCES" => Some("srv,bogus".to_string()),
+            "MAILWIZ_DNS_SERVER" => Some("not an address".to_string()),
+            _ => None,
+        };
+        let o = DiscoverOptions::default().with_overrides(bad);
+        assert_eq!(o.sources, Source::ALL.to_vec());
+        assert_eq!(o.dns_server, None);
+    }
 }

@@ -2,13 +2,21 @@
 //! per variant, the default variant first.
 
 use super::run::{Ctx, Outcome};
-use super::{Candidate, IncomingSetting, OutgoingSetting, Source};
+use super::{Candidate, IncomingSetting, OutgoingSetting, Source, SourceDetail};
 use crate::providers::{self, Provider, ProviderAuth};
 
 pub(crate) fn run(ctx: &Ctx) -> Outcome {
     match providers::for_email(&ctx.email) {
-        Some(p) => Outcome::found(format!("{} ({})", p.name, p.id), candidates(p, &ctx.email)),
-        None => Outcome::none(format!("no preset for {}", ctx.domain)),
+        Some(p) => Outcome::found(
+            SourceDetail::Preset {
+                name: p.name.clone(),
+                id: p.id.clone(),
+            },
+            candidates(p, &ctx.email),
+        ),
+        None => Outcome::none(SourceDetail::NoPreset {
+            domain: ctx.domain.clone(),
+        }),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::dns::{self, Record};
 use super::run::{Ctx, Outcome};
-use super::{Candidate, IncomingSetting, OutgoingSetting, Source};
+use super::{Candidate, Failure, IncomingSetting, OutgoingSetting, Source, SourceDetail, Why};
 use crate::account::{Protocol, Security};
 
 /// (service, protocol or None for submission, security), in preference order.
@@ -51,10 +51,7 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(dns::DnsError::Failed("crashed".into())))
-            })
+            .map(|h| h.join().unwrap_or(Err(dns::DnsError::NoServer)))
             .collect()
     });
     let mut c = Candidate {
@@ -77,7 +74,10 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
                 continue;
             }
             Err(e) => {
-                errors.push(format!("{name}: {e}"));
+                errors.push(Failure {
+                    at: name.clone(),
+                    why: Why::Dns(e),
+                });
                 continue;
             }
         };
@@ -110,14 +110,16 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
     c.incoming.sort_by_key(|s| s.protocol == Protocol::Pop3);
     if !found.is_empty() {
         c.origin = owners.join(", ");
-        return Outcome::found(found.join(", "), vec![c]);
+        return Outcome::found(SourceDetail::Srv { records: found }, vec![c]);
     }
     if timeouts == SERVICES.len() {
-        Outcome::timeout("no DNS answer")
+        Outcome::timeout(SourceDetail::NoDnsAnswer)
     } else if errors.len() + timeouts == SERVICES.len() {
-        Outcome::error(errors.join("; "))
+        Outcome::error(SourceDetail::Failed { failures: errors })
     } else {
-        Outcome::none(format!("no SRV record under _tcp.{}", ctx.domain))
+        Outcome::none(SourceDetail::NoSrv {
+            domain: ctx.domain.clone(),
+        })
     }
 }
 

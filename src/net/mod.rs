@@ -11,6 +11,7 @@ mod imap;
 mod imap_folders; // issue 14.6: LIST special-use, NAMESPACE, CREATE for exports
 mod imap_parse;
 mod pop3;
+pub mod sasl;
 mod smtp;
 mod smtp_auth;
 mod smtp_data;

@@ -107,7 +107,7 @@ impl SmtpSession {
             return Err(self.not_offered(&offered));
         }
         let answer = if plain {
-            let payload = crate::oauth::sasl::plain(user, password.expose());
+            let payload = super::sasl::plain(user, password.expose());
             let line = format!("AUTH PLAIN {payload}");
             wipe(payload);
             self.secret_line(line)?
@@ -143,7 +143,7 @@ impl SmtpSession {
         }
         let line = format!(
             "AUTH XOAUTH2 {}",
-            crate::oauth::sasl::xoauth2(user, token.expose())
+            super::sasl::xoauth2(user, token.expose())
         );
         let mut a = self.secret_line(line)?;
         if a.code == 334 {

@@ -1,5 +1,6 @@
-//! Certificate trust: the system roots (webpki-roots when the system store
-//! is empty), the account's CA file, and a pinned fingerprint that accepts
+//! Certificate trust for mail: the roots of the one trust policy
+//! ([`crate::trust`]: the system roots, webpki-roots when the system store
+//! is empty, the account's CA file), and a pinned fingerprint that accepts
 //! exactly one certificate. There is no "accept anything" mode.
 
 use super::Phase;
@@ -9,24 +10,14 @@ use super::timed::TimedTcp;
 use crate::account::{Trust, normalize_fingerprint};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime, pem::PemObject};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TimedTcp>;
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
-}
-
-/// System roots, loaded once per process.
-fn system_roots() -> &'static (Vec<CertificateDer<'static>>, bool) {
-    static ROOTS: OnceLock<(Vec<CertificateDer<'static>>, bool)> = OnceLock::new();
-    ROOTS.get_or_init(|| {
-        let native = rustls_native_certs::load_native_certs().certs;
-        let has_native = !native.is_empty();
-        (native, has_native)
-    })
 }
 
 /// How to trust one server.
@@ -39,37 +30,17 @@ pub struct TlsSetup {
 
 impl TlsSetup {
     pub fn new(host: &str, trust: &Trust) -> Result<TlsSetup, NetError> {
-        let mut roots = RootCertStore::empty();
-        let (native, has_native) = system_roots();
-        if *has_native {
-            roots.add_parsable_certificates(native.iter().cloned());
-        } else {
-            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        }
-        let mut extra_cas = 0usize;
-        if let Some(path) = &trust.ca_file {
-            let other = |detail: String| {
-                NetError::Tls(TlsError {
-                    kind: TlsKind::Other,
-                    cert: None,
-                    detail,
-                })
-            };
-            let pem = std::fs::read(path).map_err(|e| other(format!("CA file {path}: {e}")))?;
-            for cert in CertificateDer::pem_slice_iter(&pem) {
-                let cert = cert.map_err(|e| other(format!("CA file {path}: {e}")))?;
-                extra_cas += 1;
-                roots
-                    .add(cert)
-                    .map_err(|e| other(format!("CA file {path}: {e}")))?;
-            }
-            if extra_cas == 0 {
-                return Err(other(format!("CA file {path}: no certificate in it")));
-            }
-        }
+        let ca_file = trust.ca_file.as_deref().map(std::path::Path::new);
+        let roots = crate::trust::root_store(ca_file).map_err(|e| {
+            NetError::Tls(TlsError {
+                kind: TlsKind::Other,
+                cert: None,
+                detail: e.to_string(),
+            })
+        })?;
         Ok(TlsSetup {
             host: host.trim().to_string(),
-            roots: Arc::new(roots),
+            roots,
             pin: trust
                 .pinned_sha256
                 .as_deref()
@@ -298,6 +269,7 @@ mod tests {
 
     #[test]
     fn pin_accepts_only_that_certificate() {
+        use rustls::pki_types::pem::PemObject;
         let pem = include_bytes!("testdata/selfsigned.pem");
         let der: Vec<u8> = CertificateDer::pem_slice_iter(pem)
             .next()

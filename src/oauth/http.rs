@@ -61,8 +61,15 @@ pub(crate) fn post_form_by(
     if left.is_zero() {
         return Err(OauthError::Expired);
     }
+    // The one trust policy: a company CA in the system store works here
+    // as it does for IMAP.
+    let tls = crate::trust::http_tls(None).map_err(|e| OauthError::Http {
+        url: url.to_string(),
+        detail: e.to_string(),
+    })?;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(left))
+        .tls_config(tls)
         .max_response_header_size(MAX_HEADERS)
         .http_status_as_error(false)
         .user_agent(concat!("mailwiz/", env!("CARGO_PKG_VERSION")))
@@ -91,43 +98,8 @@ pub(crate) fn post_form_by(
     Ok(Answer { status, json })
 }
 
-/// `application/x-www-form-urlencoded` encoding of one value.
-pub fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Decodes one query value (`+` is a space).
-pub fn decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                match u8::from_str_radix(hex, 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+/// Form and query values: the one percent-encoder of the program.
+pub use crate::percent::{decode_form as decode, encode};
 
 /// The `key=value` pairs of a query string, decoded.
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {

@@ -10,7 +10,8 @@ mod http;
 mod pkce;
 mod redirect;
 mod refresh;
-pub mod sasl;
+/// SASL encoders live in `net` (the only user); kept here for old paths.
+pub use crate::net::sasl;
 mod tokens;
 
 pub use browser::{BrowserSignIn, open_browser};

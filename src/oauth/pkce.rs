@@ -2,14 +2,11 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ring::rand::{SecureRandom, SystemRandom};
 
 /// `n` random bytes, base64url without padding.
 pub fn random_token(n: usize) -> String {
     let mut bytes = vec![0u8; n];
-    SystemRandom::new()
-        .fill(&mut bytes)
-        .expect("the system random source works");
+    crate::random::fill(&mut bytes);
     URL_SAFE_NO_PAD.encode(&bytes)
 }
 

@@ -60,10 +60,11 @@ const IDLE_WAIT: Duration = Duration::from_secs(3600);
 pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
     let mut options = AppOptions::new(config_path.clone(), lang, crate::config::load(&config_path));
     options.no_color = !Theme::from_env().has_color();
-    options.discover = Some(crate::discover::DiscoverOptions::default());
+    options.discover =
+        Some(crate::discover::DiscoverOptions::default().with_overrides(|k| std::env::var(k).ok()));
     // The accounts of the mail clients already set up here, for Import and
     // the POP/IMAP help: read in the background once the screen is up.
-    options.detect_roots = crate::detect::ScanRoots::from_env();
+    options.detect_roots = crate::detect::ScanRoots::from_vars(|k| std::env::var_os(k));
     options.hyperlinks = widgets::hyperlinks_from_env(|k| std::env::var(k).ok());
     let mut app = App::new(options);
     let mut terminal = match ratatui::try_init() {

@@ -139,6 +139,7 @@ fn short_name(app: &App, s: Source) -> &'static str {
         Source::Srv => "tui.discovery.source.srv",
         Source::Mx => "tui.discovery.source.mx",
         Source::Guess => "tui.discovery.source.guess",
+        Source::Autodiscover => "discover.short_source.autodiscover",
     })
 }
 
@@ -196,8 +197,24 @@ pub fn status(app: &App) -> Option<Line<'static>> {
     } else if d.cancelled {
         Some(Line::styled(app.t("tui.discovery.cancelled"), th.warn()))
     } else {
-        None
+        autodiscover_note(app).map(|note| Line::styled(note, th.warn()))
     }
+}
+
+/// What Autodiscover learnt that the user must know: an Exchange mailbox
+/// without IMAP/POP, Exchange Online, or a redirect that needs their word
+/// (`mailwiz discover --allow-redirect`).
+fn autodiscover_note(app: &App) -> Option<String> {
+    use crate::discover::SourceDetail as D;
+    app.discovery.sources.iter().find_map(|(s, st)| match st {
+        discovery::SourceState::Done(r) if *s == Source::Autodiscover => match r.detail {
+            D::ExchangeOnly { .. } | D::ExchangeOnline { .. } | D::RedirectNeedsConsent { .. } => {
+                Some(r.detail.localized(app.lang))
+            }
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 /// O: every candidate, best first, the one in the form marked.

@@ -1,0 +1,348 @@
+//! What one discovery source saw, as typed values the faces localise
+//! (`discover.detail.*`, `discover.why.*`). URLs, host names and DNS names
+//! are evidence and travel as they are (cleaned of control characters);
+//! a library's own words travel as quoted evidence. `Display` is the
+//! English text, for logs and `--json`.
+
+use super::clientconfig::ConfigError;
+use super::dns::DnsError;
+use crate::i18n::{self, Lang};
+use crate::trust::TrustError;
+use serde::Serialize;
+
+/// What a source ended with, beyond its status.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SourceDetail {
+    #[default]
+    None,
+    /// A built-in preset matched the domain.
+    Preset {
+        name: String,
+        id: String,
+    },
+    NoPreset {
+        domain: String,
+    },
+    /// A clientConfig document was read at `url`.
+    Document {
+        url: String,
+        incoming: usize,
+        outgoing: usize,
+        secure: bool,
+    },
+    NotInIspdb {
+        url: String,
+    },
+    /// The MX host belongs to a provider with a preset.
+    MxPreset {
+        mx: String,
+        preset: String,
+    },
+    /// The MX host's provider has an ISPDB entry at `url`.
+    MxDocument {
+        mx: String,
+        url: String,
+    },
+    NoMx {
+        domain: String,
+    },
+    MxInOwnDomain {
+        mx: String,
+        domain: String,
+    },
+    MxUnknown {
+        mx: String,
+        domains: Vec<String>,
+    },
+    MxFailed {
+        mx: String,
+        failures: Vec<Failure>,
+    },
+    /// SRV records, each `name → host:port`.
+    Srv {
+        records: Vec<String>,
+    },
+    NoSrv {
+        domain: String,
+    },
+    /// Guessed servers that answered (`host:port`), and how many probes
+    /// failed; `not_needed` when other sources made them unnecessary.
+    Guessed {
+        servers: Vec<String>,
+        failed: usize,
+        probes: usize,
+        not_needed: bool,
+    },
+    GuessNoTls {
+        probes: usize,
+    },
+    GuessNoTime {
+        probes: usize,
+    },
+    NoDnsAnswer,
+    NoTimeLeft,
+    Cancelled,
+    Deadline {
+        ms: u64,
+    },
+    StoppedEarly,
+    CannotStart,
+    Failed {
+        failures: Vec<Failure>,
+    },
+    /// Autodiscover was not asked: a preset, the ISPDB or the provider's
+    /// autoconfig answered.
+    AutodiscoverNotNeeded,
+    /// Autodiscover says the mailbox is in Exchange Online (Microsoft 365);
+    /// its IMAP/SMTP settings are Microsoft's.
+    ExchangeOnline {
+        host: String,
+    },
+    /// An Exchange server that lists no IMAP or POP3 server.
+    ExchangeOnly {
+        host: String,
+    },
+    /// Autodiscover points to another domain; it is followed only when the
+    /// user allows it.
+    RedirectNeedsConsent {
+        host: String,
+    },
+}
+
+/// One place that did not answer usefully, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The URL or DNS name that was asked.
+    pub at: String,
+    pub why: Why,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    HttpStatus(u16),
+    Timeout,
+    /// The server's certificate is not trusted (or does not match).
+    Certificate,
+    /// No connection (refused, unknown host, unreachable).
+    Unreachable,
+    /// The answer is larger than any such document.
+    TooLarge,
+    /// The answer is not an Autodiscover document.
+    NotAutodiscover,
+    /// A redirect to a plain-http URL (never followed).
+    NotHttps,
+    /// Another network failure; the HTTP library's words.
+    Network(String),
+    CaFile(TrustError),
+    Document(ConfigError),
+    Dns(DnsError),
+    Crashed,
+}
+
+impl Why {
+    fn localized(&self, lang: Lang) -> String {
+        let t = |key: &str| i18n::t(lang, key).to_string();
+        match self {
+            Why::HttpStatus(code) => i18n::tf(
+                lang,
+                "discover.why.http_status",
+                &[("code", &code.to_string())],
+            ),
+            Why::Timeout => t("discover.why.timeout"),
+            Why::Certificate => t("discover.why.certificate"),
+            Why::Unreachable => t("discover.why.unreachable"),
+            Why::TooLarge => t("discover.why.too_large"),
+            Why::NotAutodiscover => t("discover.why.not_autodiscover"),
+            Why::NotHttps => t("discover.why.not_https"),
+            Why::Network(said) => i18n::tf(lang, "discover.why.network", &[("said", said)]),
+            Why::CaFile(e) => e.localized(lang),
+            Why::Document(e) => config_error(lang, e),
+            Why::Dns(e) => e.localized(lang),
+            Why::Crashed => t("discover.why.crashed"),
+        }
+    }
+}
+
+/// A document that could not be read, in `lang`.
+pub fn config_error(lang: Lang, e: &ConfigError) -> String {
+    let text = match e {
+        ConfigError::Xml { position, detail } => i18n::tf(
+            lang,
+            "discover.config_error.xml",
+            &[("position", &position.to_string()), ("said", detail)],
+        ),
+        ConfigError::NotClientConfig(root) => i18n::tf(
+            lang,
+            "discover.config_error.not_client_config",
+            &[("root", root)],
+        ),
+        ConfigError::Truncated(inside) => i18n::tf(
+            lang,
+            "discover.config_error.truncated",
+            &[("inside", inside)],
+        ),
+        ConfigError::NoProvider => i18n::t(lang, "discover.config_error.no_provider").to_string(),
+        ConfigError::TooLarge => i18n::t(lang, "discover.config_error.too_large").to_string(),
+        ConfigError::TooDeep => i18n::t(lang, "discover.config_error.too_deep").to_string(),
+        ConfigError::TooManyElements => {
+            i18n::t(lang, "discover.config_error.too_many_elements").to_string()
+        }
+    };
+    i18n::tf(lang, "discover.why.document", &[("reason", &text)])
+}
+
+fn failures(lang: Lang, list: &[Failure]) -> String {
+    list.iter()
+        .map(|f| {
+            i18n::tf(
+                lang,
+                "discover.detail.failure",
+                &[("at", &f.at), ("why", &f.why.localized(lang))],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl SourceDetail {
+    pub fn is_empty(&self) -> bool {
+        matches!(self, SourceDetail::None)
+    }
+
+    /// The key under `discover.detail.` and its arguments.
+    fn key_args(&self, lang: Lang) -> (&'static str, Vec<(&'static str, String)>) {
+        use SourceDetail as D;
+        match self {
+            D::None => ("", Vec::new()),
+            D::Preset { name, id } => (
+                "discover.detail.preset",
+                vec![("name", name.clone()), ("id", id.clone())],
+            ),
+            D::NoPreset { domain } => (
+                "discover.detail.no_preset",
+                vec![("domain", domain.clone())],
+            ),
+            D::Document {
+                url,
+                incoming,
+                outgoing,
+                secure,
+            } => (
+                if *secure {
+                    "discover.detail.document"
+                } else {
+                    "discover.detail.document_plain"
+                },
+                vec![
+                    ("url", url.clone()),
+                    ("incoming", incoming.to_string()),
+                    ("outgoing", outgoing.to_string()),
+                ],
+            ),
+            D::NotInIspdb { url } => ("discover.detail.not_in_ispdb", vec![("url", url.clone())]),
+            D::MxPreset { mx, preset } => (
+                "discover.detail.mx_preset",
+                vec![("mx", mx.clone()), ("preset", preset.clone())],
+            ),
+            D::MxDocument { mx, url } => (
+                "discover.detail.mx_document",
+                vec![("mx", mx.clone()), ("url", url.clone())],
+            ),
+            D::NoMx { domain } => ("discover.detail.no_mx", vec![("domain", domain.clone())]),
+            D::MxInOwnDomain { mx, domain } => (
+                "discover.detail.mx_in_own_domain",
+                vec![("mx", mx.clone()), ("domain", domain.clone())],
+            ),
+            D::MxUnknown { mx, domains } => (
+                "discover.detail.mx_unknown",
+                vec![("mx", mx.clone()), ("domains", domains.join(", "))],
+            ),
+            D::MxFailed { mx, failures: f } => (
+                "discover.detail.mx_failed",
+                vec![("mx", mx.clone()), ("failures", failures(lang, f))],
+            ),
+            D::Srv { records } => ("discover.detail.srv", vec![("records", records.join(", "))]),
+            D::NoSrv { domain } => ("discover.detail.no_srv", vec![("domain", domain.clone())]),
+            D::Guessed {
+                servers,
+                failed,
+                probes,
+                not_needed,
+            } => (
+                if *not_needed {
+                    "discover.detail.guessed_not_needed"
+                } else {
+                    "discover.detail.guessed"
+                },
+                vec![
+                    ("servers", servers.join(", ")),
+                    ("failed", failed.to_string()),
+                    ("probes", probes.to_string()),
+                ],
+            ),
+            D::GuessNoTls { probes } => (
+                "discover.detail.guess_no_tls",
+                vec![("probes", probes.to_string())],
+            ),
+            D::GuessNoTime { probes } => (
+                "discover.detail.guess_no_time",
+                vec![("probes", probes.to_string())],
+            ),
+            D::NoDnsAnswer => ("discover.detail.no_dns_answer", Vec::new()),
+            D::NoTimeLeft => ("discover.detail.no_time_left", Vec::new()),
+            D::Cancelled => ("discover.detail.cancelled", Vec::new()),
+            D::Deadline { ms } => ("discover.detail.deadline", vec![("ms", ms.to_string())]),
+            D::StoppedEarly => ("discover.detail.stopped_early", Vec::new()),
+            D::CannotStart => ("discover.detail.cannot_start", Vec::new()),
+            D::Failed { failures: f } => (
+                "discover.detail.failed",
+                vec![("failures", failures(lang, f))],
+            ),
+            D::AutodiscoverNotNeeded => ("discover.detail.autodiscover_not_needed", Vec::new()),
+            D::ExchangeOnline { host } => (
+                "discover.detail.exchange_online",
+                vec![("host", host.clone())],
+            ),
+            D::ExchangeOnly { host } => (
+                "discover.detail.exchange_only",
+                vec![("host", host.clone())],
+            ),
+            D::RedirectNeedsConsent { host } => (
+                "discover.detail.redirect_needs_consent",
+                vec![("host", host.clone())],
+            ),
+        }
+    }
+
+    /// The detail in `lang`; empty for `None`. Evidence is cleaned of
+    /// control characters.
+    pub fn localized(&self, lang: Lang) -> String {
+        let (key, args) = self.key_args(lang);
+        if key.is_empty() {
+            return String::new();
+        }
+        let args: Vec<(&str, String)> = args
+            .into_iter()
+            .map(|(k, v)| (k, crate::net::clean_text(v.as_bytes())))
+            .collect();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        i18n::tf(lang, key, &args)
+    }
+}
+
+impl std::fmt::Display for SourceDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+/// `--json` keeps its shape: the detail is the English text.
+impl Serialize for SourceDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+#[cfg(test)]
+#[path = "detail_tests.rs"]
+mod tests;
