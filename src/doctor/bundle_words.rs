@@ -29,6 +29,15 @@ pub enum Words {
     },
 }
 
+/// A separator as the reader's typography wants it: French puts a no-break
+/// space before `;` and `:` ("465 : refusé ; 587 : ouvert").
+fn separator(sep: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr if sep.starts_with([';', ':']) => format!("\u{a0}{sep}"),
+        _ => sep.to_string(),
+    }
+}
+
 /// One placeholder of a message: plain text, or words of their own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Param {
@@ -61,7 +70,7 @@ impl Words {
                 .map(|p| p.render(lang))
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
-                .join(sep),
+                .join(&separator(sep, lang)),
         }
     }
 }
