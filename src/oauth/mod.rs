@@ -182,15 +182,26 @@ impl Client {
     /// The client of this account (reads the client secret from the
     /// keyring when the settings say one is stored there).
     pub fn for_account(acct: &Account, settings: &OAuth2Settings) -> Result<Client, OauthError> {
-        if settings.client_id.trim().is_empty() {
-            return Err(OauthError::NoClientId);
-        }
-        let preset = acct.provider.as_deref().and_then(providers::by_id);
         let client_secret = if settings.client_secret_in_keyring {
             Keyring::open()?.get_named(&client_secret_entry(&acct.name))?
         } else {
             None
         };
+        Client::with_secret(acct, settings, client_secret)
+    }
+
+    /// The client of this account with a client secret held in memory (a
+    /// wizard sign-in, before the account is saved): the keyring is not
+    /// read.
+    pub fn with_secret(
+        acct: &Account,
+        settings: &OAuth2Settings,
+        client_secret: Option<Secret>,
+    ) -> Result<Client, OauthError> {
+        if settings.client_id.trim().is_empty() {
+            return Err(OauthError::NoClientId);
+        }
+        let preset = acct.provider.as_deref().and_then(providers::by_id);
         Ok(Client {
             account: acct.name.clone(),
             client_id: settings.client_id.trim().to_string(),
@@ -232,7 +243,8 @@ impl Client {
     }
 }
 
-/// Stores the tokens of a finished sign-in.
+/// Stores the tokens of a finished sign-in (the CLI's `login`; the
+/// wizard keeps them in memory until the save writes them).
 pub fn store_tokens(account: &str, tokens: &TokenSet) -> Result<(), OauthError> {
     tokens.save(&Keyring::open()?, account)
 }

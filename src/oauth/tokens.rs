@@ -85,7 +85,8 @@ impl TokenSet {
         })
     }
 
-    fn to_secret(&self) -> Secret {
+    /// The keyring entry's value (JSON); for the save's journal.
+    pub fn to_secret(&self) -> Secret {
         let stored = Stored {
             access_token: self.access_token.expose().to_string(),
             refresh_token: self.refresh_token.as_ref().map(|r| r.expose().to_string()),

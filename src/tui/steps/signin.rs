@@ -3,7 +3,8 @@
 //! only), and two ways to sign in, each run in the background: the browser
 //! (its address shown too, for a terminal over SSH) or a code entered on
 //! another device. Esc cancels a sign-in in progress; its late result is
-//! dropped. Once the tokens are in the keyring, on to the test.
+//! dropped. Once signed in (the tokens held in memory until the save), on
+//! to the test.
 
 use crate::account::AuthMethod;
 use crate::oauth::Endpoints;
@@ -154,17 +155,15 @@ pub fn on_prompt(app: &mut App, id: u64, prompt: SignInPrompt) {
 pub fn on_signed_in(
     app: &mut App,
     id: u64,
-    result: Result<(), crate::oauth::OauthError>,
+    result: Result<crate::oauth::TokenSet, crate::oauth::OauthError>,
 ) -> Vec<Effect> {
     if app.signin.id() != Some(id) {
         return Vec::new();
     }
     match result {
-        Ok(()) => {
+        Ok(tokens) => {
             app.signin = SignInState::Done;
-            if !app.form.oauth.client_secret.is_empty() {
-                app.form.oauth.secret_stored = true;
-            }
+            app.form.oauth.tokens = Some(tokens);
             app.dirty = true;
             if app.step == Step::Password {
                 return goto(app, Step::Test);
