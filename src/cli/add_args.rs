@@ -226,7 +226,10 @@ pub(super) fn oauth_from_args(
     if settings.token_command.is_some() {
         return Ok(Some(settings));
     }
-    if settings.client_id.is_empty() {
+    // A client id provided for the provider (user or system file, or
+    // built in) is used at sign-in: nothing to type.
+    let provided = oauth::clients::provided(acct.provider.as_deref()).is_some();
+    if settings.client_id.is_empty() && !provided {
         // Explicitly asked for: the client id is part of the command.
         if a.auth == Some(AuthMethod::Oauth2) {
             return Err((t(lang, "oauth.add.need_client_id").to_string(), true));

@@ -58,6 +58,11 @@ pub enum Command {
     Login(LoginArgs),
     /// Print a current OAuth2 access token, refreshed if needed (for other mail clients' token commands)
     Token { name: String },
+    /// Which OAuth2 client id each provider would use, and where it comes from
+    OauthClients {
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the stored password (for other mail clients' password commands)
     Password {
         name: String,

@@ -12,6 +12,7 @@ mod discover_cmd;
 mod doctor_cmd;
 mod export_cmd;
 mod login_cmd;
+mod oauth_clients_cmd;
 mod output;
 mod run_checks;
 mod usage_error;
@@ -70,6 +71,10 @@ pub fn run(cli: Cli) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // The client-id files: beside the configuration, and the system's
+    // (its folder overridable, for tests and unusual installs).
+    let system_dir = std::env::var_os("MAILWIZ_SYSTEM_CONFIG_DIR").map(PathBuf::from);
+    crate::oauth::clients::install(&crate::oauth::ClientFiles::new(&config_path, system_dir));
     let ctx = Ctx { lang, config_path };
     match cli.command {
         None => crate::tui::run(ctx.config_path, ctx.lang),
@@ -79,6 +84,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Remove { name }) => accounts::remove(&ctx, &name),
         Some(Command::Login(a)) => login_cmd::login(&ctx, a),
         Some(Command::Token { name }) => login_cmd::token(&ctx, &name),
+        Some(Command::OauthClients { json }) => oauth_clients_cmd::list(&ctx, json),
         Some(Command::Password { name, role }) => accounts::password(&ctx, &name, role.as_deref()),
         Some(Command::Check(a)) => run_checks::check(&ctx, a),
         Some(Command::SendTest(a)) => run_checks::send_test(&ctx, a),

@@ -5,6 +5,8 @@
 //! the faces show the URL or the code and the errors' texts.
 
 mod browser;
+pub mod clients;
+mod clients_file;
 mod device;
 mod http;
 mod pkce;
@@ -14,6 +16,8 @@ pub mod sasl;
 mod tokens;
 
 pub use browser::{BrowserSignIn, open_browser};
+pub use clients::{ClientFiles, ClientSource, Clients, ProvidedClient};
+pub use clients_file::ClientsFileError;
 pub use device::DeviceSignIn;
 pub use http::{decode as url_decode, encode as url_encode, query_pairs};
 pub use pkce::{challenge_s256, new_verifier};
@@ -151,6 +155,20 @@ impl Endpoints {
         }
     }
 
+    /// A Microsoft tenant in place of the preset's `common`.
+    pub fn set_tenant(&mut self, tenant: &str) {
+        for url in [
+            &mut self.auth_url,
+            &mut self.token_url,
+            &mut self.device_url,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *url = url.replacen("/common/", &format!("/{tenant}/"), 1);
+        }
+    }
+
     pub fn token_url(&self) -> Result<&str, OauthError> {
         self.token_url
             .as_deref()
@@ -198,15 +216,23 @@ impl Client {
         settings: &OAuth2Settings,
         client_secret: Option<Secret>,
     ) -> Result<Client, OauthError> {
-        if settings.client_id.trim().is_empty() {
-            return Err(OauthError::NoClientId);
-        }
         let preset = acct.provider.as_deref().and_then(providers::by_id);
+        let mut endpoints = Endpoints::resolve(settings, preset);
+        let (client_id, client_secret) = if settings.client_id.trim().is_empty() {
+            let provided =
+                clients::provided(acct.provider.as_deref()).ok_or(OauthError::NoClientId)?;
+            if let Some(tenant) = &provided.tenant {
+                endpoints.set_tenant(tenant);
+            }
+            (provided.client_id.clone(), provided.client_secret.clone())
+        } else {
+            (settings.client_id.trim().to_string(), client_secret)
+        };
         Ok(Client {
             account: acct.name.clone(),
-            client_id: settings.client_id.trim().to_string(),
+            client_id,
             client_secret,
-            endpoints: Endpoints::resolve(settings, preset),
+            endpoints,
             login_hint: acct.incoming.username.clone(),
         })
     }
@@ -241,6 +267,16 @@ impl Client {
             _ => Err(answer.provider_error()),
         }
     }
+}
+
+/// Where the account's client id comes from: its own settings, else the
+/// first source providing one for its provider (None: no client id, the
+/// account must use a token command or register one).
+pub fn client_source(acct: &Account, settings: &OAuth2Settings) -> Option<ClientSource> {
+    if !settings.client_id.trim().is_empty() {
+        return Some(ClientSource::Account);
+    }
+    clients::provided(acct.provider.as_deref()).map(|c| c.source)
 }
 
 /// Stores the tokens of a finished sign-in (the CLI's `login`; the

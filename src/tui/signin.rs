@@ -7,7 +7,7 @@
 use super::app::App;
 use super::field::{Field, PasswordField};
 use crate::account::{AuthMethod, OAuth2Settings};
-use crate::oauth::{Endpoints, OauthError, TokenSet};
+use crate::oauth::{Endpoints, OauthError, ProvidedClient, TokenSet, clients};
 use crate::providers::Provider;
 use crate::secret::Secret;
 use tui_input::Input;
@@ -168,6 +168,16 @@ impl SignInState {
             _ => None,
         }
     }
+}
+
+/// The client registration provided for the form's provider (a user or
+/// system file, or built in), when the form has no client id of its own:
+/// then the step asks for nothing.
+pub fn provided_client(form: &super::form::Form) -> Option<&'static ProvidedClient> {
+    if !form.oauth.client_id.value().trim().is_empty() {
+        return None;
+    }
+    clients::provided(form.provider().map(|p| p.id.as_str()))
 }
 
 /// The form's account signs in with OAuth2.

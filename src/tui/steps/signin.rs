@@ -41,7 +41,11 @@ fn preset_endpoints(app: &App) -> bool {
 }
 
 pub fn fields(app: &App) -> Vec<Field> {
-    let mut f = vec![Field::ClientId, Field::ClientSecret];
+    // A provided client: nothing to type, the sign-in buttons first.
+    let mut f = match signin::provided_client(&app.form) {
+        Some(_) => Vec::new(),
+        None => vec![Field::ClientId, Field::ClientSecret],
+    };
     if !preset_endpoints(app) {
         f.extend([
             Field::AuthUrl,
@@ -214,6 +218,22 @@ fn registration(app: &App, p: Option<&Provider>) -> Vec<Line<'static>> {
     lines
 }
 
+/// No client registration is provided: said plainly, with the two ways
+/// that need none, before the registration walk-through.
+fn no_client(app: &App, p: Option<&Provider>) -> Vec<Line<'static>> {
+    let th = app.theme;
+    let name = p.map_or("", |p| p.name.as_str());
+    vec![
+        Line::styled(
+            app.tf("oauth_clients.wizard.none", &[("provider", name)]),
+            th.warn(),
+        ),
+        Line::styled(app.t("oauth_clients.wizard.ask_admin"), th.value()),
+        Line::styled(app.t("oauth_clients.wizard.broker"), th.value()),
+        Line::styled(app.t("oauth_clients.wizard.register"), th.muted()),
+    ]
+}
+
 fn prompt_lines(app: &App, prompt: &SignInPrompt) -> Vec<Line<'static>> {
     let th = app.theme;
     let wait = format!("{} ", spinner(app));
@@ -295,7 +315,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 text.lines
                     .push(Line::styled(app.t("tui.signin.keep"), th.muted()));
             }
-            text.lines.extend(registration(app, provider));
+            if signin::provided_client(&app.form).is_some() {
+                let p = [("provider", name)];
+                text.lines.push(Line::styled(
+                    app.tf("oauth_clients.wizard.ready", &p),
+                    th.value(),
+                ));
+            } else if app.form.oauth.client_id.value().trim().is_empty() {
+                text.lines.extend(no_client(app, provider));
+                text.lines.extend(registration(app, provider));
+            } else {
+                text.lines.extend(registration(app, provider));
+            }
         }
     }
     block_text(frame, rest, text, 0);
