@@ -26,6 +26,7 @@ fn tokens() -> TokenSet {
         access_token: Secret::new(ACCESS),
         refresh_token: Some(Secret::new("refresh-t0ken")),
         expires_at: None,
+        signed_in_at: None,
     }
 }
 

@@ -72,7 +72,9 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
         .as_deref()
         .and_then(providers::by_id)
         .or_else(|| providers::for_email(&acct.email));
-    let found = doctor::findings(&report, provider, lang);
+    let mut found = doctor::findings(&report, provider, lang);
+    // Issue 15 §3: why the last OAuth2 sign-in or refresh was refused.
+    found.splice(0..0, doctor::oauth_sign_in_finding(acct, lang));
     if let Some(path) = &a.transcript
         && let Err(e) = std::fs::write(path, report.transcript.render())
     {

@@ -75,6 +75,8 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
     let tokens = match result {
         Ok(t) => t,
         Err(e) => {
+            // Why, for `mailwiz doctor` (never a token).
+            oauth::last_error::record(&keyring, &acct.name, &e);
             let code = report(ctx, &acct.name, &e);
             return if code == EXIT_SIGN_IN {
                 EXIT_FAILED
@@ -86,6 +88,7 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
     if let Err(e) = tokens.save(&keyring, &acct.name) {
         return report(ctx, &acct.name, &e);
     }
+    oauth::last_error::clear(&keyring, &acct.name);
     line(&tf(
         lang,
         "oauth.login.done",

@@ -8,11 +8,13 @@ mod evidence;
 mod findings;
 mod from_check;
 mod incoming;
+mod oauth_signin;
 mod ports;
 mod smtp;
 
 pub use findings::{Code, Finding, Severity, findings};
 pub use from_check::findings_from_check;
+pub use oauth_signin::oauth_sign_in_finding;
 pub use ports::{PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
 
 use crate::account::{Account, Security};

@@ -96,7 +96,15 @@ macro_rules! built_in {
 }
 
 /// The providers of `assets/providers.toml` that sign in with OAuth2.
-const BUILT_IN: [(&str, Option<&str>, Option<&str>, Option<&str>); 4] = built_in!(
+/// (provider id, client id, client secret, tenant) as compiled in.
+type BuiltIn = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+const BUILT_IN: [BuiltIn; 4] = built_in!(
     "outlook" => "OUTLOOK",
     "gmail" => "GMAIL",
     "yahoo" => "YAHOO",

@@ -112,7 +112,7 @@ pub fn parse(
     };
     let mut entries = Vec::new();
     let mut errors = Vec::new();
-    for (provider, item) in doc.as_table().iter() {
+    for (provider, item) in doc.as_table() {
         let invalid = |key: &str, span| ClientsFileError::Invalid {
             path: path.to_path_buf(),
             line: line_of(text, span),

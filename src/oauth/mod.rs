@@ -9,6 +9,8 @@ pub mod clients;
 mod clients_file;
 mod device;
 mod http;
+pub mod idp_error;
+pub mod last_error;
 mod pkce;
 mod redirect;
 mod refresh;
@@ -20,6 +22,7 @@ pub use clients::{ClientFiles, ClientSource, Clients, ProvidedClient};
 pub use clients_file::ClientsFileError;
 pub use device::DeviceSignIn;
 pub use http::{decode as url_decode, encode as url_encode, query_pairs};
+pub use idp_error::IdpFinding;
 pub use pkce::{challenge_s256, new_verifier};
 pub use refresh::access_token;
 pub use sasl::OauthMechanism;
@@ -52,6 +55,16 @@ pub enum OauthError {
     StateMismatch,
     #[error("the provider answered {error}: {description}")]
     Provider { error: String, description: String },
+    /// A refusal mailwiz can explain (issue 15 §3); the provider's words
+    /// are kept as evidence.
+    #[error("the provider refused ({error}): {description}")]
+    Refused {
+        finding: IdpFinding,
+        error: String,
+        description: String,
+        /// For AdminConsentRequired: the address to give an administrator.
+        consent_url: Option<String>,
+    },
     #[error("cannot reach {url}: {detail}")]
     Http { url: String, detail: String },
     #[error("cannot listen on 127.0.0.1: {detail}")]
@@ -68,10 +81,20 @@ impl OauthError {
     /// The user must sign in (again): no tokens, or the refresh token was
     /// refused. The faces then offer `mailwiz login NAME`.
     pub fn needs_sign_in(&self) -> bool {
-        matches!(
-            self,
-            OauthError::NotSignedIn { .. } | OauthError::SignInAgain { .. }
-        )
+        match self {
+            OauthError::NotSignedIn { .. } | OauthError::SignInAgain { .. } => true,
+            OauthError::Refused { finding, .. } => finding.needs_sign_in(),
+            _ => false,
+        }
+    }
+
+    /// The identity provider's refusal as a finding, when it is one.
+    pub fn finding(&self) -> Option<IdpFinding> {
+        match self {
+            OauthError::Refused { finding, .. } => Some(*finding),
+            OauthError::Denied => Some(IdpFinding::AccessDenied),
+            _ => None,
+        }
     }
 
     pub fn localized(&self, lang: Lang) -> String {
@@ -94,6 +117,20 @@ impl OauthError {
                 "oauth.error.provider",
                 &[("error", error), ("description", description)],
             ),
+            OauthError::Refused {
+                finding,
+                error,
+                description,
+                ..
+            } => tf(
+                lang,
+                "oauth_clients.refused",
+                &[
+                    ("title", &finding.title(lang)),
+                    ("error", error),
+                    ("description", description),
+                ],
+            ),
             OauthError::Http { url, detail } => tf(
                 lang,
                 "oauth.error.http",
@@ -112,6 +149,17 @@ impl OauthError {
 
     /// What to do about it; `name` is the account, for the command to run.
     pub fn advice(&self, lang: Lang, name: &str) -> String {
+        if let OauthError::Refused {
+            finding,
+            consent_url,
+            ..
+        } = self
+        {
+            return finding.fix(lang, name, consent_url.as_deref());
+        }
+        if let OauthError::Denied = self {
+            return IdpFinding::AccessDenied.fix(lang, name, None);
+        }
         let key = match self {
             OauthError::NoClientId | OauthError::NoEndpoint { .. } => "oauth.advice.settings",
             OauthError::NotSignedIn { .. }
@@ -120,7 +168,7 @@ impl OauthError {
             | OauthError::Expired
             | OauthError::StateMismatch
             | OauthError::Cancelled => "oauth.advice.login",
-            OauthError::Provider { .. } => "oauth.advice.provider",
+            OauthError::Provider { .. } | OauthError::Refused { .. } => "oauth.advice.provider",
             OauthError::Http { .. } => "oauth.advice.http",
             OauthError::Listener { .. } => "oauth.advice.device",
             OauthError::Command { .. } => "oauth.advice.command",
@@ -194,6 +242,9 @@ pub struct Client {
     pub endpoints: Endpoints,
     /// Sent as `login_hint` so the provider preselects the right account.
     pub login_hint: String,
+    /// Google's token endpoint (its "Testing" clients lose their refresh
+    /// token after 7 days).
+    pub google: bool,
 }
 
 impl Client {
@@ -228,12 +279,18 @@ impl Client {
         } else {
             (settings.client_id.trim().to_string(), client_secret)
         };
+        let google = acct.provider.as_deref() == Some("gmail")
+            || endpoints.token_url.as_deref().is_some_and(|u| {
+                u.starts_with("https://oauth2.googleapis.com/")
+                    || u.starts_with("https://www.googleapis.com/")
+            });
         Ok(Client {
             account: acct.name.clone(),
             client_id,
             client_secret,
             endpoints,
             login_hint: acct.incoming.username.clone(),
+            google,
         })
     }
 
@@ -246,9 +303,60 @@ impl Client {
         f
     }
 
-    /// A new token set from the refresh token. A refused refresh token
-    /// (`invalid_grant`) means the user must sign in again.
-    pub fn refresh(&self, refresh_token: &Secret) -> Result<TokenSet, OauthError> {
+    /// The provider's refusal: a finding when mailwiz can explain it
+    /// (`access_denied` alone stays `Denied`), else its words as they are.
+    /// `signed_in_at`: when the refresh token was obtained.
+    pub(crate) fn refused(
+        &self,
+        error: &str,
+        description: &str,
+        signed_in_at: Option<u64>,
+    ) -> OauthError {
+        let error = crate::net::clean_text(error.as_bytes());
+        let description = crate::net::clean_text(description.as_bytes());
+        let age = signed_in_at.map(|t| now_secs().saturating_sub(t));
+        match idp_error::classify(&error, &description, self.google, age) {
+            Some(IdpFinding::AccessDenied) => OauthError::Denied,
+            Some(finding) => OauthError::Refused {
+                finding,
+                consent_url: (finding == IdpFinding::AdminConsentRequired)
+                    .then(|| {
+                        let token_url = self.endpoints.token_url.as_deref()?;
+                        idp_error::admin_consent_url(token_url, &self.client_id)
+                    })
+                    .flatten(),
+                error,
+                description,
+            },
+            None => OauthError::Provider { error, description },
+        }
+    }
+
+    /// A token endpoint's error answer, explained.
+    pub(crate) fn refused_answer(
+        &self,
+        answer: &http::Answer,
+        signed_in_at: Option<u64>,
+    ) -> OauthError {
+        match answer.error() {
+            Some(error) => self.refused(
+                error,
+                answer.str("error_description").unwrap_or(""),
+                signed_in_at,
+            ),
+            None => answer.provider_error(),
+        }
+    }
+
+    /// A new token set from the stored one's refresh token. A refused
+    /// refresh token (`invalid_grant`) means the user must sign in again;
+    /// a refusal mailwiz can explain is said with its finding.
+    pub fn refresh(&self, current: &TokenSet) -> Result<TokenSet, OauthError> {
+        let Some(refresh_token) = current.refresh_token.as_ref() else {
+            return Err(OauthError::SignInAgain {
+                account: self.account.clone(),
+            });
+        };
         let mut form = vec![
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token.expose()),
@@ -256,15 +364,22 @@ impl Client {
         form.extend(self.client_fields());
         let answer = http::post_form(self.endpoints.token_url()?, &form)?;
         if answer.status == 200 && answer.error().is_none() {
-            return TokenSet::from_answer(&answer, now_secs(), Some(refresh_token));
+            let mut new = TokenSet::from_answer(&answer, now_secs(), Some(refresh_token))?;
+            new.signed_in_at = current.signed_in_at;
+            return Ok(new);
         }
-        match answer.error() {
-            Some("invalid_grant" | "invalid_token" | "unauthorized_client") => {
+        match self.refused_answer(&answer, current.signed_in_at) {
+            e @ OauthError::Refused { .. } => Err(e),
+            _ if matches!(
+                answer.error(),
+                Some("invalid_grant" | "invalid_token" | "unauthorized_client")
+            ) =>
+            {
                 Err(OauthError::SignInAgain {
                     account: self.account.clone(),
                 })
             }
-            _ => Err(answer.provider_error()),
+            e => Err(e),
         }
     }
 }
@@ -289,7 +404,11 @@ pub fn store_tokens(account: &str, tokens: &TokenSet) -> Result<(), OauthError> 
 /// entries were deleted.
 pub fn forget(keyring: &Keyring, account: &str) -> Result<usize, SecretsError> {
     let mut n = 0;
-    for entry in [entry_user(account), client_secret_entry(account)] {
+    for entry in [
+        entry_user(account),
+        client_secret_entry(account),
+        last_error::entry_user(account),
+    ] {
         n += usize::from(keyring.delete_named(&entry)?);
     }
     Ok(n)
