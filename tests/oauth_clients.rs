@@ -14,7 +14,7 @@ use crossterm::event::KeyCode;
 use mailwiz::config::Config;
 use mailwiz::i18n::Lang;
 use mailwiz::oauth::{ClientFiles, clients};
-use mailwiz::tui::{App, AppOptions, Effect, Field, Step, key, render, update};
+use mailwiz::tui::{App, AppOptions, Effect, Field, SignInFlow, Step, key, render, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
@@ -203,6 +203,8 @@ fn install() {
     static DIRS: OnceLock<Dirs> = OnceLock::new();
     let d = DIRS.get_or_init(|| dirs(None, Some(SYSTEM)));
     clients::install(&ClientFiles::new(&d.config, Some(d.system.clone())));
+    // As over SSH: no browser here.
+    mailwiz::oauth::set_browser_available(false);
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
@@ -258,7 +260,11 @@ fn with_a_provided_client_the_wizard_asks_for_nothing() {
         // One key starts the sign-in, with the provided client.
         let effects = press(&mut a, KeyCode::Enter);
         match effects.as_slice() {
-            [Effect::SignIn { oauth2, .. }] => assert_eq!(oauth2.client_id, ""),
+            [Effect::SignIn { oauth2, flow, .. }] => {
+                assert_eq!(oauth2.client_id, "");
+                // No browser here: the code sign-in is the default.
+                assert_eq!(*flow, SignInFlow::Device);
+            }
             other => panic!("{other:?}"),
         }
     }

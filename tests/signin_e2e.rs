@@ -103,17 +103,31 @@ fn walk_to_device_code(t: &mut Tmux, vars: &HashMap<String, String>, address: &s
     t.type_text(&format!("{idp}/device"));
     t.keys(&["Tab"]);
     t.type_text("mail offline_access");
-    t.keys(&["Tab", "Tab"]);
+    // No display in tmux: the code sign-in comes first, right after.
+    t.keys(&["Tab"]);
     t.wait_for("› [ Sign in with a code on another device ]");
     t.keys(&["Enter"]);
-    let s = t.wait_for("and enter the code: ");
-    assert!(s.contains(&format!("{idp}/device")), "{s}");
-    let code = s
-        .lines()
-        .find_map(|l| l.split("and enter the code: ").nth(1))
-        .map(|c| c.split_whitespace().next().unwrap_or("").to_string())
-        .expect("the code is shown");
-    assert!(!code.is_empty(), "{s}");
+    let s = t.wait_for("and enter this code:");
+    device_code(&s, &format!("{idp}/device"))
+}
+
+/// The code of a device prompt: the address alone on its line, then the
+/// code alone on the line after "and enter this code:" (copyable).
+fn device_code(screen: &str, uri: &str) -> String {
+    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
+    assert!(
+        lines.contains(&uri),
+        "the address is not alone on a line:\n{screen}"
+    );
+    let at = lines
+        .iter()
+        .position(|l| *l == "and enter this code:")
+        .expect("the code's label");
+    let code = lines[at + 1].to_string();
+    assert!(
+        !code.is_empty() && !code.contains(' ') && !code.contains('│'),
+        "{screen}"
+    );
     code
 }
 
@@ -156,6 +170,14 @@ fn wizard_signs_in_with_the_device_code_and_the_test_succeeds() {
     let mut t = start(env, &keyring, &config, "en");
 
     let code = walk_to_device_code(&mut t, vars, &alice);
+    // A QR code of the address, for a phone, under the code.
+    assert!(
+        t.screens
+            .iter()
+            .any(|s| s.contains("Or scan this code with your phone:") && s.contains('▄')),
+        "no QR code:\n{}",
+        t.screens.last().unwrap()
+    );
     approve_and_test(&mut t, &idp, &code, &alice);
     // Signed in and tested with the token in memory: nothing stored yet.
     assert_eq!(

@@ -196,6 +196,10 @@ pub struct LoginArgs {
     /// Do not open a browser: print the sign-in address alone on one line, then wait
     #[arg(long, conflicts_with = "device")]
     pub no_browser: bool,
+    /// Sign in with the browser even where none seems available (the default
+    /// there, without a display or over SSH, is the code sign-in)
+    #[arg(long, conflicts_with = "device")]
+    pub browser: bool,
     /// How long to wait for the browser sign-in, in seconds
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     pub timeout: u64,

@@ -62,6 +62,15 @@ pub fn main() -> i32 {
     run(cli)
 }
 
+/// A browser can be opened from here: a display, and not over SSH.
+pub(crate) fn browser_here() -> bool {
+    let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
+    crate::oauth::browser_likely(
+        set("DISPLAY") || set("WAYLAND_DISPLAY"),
+        set("SSH_CONNECTION") || set("SSH_TTY"),
+    )
+}
+
 pub fn run(cli: Cli) -> i32 {
     let lang = Lang::detect(cli.lang.as_deref());
     let config_path = match config::resolve_path(cli.config.as_deref()) {
@@ -75,6 +84,7 @@ pub fn run(cli: Cli) -> i32 {
     // (its folder overridable, for tests and unusual installs).
     let system_dir = std::env::var_os("MAILWIZ_SYSTEM_CONFIG_DIR").map(PathBuf::from);
     crate::oauth::clients::install(&crate::oauth::ClientFiles::new(&config_path, system_dir));
+    crate::oauth::set_browser_available(browser_here());
     let ctx = Ctx { lang, config_path };
     match cli.command {
         None => crate::tui::run(ctx.config_path, ctx.lang),

@@ -384,6 +384,27 @@ impl Client {
     }
 }
 
+/// Whether a browser can likely be opened: a graphical session (`display`:
+/// `$DISPLAY` or `$WAYLAND_DISPLAY` set) not reached over SSH (`ssh`:
+/// `$SSH_CONNECTION` or `$SSH_TTY` set). The faces read the environment.
+pub fn browser_likely(display: bool, ssh: bool) -> bool {
+    display && !ssh
+}
+
+static BROWSER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Records, once, whether a browser can be opened here (the face decides
+/// from the environment, with [`browser_likely`]): without one, the
+/// wizard offers the code sign-in first.
+pub fn set_browser_available(available: bool) {
+    let _ = BROWSER.set(available);
+}
+
+/// What the face recorded; true when it recorded nothing.
+pub fn browser_available() -> bool {
+    BROWSER.get().copied().unwrap_or(true)
+}
+
 /// Where the account's client id comes from: its own settings, else the
 /// first source providing one for its provider (None: no client id, the
 /// account must use a token command or register one).

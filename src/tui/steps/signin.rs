@@ -6,6 +6,8 @@
 //! dropped. Once signed in (the tokens held in memory until the save), on
 //! to the test.
 
+mod prompt;
+
 use crate::account::AuthMethod;
 use crate::oauth::Endpoints;
 use crate::providers::Provider;
@@ -54,9 +56,14 @@ pub fn fields(app: &App) -> Vec<Field> {
             Field::Scope,
         ]);
     }
-    f.push(Field::SignInBrowser);
-    if endpoints(app).device_url.is_some() {
-        f.push(Field::SignInDevice);
+    // Without a browser here (no display, or over SSH), the code sign-in
+    // first: Enter starts it.
+    if endpoints(app).device_url.is_none() {
+        f.push(Field::SignInBrowser);
+    } else if crate::oauth::browser_available() {
+        f.extend([Field::SignInBrowser, Field::SignInDevice]);
+    } else {
+        f.extend([Field::SignInDevice, Field::SignInBrowser]);
     }
     if method_choice(app) {
         f.push(Field::AuthMethod);
@@ -107,7 +114,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             let fields = fields(app);
             app.focus = fields
                 .iter()
-                .position(|f| *f == Field::SignInBrowser)
+                .position(|f| matches!(f, Field::SignInBrowser | Field::SignInDevice))
                 .unwrap_or(0);
             Vec::new()
         }
@@ -234,50 +241,6 @@ fn no_client(app: &App, p: Option<&Provider>) -> Vec<Line<'static>> {
     ]
 }
 
-fn prompt_lines(app: &App, prompt: &SignInPrompt) -> Vec<Line<'static>> {
-    let th = app.theme;
-    let wait = format!("{} ", spinner(app));
-    match prompt {
-        SignInPrompt::Browser { url, opened } => {
-            let key = if *opened {
-                "tui.signin.browser_opened"
-            } else {
-                "tui.signin.browser_open"
-            };
-            vec![
-                Line::styled(app.t(key), th.value()),
-                Line::styled(url.clone(), th.key()),
-                Line::styled(app.t("tui.signin.browser_ssh"), th.muted()),
-                Line::styled(wait + app.t("tui.signin.waiting"), th.value()),
-            ]
-        }
-        SignInPrompt::Device {
-            uri,
-            code,
-            complete,
-            minutes,
-        } => {
-            let mut lines = vec![
-                Line::styled(app.t("tui.signin.device_visit"), th.value()),
-                Line::styled(uri.clone(), th.key()),
-                Line::styled(app.tf("tui.signin.device_code", &[("code", code)]), th.ok()),
-            ];
-            if let Some(c) = complete {
-                lines.push(Line::styled(
-                    app.tf("tui.signin.device_complete", &[("url", c)]),
-                    th.muted(),
-                ));
-            }
-            let m = minutes.to_string();
-            lines.push(Line::styled(
-                wait + &app.tf("tui.signin.device_waiting", &[("minutes", &m)]),
-                th.value(),
-            ));
-            lines
-        }
-    }
-}
-
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let provider = app.form.provider();
@@ -296,7 +259,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             format!("{} {}", spinner(app), app.t("tui.signin.starting")),
             th.value(),
         )),
-        SignInState::Waiting { prompt, .. } => text.lines.extend(prompt_lines(app, prompt)),
+        SignInState::Waiting { prompt: p, .. } => return prompt::render(app, frame, p),
         SignInState::Done => text
             .lines
             .push(Line::styled(app.t("tui.signin.done"), th.ok())),
