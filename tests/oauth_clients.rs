@@ -13,7 +13,7 @@ use common::mailwiz;
 use crossterm::event::KeyCode;
 use mailwiz::config::Config;
 use mailwiz::i18n::Lang;
-use mailwiz::oauth::{ClientFiles, clients};
+use mailwiz::oauth::{ClientFiles, brokers, clients};
 use mailwiz::tui::{App, AppOptions, Effect, Field, SignInFlow, Step, key, render, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -205,6 +205,11 @@ fn install() {
     clients::install(&ClientFiles::new(&d.config, Some(d.system.clone())));
     // As over SSH: no browser here.
     mailwiz::oauth::set_browser_available(false);
+    // oama is installed here.
+    brokers::install(vec![brokers::Broker {
+        kind: brokers::BrokerKind::Oama,
+        path: PathBuf::from("/usr/local/bin/oama"),
+    }]);
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
@@ -274,16 +279,48 @@ fn with_a_provided_client_the_wizard_asks_for_nothing() {
 fn without_one_the_step_says_so_and_offers_brokers_first() {
     let mut a = wizard_at_sign_in("bob@yahoo.com", Lang::En);
     // Yahoo takes passwords too: choose OAuth2.
-    if !a.fields().contains(&Field::ClientId) {
-        while a.focused() != Some(Field::AuthMethod) {
-            press(&mut a, KeyCode::Tab);
-        }
-        press(&mut a, KeyCode::Right);
-    }
-    assert!(a.fields().contains(&Field::ClientId), "{:?}", a.fields());
+    choose_oauth2(&mut a);
     let s = screen(&a);
     let none = s.find("no app registration for Yahoo").expect(&s);
     let broker = s.find("oama, pizauth").expect(&s);
     let register = s.find("register your own app").expect(&s);
     assert!(none < broker && broker < register, "{s}");
+}
+
+/// Choose OAuth2 on the password step of a provider that takes both.
+fn choose_oauth2(a: &mut App) {
+    while a.focused() != Some(Field::AuthMethod) {
+        press(a, KeyCode::Tab);
+    }
+    press(a, KeyCode::Right);
+    assert!(a.fields().contains(&Field::ClientId), "{:?}", a.fields());
+}
+
+#[test]
+fn a_broker_found_here_is_one_key_away() {
+    let mut a = wizard_at_sign_in("bob@yahoo.com", Lang::En);
+    choose_oauth2(&mut a);
+    let s = screen(&a);
+    assert!(s.contains("oama is installed here: press B"), "{s}");
+    assert!(s.contains("access bob@yahoo.com)"), "{s}");
+    let effects = press(&mut a, KeyCode::Char('b'));
+    assert_eq!(a.step, Step::Test);
+    match effects.as_slice() {
+        [
+            Effect::CheckIncoming {
+                oauth2, password, ..
+            },
+            Effect::CheckSmtp { .. },
+        ] => {
+            assert_eq!(
+                oauth2.token_command.as_deref(),
+                Some("oama access bob@yahoo.com")
+            );
+            assert!(password.is_none(), "the runner asks the broker");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A provided client wins: no broker offered for Outlook here.
+    let a = wizard_at_sign_in("bob@outlook.com", Lang::Fr);
+    assert!(!screen(&a).contains("oama"));
 }

@@ -153,6 +153,10 @@ pub struct AddArgs {
     /// OAuth2: instead of signing in, a command that prints a current access token
     #[arg(long, value_name = "CMD")]
     pub oauth_token_command: Option<String>,
+    /// OAuth2: get the tokens from a broker you run (oama, pizauth): its
+    /// command becomes the token command, checked first
+    #[arg(long, value_name = "BROKER", conflicts_with = "oauth_token_command")]
+    pub oauth_broker: Option<crate::oauth::brokers::BrokerKind>,
     /// Pin the incoming server's certificate (SHA-256 fingerprint)
     #[arg(long, value_name = "SHA256")]
     pub in_pin: Option<String>,

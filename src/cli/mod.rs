@@ -85,6 +85,8 @@ pub fn run(cli: Cli) -> i32 {
     let system_dir = std::env::var_os("MAILWIZ_SYSTEM_CONFIG_DIR").map(PathBuf::from);
     crate::oauth::clients::install(&crate::oauth::ClientFiles::new(&config_path, system_dir));
     crate::oauth::set_browser_available(browser_here());
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    crate::oauth::brokers::install(crate::oauth::brokers::detect(&path));
     let ctx = Ctx { lang, config_path };
     match cli.command {
         None => crate::tui::run(ctx.config_path, ctx.lang),

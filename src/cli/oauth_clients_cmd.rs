@@ -6,6 +6,7 @@
 use super::output::{self, line};
 use super::{Ctx, EXIT_OK};
 use crate::i18n::{Lang, tf};
+use crate::oauth::brokers::{self, BrokerKind, Recipe};
 use crate::oauth::{ClientSource, Clients, ClientsFileError, clients};
 use crate::providers;
 use serde::Serialize;
@@ -28,6 +29,53 @@ struct Listing<'a> {
     providers: Vec<ProviderRow<'a>>,
     unknown_providers: Vec<&'a str>,
     errors: Vec<String>,
+    /// Token brokers found on PATH, with how mailwiz would use them.
+    brokers: Vec<BrokerRow>,
+}
+
+#[derive(Serialize)]
+struct BrokerRow {
+    broker: BrokerKind,
+    path: String,
+    recipe: Recipe,
+}
+
+fn broker_rows() -> Vec<BrokerRow> {
+    brokers::installed()
+        .iter()
+        .map(|b| BrokerRow {
+            broker: b.kind,
+            path: b.path.display().to_string(),
+            recipe: b.kind.recipe("ADDRESS"),
+        })
+        .collect()
+}
+
+fn print_brokers(lang: Lang) {
+    for b in broker_rows() {
+        let path = output::clean_line(&b.path);
+        let text = match b.recipe {
+            Recipe::TokenCommand { .. } => tf(
+                lang,
+                "oauth_clients.broker.found",
+                &[("broker", b.broker.as_str()), ("path", &path)],
+            ),
+            Recipe::LocalProxy {
+                imap_port,
+                smtp_port,
+            } => tf(
+                lang,
+                "oauth_clients.broker.found_proxy",
+                &[
+                    ("broker", b.broker.as_str()),
+                    ("path", &path),
+                    ("imap", &imap_port.to_string()),
+                    ("smtp", &smtp_port.to_string()),
+                ],
+            ),
+        };
+        line(&text);
+    }
 }
 
 fn rows(c: &Clients) -> Vec<ProviderRow<'_>> {
@@ -103,6 +151,7 @@ pub(super) fn list(ctx: &Ctx, json: bool) -> i32 {
             providers: rows(c),
             unknown_providers: c.unknown_providers(),
             errors: c.errors.iter().map(|e| file_error(Lang::En, e)).collect(),
+            brokers: broker_rows(),
         });
         return EXIT_OK;
     }
@@ -133,6 +182,7 @@ pub(super) fn list(ctx: &Ctx, json: bool) -> i32 {
         };
         line(&text);
     }
+    print_brokers(lang);
     for id in c.unknown_providers() {
         output::hint(&tf(
             lang,

@@ -4,6 +4,7 @@
 //! access token. Tokens live in the OS keyring only. No I/O to the user:
 //! the faces show the URL or the code and the errors' texts.
 
+pub mod brokers;
 mod browser;
 pub mod clients;
 mod clients_file;

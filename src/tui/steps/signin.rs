@@ -6,6 +6,7 @@
 //! dropped. Once signed in (the tokens held in memory until the save), on
 //! to the test.
 
+mod broker;
 mod prompt;
 
 use crate::account::AuthMethod;
@@ -43,13 +44,13 @@ fn preset_endpoints(app: &App) -> bool {
 }
 
 pub fn fields(app: &App) -> Vec<Field> {
-    // A provided client: nothing to type, the sign-in buttons first.
-    let mut f = match signin::provided_client(&app.form) {
+    // A provided client: nothing to type.
+    let mut typed = match signin::provided_client(&app.form) {
         Some(_) => Vec::new(),
         None => vec![Field::ClientId, Field::ClientSecret],
     };
     if !preset_endpoints(app) {
-        f.extend([
+        typed.extend([
             Field::AuthUrl,
             Field::TokenUrl,
             Field::DeviceUrl,
@@ -58,17 +59,24 @@ pub fn fields(app: &App) -> Vec<Field> {
     }
     // Without a browser here (no display, or over SSH), the code sign-in
     // first: Enter starts it.
-    if endpoints(app).device_url.is_none() {
-        f.push(Field::SignInBrowser);
+    let mut buttons = if endpoints(app).device_url.is_none() {
+        vec![Field::SignInBrowser]
     } else if crate::oauth::browser_available() {
-        f.extend([Field::SignInBrowser, Field::SignInDevice]);
+        vec![Field::SignInBrowser, Field::SignInDevice]
     } else {
-        f.extend([Field::SignInDevice, Field::SignInBrowser]);
-    }
+        vec![Field::SignInDevice, Field::SignInBrowser]
+    };
     if method_choice(app) {
-        f.push(Field::AuthMethod);
+        buttons.push(Field::AuthMethod);
     }
-    f
+    // A broker offered: the focus starts off the text fields, so B works.
+    if broker::offered(app).is_some() {
+        buttons.extend(typed);
+        buttons
+    } else {
+        typed.extend(buttons);
+        typed
+    }
 }
 
 fn running(app: &App) -> bool {
@@ -97,6 +105,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     let focused = app.focused();
     match c {
         Control::Back => goto(app, Step::Outgoing),
+        Control::Char('b') if broker::offered(app).is_some() => broker::use_it(app),
         Control::Confirm | Control::Toggle if focused == Some(Field::SignInBrowser) => {
             start(app, SignInFlow::Browser { open: true })
         }
@@ -201,11 +210,15 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
         Some(Field::SignInBrowser | Field::SignInDevice) => "tui.signin.key_start",
         _ => "tui.key.next",
     };
-    vec![
+    let mut keys = vec![
         ("Tab", "tui.key.move"),
         ("Enter", enter),
         ("Esc", "tui.key.back"),
-    ]
+    ];
+    if broker::offered(app).is_some() {
+        keys.insert(2, ("B", "oauth_clients.wizard.key_broker"));
+    }
+    keys
 }
 
 /// How to register a client with this provider, and the redirect URI.
@@ -230,15 +243,28 @@ fn registration(app: &App, p: Option<&Provider>) -> Vec<Line<'static>> {
 fn no_client(app: &App, p: Option<&Provider>) -> Vec<Line<'static>> {
     let th = app.theme;
     let name = p.map_or("", |p| p.name.as_str());
-    vec![
+    let mut lines = vec![
         Line::styled(
             app.tf("oauth_clients.wizard.none", &[("provider", name)]),
             th.warn(),
         ),
         Line::styled(app.t("oauth_clients.wizard.ask_admin"), th.value()),
         Line::styled(app.t("oauth_clients.wizard.broker"), th.value()),
-        Line::styled(app.t("oauth_clients.wizard.register"), th.muted()),
-    ]
+    ];
+    if let Some((kind, command)) = broker::offered(app) {
+        lines.push(Line::styled(
+            app.tf(
+                "oauth_clients.broker.wizard",
+                &[("broker", kind.as_str()), ("command", &command)],
+            ),
+            th.ok(),
+        ));
+    }
+    lines.extend([Line::styled(
+        app.t("oauth_clients.wizard.register"),
+        th.muted(),
+    )]);
+    lines
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
