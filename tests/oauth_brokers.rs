@@ -165,11 +165,7 @@ fn a_broker_on_path_signs_in_check_and_send_test() {
         "oama",
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", last());
-    assert!(
-        last().contains("did not print a token"),
-        "{}",
-        last()
-    );
+    assert!(last().contains("did not print a token"), "{}", last());
     // A local proxy is not a token command: its settings are said.
     let out = run(&[
         "add",
@@ -187,9 +183,5 @@ fn a_broker_on_path_signs_in_check_and_send_test() {
         "davmail",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        last().contains("--in-port 1143"),
-        "{}",
-        last()
-    );
+    assert!(last().contains("--in-port 1143"), "{}", last());
 }

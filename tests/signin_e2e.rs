@@ -23,6 +23,16 @@ use std::time::Duration;
 /// mailwiz in a 100x30 terminal with the keyring's environment, the test
 /// CA as the system roots, and discovery kept on loopback (port 9: nothing).
 fn start(env: &MailEnv, keyring: &KeyringSession, config: &Path, lang: &str) -> Tmux {
+    start_with(env, keyring, config, lang, &[])
+}
+
+fn start_with(
+    env: &MailEnv,
+    keyring: &KeyringSession,
+    config: &Path,
+    lang: &str,
+    extra: &[(String, String)],
+) -> Tmux {
     let mut cmd = Command::new("tmux");
     keyring.apply(&mut cmd);
     let vars = [
@@ -35,6 +45,7 @@ fn start(env: &MailEnv, keyring: &KeyringSession, config: &Path, lang: &str) -> 
         ),
     ]
     .map(|(k, v)| (k.to_string(), v));
+    let vars: Vec<_> = vars.into_iter().chain(extra.iter().cloned()).collect();
     Tmux::launch(cmd, "signin", config, lang, &vars, (100, 30))
 }
 
@@ -273,4 +284,92 @@ fn an_abandoned_sign_in_leaves_the_keyring_as_it_was() {
     abandon(&mut t);
     drop(t);
     assert_eq!(tokens_entry(&keyring, &bob), None);
+}
+
+/// Issue 15's journey: the organisation's system file provides the client
+/// id (and, here, the test IdP as its endpoints); bob@outlook.com signs in
+/// with a device code, both logins succeed, a message is sent, the account
+/// is saved, and no client-id field (nor the words) was ever shown.
+#[test]
+fn outlook_with_a_provided_client_id_never_asks_for_one() {
+    let (env, oauth) = oauthenv();
+    let vars = &oauth.vars;
+    let idp = vars["OAUTHENV_IDP_URL"].clone();
+    let dir = tempfile::Builder::new()
+        .prefix("mwsp")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let home = dir.path().join("home");
+    let keyring = KeyringSession::start(&home);
+    let config = home.join(".config/mailwiz/accounts.toml");
+    let etc = dir.path().join("etc-mailwiz");
+    std::fs::create_dir_all(&etc).unwrap();
+    std::fs::write(
+        etc.join("oauth-clients.toml"),
+        format!(
+            "[outlook]\nclient_id = \"mailwiz-test\"\nauth_url = \"{idp}/authorize\"\n\
+             token_url = \"{idp}/token\"\ndevice_url = \"{idp}/device\"\n"
+        ),
+    )
+    .unwrap();
+    let extra = [(
+        "MAILWIZ_SYSTEM_CONFIG_DIR".to_string(),
+        etc.display().to_string(),
+    )];
+    let bob = "bob@outlook.com";
+    let login = env.user("bob");
+    let mut t = start_with(env, &keyring, &config, "en", &extra);
+    t.wait_for("mailwiz");
+    t.keys(&["Enter"]);
+    t.wait_for("Who are you?");
+    t.type_text("Bob Test");
+    t.keys(&["Tab"]);
+    t.type_text(bob);
+    t.keys(&["Enter"]);
+    t.wait_for("mailwiz knows Outlook.com");
+    t.keys(&["Enter", "Enter"]);
+    // The harness's servers instead of Microsoft's, and its user name.
+    t.wait_for("Where your mail is fetched from");
+    t.keys(&["C-u"]);
+    t.type_text("127.0.0.1");
+    t.keys(&["Tab", "C-u"]);
+    t.type_text(&vars["OAUTHENV_IMAPS_PORT"]);
+    t.keys(&["Tab", "Tab", "C-u"]);
+    t.type_text(&login);
+    t.keys(&["Enter"]);
+    t.wait_for("The server that sends your mail");
+    t.keys(&["C-u"]);
+    t.type_text("127.0.0.1");
+    t.keys(&["Tab", "C-u"]);
+    t.type_text(&vars["OAUTHENV_SMTP_PORT"]);
+    t.keys(&["Enter"]);
+    // Servers typed by hand: the method is offered; OAuth2 it is.
+    t.wait_for("Show the password");
+    t.keys(&["Tab", "Tab", "Right"]);
+    // Sign in: nothing to type; no display here, so Enter shows a code.
+    t.wait_for("Everything is ready to sign in to Outlook.com");
+    t.keys(&["Enter", "Enter"]);
+    let s = t.wait_for("and enter this code:");
+    let code = device_code(&s, &format!("{idp}/device"));
+    approve_and_test(&mut t, &idp, &code, &login);
+    t.keys(&["Enter"]);
+    t.wait_for("Send test message");
+    t.keys(&["s"]);
+    t.wait_for("250 ");
+    t.keys(&["Enter"]);
+    t.wait_for("is saved");
+    for s in &t.screens {
+        for word in ["Client id", "client id", "Client secret", "client ID"] {
+            assert!(!s.contains(word), "{word:?} was shown:\n{s}");
+        }
+    }
+    let cfg = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        !cfg.contains("mailwiz-test"),
+        "the provided id is not copied:\n{cfg}"
+    );
+    assert!(
+        tokens_entry(&keyring, bob).is_some(),
+        "the tokens are saved"
+    );
 }

@@ -43,6 +43,10 @@ pub struct ProvidedClient {
     pub client_secret: Option<Secret>,
     /// Microsoft: consumers | organizations | common | a tenant id.
     pub tenant: Option<String>,
+    /// An organisation's own endpoints, in place of the preset's.
+    pub auth_url: Option<String>,
+    pub token_url: Option<String>,
+    pub device_url: Option<String>,
     pub source: ClientSource,
 }
 
@@ -122,6 +126,9 @@ fn built_in_clients() -> Vec<(String, ProvidedClient)> {
                     client_id: client_id.trim().to_string(),
                     client_secret: secret.filter(|s| !s.is_empty()).map(Secret::new),
                     tenant: tenant.filter(|t| !t.is_empty()).map(str::to_string),
+                    auth_url: None,
+                    token_url: None,
+                    device_url: None,
                     source: ClientSource::BuiltIn,
                 },
             ))

@@ -92,6 +92,20 @@ fn valid_tenant(v: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
+/// An endpoint: https, or plain http to this machine only (a local IdP).
+fn valid_url(v: &str) -> bool {
+    const MAX_URL: usize = 2048;
+    let loopback = [
+        "http://127.0.0.1:",
+        "http://127.0.0.1/",
+        "http://localhost:",
+        "http://[::1]:",
+    ];
+    clean_value(v, MAX_URL)
+        && !v.chars().any(char::is_whitespace)
+        && (v.starts_with("https://") || loopback.iter().any(|p| v.starts_with(p)))
+}
+
 /// The entries of one file's text, and the errors of the entries skipped.
 pub fn parse(
     text: &str,
@@ -141,6 +155,9 @@ fn entry(
         client_id: String::new(),
         client_secret: None,
         tenant: None,
+        auth_url: None,
+        token_url: None,
+        device_url: None,
         source,
     };
     for (key, item) in table.iter() {
@@ -152,6 +169,9 @@ fn entry(
                 client.client_secret = Some(Secret::new(value.trim()));
             }
             "tenant" if valid_tenant(value) => client.tenant = Some(value.to_string()),
+            "auth_url" if valid_url(value) => client.auth_url = Some(value.to_string()),
+            "token_url" if valid_url(value) => client.token_url = Some(value.to_string()),
+            "device_url" if valid_url(value) => client.device_url = Some(value.to_string()),
             _ => return Err(bad()),
         }
     }
@@ -221,6 +241,19 @@ mod tests {
         assert!(
             matches!(&errs[..], [ClientsFileError::Syntax { line: 4, .. }]),
             "{errs:?}"
+        );
+        let (ok, errs) =
+            p("[outlook]\nclient_id = \"a\"\ntoken_url = \"http://idp.example/token\"\n");
+        assert!(ok.is_empty(), "plain http to another host is refused");
+        assert!(matches!(
+            &errs[..],
+            [ClientsFileError::Invalid { line: 3, .. }]
+        ));
+        let (ok, _) =
+            p("[outlook]\nclient_id = \"a\"\ndevice_url = \"http://127.0.0.1:8080/device\"\n");
+        assert_eq!(
+            ok[0].1.device_url.as_deref(),
+            Some("http://127.0.0.1:8080/device")
         );
         let (ok, errs) = p("[outlook]\nsecret = \"x\"\n");
         assert!(ok.is_empty());

@@ -268,13 +268,23 @@ impl Client {
         settings: &OAuth2Settings,
         client_secret: Option<Secret>,
     ) -> Result<Client, OauthError> {
-        let preset = acct.provider.as_deref().and_then(providers::by_id);
+        let preset = identity_provider(acct);
         let mut endpoints = Endpoints::resolve(settings, preset);
         let (client_id, client_secret) = if settings.client_id.trim().is_empty() {
             let provided =
-                clients::provided(acct.provider.as_deref()).ok_or(OauthError::NoClientId)?;
+                clients::provided(preset.map(|p| p.id.as_str())).ok_or(OauthError::NoClientId)?;
             if let Some(tenant) = &provided.tenant {
                 endpoints.set_tenant(tenant);
+            }
+            // An organisation's own endpoints, when its file gives them.
+            for (own, theirs) in [
+                (&provided.auth_url, &mut endpoints.auth_url),
+                (&provided.token_url, &mut endpoints.token_url),
+                (&provided.device_url, &mut endpoints.device_url),
+            ] {
+                if own.is_some() {
+                    theirs.clone_from(own);
+                }
             }
             (provided.client_id.clone(), provided.client_secret.clone())
         } else {
@@ -413,7 +423,16 @@ pub fn client_source(acct: &Account, settings: &OAuth2Settings) -> Option<Client
     if !settings.client_id.trim().is_empty() {
         return Some(ClientSource::Account);
     }
-    clients::provided(acct.provider.as_deref()).map(|c| c.source)
+    clients::provided(identity_provider(acct).map(|p| p.id.as_str())).map(|c| c.source)
+}
+
+/// Who issues the account's tokens: its provider, else the provider of
+/// its address (servers set by hand do not change the identity provider).
+pub fn identity_provider(acct: &Account) -> Option<&'static Provider> {
+    acct.provider
+        .as_deref()
+        .and_then(providers::by_id)
+        .or_else(|| providers::for_email(&acct.email))
 }
 
 /// Stores the tokens of a finished sign-in (the CLI's `login`; the

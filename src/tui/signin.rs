@@ -170,6 +170,13 @@ impl SignInState {
     }
 }
 
+/// Who signs the user in: the form's provider, else the provider of the
+/// address (servers typed by hand do not change who issues the tokens).
+pub fn identity_provider(form: &super::form::Form) -> Option<&'static Provider> {
+    form.provider()
+        .or_else(|| crate::providers::for_email(form.email()))
+}
+
 /// The client registration provided for the form's provider (a user or
 /// system file, or built in), when the form has no client id of its own:
 /// then the step asks for nothing.
@@ -177,7 +184,7 @@ pub fn provided_client(form: &super::form::Form) -> Option<&'static ProvidedClie
     if !form.oauth.client_id.value().trim().is_empty() {
         return None;
     }
-    clients::provided(form.provider().map(|p| p.id.as_str()))
+    clients::provided(identity_provider(form).map(|p| p.id.as_str()))
 }
 
 /// The form's account signs in with OAuth2.
@@ -187,7 +194,7 @@ pub fn is_oauth(app: &App) -> bool {
 
 /// The OAuth2 settings the form describes.
 pub fn settings(app: &App) -> OAuth2Settings {
-    app.form.oauth.settings(app.form.provider())
+    app.form.oauth.settings(identity_provider(&app.form))
 }
 
 /// The access token of this run's sign-in, for the Test and Send steps
@@ -208,6 +215,6 @@ pub fn load(app: &mut App) {
     let name = app.editing.clone().unwrap_or_else(|| app.form.name.clone());
     app.signin = SignInState::Idle;
     if let Some(s) = app.config.oauth2_for(&name).cloned() {
-        app.form.oauth = OauthForm::from_settings(&s, app.form.provider());
+        app.form.oauth = OauthForm::from_settings(&s, identity_provider(&app.form));
     }
 }

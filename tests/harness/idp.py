@@ -63,6 +63,9 @@ stats = {"code_grants": 0, "refresh_grants": 0, "device_grants": 0, "introspecti
 
 
 def issue(user, scope, client_id):
+    # Microsoft-shaped scopes (the Outlook preset's): good for mail here.
+    if "outlook.office.com/IMAP.AccessAsUser.All" in scope and "mail" not in scope.split():
+        scope += " mail"
     at = "at-" + secrets.token_urlsafe(24)
     rt = "rt-" + secrets.token_urlsafe(24)
     ttl = settings["access_ttl"]

@@ -35,12 +35,12 @@ pub fn method_choice(app: &App) -> bool {
 }
 
 fn endpoints(app: &App) -> Endpoints {
-    Endpoints::resolve(&signin::settings(app), app.form.provider())
+    Endpoints::resolve(&signin::settings(app), signin::identity_provider(&app.form))
 }
 
 /// The preset gives the endpoints: no URL fields.
 fn preset_endpoints(app: &App) -> bool {
-    app.form.provider().is_some_and(|p| p.oauth2.is_some())
+    signin::identity_provider(&app.form).is_some_and(|p| p.oauth2.is_some())
 }
 
 pub fn fields(app: &App) -> Vec<Field> {
@@ -269,7 +269,7 @@ fn no_client(app: &App, p: Option<&Provider>) -> Vec<Line<'static>> {
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
-    let provider = app.form.provider();
+    let provider = signin::identity_provider(&app.form);
     let name = provider.map_or("", |p| p.name.as_str());
     let intro = match provider {
         Some(p) if p.oauth2_only => app.tf("tui.signin.intro_only", &[("provider", name)]),
