@@ -324,3 +324,48 @@ fn a_broker_found_here_is_one_key_away() {
     let a = wizard_at_sign_in("bob@outlook.com", Lang::Fr);
     assert!(!screen(&a).contains("oama"));
 }
+
+#[test]
+fn a_refused_sign_in_shows_its_finding_and_fix_in_the_wizard() {
+    use mailwiz::oauth::{IdpFinding, OauthError};
+    for (lang, title, fix) in [
+        (
+            Lang::En,
+            "requires an administrator",
+            "https://idp.test/common/adminconsent",
+        ),
+        (
+            Lang::Fr,
+            "exige qu’un administrateur",
+            "https://idp.test/common/adminconsent",
+        ),
+    ] {
+        let mut a = wizard_at_sign_in("bob@outlook.com", lang);
+        let id = match press(&mut a, KeyCode::Enter).as_slice() {
+            [Effect::SignIn { id, .. }] => *id,
+            other => panic!("{other:?}"),
+        };
+        let error = OauthError::Refused {
+            finding: IdpFinding::AdminConsentRequired,
+            error: "invalid_grant".into(),
+            description: "AADSTS65001: consent".into(),
+            consent_url: Some("https://idp.test/common/adminconsent?client_id=x".into()),
+        };
+        update(
+            &mut a,
+            mailwiz::tui::Msg::SignedIn {
+                id,
+                result: Err(error),
+            },
+        );
+        let s = screen(&a).replace('\n', " ");
+        let flat: String = s
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace("│ ", "")
+            .replace(" │", "");
+        assert!(flat.contains(title), "{s}");
+        assert!(flat.contains(fix), "{s}");
+    }
+}

@@ -292,8 +292,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         SignInState::Failed(e) => {
             text.lines
                 .push(Line::styled(e.localized(app.lang), th.error()));
-            text.lines
-                .push(Line::styled(app.t("tui.signin.try_again"), th.muted()));
+            // A refusal mailwiz can explain comes with its own fix.
+            let next = match e.finding() {
+                Some(_) => e.advice(app.lang, app.form.email()),
+                None => app.t("tui.signin.try_again").to_string(),
+            };
+            text.lines.push(Line::styled(next, th.muted()));
         }
         SignInState::Cancelled => {
             text.lines
