@@ -90,6 +90,7 @@ areas!(
     "tui_doctor",
     "oauth",
     "tui_signin",
+    "oauth_clients",
     "accounts",
     "validation",
     "tui_test",

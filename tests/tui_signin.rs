@@ -7,7 +7,8 @@ use crossterm::event::KeyCode;
 use mailwiz::account::AuthMethod;
 use mailwiz::config::Config;
 use mailwiz::i18n::Lang;
-use mailwiz::oauth::OauthError;
+use mailwiz::oauth::{OauthError, TokenSet};
+use mailwiz::secret::Secret;
 use mailwiz::tui::{
     App, AppOptions, Effect, Field, Msg, SignInFlow, SignInPrompt, SignInState, Step, key, render,
     update,
@@ -17,6 +18,17 @@ use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 
 const SECRET: &str = "client-s3cret-value";
+const ACCESS: &str = "access-t0ken-in-memory";
+
+/// The tokens a finished sign-in sends back.
+fn tokens() -> TokenSet {
+    TokenSet {
+        access_token: Secret::new(ACCESS),
+        refresh_token: Some(Secret::new("refresh-t0ken")),
+        expires_at: None,
+        signed_in_at: None,
+    }
+}
 
 fn app(lang: Lang) -> App {
     App::new(AppOptions::new(
@@ -196,19 +208,32 @@ fn device_sign_in_prompt_then_tokens_then_the_test() {
     );
     assert!(matches!(&a.signin, SignInState::Waiting { id: w, .. } if *w == id));
     assert!(a.pending.contains(&id), "the prompt is not the end");
-    let effects = update(&mut a, Msg::SignedIn { id, result: Ok(()) });
+    let effects = update(
+        &mut a,
+        Msg::SignedIn {
+            id,
+            result: Ok(tokens()),
+        },
+    );
     assert_eq!(a.step, Step::Test);
-    assert!(a.form.oauth.secret_stored);
+    // Nothing is stored yet: the secret and tokens wait for the save.
+    assert!(!a.form.oauth.secret_stored);
+    // The test logs in with the token held in memory.
     match effects.as_slice() {
         [
             Effect::CheckIncoming {
-                password: None,
+                password: Some(incoming),
                 oauth2,
                 account,
                 ..
             },
-            Effect::CheckSmtp { password: None, .. },
+            Effect::CheckSmtp {
+                password: Some(smtp),
+                ..
+            },
         ] => {
+            assert_eq!(incoming.expose(), ACCESS);
+            assert_eq!(smtp.expose(), ACCESS);
             assert_eq!(oauth2.client_id, "my-client-id");
             assert!(oauth2.client_secret_in_keyring);
             assert_eq!(account.incoming.auth, AuthMethod::Oauth2);
@@ -266,7 +291,7 @@ fn esc_cancels_and_late_results_are_dropped() {
         &mut a,
         Msg::SignedIn {
             id: first,
-            result: Ok(()),
+            result: Ok(tokens()),
         },
     );
     assert_eq!(a.step, Step::Password);
@@ -295,7 +320,13 @@ fn the_saved_account_has_its_settings_never_the_secret() {
     press(&mut a, KeyCode::Tab);
     type_text(&mut a, SECRET);
     let (id, _) = start(&mut a, Field::SignInBrowser);
-    update(&mut a, Msg::SignedIn { id, result: Ok(()) });
+    update(
+        &mut a,
+        Msg::SignedIn {
+            id,
+            result: Ok(tokens()),
+        },
+    );
     press(&mut a, KeyCode::Esc); // stop the checks
     press(&mut a, KeyCode::Enter); // Test → "go on anyway?" (they did not run)
     press(&mut a, KeyCode::Char('y'));
@@ -305,7 +336,10 @@ fn the_saved_account_has_its_settings_never_the_secret() {
     match effects.as_slice() {
         [
             Effect::SaveAccount {
-                account, oauth2, ..
+                account,
+                oauth2,
+                secrets,
+                ..
             },
         ] => {
             assert_eq!(account.incoming.auth, AuthMethod::Oauth2);
@@ -313,6 +347,12 @@ fn the_saved_account_has_its_settings_never_the_secret() {
             assert_eq!(s.client_id, "my-client-id");
             assert!(s.client_secret_in_keyring);
             assert!(!format!("{s:?}").contains(SECRET));
+            // The sign-in's tokens and the typed secret go with the save.
+            let t = secrets.oauth_tokens.as_ref().expect("tokens saved");
+            assert_eq!(t.access_token.expose(), ACCESS);
+            let cs = secrets.oauth_client_secret.as_ref().expect("secret saved");
+            assert_eq!(cs.expose(), SECRET);
+            assert!(!format!("{secrets:?}").contains(ACCESS));
         }
         other => panic!("{other:?}"),
     }

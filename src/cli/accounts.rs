@@ -106,7 +106,14 @@ pub(super) fn show(ctx: &Ctx, name: Option<&str>, json: bool) -> i32 {
     if json {
         let mut value = serde_json::to_value(&acct).unwrap_or_default();
         if let (Some(o), Some(map)) = (&oauth, value.as_object_mut()) {
-            map.insert("oauth2".into(), serde_json::to_value(o).unwrap_or_default());
+            // Where the client id in use comes from (null: none).
+            let source = crate::oauth::client_source(&acct, o);
+            let mut o = serde_json::to_value(o).unwrap_or_default();
+            if let Some(obj) = o.as_object_mut() {
+                let source = serde_json::to_value(source).unwrap_or_default();
+                obj.insert("client_id_source".into(), source);
+            }
+            map.insert("oauth2".into(), o);
         }
         output::json(&value);
         return EXIT_OK;

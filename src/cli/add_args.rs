@@ -200,6 +200,7 @@ pub(super) fn oauth_from_args(
         ("--oauth-device-url", a.oauth_device_url.is_some()),
         ("--oauth-scope", a.oauth_scope.is_some()),
         ("--oauth-token-command", a.oauth_token_command.is_some()),
+        ("--oauth-broker", a.oauth_broker.is_some()),
     ];
     if acct.incoming.auth != AuthMethod::Oauth2 {
         return match flags.iter().find(|(_, given)| *given) {
@@ -224,10 +225,16 @@ pub(super) fn oauth_from_args(
         scope: clean(&a.oauth_scope),
         token_command: clean(&a.oauth_token_command),
     };
+    if let Some(kind) = a.oauth_broker {
+        return broker_settings(lang, kind, &acct.email, settings).map(Some);
+    }
     if settings.token_command.is_some() {
         return Ok(Some(settings));
     }
-    if settings.client_id.is_empty() {
+    // A client id provided for the provider (user or system file, or
+    // built in) is used at sign-in: nothing to type.
+    let provided = oauth::clients::provided(acct.provider.as_deref()).is_some();
+    if settings.client_id.is_empty() && !provided {
         // Explicitly asked for: the client id is part of the command.
         if a.auth == Some(AuthMethod::Oauth2) {
             return Err((t(lang, "oauth.add.need_client_id").to_string(), true));
@@ -240,4 +247,42 @@ pub(super) fn oauth_from_args(
         return Err((t(lang, "oauth.add.no_endpoints").to_string(), false));
     }
     Ok(Some(settings))
+}
+
+/// `--oauth-broker`: a token broker's command, run once first (it must
+/// print a token); a local proxy is not a token command: its settings are
+/// said instead.
+fn broker_settings(
+    lang: Lang,
+    kind: oauth::brokers::BrokerKind,
+    email: &str,
+    mut settings: OAuth2Settings,
+) -> Result<OAuth2Settings, (String, bool)> {
+    use oauth::brokers::Recipe;
+    match kind.recipe(email) {
+        Recipe::TokenCommand { command } => {
+            oauth::brokers::try_command(&command).map_err(|e| {
+                let detail = e.localized(lang);
+                let args = [
+                    ("broker", kind.as_str()),
+                    ("command", &command),
+                    ("detail", &detail),
+                ];
+                (tf(lang, "oauth_clients.broker.failed", &args), false)
+            })?;
+            settings.token_command = Some(command);
+            Ok(settings)
+        }
+        Recipe::LocalProxy {
+            imap_port,
+            smtp_port,
+        } => {
+            let ports = [
+                ("broker", kind.as_str()),
+                ("imap", &imap_port.to_string()),
+                ("smtp", &smtp_port.to_string()),
+            ];
+            Err((tf(lang, "oauth_clients.broker.proxy", &ports), false))
+        }
+    }
 }

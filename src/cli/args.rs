@@ -63,6 +63,11 @@ pub enum Command {
     Login(LoginArgs),
     /// Print a current OAuth2 access token, refreshed if needed (for other mail clients' token commands)
     Token { name: String },
+    /// Which OAuth2 client id each provider would use, and where it comes from
+    OauthClients {
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the stored password (for other mail clients' password commands)
     Password {
         name: String,
@@ -153,6 +158,10 @@ pub struct AddArgs {
     /// OAuth2: instead of signing in, a command that prints a current access token
     #[arg(long, value_name = "CMD")]
     pub oauth_token_command: Option<String>,
+    /// OAuth2: get the tokens from a broker you run (oama, pizauth): its
+    /// command becomes the token command, checked first
+    #[arg(long, value_name = "BROKER", conflicts_with = "oauth_token_command")]
+    pub oauth_broker: Option<crate::oauth::brokers::BrokerKind>,
     /// Pin the incoming server's certificate (SHA-256 fingerprint)
     #[arg(long, value_name = "SHA256")]
     pub in_pin: Option<String>,
@@ -233,6 +242,10 @@ pub struct LoginArgs {
     /// Do not open a browser: print the sign-in address alone on one line, then wait
     #[arg(long, conflicts_with = "device")]
     pub no_browser: bool,
+    /// Sign in with the browser even where none seems available (the default
+    /// there, without a display or over SSH, is the code sign-in)
+    #[arg(long, conflicts_with = "device")]
+    pub browser: bool,
     /// How long to wait for the browser sign-in, in seconds
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     pub timeout: u64,

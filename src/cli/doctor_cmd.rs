@@ -83,7 +83,9 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
         .and_then(providers::by_id)
         .or_else(|| providers::for_email(&acct.email));
     let ticket = Bundle::new(acct, &report, provider, lang);
-    let found: Vec<Finding> = ticket.findings.iter().map(|f| f.localized(lang)).collect();
+    let mut found: Vec<Finding> = ticket.findings.iter().map(|f| f.localized(lang)).collect();
+    // Issue 15 §3: why the last OAuth2 sign-in or refresh was refused.
+    found.splice(0..0, doctor::oauth_sign_in_finding(acct, lang));
     if let Some(path) = &a.transcript
         && let Err(e) = std::fs::write(path, report.transcript.render())
     {

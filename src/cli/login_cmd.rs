@@ -66,7 +66,10 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
         }
     };
     let result = Client::for_account(&acct, &settings).and_then(|client| {
-        if a.device {
+        // No browser here (no display, or over SSH): the code sign-in,
+        // unless the browser is asked for.
+        let no_browser_here = !a.browser && !a.no_browser && !super::browser_here();
+        if a.device || (no_browser_here && client.endpoints.device_url.is_some()) {
             device_flow(ctx, &client, deadline)
         } else {
             browser_flow(ctx, &client, &a, deadline)
@@ -75,6 +78,8 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
     let tokens = match result {
         Ok(t) => t,
         Err(e) => {
+            // Why, for `mailwiz doctor` (never a token).
+            oauth::last_error::record(&keyring, &acct.name, &e);
             let code = report(ctx, &acct.name, &e);
             return if code == EXIT_SIGN_IN {
                 EXIT_FAILED
@@ -86,6 +91,7 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
     if let Err(e) = tokens.save(&keyring, &acct.name) {
         return report(ctx, &acct.name, &e);
     }
+    oauth::last_error::clear(&keyring, &acct.name);
     line(&tf(
         lang,
         "oauth.login.done",
@@ -134,6 +140,18 @@ fn device_flow(
     ));
     line(&signin.verification_uri);
     line(&format!("code: {}", signin.user_code));
+    // For a phone: the address (with the code, when the provider gives
+    // one) as a QR code, on stderr so stdout stays two lines for scripts.
+    let qr_url = signin
+        .verification_uri_complete
+        .as_deref()
+        .unwrap_or(&signin.verification_uri);
+    if let Ok(code) = crate::qr::encode(qr_url) {
+        output::hint(&tf(lang, "oauth_clients.wizard.scan", &[]));
+        for l in crate::qr::to_half_blocks(&code).lines() {
+            output::hint(l);
+        }
+    }
     let left = signin
         .expires_at
         .min(deadline)

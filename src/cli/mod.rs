@@ -13,6 +13,7 @@ mod doctor_cmd;
 mod doctor_replay;
 mod export_cmd;
 mod login_cmd;
+mod oauth_clients_cmd;
 mod output;
 mod run_checks;
 mod usage_error;
@@ -63,6 +64,15 @@ pub fn main() -> i32 {
     run(cli)
 }
 
+/// A browser can be opened from here: a display, and not over SSH.
+pub(crate) fn browser_here() -> bool {
+    let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
+    crate::oauth::browser_likely(
+        set("DISPLAY") || set("WAYLAND_DISPLAY"),
+        set("SSH_CONNECTION") || set("SSH_TTY"),
+    )
+}
+
 pub fn run(cli: Cli) -> i32 {
     let lang = Lang::detect(cli.lang.as_deref());
     let config_path = match config::resolve_path(cli.config.as_deref()) {
@@ -72,6 +82,13 @@ pub fn run(cli: Cli) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // The client-id files: beside the configuration, and the system's
+    // (its folder overridable, for tests and unusual installs).
+    let system_dir = std::env::var_os("MAILWIZ_SYSTEM_CONFIG_DIR").map(PathBuf::from);
+    crate::oauth::clients::install(&crate::oauth::ClientFiles::new(&config_path, system_dir));
+    crate::oauth::set_browser_available(browser_here());
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    crate::oauth::brokers::install(crate::oauth::brokers::detect(&path));
     let ctx = Ctx { lang, config_path };
     crate::net::force_family(cli.command.as_ref().and_then(Command::family));
     match cli.command {
@@ -83,6 +100,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Remove { name }) => accounts::remove(&ctx, &name),
         Some(Command::Login(a)) => login_cmd::login(&ctx, a),
         Some(Command::Token { name }) => login_cmd::token(&ctx, &name),
+        Some(Command::OauthClients { json }) => oauth_clients_cmd::list(&ctx, json),
         Some(Command::Password { name, role }) => accounts::password(&ctx, &name, role.as_deref()),
         Some(Command::Check(a)) => run_checks::check(&ctx, a),
         Some(Command::SendTest(a)) => run_checks::send_test(&ctx, a),

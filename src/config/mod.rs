@@ -19,14 +19,74 @@ use std::path::{Path, PathBuf};
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "ConfigFile", into = "ConfigFile")]
 pub struct Config {
     pub schema_version: u32,
-    #[serde(default, rename = "account")]
     pub accounts: Vec<Account>,
-    /// OAuth2 settings per account name (`[oauth2."NAME"]`), for accounts
-    /// whose auth method is `oauth2`. Optional: older files have none.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// OAuth2 settings per account name, for accounts whose auth method is
+    /// `oauth2`. In the file, each account's own `[account.oauth2]` table.
     pub oauth2: BTreeMap<String, OAuth2Settings>,
+}
+
+/// One `[[account]]` of the file: the account and its OAuth2 settings.
+#[derive(Serialize, Deserialize)]
+struct AccountEntry {
+    #[serde(flatten)]
+    account: Account,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    oauth2: Option<OAuth2Settings>,
+}
+
+/// The file's shape. Files written before the OAuth2 settings moved into
+/// each account have them in a side table `[oauth2."NAME"]`: read (the
+/// account's own table wins), never written again, so an old file is in
+/// the new shape from its next save on.
+#[derive(Serialize, Deserialize)]
+struct ConfigFile {
+    schema_version: u32,
+    #[serde(default, rename = "account")]
+    accounts: Vec<AccountEntry>,
+    #[serde(default, skip_serializing)]
+    oauth2: BTreeMap<String, OAuth2Settings>,
+}
+
+impl From<ConfigFile> for Config {
+    fn from(file: ConfigFile) -> Config {
+        let mut oauth2 = file.oauth2;
+        let accounts = file
+            .accounts
+            .into_iter()
+            .map(|entry| {
+                if let Some(s) = entry.oauth2 {
+                    oauth2.insert(entry.account.name.clone(), s);
+                }
+                entry.account
+            })
+            .collect();
+        Config {
+            schema_version: file.schema_version,
+            accounts,
+            oauth2,
+        }
+    }
+}
+
+impl From<Config> for ConfigFile {
+    fn from(mut config: Config) -> ConfigFile {
+        let accounts = config
+            .accounts
+            .into_iter()
+            .map(|account| AccountEntry {
+                oauth2: config.oauth2.remove(&account.name),
+                account,
+            })
+            .collect();
+        ConfigFile {
+            schema_version: config.schema_version,
+            accounts,
+            oauth2: BTreeMap::new(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -208,6 +268,9 @@ impl Config {
         self.oauth2.get(name)
     }
 }
+
+#[cfg(test)]
+mod oauth2_migration_tests;
 
 #[cfg(test)]
 pub(crate) mod tests {

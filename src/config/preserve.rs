@@ -24,6 +24,8 @@ fn merged(old_text: &str, fresh_text: &str) -> Option<String> {
     let known_config: Config = toml::from_str(old_text).ok()?;
     let known: DocumentMut = to_toml(&known_config).parse().ok()?;
     let fresh: DocumentMut = fresh_text.parse().ok()?;
+    // The side table of older files: its settings are now in each account.
+    old.as_table_mut().remove("oauth2");
     merge_table(old.as_table_mut(), fresh.as_table(), known.as_table());
     let mut next = 0;
     renumber(old.as_table_mut(), &mut next);

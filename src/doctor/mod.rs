@@ -11,6 +11,7 @@ mod evidence;
 mod findings;
 mod from_check;
 mod incoming;
+mod oauth_signin;
 mod ports;
 mod replies;
 mod smtp;
@@ -23,6 +24,7 @@ pub use findings::{
 };
 pub use from_check::{findings_from_check, findings_from_send};
 pub use ports::{FamilyProbe, PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
+pub use oauth_signin::oauth_sign_in_finding;
 
 use crate::account::{Account, Security};
 use crate::check::Side;

@@ -18,7 +18,7 @@ mod himalaya2;
 mod mbsync;
 mod msmtp;
 mod neomutt;
-mod quote;
+pub(crate) mod quote;
 mod server;
 mod thunderbird;
 

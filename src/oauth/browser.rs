@@ -93,7 +93,14 @@ impl BrowserSignIn {
         cancel: Option<Arc<AtomicBool>>,
     ) -> Result<TokenSet, OauthError> {
         let deadline = super::deadline_in(timeout);
-        let code = self.wait_for_code(lang, deadline, cancel)?;
+        let code = self
+            .wait_for_code(lang, deadline, cancel)
+            .map_err(|e| match e {
+                OauthError::Provider { error, description } => {
+                    client.refused(&error, &description, None)
+                }
+                e => e,
+            })?;
         let mut form = vec![
             ("grant_type", "authorization_code"),
             ("code", code.expose()),
@@ -105,7 +112,7 @@ impl BrowserSignIn {
         if answer.status == 200 && answer.error().is_none() {
             TokenSet::from_answer(&answer, now_secs(), None)
         } else {
-            Err(answer.provider_error())
+            Err(client.refused_answer(&answer, None))
         }
     }
 
@@ -179,15 +186,12 @@ impl BrowserSignIn {
             return Visit::WrongState;
         }
         let result = if let Some(error) = get("error") {
-            Err(if error == "access_denied" {
-                OauthError::Denied
-            } else {
-                OauthError::Provider {
-                    error: crate::net::clean_text(error.as_bytes()),
-                    description: crate::net::clean_text(
-                        get("error_description").unwrap_or("").as_bytes(),
-                    ),
-                }
+            // Explained (or `Denied`) by `finish`, which has the client.
+            Err(OauthError::Provider {
+                error: crate::net::clean_text(error.as_bytes()),
+                description: crate::net::clean_text(
+                    get("error_description").unwrap_or("").as_bytes(),
+                ),
             })
         } else {
             Ok(Secret::new(get("code").unwrap_or("")))

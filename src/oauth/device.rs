@@ -48,7 +48,7 @@ impl DeviceSignIn {
         let (Some(device_code), Some(user_code)) =
             (answer.str("device_code"), answer.str("user_code"))
         else {
-            return Err(answer.provider_error());
+            return Err(client.refused_answer(&answer, None));
         };
         // Google calls it verification_url.
         let verification_uri = answer
@@ -114,9 +114,8 @@ impl DeviceSignIn {
                 Some("slow_down") => {
                     self.interval = (self.interval + Duration::from_secs(5)).min(MAX_INTERVAL);
                 }
-                Some("access_denied") => return Err(OauthError::Denied),
                 Some("expired_token") => return Err(OauthError::Expired),
-                _ => return Err(answer.provider_error()),
+                _ => return Err(client.refused_answer(&answer, None)),
             }
         }
     }

@@ -4,9 +4,15 @@
 //! access token. Tokens live in the OS keyring only. No I/O to the user:
 //! the faces show the URL or the code and the errors' texts.
 
+pub mod brokers;
 mod browser;
+mod client;
+pub mod clients;
+mod clients_file;
 mod device;
 mod http;
+pub mod idp_error;
+pub mod last_error;
 mod pkce;
 mod redirect;
 mod refresh;
@@ -15,17 +21,18 @@ pub use crate::net::sasl;
 mod tokens;
 
 pub use browser::{BrowserSignIn, open_browser};
+pub use client::{Client, Endpoints, client_source, identity_provider};
+pub use clients::{ClientFiles, ClientSource, Clients, ProvidedClient};
+pub use clients_file::ClientsFileError;
 pub use device::DeviceSignIn;
 pub use http::{decode as url_decode, encode as url_encode, query_pairs};
+pub use idp_error::IdpFinding;
 pub use pkce::{challenge_s256, new_verifier};
 pub use refresh::access_token;
 pub use sasl::OauthMechanism;
 pub use tokens::{REFRESH_MARGIN_SECS, TokenSet, client_secret_entry, entry_user, now_secs};
 
-use crate::account::{Account, OAuth2Settings};
 use crate::i18n::{Lang, tf};
-use crate::providers::{self, Provider};
-use crate::secret::Secret;
 use crate::secrets::{Keyring, SecretsError};
 use std::time::{Duration, Instant};
 
@@ -49,6 +56,16 @@ pub enum OauthError {
     StateMismatch,
     #[error("the provider answered {error}: {description}")]
     Provider { error: String, description: String },
+    /// A refusal mailwiz can explain (issue 15 §3); the provider's words
+    /// are kept as evidence.
+    #[error("the provider refused ({error}): {description}")]
+    Refused {
+        finding: IdpFinding,
+        error: String,
+        description: String,
+        /// For AdminConsentRequired: the address to give an administrator.
+        consent_url: Option<String>,
+    },
     #[error("cannot reach {url}: {detail}")]
     Http { url: String, detail: String },
     #[error("cannot listen on 127.0.0.1: {detail}")]
@@ -65,10 +82,20 @@ impl OauthError {
     /// The user must sign in (again): no tokens, or the refresh token was
     /// refused. The faces then offer `mailwiz login NAME`.
     pub fn needs_sign_in(&self) -> bool {
-        matches!(
-            self,
-            OauthError::NotSignedIn { .. } | OauthError::SignInAgain { .. }
-        )
+        match self {
+            OauthError::NotSignedIn { .. } | OauthError::SignInAgain { .. } => true,
+            OauthError::Refused { finding, .. } => finding.needs_sign_in(),
+            _ => false,
+        }
+    }
+
+    /// The identity provider's refusal as a finding, when it is one.
+    pub fn finding(&self) -> Option<IdpFinding> {
+        match self {
+            OauthError::Refused { finding, .. } => Some(*finding),
+            OauthError::Denied => Some(IdpFinding::AccessDenied),
+            _ => None,
+        }
     }
 
     pub fn localized(&self, lang: Lang) -> String {
@@ -91,6 +118,20 @@ impl OauthError {
                 "oauth.error.provider",
                 &[("error", error), ("description", description)],
             ),
+            OauthError::Refused {
+                finding,
+                error,
+                description,
+                ..
+            } => tf(
+                lang,
+                "oauth_clients.refused",
+                &[
+                    ("title", &finding.title(lang)),
+                    ("error", error),
+                    ("description", description),
+                ],
+            ),
             OauthError::Http { url, detail } => tf(
                 lang,
                 "oauth.error.http",
@@ -109,6 +150,17 @@ impl OauthError {
 
     /// What to do about it; `name` is the account, for the command to run.
     pub fn advice(&self, lang: Lang, name: &str) -> String {
+        if let OauthError::Refused {
+            finding,
+            consent_url,
+            ..
+        } = self
+        {
+            return finding.fix(lang, name, consent_url.as_deref());
+        }
+        if let OauthError::Denied = self {
+            return IdpFinding::AccessDenied.fix(lang, name, None);
+        }
         let key = match self {
             OauthError::NoClientId | OauthError::NoEndpoint { .. } => "oauth.advice.settings",
             OauthError::NotSignedIn { .. }
@@ -117,45 +169,13 @@ impl OauthError {
             | OauthError::Expired
             | OauthError::StateMismatch
             | OauthError::Cancelled => "oauth.advice.login",
-            OauthError::Provider { .. } => "oauth.advice.provider",
+            OauthError::Provider { .. } | OauthError::Refused { .. } => "oauth.advice.provider",
             OauthError::Http { .. } => "oauth.advice.http",
             OauthError::Listener { .. } => "oauth.advice.device",
             OauthError::Command { .. } => "oauth.advice.command",
             OauthError::Keyring(e) => return e.advice(lang),
         };
         tf(lang, key, &[("name", name)])
-    }
-}
-
-/// The endpoints and scope in use: the account's own, else its preset's.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Endpoints {
-    pub auth_url: Option<String>,
-    pub token_url: Option<String>,
-    pub device_url: Option<String>,
-    pub scope: String,
-}
-
-impl Endpoints {
-    pub fn resolve(settings: &OAuth2Settings, preset: Option<&Provider>) -> Endpoints {
-        let p = preset.and_then(|p| p.oauth2.as_ref());
-        let pick = |own: &Option<String>, theirs: Option<&String>| {
-            own.clone()
-                .filter(|s| !s.trim().is_empty())
-                .or_else(|| theirs.cloned())
-        };
-        Endpoints {
-            auth_url: pick(&settings.auth_url, p.map(|p| &p.auth_url)),
-            token_url: pick(&settings.token_url, p.map(|p| &p.token_url)),
-            device_url: pick(&settings.device_url, p.and_then(|p| p.device_url.as_ref())),
-            scope: pick(&settings.scope, p.map(|p| &p.scope)).unwrap_or_default(),
-        }
-    }
-
-    pub fn token_url(&self) -> Result<&str, OauthError> {
-        self.token_url
-            .as_deref()
-            .ok_or(OauthError::NoEndpoint { what: "token" })
     }
 }
 
@@ -167,73 +187,29 @@ pub(crate) fn deadline_in(timeout: Duration) -> Instant {
     Instant::now() + timeout.min(MAX_WAIT)
 }
 
-/// One account's client registration and endpoints, ready to talk to the
-/// provider.
-#[derive(Debug, Clone)]
-pub struct Client {
-    pub account: String,
-    pub client_id: String,
-    pub client_secret: Option<Secret>,
-    pub endpoints: Endpoints,
-    /// Sent as `login_hint` so the provider preselects the right account.
-    pub login_hint: String,
+/// Whether a browser can likely be opened: a graphical session (`display`:
+/// `$DISPLAY` or `$WAYLAND_DISPLAY` set) not reached over SSH (`ssh`:
+/// `$SSH_CONNECTION` or `$SSH_TTY` set). The faces read the environment.
+pub fn browser_likely(display: bool, ssh: bool) -> bool {
+    display && !ssh
 }
 
-impl Client {
-    /// The client of this account (reads the client secret from the
-    /// keyring when the settings say one is stored there).
-    pub fn for_account(acct: &Account, settings: &OAuth2Settings) -> Result<Client, OauthError> {
-        if settings.client_id.trim().is_empty() {
-            return Err(OauthError::NoClientId);
-        }
-        let preset = acct.provider.as_deref().and_then(providers::by_id);
-        let client_secret = if settings.client_secret_in_keyring {
-            Keyring::open()?.get_named(&client_secret_entry(&acct.name))?
-        } else {
-            None
-        };
-        Ok(Client {
-            account: acct.name.clone(),
-            client_id: settings.client_id.trim().to_string(),
-            client_secret,
-            endpoints: Endpoints::resolve(settings, preset),
-            login_hint: acct.incoming.username.clone(),
-        })
-    }
+static BROWSER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
-    /// The form fields that identify the client (client_secret_post).
-    fn client_fields(&self) -> Vec<(&str, &str)> {
-        let mut f = vec![("client_id", self.client_id.as_str())];
-        if let Some(s) = &self.client_secret {
-            f.push(("client_secret", s.expose()));
-        }
-        f
-    }
-
-    /// A new token set from the refresh token. A refused refresh token
-    /// (`invalid_grant`) means the user must sign in again.
-    pub fn refresh(&self, refresh_token: &Secret) -> Result<TokenSet, OauthError> {
-        let mut form = vec![
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token.expose()),
-        ];
-        form.extend(self.client_fields());
-        let answer = http::post_form(self.endpoints.token_url()?, &form)?;
-        if answer.status == 200 && answer.error().is_none() {
-            return TokenSet::from_answer(&answer, now_secs(), Some(refresh_token));
-        }
-        match answer.error() {
-            Some("invalid_grant" | "invalid_token" | "unauthorized_client") => {
-                Err(OauthError::SignInAgain {
-                    account: self.account.clone(),
-                })
-            }
-            _ => Err(answer.provider_error()),
-        }
-    }
+/// Records, once, whether a browser can be opened here (the face decides
+/// from the environment, with [`browser_likely`]): without one, the
+/// wizard offers the code sign-in first.
+pub fn set_browser_available(available: bool) {
+    let _ = BROWSER.set(available);
 }
 
-/// Stores the tokens of a finished sign-in.
+/// What the face recorded; true when it recorded nothing.
+pub fn browser_available() -> bool {
+    BROWSER.get().copied().unwrap_or(true)
+}
+
+/// Stores the tokens of a finished sign-in (the CLI's `login`; the
+/// wizard keeps them in memory until the save writes them).
 pub fn store_tokens(account: &str, tokens: &TokenSet) -> Result<(), OauthError> {
     tokens.save(&Keyring::open()?, account)
 }
@@ -242,7 +218,11 @@ pub fn store_tokens(account: &str, tokens: &TokenSet) -> Result<(), OauthError> 
 /// entries were deleted.
 pub fn forget(keyring: &Keyring, account: &str) -> Result<usize, SecretsError> {
     let mut n = 0;
-    for entry in [entry_user(account), client_secret_entry(account)] {
+    for entry in [
+        entry_user(account),
+        client_secret_entry(account),
+        last_error::entry_user(account),
+    ] {
         n += usize::from(keyring.delete_named(&entry)?);
     }
     Ok(n)
@@ -251,6 +231,8 @@ pub fn forget(keyring: &Keyring, account: &str) -> Result<usize, SecretsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::OAuth2Settings;
+    use crate::providers;
 
     #[test]
     fn endpoints_fall_back_to_the_preset() {

@@ -72,19 +72,23 @@ fn refresh_once(
         });
     };
     let client = Client::for_account(acct, settings)?;
-    match client.refresh(refresh) {
+    match client.refresh(&current) {
         Ok(new) => {
             new.save(keyring, &acct.name)?;
+            super::last_error::clear(keyring, &acct.name);
             Ok(new.access_token)
         }
-        Err(e @ OauthError::SignInAgain { .. }) => {
-            let stored = TokenSet::load(keyring, &acct.name).ok().flatten();
-            if stored.is_some_and(|s| s.refresh_token.as_ref() == Some(refresh)) {
-                let _ = TokenSet::delete(keyring, &acct.name);
+        Err(e) => {
+            // Why, for `mailwiz doctor` (never a token).
+            super::last_error::record(keyring, &acct.name, &e);
+            if e.needs_sign_in() {
+                let stored = TokenSet::load(keyring, &acct.name).ok().flatten();
+                if stored.is_some_and(|s| s.refresh_token.as_ref() == Some(refresh)) {
+                    let _ = TokenSet::delete(keyring, &acct.name);
+                }
             }
             Err(e)
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -211,6 +215,7 @@ mod tests {
             access_token: Secret::new(access),
             refresh_token: Some(Secret::new(refresh)),
             expires_at: Some(expires_at),
+            signed_in_at: None,
         }
     }
 

@@ -34,6 +34,9 @@ pub struct TokenSet {
     pub refresh_token: Option<Secret>,
     /// Unix time when the access token expires, when the provider said.
     pub expires_at: Option<u64>,
+    /// Unix time of the sign-in that gave the refresh token (kept across
+    /// refreshes): Google's "Testing" clients lose it after 7 days.
+    pub signed_in_at: Option<u64>,
 }
 
 impl std::fmt::Debug for TokenSet {
@@ -52,6 +55,8 @@ struct Stored {
     refresh_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     expires_at: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    signed_in_at: Option<u64>,
 }
 
 impl TokenSet {
@@ -82,14 +87,18 @@ impl TokenSet {
                 .map(Secret::new)
                 .or_else(|| previous_refresh.cloned()),
             expires_at: answer.u64("expires_in").map(|s| now.saturating_add(s)),
+            // A sign-in's answer (a refresh keeps the original time).
+            signed_in_at: previous_refresh.is_none().then_some(now),
         })
     }
 
-    fn to_secret(&self) -> Secret {
+    /// The keyring entry's value (JSON); for the save's journal.
+    pub fn to_secret(&self) -> Secret {
         let stored = Stored {
             access_token: self.access_token.expose().to_string(),
             refresh_token: self.refresh_token.as_ref().map(|r| r.expose().to_string()),
             expires_at: self.expires_at,
+            signed_in_at: self.signed_in_at,
         };
         Secret::new(serde_json::to_string(&stored).expect("tokens serialize"))
     }
@@ -100,6 +109,7 @@ impl TokenSet {
             access_token: Secret::new(stored.access_token),
             refresh_token: stored.refresh_token.map(Secret::new),
             expires_at: stored.expires_at,
+            signed_in_at: stored.signed_in_at,
         })
     }
 
@@ -134,6 +144,7 @@ mod tests {
             access_token: Secret::new("a"),
             refresh_token: None,
             expires_at: Some(1000),
+            signed_in_at: None,
         };
         assert!(t.fresh_at(0));
         assert!(t.fresh_at(1000 - REFRESH_MARGIN_SECS - 1));
@@ -141,6 +152,7 @@ mod tests {
         assert!(!t.fresh_at(2000));
         let unknown = TokenSet {
             expires_at: None,
+            signed_in_at: None,
             ..t
         };
         assert!(unknown.fresh_at(u64::MAX));
@@ -177,6 +189,7 @@ mod tests {
             access_token: Secret::new("access-xyz"),
             refresh_token: Some(Secret::new("refresh-xyz")),
             expires_at: Some(42),
+            signed_in_at: None,
         };
         t.save(&kr, "tok-test").unwrap();
         assert_eq!(TokenSet::load(&kr, "tok-test").unwrap(), Some(t.clone()));

@@ -6,6 +6,7 @@ use super::ServiceError;
 use super::journal::Journal;
 use crate::account::{Account, OAuth2Settings, Role};
 use crate::config::{self, Config, ConfigError, Locked};
+use crate::oauth::TokenSet;
 use crate::secret::Secret;
 use crate::secrets::{self, Backend, Keyring};
 use std::path::Path;
@@ -18,24 +19,32 @@ pub struct NewSecrets {
     /// Only for an account whose SMTP login has its own password.
     pub smtp: Option<Secret>,
     pub oauth_client_secret: Option<Secret>,
+    /// The tokens of a wizard sign-in, held in memory until this save.
+    pub oauth_tokens: Option<TokenSet>,
 }
 
 impl NewSecrets {
     pub fn is_empty(&self) -> bool {
-        self.incoming.is_none() && self.smtp.is_none() && self.oauth_client_secret.is_none()
+        self.incoming.is_none()
+            && self.smtp.is_none()
+            && self.oauth_client_secret.is_none()
+            && self.oauth_tokens.is_none()
     }
 
     /// (keyring entry user, secret) pairs for the account NAME.
-    fn entries(&self, name: &str) -> Vec<(String, &Secret)> {
+    fn entries(&self, name: &str) -> Vec<(String, Secret)> {
         let mut out = Vec::new();
         if let Some(s) = &self.incoming {
-            out.push((secrets::entry_user(name, Role::Incoming), s));
+            out.push((secrets::entry_user(name, Role::Incoming), s.clone()));
         }
         if let Some(s) = &self.smtp {
-            out.push((secrets::entry_user(name, Role::Smtp), s));
+            out.push((secrets::entry_user(name, Role::Smtp), s.clone()));
         }
         if let Some(s) = &self.oauth_client_secret {
-            out.push((crate::oauth::client_secret_entry(name), s));
+            out.push((crate::oauth::client_secret_entry(name), s.clone()));
+        }
+        if let Some(t) = &self.oauth_tokens {
+            out.push((crate::oauth::entry_user(name), t.to_secret()));
         }
         out
     }
@@ -103,7 +112,7 @@ pub(super) fn save_with(
     let mut journal = keyring.map(Journal::new);
     if let Some(journal) = journal.as_mut() {
         for (user, secret) in secrets.entries(&name) {
-            journal.set(&user, secret)?;
+            journal.set(&user, &secret)?;
         }
     }
     if let Err(e) = commit(&mut locked) {

@@ -369,7 +369,12 @@ impl Form {
                 nonempty(v(field)).and_then(|()| account::validate_text(v(field)))
             }
             Field::DisplayName | Field::CaFile => account::validate_text(v(field)),
-            Field::ClientId if self.oauth.token_command.is_none() => nonempty(v(field)),
+            Field::ClientId
+                if self.oauth.token_command.is_none()
+                    && crate::tui::signin::provided_client(self).is_none() =>
+            {
+                nonempty(v(field))
+            }
             _ => Ok(()),
         }
         .err()

@@ -7,7 +7,7 @@ use crate::check::{Progress, ServerReport};
 use crate::config::Config;
 use crate::discover::{DiscoverOptions, DiscoverReport, SourceEvent};
 use crate::doctor::DoctorReport;
-use crate::oauth::OauthError;
+use crate::oauth::{OauthError, TokenSet};
 use crate::secret::Secret;
 use crate::secrets::SecretsError;
 use crate::send::{SendReport, TestMessage, VerifyReport};
@@ -81,10 +81,11 @@ pub enum Msg {
         id: RequestId,
         prompt: SignInPrompt,
     },
-    /// OAuth2 sign-in ended: the tokens are in the keyring, or why not.
+    /// OAuth2 sign-in ended: the tokens (kept in memory until the save),
+    /// or why not.
     SignedIn {
         id: RequestId,
-        result: Result<(), OauthError>,
+        result: Result<TokenSet, OauthError>,
     },
     /// The other mail clients' accounts were read (in the background, so
     /// a hostile or slow file never delays the first frame).
@@ -170,10 +171,10 @@ pub enum Effect {
         /// A recipient for MAIL FROM / RCPT TO (nothing is sent).
         rcpt: Option<String>,
     },
-    /// OAuth2 sign-in on a background thread: the client secret (when
-    /// given) into the keyring, the flow (its prompt comes back as
-    /// `Msg::SignInPrompt`), the tokens into the keyring; stopped by the
-    /// request's cancel flag.
+    /// OAuth2 sign-in on a background thread with the client secret
+    /// typed this run (when given), the flow (its prompt comes back as
+    /// `Msg::SignInPrompt`), the tokens back as `Msg::SignedIn`; nothing is
+    /// written to the keyring. Stopped by the request's cancel flag.
     SignIn {
         id: RequestId,
         account: Box<Account>,

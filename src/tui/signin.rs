@@ -1,13 +1,15 @@
 //! OAuth2 sign-in in the wizard: the form's client registration and
 //! endpoints, and the state of a sign-in running in the background. The
-//! tokens and the client secret go to the keyring only (through the
-//! runner); this is plain data.
+//! tokens of a sign-in and a typed client secret stay in memory until the
+//! account is saved (the save writes them to the keyring with the file,
+//! as one step); this is plain data.
 
 use super::app::App;
 use super::field::{Field, PasswordField};
 use crate::account::{AuthMethod, OAuth2Settings};
-use crate::oauth::{Endpoints, OauthError};
+use crate::oauth::{Endpoints, OauthError, ProvidedClient, TokenSet, clients};
 use crate::providers::Provider;
+use crate::secret::Secret;
 use tui_input::Input;
 
 /// The client registration and endpoints as typed. The URL fields start
@@ -27,6 +29,9 @@ pub struct OauthForm {
     pub token_command: Option<String>,
     /// The endpoints were filled (from the preset or the saved settings).
     pub filled: bool,
+    /// The tokens of this run's sign-in, written to the keyring by the
+    /// save only.
+    pub tokens: Option<TokenSet>,
 }
 
 fn input(s: Option<&str>) -> Input {
@@ -46,6 +51,7 @@ impl OauthForm {
             scope: input(Some(&e.scope)),
             token_command: s.token_command.clone(),
             filled: true,
+            tokens: None,
         }
     }
 
@@ -58,6 +64,7 @@ impl OauthForm {
             self.client_secret = keep.client_secret;
             self.secret_stored = keep.secret_stored;
             self.token_command = keep.token_command;
+            self.tokens = keep.tokens;
         }
     }
 
@@ -71,7 +78,8 @@ impl OauthForm {
         };
         OAuth2Settings {
             client_id: self.client_id.value().trim().to_string(),
-            client_secret_in_keyring: self.secret_stored,
+            // A typed secret goes to the keyring with the save.
+            client_secret_in_keyring: self.secret_stored || !self.client_secret.is_empty(),
             auth_url: own(&self.auth_url, base.auth_url.as_deref()),
             token_url: own(&self.token_url, base.token_url.as_deref()),
             device_url: own(&self.device_url, base.device_url.as_deref()),
@@ -146,7 +154,7 @@ pub enum SignInState {
         id: u64,
         prompt: SignInPrompt,
     },
-    /// The tokens are in the keyring.
+    /// Signed in: the tokens are in `OauthForm::tokens`.
     Done,
     Failed(OauthError),
     Cancelled,
@@ -162,6 +170,23 @@ impl SignInState {
     }
 }
 
+/// Who signs the user in: the form's provider, else the provider of the
+/// address (servers typed by hand do not change who issues the tokens).
+pub fn identity_provider(form: &super::form::Form) -> Option<&'static Provider> {
+    form.provider()
+        .or_else(|| crate::providers::for_email(form.email()))
+}
+
+/// The client registration provided for the form's provider (a user or
+/// system file, or built in), when the form has no client id of its own:
+/// then the step asks for nothing.
+pub fn provided_client(form: &super::form::Form) -> Option<&'static ProvidedClient> {
+    if !form.oauth.client_id.value().trim().is_empty() {
+        return None;
+    }
+    clients::provided(identity_provider(form).map(|p| p.id.as_str()))
+}
+
 /// The form's account signs in with OAuth2.
 pub fn is_oauth(app: &App) -> bool {
     app.form.auth_method() == AuthMethod::Oauth2
@@ -169,7 +194,14 @@ pub fn is_oauth(app: &App) -> bool {
 
 /// The OAuth2 settings the form describes.
 pub fn settings(app: &App) -> OAuth2Settings {
-    app.form.oauth.settings(app.form.provider())
+    app.form.oauth.settings(identity_provider(&app.form))
+}
+
+/// The access token of this run's sign-in, for the Test and Send steps
+/// (None: the runner reads the saved account's tokens).
+pub fn access_token(app: &App) -> Option<Secret> {
+    let tokens = app.form.oauth.tokens.as_ref().filter(|_| is_oauth(app))?;
+    Some(tokens.access_token.clone())
 }
 
 /// The settings to save with the account: None when it does not sign in
@@ -183,6 +215,6 @@ pub fn load(app: &mut App) {
     let name = app.editing.clone().unwrap_or_else(|| app.form.name.clone());
     app.signin = SignInState::Idle;
     if let Some(s) = app.config.oauth2_for(&name).cloned() {
-        app.form.oauth = OauthForm::from_settings(&s, app.form.provider());
+        app.form.oauth = OauthForm::from_settings(&s, identity_provider(&app.form));
     }
 }

@@ -1,7 +1,9 @@
-//! The runner's half of an OAuth2 sign-in (`Effect::SignIn`): the client
-//! secret into the keyring when one was typed, the flow with its prompt
-//! sent back as soon as it is known, the tokens into the keyring. The
-//! request's cancel flag stops the wait for the browser or the approval.
+//! The runner's half of an OAuth2 sign-in (`Effect::SignIn`): the flow
+//! with its prompt sent back as soon as it is known, and the tokens sent
+//! back to the wizard, which keeps them in memory until the account is
+//! saved (nothing reaches the keyring here, so an abandoned sign-in never
+//! leaves an entry nor replaces a saved account's tokens). The request's
+//! cancel flag stops the wait for the browser or the approval.
 
 use super::msg::{Msg, RequestId};
 use super::signin::{SignInFlow, SignInPrompt};
@@ -9,7 +11,6 @@ use crate::account::{Account, OAuth2Settings};
 use crate::i18n::Lang;
 use crate::oauth::{self, BrowserSignIn, Client, DeviceSignIn};
 use crate::secret::Secret;
-use crate::secrets::Keyring;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
@@ -22,7 +23,7 @@ pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(600);
 pub fn sign_in(
     id: RequestId,
     account: &Account,
-    mut settings: OAuth2Settings,
+    settings: OAuth2Settings,
     client_secret: Option<Secret>,
     flow: SignInFlow,
     tx: &Sender<Msg>,
@@ -30,17 +31,15 @@ pub fn sign_in(
     lang: Lang,
 ) -> Msg {
     let result = (|| {
-        if let Some(secret) = &client_secret {
-            let keyring = Keyring::open()?;
-            keyring.probe()?;
-            keyring.set_named(&oauth::client_secret_entry(&account.name), secret)?;
-            settings.client_secret_in_keyring = true;
-        }
-        let client = Client::for_account(account, &settings)?;
+        // A secret typed this run is used as is; else the saved one.
+        let client = match client_secret {
+            Some(secret) => Client::with_secret(account, &settings, Some(secret))?,
+            None => Client::for_account(account, &settings)?,
+        };
         let prompt = |prompt| {
             let _ = tx.send(Msg::SignInPrompt { id, prompt });
         };
-        let tokens = match flow {
+        Ok(match flow {
             SignInFlow::Browser { open } => {
                 let signin = BrowserSignIn::start(&client)?;
                 let opened = open && oauth::open_browser(&signin.url);
@@ -61,8 +60,7 @@ pub fn sign_in(
                 });
                 signin.finish(&client, Some(cancel))?
             }
-        };
-        oauth::store_tokens(&account.name, &tokens)
+        })
     })();
     Msg::SignedIn { id, result }
 }

@@ -18,6 +18,11 @@
 
 Clients: any client_id; one starting with `confidential-` must send
 client_secret = CONFIDENTIAL_SECRET. Access tokens carry the scope asked for.
+
+Refusal modes (issue 15 §3): a client_id named in REFUSALS is refused by
+/device and /token (and /authorize redirects with the error) with the
+answer a real identity provider gives in that case (Microsoft's AADSTS
+codes in error_description, Google's redirect_uri_mismatch, …).
 """
 import base64
 import hashlib
@@ -33,6 +38,20 @@ HOST, PORT = sys.argv[1], int(sys.argv[2])
 INTROSPECTION_SECRET, CONFIDENTIAL_SECRET = sys.argv[3], sys.argv[4]
 BASE = f"http://{HOST}:{PORT}"
 
+REFUSALS = {
+    "aad-personal": (400, "invalid_request", "AADSTS50020: User account 'bob@outlook.com' from identity provider 'live.com' does not exist in tenant 'Contoso' and cannot access the application."),
+    "aad-single-tenant": (400, "invalid_request", "AADSTS50194: Application 'x' is not configured as a multi-tenant application."),
+    "aad-consent": (400, "invalid_grant", "AADSTS65001: The user or administrator has not consented to use the application with ID 'aad-consent'."),
+    "aad-admin-only": (400, "access_denied", "AADSTS90094: The grant requires admin permission."),
+    "aad-unknown": (400, "unauthorized_client", "AADSTS700016: Application with identifier 'aad-unknown' was not found in the directory 'Contoso'."),
+    "aad-public-off": (401, "invalid_client", "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+    "bad-client": (401, "invalid_client", "Unauthorized"),
+    "not-authorized": (400, "unauthorized_client", "The client is not authorized to use this grant type."),
+    "redirect-mismatch": (400, "redirect_uri_mismatch", "The redirect URI in the request does not match the ones authorized for the OAuth client."),
+    "refused-consent": (400, "access_denied", "The user declined."),
+    "testing-7d": None,  # refresh only: see token()
+}
+
 lock = threading.Lock()
 codes = {}      # code -> dict(client_id, redirect_uri, challenge, user, scope, exp)
 access = {}     # token -> dict(user, scope, client_id, exp, revoked)
@@ -44,6 +63,9 @@ stats = {"code_grants": 0, "refresh_grants": 0, "device_grants": 0, "introspecti
 
 
 def issue(user, scope, client_id):
+    # Microsoft-shaped scopes (the Outlook preset's): good for mail here.
+    if "outlook.office.com/IMAP.AccessAsUser.All" in scope and "mail" not in scope.split():
+        scope += " mail"
     at = "at-" + secrets.token_urlsafe(24)
     rt = "rt-" + secrets.token_urlsafe(24)
     ttl = settings["access_ttl"]
@@ -121,7 +143,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.error("invalid_request", 400, "code + PKCE S256 required")
         params = {"state": q.get("state", "")}
         user = (q.get("user") or q.get("login_hint") or "").lower()
-        if q.get("deny") == "1" or not user:
+        r = REFUSALS.get(q.get("client_id", ""))
+        if r:
+            params["error"], params["error_description"] = r[1], r[2]
+        elif q.get("deny") == "1" or not user:
             params["error"] = "access_denied"
         else:
             code = secrets.token_urlsafe(18)
@@ -139,6 +164,12 @@ class Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ POST
     def do_POST(self):
         path = urlsplit(self.path).path
+        # Microsoft-shaped addresses ({tenant}/oauth2/v2.0/…), for the
+        # admin-consent address mailwiz derives from them.
+        if path.endswith("/oauth2/v2.0/token"):
+            path = "/token"
+        elif path.endswith("/oauth2/v2.0/devicecode"):
+            path = "/device"
         f = self.form()
         with lock:
             if path == "/token":
@@ -151,9 +182,24 @@ class Handler(BaseHTTPRequestHandler):
                 return self.hook(path[6:], f)
         self.error("not_found", 404)
 
+    def refusal(self, f):
+        """Answers a refusal mode's error; False when the client has none."""
+        r = REFUSALS.get(f.get("client_id", ""))
+        if not r:
+            return False
+        status, code, desc = r
+        self.error(code, status, desc)
+        return True
+
     def token(self, f):
         if not self.client_ok(f):
             return self.error("invalid_client", 401)
+        if self.refusal(f):
+            return
+        if f.get("client_id") == "testing-7d" and f.get("grant_type") == "refresh_token":
+            # Google, consent screen in "Testing": the refresh token died at 7 days.
+            stats["refused_refresh"] += 1
+            return self.error("invalid_grant", 400, "Token has been expired or revoked.")
         grant = f.get("grant_type")
         if grant == "authorization_code":
             c = codes.pop(f.get("code", ""), None)
@@ -198,6 +244,8 @@ class Handler(BaseHTTPRequestHandler):
     def device(self, f):
         if not self.client_ok(f):
             return self.error("invalid_client", 401)
+        if self.refusal(f):
+            return
         dc = secrets.token_urlsafe(24)
         uc = "-".join(secrets.token_hex(2).upper() for _ in range(2))
         ttl = settings["device_ttl"]

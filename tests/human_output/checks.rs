@@ -35,14 +35,17 @@ pub fn problems(text: &str, lang: Lang) -> Vec<String> {
     out
 }
 
-/// `{name}` with a lower-case identifier inside.
+/// `{name}` with a lower-case identifier inside (not a `\u{a0}` escape
+/// of a snapshot: French text holds no-break spaces).
 fn leftover_placeholder(text: &str) -> Option<String> {
     let mut rest = text;
     while let Some(i) = rest.find('{') {
+        let escape = rest[..i].ends_with("\\u");
         let after = &rest[i + 1..];
         if let Some(end) = after.find('}') {
             let name = &after[..end];
-            if !name.is_empty()
+            if !escape
+                && !name.is_empty()
                 && name
                     .bytes()
                     .all(|c| c.is_ascii_lowercase() || c == b'_' || c.is_ascii_digit())

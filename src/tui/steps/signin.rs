@@ -3,7 +3,11 @@
 //! only), and two ways to sign in, each run in the background: the browser
 //! (its address shown too, for a terminal over SSH) or a code entered on
 //! another device. Esc cancels a sign-in in progress; its late result is
-//! dropped. Once the tokens are in the keyring, on to the test.
+//! dropped. Once signed in (the tokens held in memory until the save), on
+//! to the test.
+
+mod broker;
+mod prompt;
 
 use crate::account::AuthMethod;
 use crate::oauth::Endpoints;
@@ -31,32 +35,48 @@ pub fn method_choice(app: &App) -> bool {
 }
 
 fn endpoints(app: &App) -> Endpoints {
-    Endpoints::resolve(&signin::settings(app), app.form.provider())
+    Endpoints::resolve(&signin::settings(app), signin::identity_provider(&app.form))
 }
 
 /// The preset gives the endpoints: no URL fields.
 fn preset_endpoints(app: &App) -> bool {
-    app.form.provider().is_some_and(|p| p.oauth2.is_some())
+    signin::identity_provider(&app.form).is_some_and(|p| p.oauth2.is_some())
 }
 
 pub fn fields(app: &App) -> Vec<Field> {
-    let mut f = vec![Field::ClientId, Field::ClientSecret];
+    // A provided client: nothing to type.
+    let mut typed = match signin::provided_client(&app.form) {
+        Some(_) => Vec::new(),
+        None => vec![Field::ClientId, Field::ClientSecret],
+    };
     if !preset_endpoints(app) {
-        f.extend([
+        typed.extend([
             Field::AuthUrl,
             Field::TokenUrl,
             Field::DeviceUrl,
             Field::Scope,
         ]);
     }
-    f.push(Field::SignInBrowser);
-    if endpoints(app).device_url.is_some() {
-        f.push(Field::SignInDevice);
-    }
+    // Without a browser here (no display, or over SSH), the code sign-in
+    // first: Enter starts it.
+    let mut buttons = if endpoints(app).device_url.is_none() {
+        vec![Field::SignInBrowser]
+    } else if crate::oauth::browser_available() {
+        vec![Field::SignInBrowser, Field::SignInDevice]
+    } else {
+        vec![Field::SignInDevice, Field::SignInBrowser]
+    };
     if method_choice(app) {
-        f.push(Field::AuthMethod);
+        buttons.push(Field::AuthMethod);
     }
-    f
+    // A broker offered: the focus starts off the text fields, so B works.
+    if broker::offered(app).is_some() {
+        buttons.extend(typed);
+        buttons
+    } else {
+        typed.extend(buttons);
+        typed
+    }
 }
 
 fn running(app: &App) -> bool {
@@ -85,6 +105,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     let focused = app.focused();
     match c {
         Control::Back => goto(app, Step::Outgoing),
+        Control::Char('b') if broker::offered(app).is_some() => broker::use_it(app),
         Control::Confirm | Control::Toggle if focused == Some(Field::SignInBrowser) => {
             start(app, SignInFlow::Browser { open: true })
         }
@@ -102,7 +123,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             let fields = fields(app);
             app.focus = fields
                 .iter()
-                .position(|f| *f == Field::SignInBrowser)
+                .position(|f| matches!(f, Field::SignInBrowser | Field::SignInDevice))
                 .unwrap_or(0);
             Vec::new()
         }
@@ -154,17 +175,15 @@ pub fn on_prompt(app: &mut App, id: u64, prompt: SignInPrompt) {
 pub fn on_signed_in(
     app: &mut App,
     id: u64,
-    result: Result<(), crate::oauth::OauthError>,
+    result: Result<crate::oauth::TokenSet, crate::oauth::OauthError>,
 ) -> Vec<Effect> {
     if app.signin.id() != Some(id) {
         return Vec::new();
     }
     match result {
-        Ok(()) => {
+        Ok(tokens) => {
             app.signin = SignInState::Done;
-            if !app.form.oauth.client_secret.is_empty() {
-                app.form.oauth.secret_stored = true;
-            }
+            app.form.oauth.tokens = Some(tokens);
             app.dirty = true;
             if app.step == Step::Password {
                 return goto(app, Step::Test);
@@ -191,11 +210,15 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
         Some(Field::SignInBrowser | Field::SignInDevice) => "tui.signin.key_start",
         _ => "tui.key.next",
     };
-    vec![
+    let mut keys = vec![
         ("Tab", "tui.key.move"),
         ("Enter", enter),
         ("Esc", "tui.key.back"),
-    ]
+    ];
+    if broker::offered(app).is_some() {
+        keys.insert(2, ("B", "oauth_clients.wizard.key_broker"));
+    }
+    keys
 }
 
 /// How to register a client with this provider, and the redirect URI.
@@ -215,53 +238,38 @@ fn registration(app: &App, p: Option<&Provider>) -> Vec<Line<'static>> {
     lines
 }
 
-fn prompt_lines(app: &App, prompt: &SignInPrompt) -> Vec<Line<'static>> {
+/// No client registration is provided: said plainly, with the two ways
+/// that need none, before the registration walk-through.
+fn no_client(app: &App, p: Option<&Provider>) -> Vec<Line<'static>> {
     let th = app.theme;
-    let wait = format!("{} ", spinner(app));
-    match prompt {
-        SignInPrompt::Browser { url, opened } => {
-            let key = if *opened {
-                "tui.signin.browser_opened"
-            } else {
-                "tui.signin.browser_open"
-            };
-            vec![
-                Line::styled(app.t(key), th.value()),
-                Line::styled(url.clone(), th.key()),
-                Line::styled(app.t("tui.signin.browser_ssh"), th.muted()),
-                Line::styled(wait + app.t("tui.signin.waiting"), th.value()),
-            ]
-        }
-        SignInPrompt::Device {
-            uri,
-            code,
-            complete,
-            minutes,
-        } => {
-            let mut lines = vec![
-                Line::styled(app.t("tui.signin.device_visit"), th.value()),
-                Line::styled(uri.clone(), th.key()),
-                Line::styled(app.tf("tui.signin.device_code", &[("code", code)]), th.ok()),
-            ];
-            if let Some(c) = complete {
-                lines.push(Line::styled(
-                    app.tf("tui.signin.device_complete", &[("url", c)]),
-                    th.muted(),
-                ));
-            }
-            let m = minutes.to_string();
-            lines.push(Line::styled(
-                wait + &app.tf("tui.signin.device_waiting", &[("minutes", &m)]),
-                th.value(),
-            ));
-            lines
-        }
+    let name = p.map_or("", |p| p.name.as_str());
+    let mut lines = vec![
+        Line::styled(
+            app.tf("oauth_clients.wizard.none", &[("provider", name)]),
+            th.warn(),
+        ),
+        Line::styled(app.t("oauth_clients.wizard.ask_admin"), th.value()),
+        Line::styled(app.t("oauth_clients.wizard.broker"), th.value()),
+    ];
+    if let Some((kind, command)) = broker::offered(app) {
+        lines.push(Line::styled(
+            app.tf(
+                "oauth_clients.broker.wizard",
+                &[("broker", kind.as_str()), ("command", &command)],
+            ),
+            th.ok(),
+        ));
     }
+    lines.extend([Line::styled(
+        app.t("oauth_clients.wizard.register"),
+        th.muted(),
+    )]);
+    lines
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
-    let provider = app.form.provider();
+    let provider = signin::identity_provider(&app.form);
     let name = provider.map_or("", |p| p.name.as_str());
     let intro = match provider {
         Some(p) if p.oauth2_only => app.tf("tui.signin.intro_only", &[("provider", name)]),
@@ -277,15 +285,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             format!("{} {}", spinner(app), app.t("tui.signin.starting")),
             th.value(),
         )),
-        SignInState::Waiting { prompt, .. } => text.lines.extend(prompt_lines(app, prompt)),
+        SignInState::Waiting { prompt: p, .. } => return prompt::render(app, frame, p),
         SignInState::Done => text
             .lines
             .push(Line::styled(app.t("tui.signin.done"), th.ok())),
         SignInState::Failed(e) => {
             text.lines
                 .push(Line::styled(e.localized(app.lang), th.error()));
-            text.lines
-                .push(Line::styled(app.t("tui.signin.try_again"), th.muted()));
+            // A refusal mailwiz can explain comes with its own fix.
+            let next = match e.finding() {
+                Some(_) => e.advice(app.lang, app.form.email()),
+                None => app.t("tui.signin.try_again").to_string(),
+            };
+            text.lines.push(Line::styled(next, th.muted()));
         }
         SignInState::Cancelled => {
             text.lines
@@ -296,7 +308,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 text.lines
                     .push(Line::styled(app.t("tui.signin.keep"), th.muted()));
             }
-            text.lines.extend(registration(app, provider));
+            if signin::provided_client(&app.form).is_some() {
+                let p = [("provider", name)];
+                text.lines.push(Line::styled(
+                    app.tf("oauth_clients.wizard.ready", &p),
+                    th.value(),
+                ));
+            } else if app.form.oauth.client_id.value().trim().is_empty() {
+                text.lines.extend(no_client(app, provider));
+                text.lines.extend(registration(app, provider));
+            } else {
+                text.lines.extend(registration(app, provider));
+            }
         }
     }
     block_text(frame, rest, text, 0);

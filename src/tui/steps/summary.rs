@@ -29,18 +29,27 @@ pub fn save(app: &mut App) -> Vec<Effect> {
     }]
 }
 
-/// The passwords typed in this run, for the keyring: none for an OAuth2
-/// account, a password command, or an edited account that keeps its own.
+/// The secrets of this run, for the keyring: an OAuth2 account's tokens
+/// and typed client secret; else the passwords typed (none for a password
+/// command, or an edited account that keeps its own).
 fn typed_secrets(app: &App) -> NewSecrets {
+    if crate::tui::signin::is_oauth(app) {
+        let secret = &app.form.oauth.client_secret;
+        return NewSecrets {
+            oauth_tokens: app.form.oauth.tokens.clone(),
+            oauth_client_secret: (!secret.is_empty()).then(|| secret.secret().clone()),
+            ..NewSecrets::default()
+        };
+    }
     let keyring_in_use = matches!(app.keyring, KeyringState::Stored);
-    if crate::tui::signin::is_oauth(app) || !keyring_in_use || app.form.password.is_empty() {
+    if !keyring_in_use || app.form.password.is_empty() {
         return NewSecrets::default();
     }
     let separate = app.form.separate_smtp_password() && !app.form.smtp_password.is_empty();
     NewSecrets {
         incoming: Some(app.form.password.secret().clone()),
         smtp: separate.then(|| app.form.smtp_password.secret().clone()),
-        oauth_client_secret: None,
+        ..NewSecrets::default()
     }
 }
 

@@ -48,11 +48,12 @@ pub struct TestUi {
     pub tested_trust: Option<TrustSettings>,
 }
 
-/// The password for a role as held in memory; `None` lets the runner read
-/// it from the keyring or the password command.
+/// The password for a role as held in memory (for OAuth2, the access
+/// token of this run's sign-in); `None` lets the runner read it from the
+/// keyring or the password command.
 pub fn password(app: &App, role: Role) -> Option<Secret> {
     if crate::tui::signin::is_oauth(app) {
-        return None;
+        return crate::tui::signin::access_token(app);
     }
     let f = &app.form;
     let pw = match role {

@@ -1,0 +1,187 @@
+//! The account itself and its parts (servers, trust, where the secret
+//! comes from, OAuth2 settings): pure data plus its own validation.
+
+use super::{AuthMethod, FieldError, Protocol, Role, Security};
+use super::{normalize_fingerprint, validate_email, validate_host, validate_text};
+use serde::{Deserialize, Serialize};
+
+/// An OAuth2 account's sign-in settings: the user's own client
+/// registration, and endpoints that override the provider preset's. The
+/// tokens and the client secret live in the keyring, never here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuth2Settings {
+    /// The client id of the user's own registration (empty with
+    /// `token_command`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub client_id: String,
+    /// Whether a client secret is stored in the keyring for this account.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub client_secret_in_keyring: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// A command whose stdout is a current access token (oama, pizauth,
+    /// mailctl…), used instead of mailwiz's own sign-in when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_command: Option<String>,
+}
+
+/// Extra trust for one server, on top of the system roots.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trust {
+    /// A PEM file with extra CA certificates (a company or test CA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// SHA-256 fingerprint of the server's certificate, pinned with the
+    /// user's consent (hex, colons optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingServer {
+    pub protocol: Protocol,
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    #[serde(default)]
+    pub auth: AuthMethod,
+    /// POP3 only: leave a copy of each message on the server.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub keep_on_server: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmtpServer {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    /// The "my server requires authentication" switch.
+    pub auth_required: bool,
+    pub username: String,
+    /// The usual case: the SMTP login uses the incoming server's password.
+    #[serde(default = "yes")]
+    pub same_password: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_sha256: Option<String>,
+}
+
+/// Where the password comes from. The password itself is never here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretSource {
+    /// A command whose stdout is the password (like msmtp's passwordeval),
+    /// used instead of the keyring when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_command: Option<String>,
+    /// Same, for the SMTP login when it does not share the incoming password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_password_command: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub display_name: String,
+    /// The preset the settings came from, if any (e.g. "free").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    pub incoming: IncomingServer,
+    pub smtp: SmtpServer,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    #[serde(default, flatten)]
+    pub secrets: SecretSource,
+}
+
+fn yes() -> bool {
+    true
+}
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl Account {
+    /// The keyring role that really holds the SMTP password.
+    pub fn smtp_secret_role(&self) -> Role {
+        if self.smtp.same_password {
+            Role::Incoming
+        } else {
+            Role::Smtp
+        }
+    }
+
+    pub fn trust_for(&self, role: Role) -> Trust {
+        Trust {
+            ca_file: self.ca_file.clone(),
+            pinned_sha256: match role {
+                Role::Incoming => self.incoming.pinned_sha256.clone(),
+                Role::Smtp => self.smtp.pinned_sha256.clone(),
+            },
+        }
+    }
+
+    /// Checks every field; returns the problems, each as (field, error).
+    /// The one validator for typed, discovered, detected and imported
+    /// accounts: every text that other clients' files will hold is free of
+    /// control characters and of a sane length.
+    pub fn validate(&self) -> Vec<(&'static str, FieldError)> {
+        let mut errs = Vec::new();
+        if self.name.trim().is_empty() {
+            errs.push(("name", FieldError::Empty));
+        }
+        for (field, text) in [
+            ("name", self.name.as_str()),
+            ("display_name", self.display_name.as_str()),
+            ("incoming.username", self.incoming.username.as_str()),
+            ("smtp.username", self.smtp.username.as_str()),
+            ("ca_file", self.ca_file.as_deref().unwrap_or_default()),
+        ] {
+            if let Err(e) = validate_text(text) {
+                errs.push((field, e));
+            }
+        }
+        if let Err(e) = validate_email(&self.email) {
+            errs.push(("email", e));
+        }
+        if let Err(e) = validate_host(&self.incoming.host) {
+            errs.push(("incoming.host", e));
+        }
+        if self.incoming.port == 0 {
+            errs.push(("incoming.port", FieldError::BadPort));
+        }
+        if self.incoming.auth != AuthMethod::None && self.incoming.username.trim().is_empty() {
+            errs.push(("incoming.username", FieldError::Empty));
+        }
+        if let Err(e) = validate_host(&self.smtp.host) {
+            errs.push(("smtp.host", e));
+        }
+        if self.smtp.port == 0 {
+            errs.push(("smtp.port", FieldError::BadPort));
+        }
+        if self.smtp.auth_required && self.smtp.username.trim().is_empty() {
+            errs.push(("smtp.username", FieldError::Empty));
+        }
+        for (field, pin) in [
+            ("incoming.pinned_sha256", &self.incoming.pinned_sha256),
+            ("smtp.pinned_sha256", &self.smtp.pinned_sha256),
+        ] {
+            if let Some(p) = pin
+                && normalize_fingerprint(p).is_none()
+            {
+                errs.push((field, FieldError::BadFingerprint));
+            }
+        }
+        errs
+    }
+}
