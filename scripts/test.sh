@@ -14,4 +14,4 @@ export CARGO_TERM_COLOR=never
 cargo build --locked --all-targets
 # The lint policy of Cargo.toml's [lints]: no warning passes.
 cargo clippy --locked --all-targets -- -D warnings
-cargo test --locked -- --include-ignored --test-threads "${MAILWIZ_TEST_THREADS:-4}"
+cargo test --locked --no-fail-fast -- --include-ignored --test-threads "${MAILWIZ_TEST_THREADS:-4}"

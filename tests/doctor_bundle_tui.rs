@@ -49,8 +49,8 @@ fn b_saves_a_ticket_from_the_troubleshooting_screen() {
         env.closed_port.to_string(),
     )];
     let mut t = Tmux::launch(cmd, "ticket", &cfg, "en", &vars, (140, 36));
-    t.wait_for_all(&["work", "T troubleshoot"], Duration::from_secs(10));
-    t.keys(&["t"]);
+    t.wait_for_all(&["work", "D diagnose"], Duration::from_secs(10));
+    t.keys(&["d"]);
     t.wait_for_all(&["Problems found: 2"], Duration::from_secs(16));
     t.keys(&["b"]);
     let s = t.wait_for_all(&["Ticket saved"], Duration::from_secs(5));

@@ -147,7 +147,7 @@ impl Bundle {
                 incoming: acct.incoming.clone(),
                 smtp: acct.smtp.clone(),
             },
-            findings: super::coded_findings(report, provider),
+            findings: super::coded_findings_in(report, provider, &super::Context::for_account(acct)),
             servers,
             smtp_ports: report.smtp_ports.clone(),
             dns,

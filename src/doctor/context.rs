@@ -18,6 +18,19 @@ pub struct Context {
     pub smtp_login_off: bool,
 }
 
+impl Context {
+    /// What a saved account tells by itself (the command-line doctor and
+    /// tickets): whether it logs in to SMTP. Where its server names came
+    /// from is not recorded; a provider's own host names still count (see
+    /// `dns_offline`).
+    pub fn for_account(acct: &crate::account::Account) -> Context {
+        Context {
+            hosts_from_directory: false,
+            smtp_login_off: !acct.smtp.auth_required,
+        }
+    }
+}
+
 /// Whether a failed name lookup means "no internet / no DNS" rather than
 /// "this name does not exist": both servers failed it, or the name is one
 /// the provider's own settings give.
