@@ -29,11 +29,13 @@ pub enum Words {
     },
 }
 
-/// A separator as the reader's typography wants it: French puts a no-break
-/// space before `;` and `:` ("465 : refusé ; 587 : ouvert").
+/// A separator in the reader's typography: the tables' list separator for
+/// `; ` and the label separator for `: ` (French puts a no-break space
+/// before both: "465 : refusé ; 587 : ouvert").
 fn separator(sep: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Fr if sep.starts_with([';', ':']) => format!("\u{a0}{sep}"),
+    match sep {
+        "; " => crate::i18n::t(lang, "common.list_sep").to_string(),
+        ": " => crate::i18n::tf(lang, "common.labelled", &[("label", ""), ("value", "")]),
         _ => sep.to_string(),
     }
 }
