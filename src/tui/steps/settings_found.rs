@@ -81,22 +81,25 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     }
 }
 
-/// Whether `c` answers yes to the redirect question now shown: Y, or O in
-/// French ("oui"), where O otherwise opens the list.
+/// The key that says yes in the user's language: Y, or O in French
+/// ("oui"), where O otherwise opens the list.
+fn yes_key(app: &App) -> (char, &'static str) {
+    match app.lang {
+        crate::i18n::Lang::Fr => ('o', "O"),
+        crate::i18n::Lang::En => ('y', "Y"),
+    }
+}
+
+/// Whether `c` answers yes to the redirect question now shown (Y always
+/// does, the French O too).
 fn asks_redirect(app: &App, c: Control) -> bool {
-    let yes = match app.lang {
-        crate::i18n::Lang::Fr => Control::Char('o'),
-        _ => Control::Char('y'),
-    };
-    (c == yes || c == Control::Char('y')) && discovery::redirect_question(app).is_some()
+    (c == Control::Char(yes_key(app).0) || c == Control::Char('y'))
+        && discovery::redirect_question(app).is_some()
 }
 
 pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
     if discovery::redirect_question(app).is_some() {
-        let yes = match app.lang {
-            crate::i18n::Lang::Fr => "O",
-            _ => "Y",
-        };
+        let yes = yes_key(app).1;
         return vec![
             (yes, "discover.wizard.key_follow"),
             ("N", "discover.wizard.key_decline"),
