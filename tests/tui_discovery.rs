@@ -608,6 +608,24 @@ fn a_redirect_to_another_domain_is_asked_then_followed_on_yes() {
         assert!(screen.contains(declined), "{lang:?}: {screen}");
         assert!(press(&mut a, KeyCode::Char(yes)).is_empty(), "declined");
     }
+    // The run that followed the redirect puts what it found in the form,
+    // even though the form holds the first run's guess, found again.
+    let mut a = app();
+    let id = to_settings(&mut a, EMAIL);
+    let mut first = redirect_report("other.test");
+    first.candidates = vec![srv_candidate()];
+    discovered(&mut a, id, first);
+    assert_eq!(a.form.discovered.as_deref(), Some(&srv_candidate()));
+    let effects = press(&mut a, KeyCode::Char('y'));
+    let Effect::Discover { id, .. } = effects[0] else {
+        panic!("{effects:?}")
+    };
+    let mut autodiscover = ispdb_candidate();
+    autodiscover.source = Source::Autodiscover;
+    let mut second = report(vec![autodiscover.clone(), srv_candidate()]);
+    second.sources.retain(|s| s.source != Source::Ispdb);
+    discovered(&mut a, id, second);
+    assert_eq!(a.form.discovered.as_deref(), Some(&autodiscover));
     // Without a redirect to confirm, Y starts nothing.
     let mut a = app();
     let id = to_settings(&mut a, EMAIL);

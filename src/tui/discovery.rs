@@ -37,6 +37,8 @@ pub struct Discovery {
     /// The user said no to following Autodiscover's redirect.
     pub redirect_declined: bool,
     /// Domains this run was allowed to be redirected to (the user said yes).
+    /// Such a run puts its best candidate in the form even when the form
+    /// holds one of the first run's (a guess, found again).
     pub redirect_allowed: Vec<String>,
 }
 
@@ -212,7 +214,8 @@ pub fn on_report(app: &mut App, id: u64, report: DiscoverReport) {
     let stop_early = app.discover_options.as_ref().is_none_or(|o| o.stop_early);
     d.stopped_early = stop_early && report.candidates.iter().any(Candidate::is_top);
     d.report = Some(report);
-    if current(app).is_none()
+    let followed = !app.discovery.redirect_allowed.is_empty();
+    if (current(app).is_none() || followed)
         && let Some(best) = app.discovery.best()
     {
         apply(app, best);
