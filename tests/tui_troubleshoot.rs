@@ -2,7 +2,8 @@
 //! The troubleshooting screen: a doctor result in, the checklist state
 //! out; the pin flow and its confirmation; jump targets; stale results
 //! dropped; the transcript saved through an effect. Then insta snapshots
-//! of the screen in English and French. No terminal, no network.
+//! of the screen in English and French. No terminal, no network; one
+//! test keeps an OAuth2 refusal in a real Secret Service (a child process).
 
 use crossterm::event::KeyCode;
 use mailwiz::account::{
