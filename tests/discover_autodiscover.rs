@@ -323,3 +323,88 @@ fn autodiscover_is_not_asked_when_the_ispdb_answered() {
     assert!(seen.lock().unwrap().is_empty(), "Autodiscover was asked");
     assert_eq!(r.candidates[0].source, Source::Ispdb);
 }
+
+/// The wizard with these discovery options, on "Settings found" for
+/// `email`: the search it starts (id, options).
+fn wizard_at_settings(
+    o: DiscoverOptions,
+    email: &str,
+) -> (mailwiz::tui::App, u64, Box<DiscoverOptions>) {
+    use crossterm::event::KeyCode;
+    use mailwiz::tui::{App, AppOptions, Step, key, update};
+    let mut ao = AppOptions::new(
+        std::path::PathBuf::from("/home/eve/.config/mailwiz/accounts.toml"),
+        mailwiz::i18n::Lang::En,
+        Ok(mailwiz::config::Config::default()),
+    );
+    ao.discover = Some(o);
+    let mut app = App::new(ao);
+    update(&mut app, key(KeyCode::Enter));
+    for c in "Eve".chars() {
+        update(&mut app, key(KeyCode::Char(c)));
+    }
+    update(&mut app, key(KeyCode::Tab));
+    for c in email.chars() {
+        update(&mut app, key(KeyCode::Char(c)));
+    }
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.step, Step::SettingsFound);
+    let (id, options) = discover_effect(effects);
+    (app, id, options)
+}
+
+fn discover_effect(effects: Vec<mailwiz::tui::Effect>) -> (u64, Box<DiscoverOptions>) {
+    match effects.as_slice() {
+        [mailwiz::tui::Effect::Discover { id, options, .. }] => (*id, options.clone()),
+        other => panic!("no search started: {other:?}"),
+    }
+}
+
+/// The wizard asks before following a redirect to another domain; yes
+/// runs discovery again with that domain allowed, and the servers the
+/// other domain publishes fill the form.
+#[test]
+fn the_wizard_follows_a_redirect_after_the_user_said_yes() {
+    use crossterm::event::KeyCode;
+    use mailwiz::tui::{Msg, key, update};
+    let env = common::mailenv();
+    let (base, seen) = autodiscover_server(&env.dir);
+    let o = autodiscover_opts(&env.ca, &base, "", &["/to-self"]);
+    let (mut app, id, options) = wizard_at_settings(o, "eve@corp.test");
+    let report = run("eve@corp.test", &options);
+    update(
+        &mut app,
+        Msg::Discovered {
+            id,
+            report: Box::new(report),
+        },
+    );
+    assert_eq!(seen.lock().unwrap().len(), 1, "followed without asking");
+    let question = "Autodiscover for corp.test sends to another domain, localhost.";
+    assert!(screen(&app).contains(question), "{}", screen(&app));
+    assert!(app.form.discovered.is_none(), "nothing found yet");
+    // Yes: the new search may follow the redirect, and finds the servers.
+    let (id, options) = discover_effect(update(&mut app, key(KeyCode::Char('y'))));
+    assert_eq!(options.autodiscover_allow, ["localhost"]);
+    let report = run("eve@corp.test", &options);
+    update(
+        &mut app,
+        Msg::Discovered {
+            id,
+            report: Box::new(report),
+        },
+    );
+    let found = app.form.discovered.as_deref().expect("servers in the form");
+    assert_eq!(found.source, Source::Autodiscover);
+    assert_eq!(found.incoming[0].host, "mail.corp.test");
+    assert_eq!(found.outgoing[0].host, "smtp.corp.test");
+    assert!(!screen(&app).contains(question), "{}", screen(&app));
+}
+
+/// The wizard's screen, wide enough that no sentence wraps.
+fn screen(app: &mailwiz::tui::App) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut t = Terminal::new(TestBackend::new(240, 40)).unwrap();
+    t.draw(|f| mailwiz::tui::render(app, f)).unwrap();
+    t.backend().to_string()
+}

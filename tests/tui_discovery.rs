@@ -549,7 +549,88 @@ fn states() -> Vec<(&'static str, App)> {
     r.sources[5].status = SourceStatus::Timeout;
     discovered(&mut a, id, r);
     out.push(("discovery_nothing", a));
+
+    let mut a = app();
+    let id = to_settings(&mut a, EMAIL);
+    discovered(&mut a, id, redirect_report("autodiscover.other.test"));
+    out.push(("discovery_redirect", a));
     out
+}
+
+/// Nothing found; Autodiscover was sent to `host`, not followed.
+fn redirect_report(host: &str) -> DiscoverReport {
+    let mut r = report(Vec::new());
+    let auto = r
+        .sources
+        .iter_mut()
+        .find(|s| s.source == Source::Autodiscover)
+        .unwrap();
+    auto.detail = SourceDetail::RedirectNeedsConsent { host: host.into() };
+    r
+}
+
+/// The allowed redirect domains of the run an effect list starts.
+fn allowed_by(effects: &[Effect]) -> Vec<String> {
+    match effects {
+        [Effect::Discover { options, .. }] => options.autodiscover_allow.clone(),
+        other => panic!("no new search: {other:?}"),
+    }
+}
+
+#[test]
+fn a_redirect_to_another_domain_is_asked_then_followed_on_yes() {
+    for (lang, yes, question, declined) in [
+        (Lang::En, 'y', "Y follows it", "was not followed"),
+        (Lang::Fr, 'o', "O le suit", "n'a pas été suivie"),
+    ] {
+        let mut a = app();
+        a.lang = lang;
+        let id = to_settings(&mut a, EMAIL);
+        // A hostile host name: control characters never reach the screen.
+        discovered(&mut a, id, redirect_report("other.test\u{1b}[2J"));
+        let screen = draw(&a, 240, 40);
+        assert!(screen.contains(question), "{lang:?}: {screen}");
+        assert!(screen.contains("dd.iij4u.or.jp"), "{lang:?}: {screen}");
+        assert!(screen.contains("other.test[2J"), "{lang:?}: {screen}");
+        assert!(!screen.contains('\u{1b}'), "{lang:?}: {screen}");
+        // Yes: a new search, allowed to follow the redirect.
+        let effects = press(&mut a, KeyCode::Char(yes));
+        assert_eq!(allowed_by(&effects), ["other.test[2J"], "{lang:?}");
+        assert!(a.discovery.running());
+        // No: nothing runs, the question goes, the reason stays.
+        let mut a = app();
+        a.lang = lang;
+        let id = to_settings(&mut a, EMAIL);
+        discovered(&mut a, id, redirect_report("other.test"));
+        assert!(press(&mut a, KeyCode::Char('n')).is_empty());
+        let screen = draw(&a, 240, 40);
+        assert!(!screen.contains(question), "{lang:?}: {screen}");
+        assert!(screen.contains(declined), "{lang:?}: {screen}");
+        assert!(press(&mut a, KeyCode::Char(yes)).is_empty(), "declined");
+    }
+    // The run that followed the redirect puts what it found in the form,
+    // even though the form holds the first run's guess, found again.
+    let mut a = app();
+    let id = to_settings(&mut a, EMAIL);
+    let mut first = redirect_report("other.test");
+    first.candidates = vec![srv_candidate()];
+    discovered(&mut a, id, first);
+    assert_eq!(a.form.discovered.as_deref(), Some(&srv_candidate()));
+    let effects = press(&mut a, KeyCode::Char('y'));
+    let Effect::Discover { id, .. } = effects[0] else {
+        panic!("{effects:?}")
+    };
+    let mut autodiscover = ispdb_candidate();
+    autodiscover.source = Source::Autodiscover;
+    let mut second = report(vec![autodiscover.clone(), srv_candidate()]);
+    second.sources.retain(|s| s.source != Source::Ispdb);
+    discovered(&mut a, id, second);
+    assert_eq!(a.form.discovered.as_deref(), Some(&autodiscover));
+    // Without a redirect to confirm, Y starts nothing.
+    let mut a = app();
+    let id = to_settings(&mut a, EMAIL);
+    discovered(&mut a, id, report(vec![]));
+    assert!(press(&mut a, KeyCode::Char('y')).is_empty());
 }
 
 #[test]
@@ -599,24 +680,16 @@ fn every_size_draws_without_panic() {
     }
 }
 
-/// An Exchange mailbox without IMAP/POP, or an Autodiscover redirect that
-/// needs the user's word, is said on the screen, in both languages.
+/// An Exchange mailbox without IMAP/POP is said on the screen, in both
+/// languages.
 #[test]
 fn what_autodiscover_learnt_is_shown() {
-    let cases = [
-        (
-            SourceDetail::ExchangeOnly {
-                host: "ex.corp.test".into(),
-            },
-            ["DavMail", "DavMail"],
-        ),
-        (
-            SourceDetail::RedirectNeedsConsent {
-                host: "other.test".into(),
-            },
-            ["--allow-redirect other.test", "--allow-redirect other.test"],
-        ),
-    ];
+    let cases = [(
+        SourceDetail::ExchangeOnly {
+            host: "ex.corp.test".into(),
+        },
+        ["DavMail", "DavMail"],
+    )];
     for (detail, expected) in cases {
         for (lang, want) in [Lang::En, Lang::Fr].into_iter().zip(expected) {
             let mut a = app();
@@ -630,7 +703,7 @@ fn what_autodiscover_learnt_is_shown() {
                 .unwrap();
             auto.detail = detail.clone();
             discovered(&mut a, id, r);
-            let screen = draw(&a, 100, 30);
+            let screen = draw(&a, 240, 40);
             assert!(screen.contains(want), "{lang:?}: {screen}");
             let said = detail.localized(lang);
             let start: String = said.chars().take(30).collect();

@@ -506,3 +506,119 @@ fn the_secret_is_masked() {
     assert!(!shown.contains(SECRET), "{shown}");
     assert!(shown.contains("•••"), "{shown}");
 }
+
+/// The device prompt of `uri` at 80×24, as the user sees it.
+fn device_at_80x24(lang: Lang, uri: &str) -> Terminal<TestBackend> {
+    let mut a = outlook(lang);
+    type_text(&mut a, "my-client-id");
+    let (id, _) = start(&mut a, Field::SignInDevice);
+    let prompt = SignInPrompt::Device {
+        uri: uri.into(),
+        code: "ABCD-EFGH".into(),
+        complete: None,
+        minutes: 15,
+    };
+    update(&mut a, Msg::SignInPrompt { id, prompt });
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| render(&a, f)).unwrap();
+    t
+}
+
+/// The QR code's modules read back from the screen (true = light): the
+/// cells drawn white on black, two modules per cell, top then bottom.
+fn qr_modules(t: &Terminal<TestBackend>) -> Vec<Vec<bool>> {
+    use ratatui::style::Color;
+    let buf = t.backend().buffer();
+    let mut rows = Vec::new();
+    for y in 0..buf.area.height {
+        let cells: Vec<_> = (0..buf.area.width)
+            .map(|x| &buf[(x, y)])
+            .filter(|c| c.bg == Color::Black)
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        for c in &cells {
+            assert_eq!(c.fg, Color::White, "light modules drawn explicitly");
+        }
+        let half = |top: bool| -> Vec<bool> {
+            cells
+                .iter()
+                .map(|c| match c.symbol() {
+                    "█" => true,
+                    "▀" => top,
+                    "▄" => !top,
+                    " " => false,
+                    other => panic!("not a half block: {other:?}"),
+                })
+                .collect()
+        };
+        rows.push(half(true));
+        rows.push(half(false));
+    }
+    rows
+}
+
+/// A greyscale PGM of the modules, 8 pixels each, inside a dark border
+/// (a dark terminal's background around the drawn quiet zone).
+fn pgm(modules: &[Vec<bool>], path: &std::path::Path) {
+    const SCALE: usize = 8;
+    const BORDER: usize = 4;
+    let (w, h) = (modules[0].len(), modules.len());
+    let (pw, ph) = ((w + 2 * BORDER) * SCALE, (h + 2 * BORDER) * SCALE);
+    let mut data = format!("P5\n{pw} {ph}\n255\n").into_bytes();
+    for py in 0..ph {
+        for px in 0..pw {
+            let (x, y) = (px / SCALE, py / SCALE);
+            let light = (BORDER..w + BORDER).contains(&x)
+                && (BORDER..h + BORDER).contains(&y)
+                && modules[y - BORDER][x - BORDER];
+            data.push(if light { 255 } else { 0 });
+        }
+    }
+    std::fs::write(path, data).unwrap();
+}
+
+fn zbarimg(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(path)
+        .output()
+        .expect("zbarimg runs (apt install zbar-tools, or scripts/install-test-deps.sh)");
+    assert!(
+        out.status.success(),
+        "zbarimg found no code: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim_end()
+        .to_string()
+}
+
+#[test]
+fn the_device_qr_code_fits_80x24_and_reads_back_as_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    for lang in Lang::ALL {
+        for uri in [
+            "https://microsoft.com/devicelogin",
+            "https://www.google.com/device",
+        ] {
+            let t = device_at_80x24(lang, uri);
+            let modules = qr_modules(&t);
+            assert!(!modules.is_empty(), "no QR code at 80×24 for {uri}");
+            // A light quiet zone of at least one module all around.
+            let last = modules.len() - 1;
+            assert!(modules[0].iter().all(|&m| m), "top quiet zone");
+            assert!(modules.iter().all(|r| r[0] && r[r.len() - 1]), "sides");
+            // The last row may be the half row under an odd-sized code.
+            assert!(
+                modules[last].iter().all(|&m| m) || modules[last - 1].iter().all(|&m| m),
+                "bottom quiet zone"
+            );
+            let image = dir.path().join("qr.pgm");
+            pgm(&modules, &image);
+            assert_eq!(zbarimg(&image), uri, "{lang:?}");
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //! The troubleshooting screen: a doctor result in, the checklist state
 //! out; the pin flow and its confirmation; jump targets; stale results
 //! dropped; the transcript saved through an effect. Then insta snapshots
-//! of the screen in English and French. No terminal, no network.
+//! of the screen in English and French. No terminal, no network; one
+//! test keeps an OAuth2 refusal in a real Secret Service (a child process).
 
 use crossterm::event::KeyCode;
 use mailwiz::account::{
@@ -22,6 +23,7 @@ use mailwiz::tui::{
 use std::path::PathBuf;
 use tui::{press, screen, type_text};
 
+mod common;
 #[path = "common/tui.rs"]
 mod tui;
 
@@ -252,6 +254,7 @@ fn diagnosed(app: &mut App, id: u64, report: Box<DoctorReport>) -> Vec<Effect> {
             id,
             report,
             password_note: None,
+            oauth_finding: None,
         },
     )
 }
@@ -858,4 +861,98 @@ fn a_finding_taller_than_the_screen_scrolls_with_a_more_marker() {
     // ↓ selects the next finding and starts it from its top.
     press(&mut app, KeyCode::Down);
     assert_eq!(app.scroll.offset(), 0);
+}
+
+const OAUTH_TEST: &str = "the_last_oauth2_refusal_comes_first_with_its_fix";
+/// Set in the child: run the in-process half.
+const OAUTH_CHILD: &str = "MAILWIZ_TEST_TROUBLESHOOT_OAUTH";
+const CONSENT_URL: &str =
+    "https://login.microsoftonline.com/common/adminconsent?client_id=mailwiz-test";
+
+/// An OAuth2 account whose servers do not answer (a closed loopback port).
+fn oauth_account() -> Account {
+    let mut a = account();
+    a.incoming.auth = AuthMethod::Oauth2;
+    a.incoming.host = "127.0.0.1".into();
+    a.incoming.port = 9;
+    a.smtp.host = "127.0.0.1".into();
+    a.smtp.port = 9;
+    a
+}
+
+/// Issue 15 §3: the wizard's troubleshooting screen shows the account's
+/// last OAuth2 refusal (kept in a real Secret Service) first, with its
+/// fix, as the CLI doctor does. The keyring is the process's own D-Bus
+/// session's: the in-process half runs in a child started with the test
+/// keyring's environment (no `unsafe` `set_var`).
+#[test]
+fn the_last_oauth2_refusal_comes_first_with_its_fix() {
+    if std::env::var_os(OAUTH_CHILD).is_some() {
+        return oauth_refusal_in_process();
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("mwto")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let keyring = common::KeyringSession::start(&dir.path().join("home"));
+    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    keyring.apply(&mut cmd);
+    let out = cmd
+        .args([OAUTH_TEST, "--exact", "--nocapture", "--test-threads=1"])
+        .env(OAUTH_CHILD, "1")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "in-process half: {text}");
+    assert!(text.contains("1 passed"), "{text}");
+}
+
+fn oauth_refusal_in_process() {
+    let keyring = mailwiz::secrets::Keyring::open().expect("the test keyring");
+    let refusal = mailwiz::oauth::OauthError::Refused {
+        finding: mailwiz::oauth::IdpFinding::AdminConsentRequired,
+        error: "invalid_grant".into(),
+        description: "AADSTS65001: The user or administrator has not consented".into(),
+        consent_url: Some(CONSENT_URL.into()),
+    };
+    mailwiz::oauth::last_error::record(&keyring, "work", &refusal);
+    for (lang, words) in [
+        (Lang::En, "requires an administrator"),
+        (Lang::Fr, "exige qu’un administrateur"),
+    ] {
+        let mut cfg = Config::default();
+        cfg.upsert(oauth_account());
+        let mut app = App::new(AppOptions::new(
+            PathBuf::from("/tmp/mailwiz-test/accounts.toml"),
+            lang,
+            Ok(cfg),
+        ));
+        let mut effects = press(&mut app, KeyCode::Char('t'));
+        assert!(matches!(effects.as_slice(), [Effect::Diagnose { .. }]));
+        // The real effect runner: the doctor, then the kept refusal.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let runner = mailwiz::tui::Runner::new(tx);
+        runner.run(effects.remove(0), lang);
+        let msg = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the diagnosis ends");
+        assert!(matches!(msg, Msg::Diagnosed { .. }), "{msg:?}");
+        update(&mut app, msg);
+        let ts = app.troubleshoot.as_ref().expect("screen open");
+        let first = ts.findings.first().expect("findings");
+        assert_eq!(first.code, Code::AuthFailed, "{:?}", ts.findings);
+        assert!(first.title.contains(words), "{lang:?}: {first:?}");
+        assert!(first.fix.contains(CONSENT_URL), "{lang:?}: {first:?}");
+        assert!(
+            first.evidence.starts_with("admin_consent_required:"),
+            "{first:?}"
+        );
+        assert!(ts.findings.len() > 1, "the servers' findings follow");
+        let shown = screen(&app, 120, 40);
+        assert!(shown.contains(words), "{lang:?}: {shown}");
+    }
 }

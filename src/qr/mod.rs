@@ -9,7 +9,7 @@ mod render;
 
 pub use payload::{QrError, QrField, thunderbird_payload};
 pub use png::to_png;
-pub use render::to_half_blocks;
+pub use render::{half_blocks_with_quiet, to_half_blocks};
 
 use qrcode::{EcLevel, QrCode};
 
@@ -28,4 +28,12 @@ pub fn encode(payload: &str) -> Result<QrCode, QrError> {
             bytes: payload.len(),
         }),
     }
+}
+
+/// Encodes a short text (a sign-in address) as the smallest code there is:
+/// the lowest version that holds it at low error correction, so that it
+/// fits the few rows an 80×24 terminal leaves free.
+pub fn encode_smallest(text: &str) -> Result<QrCode, QrError> {
+    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L)
+        .map_err(|_| QrError::TooLong { bytes: text.len() })
 }

@@ -20,8 +20,15 @@ fn quiet_zone(width: usize) -> usize {
 
 /// The code as lines of half blocks, `width + 2 × quiet zone` columns wide.
 pub fn to_half_blocks(code: &QrCode) -> String {
+    half_blocks_with_quiet(code, quiet_zone(code.width()))
+}
+
+/// The code as lines of half blocks with a quiet zone of `quiet` modules
+/// (at least 1): for a small screen, where 1 or 2 modules of light border
+/// drawn explicitly keep the code readable.
+pub fn half_blocks_with_quiet(code: &QrCode, quiet: usize) -> String {
+    let quiet = quiet.max(1);
     let width = code.width();
-    let quiet = quiet_zone(width);
     let colors = code.to_colors();
     // Light is "ink" here: the terminal's own background stands for dark.
     let light = |x: usize, y: usize| -> bool {

@@ -34,6 +34,12 @@ pub struct Discovery {
     pub crashed: Option<String>,
     /// Show the list of candidates instead of the sources.
     pub list: bool,
+    /// The user said no to following Autodiscover's redirect.
+    pub redirect_declined: bool,
+    /// Domains this run was allowed to be redirected to (the user said yes).
+    /// Such a run puts its best candidate in the form even when the form
+    /// holds one of the first run's (a guess, found again).
+    pub redirect_allowed: Vec<String>,
 }
 
 impl Discovery {
@@ -88,11 +94,18 @@ pub fn current(app: &App) -> Option<usize> {
 /// Starts a run for the address in the form (when discovery is on),
 /// cancelling any run still going.
 pub fn start(app: &mut App) -> Vec<Effect> {
+    start_allowing(app, Vec::new())
+}
+
+/// A run that may follow Autodiscover's redirects to the `allowed`
+/// domains, on top of those the options already allow.
+fn start_allowing(app: &mut App, allowed: Vec<String>) -> Vec<Effect> {
     let mut effects = cancel(app);
     app.discovery = Discovery::default();
-    let Some(options) = app.discover_options.clone() else {
+    let Some(mut options) = app.discover_options.clone() else {
         return effects;
     };
+    options.autodiscover_allow.extend(allowed.iter().cloned());
     let email = app.form.email().to_string();
     let mut sources = options.sources.clone();
     sources.sort();
@@ -105,6 +118,7 @@ pub fn start(app: &mut App) -> Vec<Effect> {
             .into_iter()
             .map(|s| (s, SourceState::Waiting))
             .collect(),
+        redirect_allowed: allowed,
         ..Discovery::default()
     };
     effects.push(Effect::Discover {
@@ -113,6 +127,43 @@ pub fn start(app: &mut App) -> Vec<Effect> {
         options: Box::new(options),
     });
     effects
+}
+
+/// The question to ask: Autodiscover was sent to another domain and the
+/// run ended without following it: (the address's domain, the other
+/// one), both cleaned for the screen.
+pub fn redirect_question(app: &App) -> Option<(String, String)> {
+    use crate::discover::SourceDetail;
+    let d = &app.discovery;
+    if d.running() || d.redirect_declined {
+        return None;
+    }
+    let host = d.sources.iter().find_map(|(s, st)| match st {
+        SourceState::Done(r) if *s == Source::Autodiscover => match &r.detail {
+            SourceDetail::RedirectNeedsConsent { host } => Some(host),
+            _ => None,
+        },
+        _ => None,
+    })?;
+    let clean = |s: &str| crate::net::clean_text(s.as_bytes());
+    let from = clean(crate::account::domain_of(&d.email));
+    Some((from, clean(host)))
+}
+
+/// Yes: discovery runs again, allowed to follow the redirect.
+pub fn follow_redirect(app: &mut App) -> Vec<Effect> {
+    let Some((_, host)) = redirect_question(app) else {
+        return Vec::new();
+    };
+    let mut allowed = app.discovery.redirect_allowed.clone();
+    allowed.push(host);
+    start_allowing(app, allowed)
+}
+
+/// No: the redirect stays unfollowed; the note says why nothing came.
+pub fn decline_redirect(app: &mut App) {
+    app.discovery.redirect_declined = true;
+    app.dirty = true;
 }
 
 /// Esc: stops the run at once; what it would still send is dropped.
@@ -163,7 +214,8 @@ pub fn on_report(app: &mut App, id: u64, report: DiscoverReport) {
     let stop_early = app.discover_options.as_ref().is_none_or(|o| o.stop_early);
     d.stopped_early = stop_early && report.candidates.iter().any(Candidate::is_top);
     d.report = Some(report);
-    if current(app).is_none()
+    let followed = !app.discovery.redirect_allowed.is_empty();
+    if (current(app).is_none() || followed)
         && let Some(best) = app.discovery.best()
     {
         apply(app, best);

@@ -339,6 +339,7 @@ fn diagnose(
         id,
         report: Box::new(report),
         password_note,
+        oauth_finding: doctor::oauth_sign_in_finding(account, lang).map(Box::new),
     }
 }
 

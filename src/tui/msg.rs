@@ -64,11 +64,13 @@ pub enum Msg {
         report: Box<DiscoverReport>,
     },
     /// Troubleshooting: the doctor's run ended. `password_note` says why
-    /// no password could be tried, if so.
+    /// no password could be tried, if so; `oauth_finding` is the last
+    /// OAuth2 sign-in or refresh refusal kept for the account (issue 15).
     Diagnosed {
         id: RequestId,
         report: Box<DoctorReport>,
         password_note: Option<String>,
+        oauth_finding: Option<Box<crate::doctor::Finding>>,
     },
     /// Troubleshooting: the transcript file was written (or not).
     TranscriptSaved {

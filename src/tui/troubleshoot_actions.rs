@@ -137,7 +137,8 @@ pub(super) fn save_bundle(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let provider = super::troubleshoot::provider(app);
-    let bundle = crate::doctor::bundle::Bundle::new(&app.form.account(), report, provider, app.lang);
+    let bundle =
+        crate::doctor::bundle::Bundle::new(&app.form.account(), report, provider, app.lang);
     let path = transcript_path(app).with_file_name(format!(
         "ticket-{}-{}.json",
         app.form.account().name.replace(
@@ -196,6 +197,7 @@ pub fn on_diagnosed(
     id: u64,
     report: Box<DoctorReport>,
     password_note: Option<String>,
+    oauth_finding: Option<Box<doctor::Finding>>,
 ) -> Vec<Effect> {
     let provider = super::troubleshoot::provider(app);
     let lang = app.lang;
@@ -206,6 +208,9 @@ pub fn on_diagnosed(
     {
         ts.id = None;
         ts.findings = doctor::findings_in(&report, provider, &ctx, lang);
+        // Issue 15 §3: why the last OAuth2 sign-in was refused comes first,
+        // as in the CLI doctor.
+        ts.findings.splice(0..0, oauth_finding.map(|f| *f));
         ts.report = Some(report);
         ts.password_note = password_note;
         ts.selected = 0;

@@ -281,6 +281,7 @@ pub fn diagnosed_untrusted(app: &mut App, open_effects: &[Effect]) {
             id,
             report,
             password_note: None,
+            oauth_finding: None,
         },
     );
 }

@@ -196,6 +196,19 @@ pub fn status(app: &App) -> Option<Line<'static>> {
         ))
     } else if d.cancelled {
         Some(Line::styled(app.t("tui.discovery.cancelled"), th.warn()))
+    } else if let Some((from, to)) = discovery::redirect_question(app) {
+        Some(Line::styled(
+            app.tf(
+                "discover.wizard.redirect_question",
+                &[("from", &from), ("to", &to)],
+            ),
+            th.warn(),
+        ))
+    } else if d.redirect_declined {
+        Some(Line::styled(
+            app.t("discover.wizard.redirect_declined"),
+            th.warn(),
+        ))
     } else {
         autodiscover_note(app).map(|note| Line::styled(note, th.warn()))
     }

@@ -119,7 +119,8 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Effect> {
             id,
             report,
             password_note,
-        } => troubleshoot::on_diagnosed(app, id, report, password_note),
+            oauth_finding,
+        } => troubleshoot::on_diagnosed(app, id, report, password_note, oauth_finding),
         Msg::TranscriptSaved { id, path, result } => {
             troubleshoot::on_transcript_saved(app, id, path, result);
             Vec::new()

@@ -50,6 +50,12 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             app.focus = 1;
             effects
         }
+        // Autodiscover's redirect to another domain: Y (O in French) follows it.
+        Control::Char('y' | 'o') if asks_redirect(app, c) => discovery::follow_redirect(app),
+        Control::Char('n') if discovery::redirect_question(app).is_some() => {
+            discovery::decline_redirect(app);
+            Vec::new()
+        }
         Control::Char('r') if !d.running() && !d.idle() => discovery::start(app),
         Control::Char('n') if several => {
             discovery::next(app, true);
@@ -75,7 +81,33 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     }
 }
 
+/// The key that says yes in the user's language: Y, or O in French
+/// ("oui"), where O otherwise opens the list.
+fn yes_key(app: &App) -> (char, &'static str) {
+    match app.lang {
+        crate::i18n::Lang::Fr => ('o', "O"),
+        crate::i18n::Lang::En => ('y', "Y"),
+    }
+}
+
+/// Whether `c` answers yes to the redirect question now shown (Y always
+/// does, the French O too).
+fn asks_redirect(app: &App, c: Control) -> bool {
+    (c == Control::Char(yes_key(app).0) || c == Control::Char('y'))
+        && discovery::redirect_question(app).is_some()
+}
+
 pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    if discovery::redirect_question(app).is_some() {
+        let yes = yes_key(app).1;
+        return vec![
+            (yes, "discover.wizard.key_follow"),
+            ("N", "discover.wizard.key_decline"),
+            ("Enter", "tui.discovery.key_use"),
+            ("M", "tui.settings_found.key_manual"),
+            ("Esc", "tui.key.back"),
+        ];
+    }
     let d = &app.discovery;
     // With discovery's keys the footer needs the short label.
     let use_key = if d.idle() {

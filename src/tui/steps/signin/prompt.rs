@@ -9,6 +9,7 @@ use crate::tui::signin::SignInPrompt;
 use crate::tui::widgets::spinner;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Text};
 use ratatui::widgets::{Clear, Paragraph};
 
@@ -22,13 +23,24 @@ fn rows(text: &str, width: u16) -> Vec<String> {
         .collect()
 }
 
-/// The QR code of `url` as half-block lines, when it fits in `room`.
+/// The QR code of `url` as half-block lines, when it fits in `room`: the
+/// smallest code at low error correction, with a 2-module quiet zone, or
+/// 1 module when only that fits (phone readers accept both).
 fn qr_lines(url: &str, room: Rect) -> Option<Vec<String>> {
-    let code = crate::qr::encode(url).ok()?;
-    let text = crate::qr::to_half_blocks(&code);
-    let lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let width = lines.first().map_or(0, |l| l.chars().count());
-    (lines.len() <= usize::from(room.height) && width <= usize::from(room.width)).then_some(lines)
+    let code = crate::qr::encode_smallest(url).ok()?;
+    [2, 1].into_iter().find_map(|quiet| {
+        let text = crate::qr::half_blocks_with_quiet(&code, quiet);
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let width = lines.first().map_or(0, |l| l.chars().count());
+        (lines.len() <= usize::from(room.height) && width <= usize::from(room.width))
+            .then_some(lines)
+    })
+}
+
+/// Light modules as white ink on a black ground, whatever the terminal's
+/// own colours (a light terminal would otherwise invert the code).
+fn qr_style() -> Style {
+    Style::new().fg(Color::White).bg(Color::Black)
 }
 
 pub fn render(app: &App, frame: &mut Frame, prompt: &SignInPrompt) {
@@ -81,17 +93,21 @@ pub fn render(app: &App, frame: &mut Frame, prompt: &SignInPrompt) {
             Some(complete.as_deref().unwrap_or(uri).to_string())
         }
     };
+    // The label takes a row; the blank row before it only when there is room.
     let used = u16::try_from(text.lines.len()).unwrap_or(u16::MAX);
     let room = Rect {
-        y: area.y + used.saturating_add(2),
-        height: area.height.saturating_sub(used.saturating_add(2)),
+        y: area.y + used.saturating_add(1),
+        height: area.height.saturating_sub(used.saturating_add(1)),
         ..area
     };
     if let Some(qr) = qr_url.as_deref().and_then(|u| qr_lines(u, room)) {
-        text.lines.push(Line::default());
+        if qr.len() < usize::from(room.height) {
+            text.lines.push(Line::default());
+        }
         text.lines
             .push(Line::styled(app.t("oauth_clients.wizard.scan"), th.muted()));
-        text.lines.extend(qr.into_iter().map(Line::raw));
+        text.lines
+            .extend(qr.into_iter().map(|l| Line::styled(l, qr_style())));
     }
     frame.render_widget(Paragraph::new(text), area);
 }
