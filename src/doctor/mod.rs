@@ -23,8 +23,8 @@ pub use findings::{
     Code, Finding, Severity, coded_findings, coded_findings_in, findings, findings_in,
 };
 pub use from_check::{findings_from_check, findings_from_send};
-pub use ports::{FamilyProbe, PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
 pub use oauth_signin::oauth_sign_in_finding;
+pub use ports::{FamilyProbe, PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
 
 use crate::account::{Account, Security};
 use crate::check::Side;

@@ -8,13 +8,13 @@ use crate::tui::{Field, Msg, Step, key};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A numbered choice: its words, and the keys that choose it.
-type Choice = (String, Vec<KeyCode>);
+pub(super) type Choice = (String, Vec<KeyCode>);
 
-fn press(c: char) -> Vec<KeyCode> {
+pub(super) fn press(c: char) -> Vec<KeyCode> {
     vec![KeyCode::Char(c)]
 }
 
-fn enter() -> Vec<KeyCode> {
+pub(super) fn enter() -> Vec<KeyCode> {
     vec![KeyCode::Enter]
 }
 
@@ -35,12 +35,7 @@ impl Session<'_> {
                     (item("plain.menu.manual"), press('m')),
                 ])
             }
-            Step::Test => {
-                let mut choices = vec![(item("plain.menu.continue"), enter())];
-                choices.push((item("plain.menu.retry"), press('r')));
-                choices.push((item("plain.menu.back"), vec![KeyCode::Esc]));
-                self.menu(choices)
-            }
+            Step::Test => self.test_menu(),
             Step::Send => self.send_menu(),
             Step::Summary => self.menu(vec![(item("plain.menu.finish"), press('q'))]),
             _ => self.form_then_enter(),
@@ -66,7 +61,7 @@ impl Session<'_> {
     }
 
     /// Numbered choices; `?` shows the step's help. False at end of input.
-    fn menu(&mut self, choices: Vec<Choice>) -> bool {
+    pub(super) fn menu(&mut self, choices: Vec<Choice>) -> bool {
         let lang = self.app.lang;
         for (i, (words, _)) in choices.iter().enumerate() {
             self.console.line(&format!("  {}) {words}", i + 1));

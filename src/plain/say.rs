@@ -149,7 +149,7 @@ pub(super) fn settings(app: &App, c: &mut Console) {
     ));
 }
 
-fn side_name(app: &App, side: Side) -> String {
+pub(super) fn side_name(app: &App, side: Side) -> String {
     match side {
         Side::Incoming => protocol(app, app.form.protocol).to_string(),
         Side::Smtp => "SMTP".to_string(),
