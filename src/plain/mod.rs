@@ -14,6 +14,7 @@
 mod ask;
 mod io;
 mod say;
+mod signin;
 mod troubleshoot;
 
 use crate::i18n::Lang;
@@ -109,6 +110,7 @@ impl<'a> Session<'a> {
             match self.rx.recv_timeout(Duration::from_millis(200)) {
                 Ok(msg) => {
                     say::event(self.app, self.console, &msg);
+                    signin::event(self.app, self.console, &msg);
                     let diagnosed = matches!(msg, Msg::Diagnosed { .. });
                     let written = matches!(msg, Msg::TranscriptSaved { .. });
                     self.feed(msg);

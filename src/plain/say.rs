@@ -23,9 +23,18 @@ pub(super) fn step(app: &App, c: &mut Console) {
         &[
             ("n", &n),
             ("total", &total),
-            ("title", t(app.lang, &app.step.title_key())),
+            ("title", t(app.lang, &title_key(app))),
         ],
     ));
+}
+
+/// The password step of an OAuth2 account is the Sign-in step.
+fn title_key(app: &App) -> String {
+    if app.step == Step::Password && crate::tui::is_oauth(app) {
+        "tui.signin.title".to_string()
+    } else {
+        app.step.title_key()
+    }
 }
 
 pub(super) fn help(app: &App, c: &mut Console) {
