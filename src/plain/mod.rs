@@ -84,7 +84,9 @@ impl<'a> Session<'a> {
                 say::input_ended(self.app, self.console);
                 return crate::cli::EXIT_FAILED;
             }
-            if self.app.step == before {
+            // Same step, same questions: say what stopped it (not after a
+            // change of sign-in method, which brings new questions).
+            if self.app.step == before && self.announced.is_some() {
                 say::field_errors(self.app, self.console);
             }
         }

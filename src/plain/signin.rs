@@ -111,7 +111,10 @@ impl Session<'_> {
 fn intro(app: &App, c: &mut Console) {
     let lang = app.lang;
     let provider = crate::tui::identity_provider(&app.form);
-    let name = provider.map_or("", |p| p.name.as_str());
+    // Without a preset, the address's domain names the provider.
+    let email = app.form.email();
+    let domain = email.rsplit_once('@').map_or(email, |(_, d)| d);
+    let name = provider.map_or(domain, |p| p.name.as_str());
     match provider {
         Some(p) if p.oauth2_only => {
             c.line(&tf(lang, "tui.signin.intro_only", &[("provider", name)]))

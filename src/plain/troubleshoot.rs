@@ -160,6 +160,7 @@ fn server(app: &App, c: &mut Console, p: &ServerProbe) {
             args(("text", String::new())),
         ),
     }
+    let mut refused = false;
     for login in [&p.login, &p.other_login].into_iter().flatten() {
         let user = ("user", outside(&login.user));
         let mut a = args(user);
@@ -168,10 +169,12 @@ fn server(app: &App, c: &mut Console, p: &ServerProbe) {
         } else {
             let e = login.error.as_ref().map(|e| e.localized(lang));
             a.push(("error", outside(&e.unwrap_or_default())));
+            refused = true;
             say(c, "plain.trouble.login_refused", a);
         }
     }
-    if let Some(e) = &p.error {
+    // A refused login is already said with its user.
+    if let Some(e) = p.error.as_ref().filter(|_| !refused) {
         say(
             c,
             "plain.trouble.error",
