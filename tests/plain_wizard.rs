@@ -274,9 +274,11 @@ fn term_dumb_in_tmux_is_linear_and_hides_the_password() {
         "",
         "",
         "",
+        "", // no CA file
         "127.0.0.1",
         "",
         "",
+        "", // no CA file
         "",
         "",
     ] {

@@ -50,13 +50,13 @@ impl Session<'_> {
         for field in self.app.fields() {
             match field {
                 Field::SignInDevice => {
-                    actions.push((t(lang, "plain.signin.device"), Action::Press(field)))
+                    actions.push((t(lang, "plain.signin.device"), Action::Press(field)));
                 }
                 Field::SignInBrowser => {
-                    actions.push((t(lang, "plain.signin.browser"), Action::Press(field)))
+                    actions.push((t(lang, "plain.signin.browser"), Action::Press(field)));
                 }
                 Field::AuthMethod => {
-                    actions.push((t(lang, "plain.signin.use_password"), Action::Password))
+                    actions.push((t(lang, "plain.signin.use_password"), Action::Password));
                 }
                 _ => {}
             }
@@ -117,7 +117,7 @@ fn intro(app: &App, c: &mut Console) {
     let name = provider.map_or(domain, |p| p.name.as_str());
     match provider {
         Some(p) if p.oauth2_only => {
-            c.line(&tf(lang, "tui.signin.intro_only", &[("provider", name)]))
+            c.line(&tf(lang, "tui.signin.intro_only", &[("provider", name)]));
         }
         _ => c.line(t(lang, "tui.signin.intro")),
     }

@@ -48,12 +48,7 @@ impl Session<'_> {
             ]
         };
         let answered = self.menu(choices);
-        if self
-            .app
-            .troubleshoot
-            .as_ref()
-            .is_some_and(|ts| ts.running())
-        {
+        if diagnosing(self.app) {
             self.console.line(t(lang, "plain.trouble.diagnosing"));
         }
         answered
@@ -82,16 +77,16 @@ impl Session<'_> {
             (item("plain.trouble.rediagnose"), press('r')),
             (item("plain.trouble.close"), vec![KeyCode::Esc]),
         ]);
-        if self
-            .app
-            .troubleshoot
-            .as_ref()
-            .is_some_and(|ts| ts.running())
-        {
+        if diagnosing(self.app) {
             self.console.line(t(lang, "plain.trouble.diagnosing"));
         }
         answered
     }
+}
+
+/// The doctor is running.
+fn diagnosing(app: &App) -> bool {
+    app.troubleshoot.as_ref().and_then(|ts| ts.id).is_some()
 }
 
 /// The doctor's run ended: its findings, worst first, each with its fix,
