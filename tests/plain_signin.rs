@@ -198,7 +198,7 @@ fn plain_sign_in_with_a_device_code_in_english() {
             "Signed in: the tokens go to the keyring when the account is saved.",
             "IMAP: it works.",
             "SMTP: it works.",
-            "saved",
+            "saved; its sign-in tokens are in the system keyring",
         ],
     );
 }

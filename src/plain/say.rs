@@ -243,7 +243,12 @@ pub(super) fn event(app: &App, c: &mut Console, msg: &Msg) {
         }
         Msg::ConfigWritten { result: Ok(_), .. } => {
             let name = app.form.account().name;
-            c.line(&tf(lang, "plain.saved", &[("name", &name)]));
+            let key = if crate::tui::is_oauth(app) {
+                "plain.saved_oauth"
+            } else {
+                "plain.saved"
+            };
+            c.line(&tf(lang, key, &[("name", &name)]));
         }
         Msg::ConfigWritten { result: Err(e), .. } => {
             c.line(&tf(
