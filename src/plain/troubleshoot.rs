@@ -9,7 +9,7 @@ use super::io::Console;
 use crate::check::Side;
 use crate::doctor::{ServerProbe, Severity};
 use crate::i18n::{t, tf};
-use crate::tui::{App, Saved, TestPrompt};
+use crate::tui::{App, TestPrompt, TranscriptState as Saved};
 use crossterm::event::KeyCode;
 
 /// Longest server text said on one line.

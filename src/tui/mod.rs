@@ -36,7 +36,6 @@ pub use step::Step;
 pub use steps::signin::broker_offered;
 pub use steps::{TestPrompt, TestUi, send_findings, test_context, test_findings};
 pub use theme::Theme;
-pub use troubleshoot::Saved;
 pub use troubleshoot::{
     Notice as TroubleshootNotice, Saved as TranscriptState, Troubleshoot, View as TroubleshootView,
     jump as troubleshoot_jump,
