@@ -9,127 +9,12 @@
 mod common;
 
 use common::tmux::Tmux;
-use common::{KeyringSession, MailEnv, mailenv};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod plain_support;
+
+use common::mailenv;
+use plain_support::{Run, answers, offline, run_plain, script, walk};
+use std::process::Command;
 use std::time::Duration;
-
-/// Discovery stays on loopback (closed ports for the ISPDB and DNS).
-fn offline(cmd: &mut Command) {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    cmd.env(
-        "MAILWIZ_ISPDB_URL",
-        format!("http://127.0.0.1:{closed}/v1.1/"),
-    )
-    .env("MAILWIZ_DNS_SERVER", format!("127.0.0.1:{closed}"))
-    .env("MAILWIZ_DISCOVER_SOURCES", "preset,ispdb");
-}
-
-/// The answers, one per line, in the order the wizard asks.
-fn script(env: &MailEnv) -> String {
-    answers(env, &env.password).join("\n") + "\n"
-}
-
-fn answers<'a>(env: &'a MailEnv, password: &'a str) -> Vec<String> {
-    [
-        "1",          // Welcome: set up a new account
-        "Alice Test", // your name
-        "alice@example.test",
-        "1", // settings found: use them (then corrected below)
-        "1", // IMAP
-        &env.host,
-        &env.imaps_port.to_string(),
-        "1", // SSL/TLS
-        "",  // user name as proposed
-        &env.host,
-        &env.smtp_port.to_string(),
-        "2", // STARTTLS
-        "",  // authentication: yes
-        "",  // same login: yes
-        password,
-        "1", // sign in with: password
-        "1", // both servers work: continue
-        "1", // send a test message
-        "1", // wait until it arrives
-        "1", // continue
-        "1", // finish
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect()
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
-struct Run {
-    _dir: tempfile::TempDir,
-    home: PathBuf,
-    config: PathBuf,
-    keyring: KeyringSession,
-    text: String,
-    code: Option<i32>,
-}
-
-/// `mailwiz --lang LANG` with `input` piped in (no terminal anywhere).
-fn run_plain(env: &MailEnv, lang: &str, input: &str) -> Run {
-    let dir = tempfile::Builder::new()
-        .prefix("mwp")
-        .tempdir_in("/tmp")
-        .unwrap();
-    let home = dir.path().join("home");
-    let keyring = KeyringSession::start(&home);
-    let config = home.join(".config/mailwiz/accounts.toml");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailwiz"));
-    keyring.apply(&mut cmd);
-    offline(&mut cmd);
-    for v in ["LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "MAILWIZ_LANG"] {
-        cmd.env_remove(v);
-    }
-    let mut child = cmd
-        .env("SSL_CERT_FILE", &env.ca)
-        .env("TERM", "xterm-256color")
-        .args(["--config", config.to_str().unwrap(), "--lang", lang])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!("{text}");
-    Run {
-        _dir: dir,
-        home,
-        config,
-        keyring,
-        text,
-        code: out.status.code(),
-    }
-}
 
 fn piped(lang: &str, expect: &[&str]) {
     let env = mailenv();
@@ -212,7 +97,7 @@ fn piped_answers_set_up_the_account_in_french() {
 fn a_failed_test_lists_numbered_findings_with_their_fix() {
     let env = mailenv();
     let mut lines = answers(env, "not-the-password-Q3");
-    lines.truncate(16); // up to the password's sign-in method
+    lines.truncate(18); // up to the password's sign-in method
     lines.insert(1, "?".to_string()); // help, on the name question
     let r = run_plain(env, "en", &(lines.join("\n") + "\n"));
     assert_eq!(r.code, Some(1), "{}", r.text);
@@ -272,9 +157,11 @@ fn term_dumb_in_tmux_is_linear_and_hides_the_password() {
         "",
         "",
         "",
+        "", // no CA file
         "127.0.0.1",
         "",
         "",
+        "", // no CA file
         "",
         "",
     ] {

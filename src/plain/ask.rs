@@ -8,13 +8,13 @@ use crate::tui::{Field, Msg, Step, key};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A numbered choice: its words, and the keys that choose it.
-type Choice = (String, Vec<KeyCode>);
+pub(super) type Choice = (String, Vec<KeyCode>);
 
-fn press(c: char) -> Vec<KeyCode> {
+pub(super) fn press(c: char) -> Vec<KeyCode> {
     vec![KeyCode::Char(c)]
 }
 
-fn enter() -> Vec<KeyCode> {
+pub(super) fn enter() -> Vec<KeyCode> {
     vec![KeyCode::Enter]
 }
 
@@ -35,12 +35,8 @@ impl Session<'_> {
                     (item("plain.menu.manual"), press('m')),
                 ])
             }
-            Step::Test => {
-                let mut choices = vec![(item("plain.menu.continue"), enter())];
-                choices.push((item("plain.menu.retry"), press('r')));
-                choices.push((item("plain.menu.back"), vec![KeyCode::Esc]));
-                self.menu(choices)
-            }
+            Step::Test => self.test_menu(),
+            Step::Password if crate::tui::is_oauth(self.app) => self.signin_step(),
             Step::Send => self.send_menu(),
             Step::Summary => self.menu(vec![(item("plain.menu.finish"), press('q'))]),
             _ => self.form_then_enter(),
@@ -66,16 +62,26 @@ impl Session<'_> {
     }
 
     /// Numbered choices; `?` shows the step's help. False at end of input.
-    fn menu(&mut self, choices: Vec<Choice>) -> bool {
+    pub(super) fn menu(&mut self, choices: Vec<Choice>) -> bool {
+        let words: Vec<String> = choices.iter().map(|(w, _)| w.clone()).collect();
+        let Some(i) = self.pick(&words) else {
+            return false;
+        };
+        for k in &choices[i].1 {
+            self.feed(key(*k));
+        }
+        true
+    }
+
+    /// The index of the choice answered; None at the end of the input.
+    pub(super) fn pick(&mut self, words: &[String]) -> Option<usize> {
         let lang = self.app.lang;
-        for (i, (words, _)) in choices.iter().enumerate() {
-            self.console.line(&format!("  {}) {words}", i + 1));
+        for (i, w) in words.iter().enumerate() {
+            self.console.line(&format!("  {}) {w}", i + 1));
         }
         loop {
             self.console.prompt(t(lang, "plain.prompt.number"));
-            let Some(answer) = self.console.read() else {
-                return false;
-            };
+            let answer = self.console.read()?;
             if answer == "?" {
                 say::help(self.app, self.console);
                 continue;
@@ -85,16 +91,13 @@ impl Session<'_> {
             } else {
                 answer.parse::<usize>().ok()
             };
-            if let Some((_, keys)) = n
+            if let Some(i) = n
                 .and_then(|n| n.checked_sub(1))
-                .and_then(|i| choices.get(i))
+                .filter(|i| *i < words.len())
             {
-                for k in keys {
-                    self.feed(key(*k));
-                }
-                return true;
+                return Some(i);
             }
-            let max = choices.len().to_string();
+            let max = words.len().to_string();
             self.console
                 .line(&tf(lang, "plain.prompt.bad_number", &[("max", &max)]));
         }
@@ -118,12 +121,17 @@ impl Session<'_> {
             if !self.field(field) {
                 return false;
             }
+            if field == Field::AuthMethod && crate::tui::is_oauth(self.app) {
+                // The Sign-in step's own questions follow, announced.
+                self.announced = None;
+                return true;
+            }
         }
         self.feed(key(KeyCode::Enter));
         true
     }
 
-    fn field(&mut self, field: Field) -> bool {
+    pub(super) fn field(&mut self, field: Field) -> bool {
         let lang = self.app.lang;
         let label = t(lang, field.label_key());
         match field {

@@ -7,12 +7,15 @@
 //! presses the full screen would receive (`Msg::Key`), fed to `update()`;
 //! the effects run on the same `Runner`; what changed is then said in words.
 //!
-//! Not covered yet: the OAuth2 sign-in buttons and the troubleshooting
-//! screen (use `mailwiz login` and `mailwiz doctor`).
+//! After a failed test the troubleshooting screen's choices are numbered
+//! too (`troubleshoot`), and the OAuth2 sign-in says its address and code
+//! on lines of their own (`signin`).
 
 mod ask;
 mod io;
 mod say;
+mod signin;
+mod troubleshoot;
 
 use crate::i18n::Lang;
 use crate::tui::{App, AppOptions, Msg, Runner, Step, update};
@@ -81,7 +84,9 @@ impl<'a> Session<'a> {
                 say::input_ended(self.app, self.console);
                 return crate::cli::EXIT_FAILED;
             }
-            if self.app.step == before {
+            // Same step, same questions: say what stopped it (not after a
+            // change of sign-in method, which brings new questions).
+            if self.app.step == before && self.announced.is_some() {
                 say::field_errors(self.app, self.console);
             }
         }
@@ -107,7 +112,16 @@ impl<'a> Session<'a> {
             match self.rx.recv_timeout(Duration::from_millis(200)) {
                 Ok(msg) => {
                     say::event(self.app, self.console, &msg);
+                    signin::event(self.app, self.console, &msg);
+                    let diagnosed = matches!(msg, Msg::Diagnosed { .. });
+                    let written = matches!(msg, Msg::TranscriptSaved { .. });
                     self.feed(msg);
+                    if diagnosed {
+                        troubleshoot::diagnosis(self.app, self.console);
+                    }
+                    if written {
+                        troubleshoot::bundle_saved(self.app, self.console);
+                    }
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,

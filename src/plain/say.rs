@@ -23,9 +23,18 @@ pub(super) fn step(app: &App, c: &mut Console) {
         &[
             ("n", &n),
             ("total", &total),
-            ("title", t(app.lang, &app.step.title_key())),
+            ("title", t(app.lang, &title_key(app))),
         ],
     ));
+}
+
+/// The password step of an OAuth2 account is the Sign-in step.
+fn title_key(app: &App) -> String {
+    if app.step == Step::Password && crate::tui::is_oauth(app) {
+        "tui.signin.title".to_string()
+    } else {
+        app.step.title_key()
+    }
 }
 
 pub(super) fn help(app: &App, c: &mut Console) {
@@ -149,7 +158,7 @@ pub(super) fn settings(app: &App, c: &mut Console) {
     ));
 }
 
-fn side_name(app: &App, side: Side) -> String {
+pub(super) fn side_name(app: &App, side: Side) -> String {
     match side {
         Side::Incoming => protocol(app, app.form.protocol).to_string(),
         Side::Smtp => "SMTP".to_string(),
@@ -234,7 +243,12 @@ pub(super) fn event(app: &App, c: &mut Console, msg: &Msg) {
         }
         Msg::ConfigWritten { result: Ok(_), .. } => {
             let name = app.form.account().name;
-            c.line(&tf(lang, "plain.saved", &[("name", &name)]));
+            let key = if crate::tui::is_oauth(app) {
+                "plain.saved_oauth"
+            } else {
+                "plain.saved"
+            };
+            c.line(&tf(lang, key, &[("name", &name)]));
         }
         Msg::ConfigWritten { result: Err(e), .. } => {
             c.line(&tf(

@@ -31,7 +31,9 @@ pub use field::{Field, PasswordField};
 pub use form::{Form, Source};
 pub use msg::{Control, Effect, Msg, RequestId, control, key};
 pub use signin::{OauthForm, SignInFlow, SignInPrompt, SignInState};
+pub use signin::{identity_provider, is_oauth, provided_client};
 pub use step::Step;
+pub use steps::signin::broker_offered;
 pub use steps::{TestPrompt, TestUi, send_findings, test_context, test_findings};
 pub use theme::Theme;
 pub use troubleshoot::{

@@ -9,6 +9,8 @@
 mod broker;
 mod prompt;
 
+pub use broker::offered as broker_offered;
+
 use crate::account::AuthMethod;
 use crate::oauth::Endpoints;
 use crate::providers::Provider;

@@ -1,0 +1,212 @@
+//! After a failed test, the full screen's troubleshooting as numbered
+//! choices: test again, change the failing setting, the doctor's full
+//! diagnosis said as plain lines, a ticket file for a helpdesk, or go on
+//! and save anyway (asked, as on screen).
+
+use super::Session;
+use super::ask::{Choice, enter, press};
+use super::io::Console;
+use crate::check::Side;
+use crate::doctor::{ServerProbe, Severity};
+use crate::i18n::{t, tf};
+use crate::tui::{App, TestPrompt, TranscriptState as Saved};
+use crossterm::event::KeyCode;
+
+/// Longest server text said on one line.
+const MAX_SERVER_TEXT: usize = 200;
+
+impl Session<'_> {
+    /// The Test step's choices: after a success, on; after a failure, the
+    /// troubleshooting.
+    pub(super) fn test_menu(&mut self) -> bool {
+        let lang = self.app.lang;
+        let item = |k: &str| t(lang, k).to_string();
+        if self.app.test_ui.prompt == TestPrompt::ConfirmUntested {
+            self.console.line(t(lang, "tui_test.untested_question"));
+            return self.menu(vec![
+                (item("plain.trouble.save_anyway"), press('y')),
+                (item("plain.trouble.dont_save"), press('n')),
+            ]);
+        }
+        if self.app.troubleshoot.is_some() {
+            return self.diagnosis_menu();
+        }
+        let passed = self.app.incoming.ok() && self.app.smtp.ok();
+        let choices: Vec<Choice> = if passed {
+            vec![
+                (item("plain.menu.continue"), enter()),
+                (item("plain.menu.retry"), press('r')),
+                (item("plain.menu.back"), vec![KeyCode::Esc]),
+            ]
+        } else {
+            vec![
+                (item("plain.menu.retry"), press('r')),
+                (item("plain.trouble.fix"), press('f')),
+                (item("plain.trouble.diagnose"), press('d')),
+                (item("plain.trouble.continue_anyway"), enter()),
+                (item("plain.menu.back"), vec![KeyCode::Esc]),
+            ]
+        };
+        let answered = self.menu(choices);
+        if diagnosing(self.app) {
+            self.console.line(t(lang, "plain.trouble.diagnosing"));
+        }
+        answered
+    }
+
+    /// The choices once the diagnosis was said.
+    fn diagnosis_menu(&mut self) -> bool {
+        let lang = self.app.lang;
+        // The ticket goes next to the configuration file, which a first
+        // account has not created yet.
+        if let Some(dir) = self.app.config_path.parent() {
+            let _ = private_dir(dir);
+        }
+        let item = |k: &str| t(lang, k).to_string();
+        let answered = self.menu(vec![
+            // The Test step's own rule picks the setting (the first failure).
+            (
+                item("plain.trouble.fix"),
+                vec![KeyCode::Esc, KeyCode::Char('f')],
+            ),
+            (item("plain.trouble.bundle"), press('b')),
+            (
+                item("plain.menu.retry"),
+                vec![KeyCode::Esc, KeyCode::Char('r')],
+            ),
+            (item("plain.trouble.rediagnose"), press('r')),
+            (item("plain.trouble.close"), vec![KeyCode::Esc]),
+        ]);
+        if diagnosing(self.app) {
+            self.console.line(t(lang, "plain.trouble.diagnosing"));
+        }
+        answered
+    }
+}
+
+/// The doctor is running.
+fn diagnosing(app: &App) -> bool {
+    app.troubleshoot.as_ref().and_then(|ts| ts.id).is_some()
+}
+
+/// The doctor's run ended: its findings, worst first, each with its fix,
+/// then what each server said.
+pub(super) fn diagnosis(app: &App, c: &mut Console) {
+    let lang = app.lang;
+    let Some(ts) = app.troubleshoot.as_ref() else {
+        return;
+    };
+    let mut problems: Vec<_> = ts
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Ok)
+        .collect();
+    problems.sort_by_key(|f| f.severity);
+    let count = problems.len().to_string();
+    c.line(&tf(lang, "plain.trouble.findings", &[("count", &count)]));
+    for (i, f) in problems.iter().enumerate() {
+        let n = (i + 1).to_string();
+        c.line(&tf(
+            lang,
+            "plain.finding",
+            &[
+                ("n", &n),
+                ("title", &f.title),
+                ("explanation", &f.explanation),
+                ("fix", &f.fix),
+            ],
+        ));
+    }
+    if let Some(note) = &ts.password_note {
+        c.line(&crate::net::clean_text(note.as_bytes()));
+    }
+    if let Some(report) = &ts.report {
+        c.line(t(lang, "plain.trouble.servers"));
+        server(app, c, &report.incoming);
+        server(app, c, &report.smtp);
+    }
+}
+
+/// Text from a server, cleaned and bounded.
+fn outside(text: &str) -> String {
+    let clean = crate::net::clean_text(text.as_bytes());
+    clean.chars().take(MAX_SERVER_TEXT).collect()
+}
+
+fn server(app: &App, c: &mut Console, p: &ServerProbe) {
+    let lang = app.lang;
+    let side = match p.server {
+        Side::Incoming => super::say::side_name(app, Side::Incoming),
+        Side::Smtp => "SMTP".to_string(),
+    };
+    let address = format!("{}:{}", outside(&p.host), p.port);
+    let args = |extra: (&'static str, String)| {
+        vec![("side", side.clone()), ("server", address.clone()), extra]
+    };
+    let say = |c: &mut Console, key: &str, a: Vec<(&str, String)>| {
+        let refs: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.line(&tf(lang, key, &refs));
+    };
+    match &p.greeting {
+        Some(g) => say(c, "plain.trouble.greeting", args(("text", outside(g)))),
+        None => say(
+            c,
+            "plain.trouble.no_greeting",
+            args(("text", String::new())),
+        ),
+    }
+    let mut refused = false;
+    for login in [&p.login, &p.other_login].into_iter().flatten() {
+        let user = ("user", outside(&login.user));
+        let mut a = args(user);
+        if login.ok {
+            say(c, "plain.trouble.login_ok", a);
+        } else {
+            let e = login.error.as_ref().map(|e| e.localized(lang));
+            a.push(("error", outside(&e.unwrap_or_default())));
+            refused = true;
+            say(c, "plain.trouble.login_refused", a);
+        }
+    }
+    // A refused login is already said with its user.
+    if let Some(e) = p.error.as_ref().filter(|_| !refused) {
+        say(
+            c,
+            "plain.trouble.error",
+            args(("error", outside(&e.localized(lang)))),
+        );
+    }
+}
+
+/// Where the ticket file was written, or why not.
+pub(super) fn bundle_saved(app: &App, c: &mut Console) {
+    let lang = app.lang;
+    match app.troubleshoot.as_ref().and_then(|ts| ts.bundle.as_ref()) {
+        Some(Saved::Done(path)) => {
+            let p = path.display().to_string();
+            c.line(&tf(lang, "plain.trouble.bundle_saved", &[("path", &p)]));
+        }
+        Some(Saved::Failed { path, detail }) => {
+            let p = path.display().to_string();
+            let d = outside(detail);
+            c.line(&tf(
+                lang,
+                "plain.trouble.bundle_failed",
+                &[("path", &p), ("error", &d)],
+            ));
+        }
+        _ => {}
+    }
+}
+
+/// Creates `dir` (and its parents) readable by the user only.
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
