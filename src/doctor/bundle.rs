@@ -147,7 +147,11 @@ impl Bundle {
                 incoming: acct.incoming.clone(),
                 smtp: acct.smtp.clone(),
             },
-            findings: super::coded_findings_in(report, provider, &super::Context::for_account(acct)),
+            findings: super::coded_findings_in(
+                report,
+                provider,
+                &super::Context::for_account(acct),
+            ),
             servers,
             smtp_ports: report.smtp_ports.clone(),
             dns,
