@@ -10,6 +10,7 @@ use crate::check::Side;
 use crate::doctor::{ServerProbe, Severity};
 use crate::i18n::{t, tf};
 use crate::tui::{App, TestPrompt, TranscriptState as Saved};
+use crate::tui::{Field, key, untrusted_certs};
 use crossterm::event::KeyCode;
 
 /// Longest server text said on one line.
@@ -28,6 +29,17 @@ impl Session<'_> {
                 (item("plain.trouble.dont_save"), press('n')),
             ]);
         }
+        match &self.app.test_ui.prompt {
+            TestPrompt::CaFile => return self.ca_file_prompt(),
+            TestPrompt::ConfirmPin(_) => {
+                self.console.line(t(lang, "tui_test.pin_question"));
+                return self.menu(vec![
+                    (item("plain.trust.pin_yes"), press('y')),
+                    (item("plain.trust.pin_no"), press('n')),
+                ]);
+            }
+            _ => {}
+        }
         if self.app.troubleshoot.is_some() {
             return self.diagnosis_menu();
         }
@@ -39,19 +51,48 @@ impl Session<'_> {
                 (item("plain.menu.back"), vec![KeyCode::Esc]),
             ]
         } else {
-            vec![
-                (item("plain.menu.retry"), press('r')),
-                (item("plain.trouble.fix"), press('f')),
-                (item("plain.trouble.diagnose"), press('d')),
-                (item("plain.trouble.continue_anyway"), enter()),
-                (item("plain.menu.back"), vec![KeyCode::Esc]),
-            ]
+            // An unknown certificate: say it, then offer to trust it here,
+            // as the full screen does (a CA file, or this certificate).
+            let trust: Vec<Choice> = if untrusted_certs(self.app).is_empty() {
+                Vec::new()
+            } else {
+                certificates(self.app, self.console);
+                vec![
+                    (item("plain.trust.ca_file"), press('c')),
+                    (item("plain.trust.pin"), press('p')),
+                ]
+            };
+            trust
+                .into_iter()
+                .chain([
+                    (item("plain.menu.retry"), press('r')),
+                    (item("plain.trouble.fix"), press('f')),
+                    (item("plain.trouble.diagnose"), press('d')),
+                    (item("plain.trouble.continue_anyway"), enter()),
+                    (item("plain.menu.back"), vec![KeyCode::Esc]),
+                ])
+                .collect()
         };
         let answered = self.menu(choices);
         if diagnosing(self.app) {
             self.console.line(t(lang, "plain.trouble.diagnosing"));
         }
         answered
+    }
+
+    /// The CA file's path, then the test runs again with it.
+    fn ca_file_prompt(&mut self) -> bool {
+        if !self.field(Field::CaFile) {
+            return false;
+        }
+        self.feed(key(KeyCode::Enter));
+        if self.app.test_ui.prompt == TestPrompt::CaFile {
+            // Refused (no such file, not a certificate): say why, ask again.
+            if let Some(e) = self.app.form.error(Field::CaFile) {
+                self.console.line(t(self.app.lang, e.i18n_key()));
+            }
+        }
+        true
     }
 
     /// The choices once the diagnosis was said.
@@ -81,6 +122,43 @@ impl Session<'_> {
             self.console.line(t(lang, "plain.trouble.diagnosing"));
         }
         answered
+    }
+}
+
+/// The certificates a failed test offers to trust: names, issuer, dates
+/// and SHA-256, once per certificate.
+fn certificates(app: &App, c: &mut Console) {
+    let lang = app.lang;
+    let mut shown: Vec<String> = Vec::new();
+    for (side, run) in [(Side::Incoming, &app.incoming), (Side::Smtp, &app.smtp)] {
+        if !untrusted_certs(app).iter().any(|(s, _)| *s == side) {
+            continue;
+        }
+        let Some(cert) = run.report.as_ref().and_then(|r| r.cert.as_ref()) else {
+            continue;
+        };
+        if shown.contains(&cert.sha256) {
+            continue;
+        }
+        shown.push(cert.sha256.clone());
+        let names = outside(&if cert.sans.is_empty() {
+            cert.subject.clone()
+        } else {
+            cert.sans.join(", ")
+        });
+        let day = |d: &str| d.chars().take(10).collect::<String>();
+        let (from, to) = (day(&cert.not_before), day(&cert.not_after));
+        let issuer = outside(&cert.issuer);
+        let args = [
+            ("names", names.as_str()),
+            ("issuer", issuer.as_str()),
+            ("from", from.as_str()),
+            ("to", to.as_str()),
+        ];
+        c.line(&tf(lang, "tui_test.cert.names", &args));
+        c.line(&tf(lang, "tui_test.cert.issuer", &args));
+        let sha = crate::account::display_fingerprint(&cert.sha256);
+        c.line(&tf(lang, "tui_test.cert.sha256", &[("sha256", &sha)]));
     }
 }
 

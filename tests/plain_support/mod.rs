@@ -81,6 +81,11 @@ pub struct Run {
 
 /// `mailwiz --lang LANG` with `input` piped in (no terminal anywhere).
 pub fn run_plain(env: &MailEnv, lang: &str, input: &str) -> Run {
+    run_plain_with(env, lang, input, &[])
+}
+
+/// `run_plain` with more environment (after the defaults, so it wins).
+pub fn run_plain_with(env: &MailEnv, lang: &str, input: &str, vars: &[(&str, &str)]) -> Run {
     let dir = tempfile::Builder::new()
         .prefix("mwp")
         .tempdir_in("/tmp")
@@ -97,6 +102,7 @@ pub fn run_plain(env: &MailEnv, lang: &str, input: &str) -> Run {
     let mut child = cmd
         .env("SSL_CERT_FILE", &env.ca)
         .env("TERM", "xterm-256color")
+        .envs(vars.iter().copied())
         .args(["--config", config.to_str().unwrap(), "--lang", lang])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -29,6 +29,7 @@ pub use test::{
     TestPrompt, TestUi, context as test_context, failed_steps, findings as test_findings,
     on_back_from_diagnosis,
 };
+pub use test_trust::untrusted_certs;
 
 /// A step's title key: the password step of an OAuth2 account is the
 /// Sign-in step.
