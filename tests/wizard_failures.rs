@@ -133,7 +133,7 @@ fn item2_a_silent_port_is_named_and_counted_down() {
 fn dns(host: &str) -> NetError {
     NetError::Dns {
         host: host.into(),
-        detail: "failed to lookup address information".into(),
+        cause: mailwiz::net::DnsCause::failed("failed to lookup address information"),
     }
 }
 

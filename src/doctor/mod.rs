@@ -23,8 +23,8 @@ pub use findings::{
     Code, Finding, Severity, coded_findings, coded_findings_in, findings, findings_in,
 };
 pub use from_check::{findings_from_check, findings_from_send};
-pub use ports::{FamilyProbe, PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
 pub use oauth_signin::oauth_sign_in_finding;
+pub use ports::{FamilyProbe, PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
 
 use crate::account::{Account, Security};
 use crate::check::Side;
@@ -200,7 +200,7 @@ pub fn run(acct: &Account, pw: Passwords<'_>, opts: &DoctorOptions) -> DoctorRep
             );
             p.fail(NetError::Io {
                 phase: crate::net::Phase::Connect,
-                detail: "the SMTP probe stopped unexpectedly".into(),
+                cause: crate::net::IoCause::Internal,
             });
             p
         });

@@ -4,14 +4,84 @@
 use super::Phase;
 use super::cert::CertInfo;
 use crate::i18n::{self, Lang};
+use crate::trust::TrustError;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::io;
 
+mod io_kind;
 mod reply;
 
+pub use io_kind::{io_kind_key, io_kind_words};
 pub use reply::{Reply, Wire};
+
+/// Why a name has no address, typed: each face says it in its language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnsCause {
+    /// The name exists in no answer.
+    NoAddress,
+    /// Addresses exist, none of the family forced by `--ipv4`/`--ipv6`.
+    NoFamilyAddress(super::Family),
+    /// The resolver failed; `said` is its own words, kept as evidence.
+    Failed { said: String },
+}
+
+impl DnsCause {
+    pub fn failed(said: &str) -> DnsCause {
+        DnsCause::Failed {
+            said: super::clean_text(said.as_bytes()),
+        }
+    }
+
+    pub fn localized(&self, lang: Lang) -> String {
+        match self {
+            DnsCause::NoAddress => i18n::t(lang, "net.dns.no_address").to_string(),
+            DnsCause::NoFamilyAddress(family) => i18n::tf(
+                lang,
+                "net.dns.no_family_address",
+                &[("family", family.name())],
+            ),
+            DnsCause::Failed { said } => i18n::tf(lang, "net.dns.failed", &[("said", said)]),
+        }
+    }
+}
+
+/// Why a connection broke, typed: each face says it in its language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IoCause {
+    /// The server closed the connection (end of stream, reset).
+    Closed,
+    /// Another I/O error; `os` is the system's own words, kept as evidence.
+    Os { kind: io::ErrorKind, os: String },
+    /// A test of mailwiz's own stopped without an answer (a thread died).
+    Internal,
+}
+
+impl IoCause {
+    pub fn of(e: &io::Error) -> IoCause {
+        match io_kind_key(e.kind()) {
+            "net.io.closed" => IoCause::Closed,
+            _ => IoCause::Os {
+                kind: e.kind(),
+                os: super::clean_text(e.to_string().as_bytes()),
+            },
+        }
+    }
+
+    /// In `lang`: the kind's words, and the system's words when the kind
+    /// has no name of its own.
+    pub fn localized(&self, lang: Lang) -> String {
+        match self {
+            IoCause::Closed => i18n::t(lang, "net.io.closed").to_string(),
+            IoCause::Internal => i18n::t(lang, "net.io.internal").to_string(),
+            IoCause::Os { kind, os } if io_kind_key(*kind) == "net.io.other" => {
+                i18n::tf(lang, "net.io.other_said", &[("os", os)])
+            }
+            IoCause::Os { kind, .. } => io_kind_words(lang, *kind),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -54,19 +124,21 @@ pub enum Limit {
 pub enum NetError {
     Dns {
         host: String,
-        detail: String,
+        cause: DnsCause,
     },
     Refused {
         addr: String,
     },
     Unreachable {
         addr: String,
-        detail: String,
+        cause: IoCause,
     },
     Timeout {
         phase: Phase,
     },
     Tls(TlsError),
+    /// The account's CA file cannot be used: nothing was sent.
+    CaFile(TrustError),
     StarttlsNotOffered,
     LoginDisabled,
     AuthFailed {
@@ -88,7 +160,7 @@ pub enum NetError {
     },
     Io {
         phase: Phase,
-        detail: String,
+        cause: IoCause,
     },
     /// A login method mailwiz cannot use yet (OAuth2).
     Unsupported {
@@ -120,6 +192,7 @@ impl NetError {
                 TlsKind::PinMismatch => "net.error.tls.pin_mismatch",
                 TlsKind::Other => "net.error.tls.other",
             },
+            NetError::CaFile(e) => e.i18n_in(Lang::En).0,
             NetError::StarttlsNotOffered => "net.error.starttls_not_offered",
             NetError::LoginDisabled => "net.error.login_disabled",
             NetError::AuthFailed { .. } => "net.error.auth_failed",
@@ -143,12 +216,18 @@ impl NetError {
     /// `localized` replaces it by the step's name in the chosen language.
     pub fn i18n_args(&self) -> Vec<(&'static str, String)> {
         match self {
-            NetError::Dns { host, detail } => {
-                vec![("host", host.clone()), ("detail", detail.clone())]
+            NetError::Dns { host, cause } => {
+                vec![
+                    ("host", host.clone()),
+                    ("detail", cause.localized(Lang::En)),
+                ]
             }
             NetError::Refused { addr } => vec![("addr", addr.clone())],
-            NetError::Unreachable { addr, detail } => {
-                vec![("addr", addr.clone()), ("detail", detail.clone())]
+            NetError::Unreachable { addr, cause } => {
+                vec![
+                    ("addr", addr.clone()),
+                    ("detail", cause.localized(Lang::En)),
+                ]
             }
             NetError::Timeout { phase } | NetError::TooLarge { phase, .. } => {
                 vec![("phase", phase.as_str().to_string())]
@@ -175,10 +254,16 @@ impl NetError {
                     ("reply", reply.to_string()),
                 ]
             }
-            NetError::Protocol { phase, detail } | NetError::Io { phase, detail } => {
+            NetError::Protocol { phase, detail } => {
                 vec![
                     ("phase", phase.as_str().to_string()),
                     ("detail", detail.clone()),
+                ]
+            }
+            NetError::Io { phase, cause } => {
+                vec![
+                    ("phase", phase.as_str().to_string()),
+                    ("detail", cause.localized(Lang::En)),
                 ]
             }
             NetError::WrongProtocol {
@@ -191,6 +276,7 @@ impl NetError {
                 ("greeting", greeting.clone()),
             ],
             NetError::Unsupported { what } => vec![("what", what.clone())],
+            NetError::CaFile(e) => e.i18n_in(Lang::En).1,
             NetError::StarttlsNotOffered
             | NetError::LoginDisabled
             | NetError::Cancelled
@@ -207,7 +293,7 @@ impl NetError {
             | NetError::Rejected { phase, .. }
             | NetError::Protocol { phase, .. }
             | NetError::Io { phase, .. } => Some(*phase),
-            NetError::Tls(_) => Some(Phase::Tls),
+            NetError::Tls(_) | NetError::CaFile(_) => Some(Phase::Tls),
             NetError::WrongProtocol { .. } => Some(Phase::Greeting),
             NetError::StarttlsNotOffered | NetError::InjectedBeforeTls => Some(Phase::Starttls),
             NetError::LoginDisabled
@@ -234,6 +320,27 @@ impl NetError {
                 _ => (*k, v.as_str()),
             })
             .collect();
+        let typed_detail = match self {
+            NetError::Io { cause, .. } | NetError::Unreachable { cause, .. } => {
+                Some(cause.localized(lang))
+            }
+            NetError::Dns { cause, .. } => Some(cause.localized(lang)),
+            NetError::CaFile(e) => return e.localized(lang),
+            _ => None,
+        };
+        if let Some(detail) = typed_detail {
+            let filled: Vec<(&str, &str)> = filled
+                .into_iter()
+                .map(|(k, v)| {
+                    if k == "detail" {
+                        (k, detail.as_str())
+                    } else {
+                        (k, v)
+                    }
+                })
+                .collect();
+            return i18n::tf(lang, self.i18n_key(), &filled);
+        }
         i18n::tf(lang, self.i18n_key(), &filled)
     }
 
@@ -248,16 +355,9 @@ impl NetError {
         }
         match e.kind() {
             io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => NetError::Timeout { phase },
-            io::ErrorKind::UnexpectedEof
-            | io::ErrorKind::ConnectionReset
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::BrokenPipe => NetError::Io {
-                phase,
-                detail: "the server closed the connection".to_string(),
-            },
             _ => NetError::Io {
                 phase,
-                detail: e.to_string(),
+                cause: IoCause::of(e),
             },
         }
     }

@@ -176,7 +176,7 @@ impl Conn {
             }
             return Err(NetError::Io {
                 phase,
-                detail: "the server closed the connection".into(),
+                cause: super::error::IoCause::Closed,
             });
         }
         self.buf.extend_from_slice(&chunk[..n]);

@@ -137,7 +137,8 @@ pub(super) fn save_bundle(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let provider = super::troubleshoot::provider(app);
-    let bundle = crate::doctor::bundle::Bundle::new(&app.form.account(), report, provider, app.lang);
+    let bundle =
+        crate::doctor::bundle::Bundle::new(&app.form.account(), report, provider, app.lang);
     let path = transcript_path(app).with_file_name(format!(
         "ticket-{}-{}.json",
         app.form.account().name.replace(

@@ -251,7 +251,8 @@ fn cert_text(app: &App) -> Text<'static> {
             th.value(),
         ));
         if !second.is_empty() {
-            text.lines.push(Line::styled(format!("  {second}"), th.value()));
+            text.lines
+                .push(Line::styled(format!("  {second}"), th.value()));
         }
     }
     if !text.lines.is_empty() {
