@@ -140,3 +140,36 @@ fn core_errors_read_in_french() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A client-id file that is not UTF-8, and one that cannot be read (a
+/// folder): named in French, without the English words of the core.
+#[test]
+fn client_file_errors_read_in_french() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cfg = dir.path().join("accounts.toml");
+    let system = dir.path().join("system");
+    std::fs::create_dir_all(system.join("oauth-clients.toml")).expect("a folder");
+    std::fs::write(
+        dir.path().join("oauth-clients.toml"),
+        b"[x]\nclient_id = \"\xff\"\n",
+    )
+    .expect("write");
+    let text = |lang: Lang| {
+        run(mailwiz(&cfg)
+            .args(["--lang", lang.code(), "oauth-clients"])
+            .env("MAILWIZ_SYSTEM_CONFIG_DIR", &system))
+    };
+    let (fr, en) = (text(Lang::Fr), text(Lang::En));
+    assert!(fr.contains("n'est pas du texte UTF-8"), "{fr}");
+    assert!(fr.contains("c'est un dossier"), "{fr}");
+    for e in [
+        "not UTF-8",
+        "Is a directory",
+        "is a directory",
+        "other error",
+    ] {
+        assert!(!fr.contains(e), "English {e:?} in French: {fr}");
+    }
+    assert!(problems(&fr, Lang::Fr).is_empty(), "{fr}");
+    assert!(en.contains("is not UTF-8 text"), "{en}");
+}
