@@ -185,7 +185,7 @@ mod tests {
         assert_eq!(w.render(Lang::En), "logged in as alice; RCPT TO: 250 ok");
         assert_eq!(
             w.render(Lang::Fr),
-            "identifié en tant que alice; RCPT TO: 250 ok"
+            "identifié en tant que alice\u{a0}; RCPT TO: 250 ok"
         );
         let json = serde_json::to_string(&w).unwrap();
         let back: Words = serde_json::from_str(&json).unwrap();

@@ -11,9 +11,11 @@ use std::fmt;
 use std::io;
 
 mod io_kind;
+mod problem;
 mod reply;
 
 pub use io_kind::{io_kind_key, io_kind_words};
+pub use problem::Problem;
 pub use reply::{Reply, Wire};
 
 /// Why a name has no address, typed: each face says it in its language.
@@ -150,7 +152,7 @@ pub enum NetError {
     },
     Protocol {
         phase: Phase,
-        detail: String,
+        problem: Problem,
     },
     /// Another protocol answered: a POP3 server on the port set for IMAP.
     WrongProtocol {
@@ -254,10 +256,10 @@ impl NetError {
                     ("reply", reply.to_string()),
                 ]
             }
-            NetError::Protocol { phase, detail } => {
+            NetError::Protocol { phase, problem } => {
                 vec![
                     ("phase", phase.as_str().to_string()),
-                    ("detail", detail.clone()),
+                    ("detail", problem.localized(Lang::En)),
                 ]
             }
             NetError::Io { phase, cause } => {
@@ -325,6 +327,7 @@ impl NetError {
                 Some(cause.localized(lang))
             }
             NetError::Dns { cause, .. } => Some(cause.localized(lang)),
+            NetError::Protocol { problem, .. } => Some(problem.localized(lang)),
             NetError::CaFile(e) => return e.localized(lang),
             _ => None,
         };

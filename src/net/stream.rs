@@ -101,7 +101,7 @@ impl Conn {
         let Inner::Plain(timed) = std::mem::replace(&mut self.inner, Inner::Gone) else {
             return Err(NetError::Protocol {
                 phase: Phase::Tls,
-                detail: "already encrypted".into(),
+                problem: super::Problem::AlreadyEncrypted,
             });
         };
         let r = setup.handshake(timed);

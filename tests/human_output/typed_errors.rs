@@ -19,13 +19,14 @@ fn run(cmd: &mut Command) -> String {
 
 /// Adds an IMAP+SMTP account on `port` of 127.0.0.1 (TLS).
 fn add(cfg: &Path, name: &str, port: u16, password_command: &str, ca: Option<&Path>) {
+    let security = if name == "babbles" { "none" } else { "tls" };
     let port = port.to_string();
     let mut cmd = mailwiz(cfg);
     cmd.args(["add", "--name", name, "--email", "alice@example.test"])
         .args(["--incoming", "imap", "--in-host", "127.0.0.1"])
-        .args(["--in-port", &port, "--in-security", "tls"])
+        .args(["--in-port", &port, "--in-security", security])
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &port])
-        .args(["--smtp-security", "tls", "--password-command"])
+        .args(["--smtp-security", security, "--password-command"])
         .arg(password_command);
     if let Some(ca) = ca {
         cmd.arg("--ca-file").arg(ca);
@@ -48,6 +49,23 @@ fn closing_port() -> u16 {
     std::thread::spawn(move || {
         for s in l.incoming() {
             drop(s);
+        }
+    });
+    port
+}
+
+/// A loopback port whose server greets as SMTP, then answers nonsense.
+fn babbling_smtp_port() -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for mut s in l.incoming().flatten() {
+            let _ = s.write_all(b"220 babble.test ESMTP\r\n");
+            let mut line = String::new();
+            let mut r = BufReader::new(s.try_clone().expect("clone"));
+            let _ = r.read_line(&mut line);
+            let _ = s.write_all(b"hello there, error ahead\r\n");
         }
     });
     port
@@ -93,6 +111,11 @@ const CASES: &[Case] = &[
         "le serveur a fermé la connexion",
         &["closed the connection", "unexpected end of file", "EOF"],
     ),
+    (
+        "babbles",
+        "le serveur a dit\u{a0}: «\u{a0}hello there, error ahead\u{a0}»",
+        &["not an SMTP reply"],
+    ),
 ];
 
 #[test]
@@ -110,6 +133,7 @@ fn core_errors_read_in_french() {
     add(&cfg, "ca_missing", nothing, "echo pw", Some(&missing));
     add(&cfg, "ca_empty", nothing, "echo pw", Some(&empty));
     add(&cfg, "closes", closing_port(), "echo pw", None);
+    add(&cfg, "babbles", babbling_smtp_port(), "echo pw", None);
     // Broken after `add`, which refuses an unusable CA file.
     std::fs::remove_file(&missing).expect("remove");
     std::fs::write(&empty, "").expect("empty");

@@ -88,7 +88,35 @@ fn every_error_has_both_texts() {
         },
         NetError::Protocol {
             phase: Phase::Greeting,
-            detail: "d".into(),
+            problem: Problem::unexpected("d"),
+        },
+        NetError::Protocol {
+            phase: Phase::Login,
+            problem: Problem::NoAuth,
+        },
+        NetError::Protocol {
+            phase: Phase::Login,
+            problem: Problem::NoOauthMechanism,
+        },
+        NetError::Protocol {
+            phase: Phase::Login,
+            problem: Problem::LineBreak,
+        },
+        NetError::Protocol {
+            phase: Phase::Search,
+            problem: Problem::NotAscii,
+        },
+        NetError::Protocol {
+            phase: Phase::Tls,
+            problem: Problem::AlreadyEncrypted,
+        },
+        NetError::Protocol {
+            phase: Phase::Rcpt,
+            problem: Problem::bad_address("a@", "d"),
+        },
+        NetError::Protocol {
+            phase: Phase::Data,
+            problem: Problem::BadMessage { said: "d".into() },
         },
         NetError::Io {
             phase: Phase::Data,
