@@ -102,3 +102,5 @@ impl ServiceError {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod one_text_tests;
