@@ -412,11 +412,9 @@ fn item8_a_ca_file_that_cannot_be_used_says_so_and_can_be_chosen_again() {
     let unreadable = || {
         let mut r = report(
             false,
-            Some(NetError::Tls(mailwiz::net::TlsError {
-                kind: mailwiz::net::TlsKind::Other,
-                cert: None,
-                detail: "CA file /nonexistent/ca.pem: No such file or directory (os error 2)"
-                    .into(),
+            Some(NetError::CaFile(mailwiz::trust::TrustError::Unreadable {
+                path: "/nonexistent/ca.pem".into(),
+                kind: std::io::ErrorKind::NotFound,
             })),
         );
         r.steps.clear();

@@ -101,6 +101,6 @@ impl ServiceError {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod one_text_tests;
+#[cfg(test)]
+mod tests;
