@@ -347,7 +347,7 @@ pub fn check_account(
             steps: Vec::new(),
             error: Some(NetError::Io {
                 phase: Phase::Connect,
-                detail: "the SMTP check stopped unexpectedly".into(),
+                cause: crate::net::IoCause::Internal,
             }),
             capabilities: Vec::new(),
             cert: None,

@@ -13,7 +13,7 @@
 
 use crate::account::{Account, Protocol, domain_of};
 use crate::check::{CheckOptions, Incoming, Progress, Side, StepRecord, Tracker, open_smtp};
-use crate::net::{Deadline, NetError, NoSteps, Phase, Reply};
+use crate::net::{Deadline, NetError, NoSteps, Phase, Problem, Reply};
 use crate::secret::Secret;
 use lettre::message::{Mailbox, Message, header::ContentType};
 use serde::Serialize;
@@ -83,17 +83,21 @@ Vous pouvez le supprimer.\n";
 
 /// The RFC 5322 bytes of the test message.
 pub fn build_message(acct: &Account, msg: &TestMessage) -> Result<Vec<u8>, NetError> {
-    let bad = |phase: Phase, e: String| NetError::Protocol { phase, detail: e };
+    let bad = |phase: Phase, problem: Problem| NetError::Protocol { phase, problem };
     let from_addr = acct
         .email
         .parse()
-        .map_err(|e| bad(Phase::Mail, format!("{}: {e}", acct.email)))?;
+        .map_err(|e: lettre::address::AddressError| {
+            bad(
+                Phase::Mail,
+                Problem::bad_address(&acct.email, &e.to_string()),
+            )
+        })?;
     let name = acct.display_name.trim();
     let from = Mailbox::new((!name.is_empty()).then(|| name.to_string()), from_addr);
-    let to: Mailbox = msg
-        .to
-        .parse()
-        .map_err(|e| bad(Phase::Rcpt, format!("{}: {e}", msg.to)))?;
+    let to: Mailbox = msg.to.parse().map_err(|e: lettre::address::AddressError| {
+        bad(Phase::Rcpt, Problem::bad_address(&msg.to, &e.to_string()))
+    })?;
     let m = Message::builder()
         .from(from)
         .to(to)
@@ -102,7 +106,14 @@ pub fn build_message(acct: &Account, msg: &TestMessage) -> Result<Vec<u8>, NetEr
         .message_id(Some(message_id(acct, msg)))
         .header(ContentType::TEXT_PLAIN)
         .body(BODY.to_string())
-        .map_err(|e| bad(Phase::Data, e.to_string()))?;
+        .map_err(|e| {
+            bad(
+                Phase::Data,
+                Problem::BadMessage {
+                    said: crate::net::clean_text(e.to_string().as_bytes()),
+                },
+            )
+        })?;
     Ok(m.formatted())
 }
 

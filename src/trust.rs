@@ -13,44 +13,58 @@
 //! So a company CA installed in the system store works for autoconfig and
 //! sign-in exactly as it does for IMAP.
 
+use crate::i18n::Lang;
 use rustls::RootCertStore;
 use rustls::pki_types::{CertificateDer, pem::PemObject};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 /// Why a CA file cannot be used; the path is the user's own.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// The texts are `trust.error.*`; `Display` is the English one.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrustError {
-    #[error("CA file {path}: cannot be read ({kind})")]
     Unreadable {
         path: String,
         kind: std::io::ErrorKind,
     },
-    #[error("CA file {path}: not PEM certificates")]
-    NotPem { path: String },
-    #[error("CA file {path}: no certificate in it")]
-    Empty { path: String },
+    NotPem {
+        path: String,
+    },
+    Empty {
+        path: String,
+    },
 }
 
 impl TrustError {
-    /// The i18n key (`trust.error.*`) and its arguments.
-    pub fn i18n(&self) -> (&'static str, Vec<(&'static str, String)>) {
+    /// The i18n key and its arguments, the I/O error's kind in `lang`.
+    pub fn i18n_in(&self, lang: Lang) -> (&'static str, Vec<(&'static str, String)>) {
         match self {
             TrustError::Unreadable { path, kind } => (
                 "trust.error.unreadable",
-                vec![("path", path.clone()), ("kind", format!("{kind}"))],
+                vec![
+                    ("path", path.clone()),
+                    ("kind", crate::net::io_kind_words(lang, *kind)),
+                ],
             ),
             TrustError::NotPem { path } => ("trust.error.not_pem", vec![("path", path.clone())]),
             TrustError::Empty { path } => ("trust.error.empty", vec![("path", path.clone())]),
         }
     }
 
-    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
-        let (key, args) = self.i18n();
+    pub fn localized(&self, lang: Lang) -> String {
+        let (key, args) = self.i18n_in(lang);
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         crate::i18n::tf(lang, key, &args)
     }
 }
+
+impl std::fmt::Display for TrustError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+impl std::error::Error for TrustError {}
 
 /// The system store, read once per process (it is a bundle and a
 /// directory of a few hundred files: parsing it costs milliseconds).

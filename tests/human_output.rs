@@ -10,6 +10,8 @@
 #[path = "human_output/checks.rs"]
 mod checks;
 mod common;
+#[path = "human_output/typed_errors.rs"]
+mod typed_errors;
 
 use checks::problems;
 use common::{MailEnv, mailenv, mailwiz};

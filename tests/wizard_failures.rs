@@ -133,7 +133,7 @@ fn item2_a_silent_port_is_named_and_counted_down() {
 fn dns(host: &str) -> NetError {
     NetError::Dns {
         host: host.into(),
-        detail: "failed to lookup address information".into(),
+        cause: mailwiz::net::DnsCause::failed("failed to lookup address information"),
     }
 }
 
@@ -412,11 +412,9 @@ fn item8_a_ca_file_that_cannot_be_used_says_so_and_can_be_chosen_again() {
     let unreadable = || {
         let mut r = report(
             false,
-            Some(NetError::Tls(mailwiz::net::TlsError {
-                kind: mailwiz::net::TlsKind::Other,
-                cert: None,
-                detail: "CA file /nonexistent/ca.pem: No such file or directory (os error 2)"
-                    .into(),
+            Some(NetError::CaFile(mailwiz::trust::TrustError::Unreadable {
+                path: "/nonexistent/ca.pem".into(),
+                kind: std::io::ErrorKind::NotFound,
             })),
         );
         r.steps.clear();

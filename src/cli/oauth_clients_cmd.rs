@@ -99,37 +99,7 @@ fn rows(c: &Clients) -> Vec<ProviderRow<'_>> {
 
 /// One text per language for a file's problem (the path and line named).
 pub fn file_error(lang: Lang, e: &ClientsFileError) -> String {
-    let shown = |p: &std::path::Path| output::clean_line(&p.display().to_string());
-    match e {
-        ClientsFileError::Read { path, detail } => tf(
-            lang,
-            "oauth_clients.error.read",
-            &[("path", &shown(path)), ("detail", detail)],
-        ),
-        ClientsFileError::TooLarge { path, max } => tf(
-            lang,
-            "oauth_clients.error.too_large",
-            &[("path", &shown(path)), ("max", &max.to_string())],
-        ),
-        ClientsFileError::Syntax { path, line, detail } => tf(
-            lang,
-            "oauth_clients.error.syntax",
-            &[
-                ("path", &shown(path)),
-                ("line", &line.to_string()),
-                ("detail", &output::clean_line(detail)),
-            ],
-        ),
-        ClientsFileError::Invalid { path, line, key } => tf(
-            lang,
-            "oauth_clients.error.invalid",
-            &[
-                ("path", &shown(path)),
-                ("line", &line.to_string()),
-                ("key", &output::clean_line(key)),
-            ],
-        ),
-    }
+    e.localized(lang)
 }
 
 pub fn source_label(lang: Lang, source: ClientSource) -> String {

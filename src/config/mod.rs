@@ -99,37 +99,56 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+/// The texts are `config.error.*`; `Display` is the English one.
+#[derive(Debug)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not valid (line {line}, column {column}): {message}")]
     Parse {
         path: PathBuf,
         line: usize,
         column: usize,
         message: String,
     },
-    #[error("{path} has schema version {found}; this mailwiz knows version {SCHEMA_VERSION}")]
-    Version { path: PathBuf, found: u32 },
-    #[error("{path} is not UTF-8 text")]
-    NotUtf8 { path: PathBuf },
-    #[error("cannot write {path}: {source}")]
+    Version {
+        path: PathBuf,
+        found: u32,
+    },
+    NotUtf8 {
+        path: PathBuf,
+    },
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("no configuration folder could be found (set $MAILWIZ_CONFIG or use --config)")]
     NoConfigDir,
-    #[error("{path} is not a regular file")]
-    NotRegular { path: PathBuf },
-    #[error("{path} is larger than {limit} bytes")]
-    TooLarge { path: PathBuf, limit: u64 },
-    #[error("{path} can be written by other users; mailwiz does not write there")]
-    UnsafeFolder { path: PathBuf },
+    NotRegular {
+        path: PathBuf,
+    },
+    TooLarge {
+        path: PathBuf,
+        limit: u64,
+    },
+    UnsafeFolder {
+        path: PathBuf,
+    },
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(crate::i18n::Lang::En))
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Read { source, .. } | ConfigError::Write { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl ConfigError {
@@ -141,7 +160,7 @@ impl ConfigError {
             ConfigError::Read { path, source } => tf(
                 lang,
                 "config.error.read",
-                &[("path", &p(path)), ("detail", &source.to_string())],
+                &[("path", &p(path)), ("detail", &io_words(lang, source))],
             ),
             ConfigError::Parse {
                 path,
@@ -173,7 +192,7 @@ impl ConfigError {
             ConfigError::Write { path, source } => tf(
                 lang,
                 "config.error.write",
-                &[("path", &p(path)), ("detail", &source.to_string())],
+                &[("path", &p(path)), ("detail", &io_words(lang, source))],
             ),
             ConfigError::NoConfigDir => crate::i18n::t(lang, "config.error.no_dir").to_string(),
             ConfigError::NotRegular { path } => {
@@ -189,6 +208,12 @@ impl ConfigError {
             }
         }
     }
+}
+
+/// An I/O error in `lang`: its kind's words; the system's own words when
+/// the kind has no name of its own.
+fn io_words(lang: crate::i18n::Lang, e: &std::io::Error) -> String {
+    crate::net::IoCause::of(e).localized(lang)
 }
 
 /// `--config PATH`, else `$MAILWIZ_CONFIG`, else the platform config folder.

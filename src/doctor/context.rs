@@ -103,7 +103,7 @@ mod tests {
     fn dns(host: &str) -> NetError {
         NetError::Dns {
             host: host.into(),
-            detail: "no such host".into(),
+            cause: crate::net::DnsCause::NoAddress,
         }
     }
 

@@ -309,6 +309,8 @@ fn diagnose(
             }
         }
         NetError::Tls(t) => tls(t, p, evidence),
+        // As before it was typed: the TLS step could not start.
+        NetError::CaFile(_) => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
         NetError::StarttlsNotOffered => Diag::new(Code::StarttlsUnavailable, evidence),
         NetError::LoginDisabled => match p.server {
             Side::Incoming => Diag::new(Code::LoginDisabled, evidence),

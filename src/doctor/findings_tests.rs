@@ -238,7 +238,7 @@ fn provider_specific_codes() {
         (
             NetError::Dns {
                 host: "x.invalid".into(),
-                detail: String::new(),
+                cause: crate::net::DnsCause::NoAddress,
             },
             false,
             None,

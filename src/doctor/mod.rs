@@ -200,7 +200,7 @@ pub fn run(acct: &Account, pw: Passwords<'_>, opts: &DoctorOptions) -> DoctorRep
             );
             p.fail(NetError::Io {
                 phase: crate::net::Phase::Connect,
-                detail: "the SMTP probe stopped unexpectedly".into(),
+                cause: crate::net::IoCause::Internal,
             });
             p
         });

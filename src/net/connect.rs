@@ -1,7 +1,7 @@
 //! Finding and reaching a server: name lookup and TCP connect, both within
 //! the deadline.
 
-use super::error::NetError;
+use super::error::{DnsCause, IoCause, NetError};
 use super::{Deadline, Phase};
 use serde::{Deserialize, Serialize};
 use std::io;
@@ -78,7 +78,7 @@ pub fn resolve(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketA
     if kept.is_empty() {
         return Err(NetError::Dns {
             host,
-            detail: format!("no {} address", family.name()),
+            cause: DnsCause::NoFamilyAddress(family),
         });
     }
     Ok(kept)
@@ -103,11 +103,11 @@ fn resolve_any(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketA
                 .collect()),
             Ok(_) => Err(NetError::Dns {
                 host: host.to_string(),
-                detail: "no address".into(),
+                cause: DnsCause::NoAddress,
             }),
             Err(e) => Err(NetError::Dns {
                 host: host.to_string(),
-                detail: e.to_string(),
+                cause: DnsCause::failed(&e.to_string()),
             }),
         };
     }
@@ -125,17 +125,17 @@ fn resolve_any(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketA
         })
         .map_err(|e| NetError::Io {
             phase: Phase::Resolve,
-            detail: e.to_string(),
+            cause: IoCause::of(&e),
         })?;
     match rx.recv_timeout(deadline.remaining(Phase::Resolve)?) {
         Ok(Ok(addrs)) if !addrs.is_empty() => Ok(addrs),
         Ok(Ok(_)) => Err(NetError::Dns {
             host,
-            detail: "no address".into(),
+            cause: DnsCause::NoAddress,
         }),
         Ok(Err(e)) => Err(NetError::Dns {
             host,
-            detail: e.to_string(),
+            cause: DnsCause::failed(&e.to_string()),
         }),
         Err(_) => Err(NetError::Timeout {
             phase: Phase::Resolve,
@@ -170,7 +170,7 @@ pub fn connect_any(addrs: &[SocketAddr], deadline: &Deadline) -> Result<TcpStrea
     let order = interleaved(addrs);
     let mut last = NetError::Dns {
         host: String::new(),
-        detail: "no address".into(),
+        cause: DnsCause::NoAddress,
     };
     let (tx, rx) = mpsc::channel();
     let (mut started, mut failed) = (0, 0);
@@ -186,7 +186,7 @@ pub fn connect_any(addrs: &[SocketAddr], deadline: &Deadline) -> Result<TcpStrea
                 })
                 .map_err(|e| NetError::Io {
                     phase: Phase::Connect,
-                    detail: e.to_string(),
+                    cause: IoCause::of(&e),
                 })?;
             started += 1;
         }
@@ -226,7 +226,7 @@ pub fn connect_error(addr: SocketAddr, e: &io::Error) -> NetError {
         },
         _ => NetError::Unreachable {
             addr: addr.to_string(),
-            detail: e.to_string(),
+            cause: IoCause::of(e),
         },
     }
 }

@@ -4,13 +4,20 @@
 use super::Phase;
 use super::cert::CertInfo;
 use crate::i18n::{self, Lang};
+use crate::trust::TrustError;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::io;
 
+mod cause;
+mod io_kind;
+mod problem;
 mod reply;
 
+pub use cause::{DnsCause, IoCause};
+pub use io_kind::io_kind_words;
+pub use problem::Problem;
 pub use reply::{Reply, Wire};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,19 +61,21 @@ pub enum Limit {
 pub enum NetError {
     Dns {
         host: String,
-        detail: String,
+        cause: DnsCause,
     },
     Refused {
         addr: String,
     },
     Unreachable {
         addr: String,
-        detail: String,
+        cause: IoCause,
     },
     Timeout {
         phase: Phase,
     },
     Tls(TlsError),
+    /// The account's CA file cannot be used: nothing was sent.
+    CaFile(TrustError),
     StarttlsNotOffered,
     LoginDisabled,
     AuthFailed {
@@ -78,7 +87,7 @@ pub enum NetError {
     },
     Protocol {
         phase: Phase,
-        detail: String,
+        problem: Problem,
     },
     /// Another protocol answered: a POP3 server on the port set for IMAP.
     WrongProtocol {
@@ -88,7 +97,7 @@ pub enum NetError {
     },
     Io {
         phase: Phase,
-        detail: String,
+        cause: IoCause,
     },
     /// A login method mailwiz cannot use yet (OAuth2).
     Unsupported {
@@ -120,6 +129,7 @@ impl NetError {
                 TlsKind::PinMismatch => "net.error.tls.pin_mismatch",
                 TlsKind::Other => "net.error.tls.other",
             },
+            NetError::CaFile(e) => e.i18n_in(Lang::En).0,
             NetError::StarttlsNotOffered => "net.error.starttls_not_offered",
             NetError::LoginDisabled => "net.error.login_disabled",
             NetError::AuthFailed { .. } => "net.error.auth_failed",
@@ -143,12 +153,18 @@ impl NetError {
     /// `localized` replaces it by the step's name in the chosen language.
     pub fn i18n_args(&self) -> Vec<(&'static str, String)> {
         match self {
-            NetError::Dns { host, detail } => {
-                vec![("host", host.clone()), ("detail", detail.clone())]
+            NetError::Dns { host, cause } => {
+                vec![
+                    ("host", host.clone()),
+                    ("detail", cause.localized(Lang::En)),
+                ]
             }
             NetError::Refused { addr } => vec![("addr", addr.clone())],
-            NetError::Unreachable { addr, detail } => {
-                vec![("addr", addr.clone()), ("detail", detail.clone())]
+            NetError::Unreachable { addr, cause } => {
+                vec![
+                    ("addr", addr.clone()),
+                    ("detail", cause.localized(Lang::En)),
+                ]
             }
             NetError::Timeout { phase } | NetError::TooLarge { phase, .. } => {
                 vec![("phase", phase.as_str().to_string())]
@@ -175,10 +191,16 @@ impl NetError {
                     ("reply", reply.to_string()),
                 ]
             }
-            NetError::Protocol { phase, detail } | NetError::Io { phase, detail } => {
+            NetError::Protocol { phase, problem } => {
                 vec![
                     ("phase", phase.as_str().to_string()),
-                    ("detail", detail.clone()),
+                    ("detail", problem.localized(Lang::En)),
+                ]
+            }
+            NetError::Io { phase, cause } => {
+                vec![
+                    ("phase", phase.as_str().to_string()),
+                    ("detail", cause.localized(Lang::En)),
                 ]
             }
             NetError::WrongProtocol {
@@ -191,6 +213,7 @@ impl NetError {
                 ("greeting", greeting.clone()),
             ],
             NetError::Unsupported { what } => vec![("what", what.clone())],
+            NetError::CaFile(e) => e.i18n_in(Lang::En).1,
             NetError::StarttlsNotOffered
             | NetError::LoginDisabled
             | NetError::Cancelled
@@ -207,7 +230,7 @@ impl NetError {
             | NetError::Rejected { phase, .. }
             | NetError::Protocol { phase, .. }
             | NetError::Io { phase, .. } => Some(*phase),
-            NetError::Tls(_) => Some(Phase::Tls),
+            NetError::Tls(_) | NetError::CaFile(_) => Some(Phase::Tls),
             NetError::WrongProtocol { .. } => Some(Phase::Greeting),
             NetError::StarttlsNotOffered | NetError::InjectedBeforeTls => Some(Phase::Starttls),
             NetError::LoginDisabled
@@ -234,6 +257,28 @@ impl NetError {
                 _ => (*k, v.as_str()),
             })
             .collect();
+        let typed_detail = match self {
+            NetError::Io { cause, .. } | NetError::Unreachable { cause, .. } => {
+                Some(cause.localized(lang))
+            }
+            NetError::Dns { cause, .. } => Some(cause.localized(lang)),
+            NetError::Protocol { problem, .. } => Some(problem.localized(lang)),
+            NetError::CaFile(e) => return e.localized(lang),
+            _ => None,
+        };
+        if let Some(detail) = typed_detail {
+            let filled: Vec<(&str, &str)> = filled
+                .into_iter()
+                .map(|(k, v)| {
+                    if k == "detail" {
+                        (k, detail.as_str())
+                    } else {
+                        (k, v)
+                    }
+                })
+                .collect();
+            return i18n::tf(lang, self.i18n_key(), &filled);
+        }
         i18n::tf(lang, self.i18n_key(), &filled)
     }
 
@@ -248,16 +293,9 @@ impl NetError {
         }
         match e.kind() {
             io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => NetError::Timeout { phase },
-            io::ErrorKind::UnexpectedEof
-            | io::ErrorKind::ConnectionReset
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::BrokenPipe => NetError::Io {
-                phase,
-                detail: "the server closed the connection".to_string(),
-            },
             _ => NetError::Io {
                 phase,
-                detail: e.to_string(),
+                cause: IoCause::of(e),
             },
         }
     }

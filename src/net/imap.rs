@@ -219,7 +219,7 @@ impl ImapSession {
     pub fn search_subject(&mut self, needle: &str) -> Result<bool, NetError> {
         let q = quoted(needle).ok_or(NetError::Protocol {
             phase: Phase::Search,
-            detail: "bad search text".into(),
+            problem: super::Problem::NotAscii,
         })?;
         let (_, done) = self.command(Phase::Search, "SELECT INBOX")?;
         if !done.to_ascii_uppercase().starts_with("OK") {

@@ -134,7 +134,7 @@ impl ImapSession {
     pub fn create_folder(&mut self, name: &str) -> Result<(), NetError> {
         let q = quoted_name(name).ok_or(NetError::Protocol {
             phase: Phase::Search,
-            detail: "mailbox name not ASCII".into(),
+            problem: super::Problem::NotAscii,
         })?;
         let (_, done) = self.command(Phase::Search, &format!("CREATE {q}"))?;
         ok_or_rejected(done)

@@ -24,7 +24,9 @@ mod transcript;
 
 pub use cert::{CertInfo, sha256_hex};
 pub use connect::{Family, connect_any, force_family, forced_family, resolve};
-pub use error::{Limit, NetError, Reply, TlsError, TlsKind, Wire};
+pub use error::{
+    DnsCause, IoCause, Limit, NetError, Problem, Reply, TlsError, TlsKind, Wire, io_kind_words,
+};
 pub use imap::ImapSession;
 pub use pop3::Pop3Session;
 pub use smtp::SmtpSession;

@@ -164,7 +164,7 @@ impl SmtpSession {
         if cmd.contains(['\r', '\n']) {
             return Err(NetError::Protocol {
                 phase,
-                detail: "line break in a command".into(),
+                problem: super::Problem::LineBreak,
             });
         }
         self.conn.send(phase, format!("{cmd}\r\n").as_bytes())?;
@@ -266,7 +266,7 @@ fn checked_address(phase: Phase, a: &str) -> Result<String, NetError> {
         .map(|addr| addr.to_string())
         .map_err(|e| NetError::Protocol {
             phase,
-            detail: super::clean_text(format!("{a}: {e}").as_bytes()),
+            problem: super::Problem::bad_address(a, &e.to_string()),
         })
 }
 

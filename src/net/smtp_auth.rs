@@ -64,7 +64,7 @@ impl SmtpSession {
         } else if offered.is_empty() {
             NetError::Protocol {
                 phase: Phase::Login,
-                detail: "the server offers no AUTH".into(),
+                problem: super::Problem::NoAuth,
             }
         } else {
             NetError::Unsupported {

@@ -59,7 +59,7 @@ pub fn read_answer(conn: &mut Conn, phase: Phase) -> Result<Answer, NetError> {
             } else {
                 NetError::Protocol {
                     phase,
-                    detail: format!("not an SMTP reply: {line}"),
+                    problem: super::Problem::unexpected(&line),
                 }
             });
         };

@@ -101,7 +101,7 @@ impl Conn {
         let Inner::Plain(timed) = std::mem::replace(&mut self.inner, Inner::Gone) else {
             return Err(NetError::Protocol {
                 phase: Phase::Tls,
-                detail: "already encrypted".into(),
+                problem: super::Problem::AlreadyEncrypted,
             });
         };
         let r = setup.handshake(timed);
@@ -176,7 +176,7 @@ impl Conn {
             }
             return Err(NetError::Io {
                 phase,
-                detail: "the server closed the connection".into(),
+                cause: super::error::IoCause::Closed,
             });
         }
         self.buf.extend_from_slice(&chunk[..n]);

@@ -31,13 +31,7 @@ pub struct TlsSetup {
 impl TlsSetup {
     pub fn new(host: &str, trust: &Trust) -> Result<TlsSetup, NetError> {
         let ca_file = trust.ca_file.as_deref().map(std::path::Path::new);
-        let roots = crate::trust::root_store(ca_file).map_err(|e| {
-            NetError::Tls(TlsError {
-                kind: TlsKind::Other,
-                cert: None,
-                detail: e.to_string(),
-            })
-        })?;
+        let roots = crate::trust::root_store(ca_file).map_err(NetError::CaFile)?;
         Ok(TlsSetup {
             host: host.trim().to_string(),
             roots,
@@ -120,17 +114,17 @@ impl TlsSetup {
         });
         let config = rustls::ClientConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
-            .map_err(|e| NetError::Io {
+            .map_err(|_| NetError::Io {
                 phase: Phase::Tls,
-                detail: e.to_string(),
+                cause: super::IoCause::Internal,
             })?
             .dangerous()
             .with_custom_certificate_verifier(verifier)
             .with_no_client_auth();
         let mut conn = rustls::ClientConnection::new(Arc::new(config), self.server_name()?)
-            .map_err(|e| NetError::Io {
+            .map_err(|_| NetError::Io {
                 phase: Phase::Tls,
-                detail: e.to_string(),
+                cause: super::IoCause::Internal,
             })?;
         let seen_cert = || {
             seen.lock()

@@ -130,9 +130,7 @@ pub fn installed() -> &'static [Broker] {
 pub fn try_command(command: &str) -> Result<(), super::OauthError> {
     crate::secrets::run_password_command(command)
         .map(drop)
-        .map_err(|e| super::OauthError::Command {
-            detail: e.localized(crate::i18n::Lang::En),
-        })
+        .map_err(super::OauthError::from)
 }
 
 #[cfg(test)]

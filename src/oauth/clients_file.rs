@@ -6,6 +6,8 @@
 //! that does not parse gives nothing.
 
 use super::clients::{ClientSource, ProvidedClient};
+use crate::i18n::{Lang, tf};
+use crate::net::{clean_text, io_kind_words};
 use crate::secret::Secret;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -16,20 +18,27 @@ const MAX_ID: usize = 256;
 const MAX_SECRET: usize = 512;
 const MAX_TENANT: usize = 128;
 
-/// Why (part of) a client-id file was not used. `line` is 1-based.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why (part of) a client-id file was not used. `line` is 1-based. The
+/// texts are `oauth_clients.error.*`; `Display` is the English one.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientsFileError {
-    #[error("cannot read {path}: {detail}")]
-    Read { path: PathBuf, detail: String },
-    #[error("{path} is larger than {max} bytes")]
-    TooLarge { path: PathBuf, max: u64 },
-    #[error("{path}, line {line}: not valid TOML ({detail})")]
+    Read {
+        path: PathBuf,
+        kind: std::io::ErrorKind,
+    },
+    TooLarge {
+        path: PathBuf,
+        max: u64,
+    },
+    NotUtf8 {
+        path: PathBuf,
+    },
+    /// `detail` is the TOML parser's words, quoted as evidence.
     Syntax {
         path: PathBuf,
         line: usize,
         detail: String,
     },
-    #[error("{path}, line {line}: invalid {key}")]
     Invalid {
         path: PathBuf,
         line: usize,
@@ -37,11 +46,65 @@ pub enum ClientsFileError {
     },
 }
 
+impl ClientsFileError {
+    /// The i18n key and its arguments (the file's values cleaned).
+    fn i18n(&self, lang: Lang) -> (&'static str, Vec<(&'static str, String)>) {
+        let shown = |p: &Path| clean_text(p.display().to_string().as_bytes());
+        match self {
+            ClientsFileError::Read { path, kind } => (
+                "oauth_clients.error.read",
+                vec![
+                    ("path", shown(path)),
+                    ("detail", io_kind_words(lang, *kind)),
+                ],
+            ),
+            ClientsFileError::TooLarge { path, max } => (
+                "oauth_clients.error.too_large",
+                vec![("path", shown(path)), ("max", max.to_string())],
+            ),
+            ClientsFileError::NotUtf8 { path } => {
+                ("oauth.clients_file.not_utf8", vec![("path", shown(path))])
+            }
+            ClientsFileError::Syntax { path, line, detail } => (
+                "oauth_clients.error.syntax",
+                vec![
+                    ("path", shown(path)),
+                    ("line", line.to_string()),
+                    ("detail", clean_text(detail.as_bytes())),
+                ],
+            ),
+            ClientsFileError::Invalid { path, line, key } => (
+                "oauth_clients.error.invalid",
+                vec![
+                    ("path", shown(path)),
+                    ("line", line.to_string()),
+                    ("key", clean_text(key.as_bytes())),
+                ],
+            ),
+        }
+    }
+
+    /// One text per language (the path and line named).
+    pub fn localized(&self, lang: Lang) -> String {
+        let (key, args) = self.i18n(lang);
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        tf(lang, key, &args)
+    }
+}
+
+impl std::fmt::Display for ClientsFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+impl std::error::Error for ClientsFileError {}
+
 /// The file's text, None when it does not exist.
 pub fn read(path: &Path) -> Result<Option<String>, ClientsFileError> {
     let err = |e: std::io::Error| ClientsFileError::Read {
         path: path.to_path_buf(),
-        detail: e.kind().to_string(),
+        kind: e.kind(),
     };
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -60,10 +123,8 @@ pub fn read(path: &Path) -> Result<Option<String>, ClientsFileError> {
     }
     String::from_utf8(bytes)
         .map(Some)
-        .map_err(|_| ClientsFileError::Syntax {
+        .map_err(|_| ClientsFileError::NotUtf8 {
             path: path.to_path_buf(),
-            line: 1,
-            detail: "not UTF-8".into(),
         })
 }
 

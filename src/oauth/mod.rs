@@ -33,32 +33,32 @@ pub use sasl::OauthMechanism;
 pub use tokens::{REFRESH_MARGIN_SECS, TokenSet, client_secret_entry, entry_user, now_secs};
 
 use crate::i18n::{Lang, tf};
-use crate::secrets::{Keyring, SecretsError};
+use crate::secrets::{CommandFailure, Keyring, SecretsError};
 use std::time::{Duration, Instant};
 
 /// Why a sign-in or a token could not be had. Each kind has a text and a
 /// piece of advice in `assets/i18n/*/oauth.toml`.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum OauthError {
-    #[error("the account has no OAuth2 client id (and no token_command)")]
     NoClientId,
-    #[error("no {what} URL is known for this account")]
-    NoEndpoint { what: &'static str },
-    #[error("{account} is not signed in")]
-    NotSignedIn { account: String },
-    #[error("the sign-in of {account} has expired or was revoked")]
-    SignInAgain { account: String },
-    #[error("the sign-in was refused")]
+    NoEndpoint {
+        what: &'static str,
+    },
+    NotSignedIn {
+        account: String,
+    },
+    SignInAgain {
+        account: String,
+    },
     Denied,
-    #[error("the sign-in took too long")]
     Expired,
-    #[error("the answer to the sign-in does not match the request")]
     StateMismatch,
-    #[error("the provider answered {error}: {description}")]
-    Provider { error: String, description: String },
+    Provider {
+        error: String,
+        description: String,
+    },
     /// A refusal mailwiz can explain (issue 15 §3); the provider's words
     /// are kept as evidence.
-    #[error("the provider refused ({error}): {description}")]
     Refused {
         finding: IdpFinding,
         error: String,
@@ -66,16 +66,36 @@ pub enum OauthError {
         /// For AdminConsentRequired: the address to give an administrator.
         consent_url: Option<String>,
     },
-    #[error("cannot reach {url}: {detail}")]
-    Http { url: String, detail: String },
-    #[error("cannot listen on 127.0.0.1: {detail}")]
-    Listener { detail: String },
-    #[error("the token command failed: {detail}")]
-    Command { detail: String },
-    #[error("cancelled")]
+    Http {
+        url: String,
+        detail: String,
+    },
+    Listener {
+        detail: String,
+    },
+    Command {
+        failure: CommandFailure,
+    },
     Cancelled,
-    #[error(transparent)]
-    Keyring(#[from] SecretsError),
+    Keyring(SecretsError),
+}
+
+impl std::fmt::Display for OauthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+impl std::error::Error for OauthError {}
+
+/// A keyring failure; a token command's failure stays a `Command`.
+impl From<SecretsError> for OauthError {
+    fn from(e: SecretsError) -> OauthError {
+        match e {
+            SecretsError::Command { failure } => OauthError::Command { failure },
+            other => OauthError::Keyring(other),
+        }
+    }
 }
 
 impl OauthError {
@@ -140,9 +160,11 @@ impl OauthError {
             OauthError::Listener { detail } => {
                 tf(lang, "oauth.error.listener", &[("detail", detail)])
             }
-            OauthError::Command { detail } => {
-                tf(lang, "oauth.error.command", &[("detail", detail)])
-            }
+            OauthError::Command { failure } => tf(
+                lang,
+                "oauth.error.command",
+                &[("detail", &failure.localized(lang))],
+            ),
             OauthError::Cancelled => tf(lang, "oauth.error.cancelled", &[]),
             OauthError::Keyring(e) => e.localized(lang),
         }
@@ -286,7 +308,9 @@ mod tests {
                 detail: "d".into(),
             },
             OauthError::Listener { detail: "d".into() },
-            OauthError::Command { detail: "d".into() },
+            OauthError::Command {
+                failure: CommandFailure::NoOutput,
+            },
             OauthError::Cancelled,
         ];
         for e in &errs {

@@ -12,7 +12,7 @@
 use super::{Client, OauthError, TokenSet, now_secs};
 use crate::account::{Account, OAuth2Settings};
 use crate::secret::Secret;
-use crate::secrets::{Keyring, SecretsError};
+use crate::secrets::Keyring;
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::path::PathBuf;
@@ -32,10 +32,7 @@ pub fn access_token(
         .as_deref()
         .filter(|c| !c.trim().is_empty())
     {
-        return crate::secrets::run_password_command(cmd).map_err(|e| match e {
-            SecretsError::Command { detail } => OauthError::Command { detail },
-            other => OauthError::Keyring(other),
-        });
+        return crate::secrets::run_password_command(cmd).map_err(OauthError::from);
     }
     let keyring = Keyring::open()?;
     let tokens = TokenSet::load(&keyring, &acct.name)?.ok_or_else(|| not_signed_in(acct))?;

@@ -30,10 +30,85 @@ pub fn run_password_command(cmd: &str) -> Result<Secret, SecretsError> {
     run_within(cmd, TIMEOUT)
 }
 
-fn fail(detail: impl Into<String>) -> SecretsError {
-    SecretsError::Command {
-        detail: detail.into(),
+/// Why the command gave no password: typed, so each face says it in its
+/// language. The OS's own words (`os`) are evidence, shown as such.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandFailure {
+    /// `sh` could not be started or waited for.
+    Os {
+        os: String,
+    },
+    /// More than `max` bytes before the first line end.
+    TooMuchOutput {
+        max: u64,
+    },
+    /// No answer within the deadline.
+    Timeout {
+        secs: u64,
+    },
+    /// It exited with this status code.
+    Exit {
+        code: i32,
+    },
+    /// It was killed by a signal.
+    Signal {
+        signal: i32,
+    },
+    NoOutput,
+    NotUtf8,
+    EmptyOutput,
+}
+
+impl CommandFailure {
+    /// The i18n key (`secrets.command.*`) and its arguments.
+    pub fn i18n(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            CommandFailure::Os { os } => ("secrets.command.os", vec![("os", os.clone())]),
+            CommandFailure::TooMuchOutput { max } => (
+                "secrets.command.too_much_output",
+                vec![("max", max.to_string())],
+            ),
+            CommandFailure::Timeout { secs } => {
+                ("secrets.command.timeout", vec![("secs", secs.to_string())])
+            }
+            CommandFailure::Exit { code } => {
+                ("secrets.command.exit", vec![("code", code.to_string())])
+            }
+            CommandFailure::Signal { signal } => (
+                "secrets.command.signal",
+                vec![("signal", signal.to_string())],
+            ),
+            CommandFailure::NoOutput => ("secrets.command.no_output", vec![]),
+            CommandFailure::NotUtf8 => ("secrets.command.not_utf8", vec![]),
+            CommandFailure::EmptyOutput => ("secrets.command.empty_output", vec![]),
+        }
     }
+
+    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
+        let (key, args) = self.i18n();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        crate::i18n::tf(lang, key, &args)
+    }
+}
+
+fn fail(failure: CommandFailure) -> SecretsError {
+    SecretsError::Command { failure }
+}
+
+/// Why the child ended badly: its exit code, else the signal that killed it.
+fn exit_failure(status: ExitStatus) -> CommandFailure {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => CommandFailure::Exit { code },
+        (None, Some(signal)) => CommandFailure::Signal { signal },
+        (None, None) => CommandFailure::Exit { code: -1 },
+    }
+}
+
+fn os_failure(e: &std::io::Error) -> SecretsError {
+    fail(CommandFailure::Os {
+        os: crate::net::clean_text(e.to_string().as_bytes()),
+    })
 }
 
 pub(super) fn run_within(cmd: &str, timeout: Duration) -> Result<Secret, SecretsError> {
@@ -46,7 +121,7 @@ pub(super) fn run_within(cmd: &str, timeout: Duration) -> Result<Secret, Secrets
         .stderr(Stdio::null())
         .process_group(0)
         .spawn()
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|e| os_failure(&e))?;
     let group = child.id();
     let rx = watch(child);
     let result = collect(&rx, deadline, timeout);
@@ -101,25 +176,27 @@ fn collect(
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
             Ok(Event::Line(None)) => {
-                return Err(fail(format!("more than {MAX_OUTPUT} bytes of output")));
+                return Err(fail(CommandFailure::TooMuchOutput { max: MAX_OUTPUT }));
             }
             Ok(Event::Line(Some(l))) => line = Some(l),
-            Ok(Event::Exited(s)) => status = Some(s.map_err(|e| fail(e.to_string()))?),
+            Ok(Event::Exited(s)) => status = Some(s.map_err(|e| os_failure(&e))?),
             Err(_) => {
-                return Err(fail(format!("no answer after {} s", timeout.as_secs())));
+                return Err(fail(CommandFailure::Timeout {
+                    secs: timeout.as_secs(),
+                }));
             }
         }
     }
     let (Some(line), Some(status)) = (line, status) else {
-        return Err(fail("no output"));
+        return Err(fail(CommandFailure::NoOutput));
     };
     if !status.success() {
-        return Err(fail(format!("exit status {}", status.code().unwrap_or(-1))));
+        return Err(fail(exit_failure(status)));
     }
-    let text = String::from_utf8(line).map_err(|_| fail("output is not UTF-8"))?;
+    let text = String::from_utf8(line).map_err(|_| fail(CommandFailure::NotUtf8))?;
     let text = text.strip_suffix('\r').unwrap_or(&text);
     if text.is_empty() {
-        return Err(fail("empty output"));
+        return Err(fail(CommandFailure::EmptyOutput));
     }
     Ok(Secret::new(text))
 }
@@ -140,6 +217,16 @@ mod tests {
     fn first_line_only() {
         let s = run_password_command("printf 'abc def\\nsecond\\n'").unwrap();
         assert_eq!(s.expose(), "abc def");
+        let r = run_password_command("exit 3");
+        assert!(
+            matches!(
+                &r,
+                Err(SecretsError::Command {
+                    failure: CommandFailure::Exit { code: 3 }
+                })
+            ),
+            "{r:?}"
+        );
         for bad in ["exit 3", "true", "printf 'pw\\n'; exit 1"] {
             assert!(
                 matches!(run_password_command(bad), Err(SecretsError::Command { .. })),

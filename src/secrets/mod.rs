@@ -10,7 +10,7 @@
 
 mod command;
 
-pub use command::run_password_command;
+pub use command::{CommandFailure, run_password_command};
 
 use crate::account::{Account, Role};
 use crate::i18n::{Lang, tf};
@@ -50,29 +50,46 @@ impl Backend {
 }
 
 /// Why a password could not be stored or read. Each kind says what to do.
-#[derive(Debug, thiserror::Error)]
+/// The texts are `secrets.error.*` (English and French); `Display` is the
+/// English one. `detail` fields are the keyring library's own words,
+/// quoted as evidence.
+#[derive(Debug)]
 pub enum SecretsError {
-    #[error("no Secret Service is reachable on the session bus: {detail}")]
-    NoSecretService { detail: String },
-    #[error("the keyring is locked: {detail}")]
-    Locked { detail: String },
-    #[error("access to the kernel keyring was denied: {detail}")]
-    KeyutilsDenied { detail: String },
+    NoSecretService {
+        detail: String,
+    },
+    Locked {
+        detail: String,
+    },
+    KeyutilsDenied {
+        detail: String,
+    },
     /// The kernel keyring has no persistent keyring reachable from this
     /// session: a secret stored there would die with the session.
-    #[error(
-        "the kernel keyring has no persistent keyring for this session ({errno}): a password stored there would be lost when the session ends"
-    )]
-    NoPersistentKeyring { errno: String },
-    #[error("no password is stored for {account} ({role})")]
-    NotFound { account: String, role: &'static str },
-    #[error("the keyring failed: {detail}")]
-    Keyring { detail: String },
-    #[error("MAILWIZ_KEYRING={0} is not a known store (secret-service, keyutils)")]
+    NoPersistentKeyring {
+        errno: String,
+    },
+    NotFound {
+        account: String,
+        role: &'static str,
+    },
+    Keyring {
+        detail: String,
+    },
+    /// `MAILWIZ_KEYRING` names no known store.
     UnknownBackend(String),
-    #[error("the password command failed: {detail}")]
-    Command { detail: String },
+    Command {
+        failure: CommandFailure,
+    },
 }
+
+impl std::fmt::Display for SecretsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+impl std::error::Error for SecretsError {}
 
 impl SecretsError {
     /// True when the store itself cannot be used (as opposed to one entry
@@ -111,9 +128,10 @@ impl SecretsError {
             SecretsError::UnknownBackend(v) => {
                 ("secrets.error.unknown_backend", vec![("value", v.clone())])
             }
-            SecretsError::Command { detail } => {
-                ("secrets.error.command", vec![("detail", detail.clone())])
-            }
+            SecretsError::Command { failure } => (
+                "secrets.error.command",
+                vec![("detail", failure.localized(lang))],
+            ),
         };
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         tf(lang, key, &args)
@@ -358,7 +376,9 @@ mod tests {
             },
             SecretsError::Keyring { detail: "x".into() },
             SecretsError::UnknownBackend("x".into()),
-            SecretsError::Command { detail: "x".into() },
+            SecretsError::Command {
+                failure: CommandFailure::Exit { code: 3 },
+            },
         ];
         for e in &errs {
             for lang in Lang::ALL {

@@ -44,14 +44,40 @@ use crate::config::ConfigError;
 use crate::i18n::{Lang, tf};
 use crate::secrets::SecretsError;
 
-#[derive(Debug, thiserror::Error)]
+/// `Display` is the English text of `localized`.
+#[derive(Debug)]
 pub enum ServiceError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Secrets(#[from] SecretsError),
-    #[error("there is no account named {0}")]
+    Config(ConfigError),
+    Secrets(SecretsError),
     NoSuchAccount(String),
+}
+
+impl From<ConfigError> for ServiceError {
+    fn from(e: ConfigError) -> ServiceError {
+        ServiceError::Config(e)
+    }
+}
+
+impl From<SecretsError> for ServiceError {
+    fn from(e: SecretsError) -> ServiceError {
+        ServiceError::Secrets(e)
+    }
+}
+
+impl std::fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+impl std::error::Error for ServiceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServiceError::Config(e) => Some(e),
+            ServiceError::Secrets(e) => Some(e),
+            ServiceError::NoSuchAccount(_) => None,
+        }
+    }
 }
 
 impl ServiceError {
@@ -74,5 +100,7 @@ impl ServiceError {
     }
 }
 
+#[cfg(test)]
+mod one_text_tests;
 #[cfg(test)]
 mod tests;

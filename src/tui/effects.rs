@@ -108,17 +108,12 @@ fn probe_keyring() -> Result<(), SecretsError> {
     Keyring::open()?.probe()
 }
 
-/// Why there is no secret, and what to do here (an OAuth2 account that
-/// must sign in is sent back to the Sign-in step).
-fn no_secret(id: RequestId, e: CredentialError, account: &str, lang: Lang) -> Msg {
-    let advice = if e.needs_sign_in() {
-        crate::i18n::t(lang, "tui.signin.needed").to_string()
-    } else {
-        e.advice(lang, account)
-    };
-    Msg::Failed {
+/// Why there is no secret, typed: the screen localises it.
+fn no_secret(id: RequestId, error: CredentialError, account: &str) -> Msg {
+    Msg::NoSecret {
         id,
-        detail: format!("{} {advice}", e.localized(lang)),
+        error,
+        account: account.to_string(),
     }
 }
 
@@ -191,7 +186,7 @@ fn mail_work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang
             .map(|report| Msg::Arrived { id, report }),
         _ => return Msg::Tick,
     };
-    result.unwrap_or_else(|e| no_secret(id, e, &account.name, lang))
+    result.unwrap_or_else(|e| no_secret(id, e, &account.name))
 }
 
 fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> Msg {

@@ -98,8 +98,17 @@ fn a_missing_password_fails_with_its_reason_before_any_server() {
     };
     assert!(runner.run(effect, Lang::Fr));
     match outcome(&rx) {
-        (sides, Msg::Failed { id: 7, detail }) if sides.is_empty() => {
-            assert!(detail.contains("commande"), "not in French: {detail}");
+        (sides, Msg::NoSecret { id: 7, error, .. }) if sides.is_empty() => {
+            // Typed: the exit code itself, localised by the screen.
+            assert!(
+                matches!(
+                    error,
+                    crate::credentials::CredentialError::Password(SecretsError::Command {
+                        failure: crate::secrets::CommandFailure::Exit { code: 3 }
+                    })
+                ),
+                "{error:?}"
+            );
         }
         (steps, other) => panic!("progress {steps:?}, then {other:?}"),
     }

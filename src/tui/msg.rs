@@ -95,7 +95,16 @@ pub enum Msg {
         id: RequestId,
         accounts: Vec<crate::detect::DetectedAccount>,
     },
-    /// The background work died (a panic); its detail is for the screen.
+    /// A mail test could not start: no secret for it (the keyring, the
+    /// password command, the OAuth2 sign-in). Typed: the screen says it in
+    /// its language, with what to do.
+    NoSecret {
+        id: RequestId,
+        error: crate::credentials::CredentialError,
+        account: String,
+    },
+    /// The background work died (a panic); its detail (the panic's own
+    /// words, evidence for a bug report) is for the screen.
     Failed {
         id: RequestId,
         detail: String,

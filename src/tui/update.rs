@@ -68,6 +68,7 @@ fn result_id(msg: &Msg) -> u64 {
         | Msg::SignInPrompt { id, .. }
         | Msg::SignedIn { id, .. }
         | Msg::Detected { id, .. }
+        | Msg::NoSecret { id, .. }
         | Msg::Failed { id, .. } => *id,
         Msg::Key(_) | Msg::Tick => 0,
     }

@@ -49,12 +49,30 @@ fn every_error_has_both_texts() {
     let samples = [
         NetError::Dns {
             host: "h".into(),
-            detail: "d".into(),
+            cause: DnsCause::NoAddress,
+        },
+        NetError::Dns {
+            host: "h".into(),
+            cause: DnsCause::NoFamilyAddress(crate::net::Family::Ipv6),
+        },
+        NetError::Dns {
+            host: "h".into(),
+            cause: DnsCause::failed("d"),
         },
         NetError::Refused { addr: "a".into() },
         NetError::Unreachable {
             addr: "a".into(),
-            detail: "d".into(),
+            cause: IoCause::of(&std::io::Error::from(
+                std::io::ErrorKind::NetworkUnreachable,
+            )),
+        },
+        NetError::Io {
+            phase: Phase::Data,
+            cause: IoCause::of(&std::io::Error::other("d")),
+        },
+        NetError::Io {
+            phase: Phase::Data,
+            cause: IoCause::Internal,
         },
         NetError::Timeout {
             phase: Phase::Greeting,
@@ -70,17 +88,50 @@ fn every_error_has_both_texts() {
         },
         NetError::Protocol {
             phase: Phase::Greeting,
-            detail: "d".into(),
+            problem: Problem::unexpected("d"),
+        },
+        NetError::Protocol {
+            phase: Phase::Login,
+            problem: Problem::NoAuth,
+        },
+        NetError::Protocol {
+            phase: Phase::Login,
+            problem: Problem::NoOauthMechanism,
+        },
+        NetError::Protocol {
+            phase: Phase::Login,
+            problem: Problem::LineBreak,
+        },
+        NetError::Protocol {
+            phase: Phase::Search,
+            problem: Problem::NotAscii,
+        },
+        NetError::Protocol {
+            phase: Phase::Tls,
+            problem: Problem::AlreadyEncrypted,
+        },
+        NetError::Protocol {
+            phase: Phase::Rcpt,
+            problem: Problem::bad_address("a@", "d"),
+        },
+        NetError::Protocol {
+            phase: Phase::Data,
+            problem: Problem::BadMessage { said: "d".into() },
         },
         NetError::Io {
             phase: Phase::Data,
-            detail: "d".into(),
+            cause: IoCause::Closed,
         },
         NetError::Unsupported {
             what: "OAuth2".into(),
         },
         NetError::Cancelled,
         NetError::InjectedBeforeTls,
+        NetError::CaFile(crate::trust::TrustError::Empty { path: "p".into() }),
+        NetError::CaFile(crate::trust::TrustError::Unreadable {
+            path: "p".into(),
+            kind: std::io::ErrorKind::NotFound,
+        }),
         NetError::TooLarge {
             phase: Phase::Greeting,
             limit: Limit::Line,
@@ -125,12 +176,35 @@ fn every_error_has_both_texts() {
             assert!(!text.contains('{'), "unfilled placeholder in {text}");
         }
     }
+    // The typed causes speak the chosen language, not the OS's English.
+    let closed = NetError::Io {
+        phase: Phase::Data,
+        cause: IoCause::of(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof)),
+    };
+    assert!(
+        closed
+            .localized(Lang::Fr)
+            .contains("le serveur a fermé la connexion")
+    );
+    let no_v6 = NetError::Dns {
+        host: "h".into(),
+        cause: DnsCause::NoFamilyAddress(crate::net::Family::Ipv6),
+    };
+    assert!(
+        no_v6.localized(Lang::Fr).contains("aucune adresse IPv6"),
+        "{}",
+        no_v6.localized(Lang::Fr)
+    );
     for p in Phase::ALL {
         for lang in Lang::ALL {
             assert_ne!(p.localized(lang), p.i18n_key());
         }
     }
-    let json = serde_json::to_value(&samples[7]).unwrap();
+    let rejected = samples
+        .iter()
+        .find(|e| matches!(e, NetError::Rejected { .. }))
+        .expect("a Rejected sample");
+    let json = serde_json::to_value(rejected).unwrap();
     assert_eq!(json["kind"], "net.error.rejected");
     assert_eq!(json["reply"]["code"], 550);
 }

@@ -60,7 +60,7 @@ impl ImapSession {
         if !line.starts_with('+') {
             return Err(NetError::Protocol {
                 phase: Phase::Login,
-                detail: line,
+                problem: crate::net::Problem::unexpected(&line),
             });
         }
         let mut msg = crate::oauth::sasl::plain(user, password.expose());
@@ -131,8 +131,7 @@ impl ImapSession {
                 None => {
                     return Err(NetError::Protocol {
                         phase: Phase::Login,
-                        detail: "the server offers neither AUTHENTICATE XOAUTH2 nor OAUTHBEARER"
-                            .into(),
+                        problem: crate::net::Problem::NoOauthMechanism,
                     });
                 }
             };
@@ -171,7 +170,7 @@ impl ImapSession {
         if !line.starts_with('+') {
             return Err(NetError::Protocol {
                 phase: Phase::Login,
-                detail: line,
+                problem: crate::net::Problem::unexpected(&line),
             });
         }
         let mut msg = mech.initial_response(user, token.expose(), &self.host, self.port);

@@ -35,7 +35,7 @@ impl Pop3Session {
             if user.contains(['\r', '\n']) || password.expose().contains(['\r', '\n']) {
                 return Err(NetError::Protocol {
                     phase: Phase::Login,
-                    detail: "line break in user name or password".into(),
+                    problem: crate::net::Problem::LineBreak,
                 });
             }
             let line = self.simple(Phase::Login, &format!("USER {user}"))?;
@@ -105,7 +105,7 @@ impl Pop3Session {
                 } else {
                     NetError::Protocol {
                         phase: Phase::Login,
-                        detail: "the server offers neither AUTH XOAUTH2 nor OAUTHBEARER".into(),
+                        problem: crate::net::Problem::NoOauthMechanism,
                     }
                 });
             };

@@ -136,6 +136,12 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         // Routed by `update` (detection is not a pending request).
         Msg::Detected { .. } => Vec::new(),
+        Msg::NoSecret { id, error, account } => {
+            let detail = no_secret_text(app, &error, &account);
+            test::on_failed(app, id, &detail);
+            send::on_failed(app, id, &detail);
+            Vec::new()
+        }
         Msg::Failed { id, detail } => {
             test::on_failed(app, id, &detail);
             send::on_failed(app, id, &detail);
@@ -148,6 +154,18 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Key(_) | Msg::Tick => Vec::new(),
     }
+}
+
+/// Why a mail test has no secret, and what to do here (an OAuth2 account
+/// that must sign in is sent back to the Sign-in step), in the app's
+/// language.
+fn no_secret_text(app: &App, e: &crate::credentials::CredentialError, account: &str) -> String {
+    let advice = if e.needs_sign_in() {
+        app.t("tui.signin.needed").to_string()
+    } else {
+        e.advice(app.lang, account)
+    };
+    format!("{} {advice}", e.localized(app.lang))
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {

@@ -37,19 +37,12 @@ pub fn ca_file_unusable(app: &App) -> Option<String> {
     if app.form.ca_file.value().trim().is_empty() {
         return None;
     }
-    [&app.incoming, &app.smtp].into_iter().find_map(|run| {
-        let r = run.report.as_ref()?;
-        match &r.error {
-            Some(crate::net::NetError::Tls(t))
-                if r.steps.is_empty()
-                    && t.cert.is_none()
-                    && t.kind == crate::net::TlsKind::Other =>
-            {
-                Some(crate::net::clean_text(t.detail.as_bytes()))
-            }
+    [&app.incoming, &app.smtp]
+        .into_iter()
+        .find_map(|run| match &run.report.as_ref()?.error {
+            Some(crate::net::NetError::CaFile(e)) => Some(e.localized(app.lang)),
             _ => None,
-        }
-    })
+        })
 }
 
 /// C is offered: a certificate to trust, or a CA file to choose again.

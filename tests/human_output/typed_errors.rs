@@ -1,0 +1,199 @@
+//! Errors made in the core (a password command that fails, a CA file that
+//! cannot be used, a server that closes the connection) are typed values
+//! the faces localise: in French, none of the English texts they were once
+//! built from remain, and each says what happened in French.
+
+use super::checks::problems;
+use super::common::mailwiz;
+use mailwiz::i18n::Lang;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+
+/// stdout then stderr of one run.
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("mailwiz runs");
+    let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+    String::from_utf8_lossy(&all).into_owned()
+}
+
+/// Adds an IMAP+SMTP account on `port` of 127.0.0.1 (TLS).
+fn add(cfg: &Path, name: &str, port: u16, password_command: &str, ca: Option<&Path>) {
+    let security = if name == "babbles" { "none" } else { "tls" };
+    let port = port.to_string();
+    let mut cmd = mailwiz(cfg);
+    cmd.args(["add", "--name", name, "--email", "alice@example.test"])
+        .args(["--incoming", "imap", "--in-host", "127.0.0.1"])
+        .args(["--in-port", &port, "--in-security", security])
+        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &port])
+        .args(["--smtp-security", security, "--password-command"])
+        .arg(password_command);
+    if let Some(ca) = ca {
+        cmd.arg("--ca-file").arg(ca);
+    }
+    let out = cmd.output().expect("mailwiz runs");
+    assert!(out.status.success(), "add {name}: {out:?}");
+}
+
+/// `mailwiz --lang LANG check NAME`.
+fn check(cfg: &Path, lang: Lang, name: &str) -> String {
+    run(mailwiz(cfg)
+        .args(["--lang", lang.code(), "check", name])
+        .args(["--timeout", "5"]))
+}
+
+/// A loopback port whose server accepts and at once closes.
+fn closing_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            drop(s);
+        }
+    });
+    port
+}
+
+/// A loopback port whose server greets as SMTP, then answers nonsense.
+fn babbling_smtp_port() -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for mut s in l.incoming().flatten() {
+            let _ = s.write_all(b"220 babble.test ESMTP\r\n");
+            let mut line = String::new();
+            let mut r = BufReader::new(s.try_clone().expect("clone"));
+            let _ = r.read_line(&mut line);
+            let _ = s.write_all(b"hello there, error ahead\r\n");
+        }
+    });
+    port
+}
+
+/// A port with nothing listening (bound, then released).
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+/// Each case: (account, French words expected, English words forbidden).
+type Case = (&'static str, &'static str, &'static [&'static str]);
+
+const CASES: &[Case] = &[
+    (
+        "exits3",
+        "elle s'est terminée avec le code 3",
+        &["exit status", "exit code", "the password command"],
+    ),
+    (
+        "prints_nothing",
+        "elle n'a affiché aucun mot de passe",
+        &["no password", "empty"],
+    ),
+    (
+        "ca_missing",
+        "illisible (fichier ou dossier introuvable)",
+        &[
+            "entity not found",
+            "No such file",
+            "cannot be read",
+            "CA file",
+        ],
+    ),
+    (
+        "ca_empty",
+        "aucun certificat dedans",
+        &["no certificate", "CA file"],
+    ),
+    (
+        "closes",
+        "le serveur a fermé la connexion",
+        &["closed the connection", "unexpected end of file", "EOF"],
+    ),
+    (
+        "babbles",
+        "le serveur a dit\u{a0}: «\u{a0}hello there, error ahead\u{a0}»",
+        &["not an SMTP reply"],
+    ),
+];
+
+#[test]
+fn core_errors_read_in_french() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cfg = dir.path().join("accounts.toml");
+    let ca_ok = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls/ca.pem");
+    let (missing, empty) = (dir.path().join("gone.pem"), dir.path().join("empty.pem"));
+    for p in [&missing, &empty] {
+        std::fs::copy(&ca_ok, p).expect("copy the CA fixture");
+    }
+    let nothing = free_port();
+    add(&cfg, "exits3", nothing, "exit 3", None);
+    add(&cfg, "prints_nothing", nothing, "true", None);
+    add(&cfg, "ca_missing", nothing, "echo pw", Some(&missing));
+    add(&cfg, "ca_empty", nothing, "echo pw", Some(&empty));
+    add(&cfg, "closes", closing_port(), "echo pw", None);
+    add(&cfg, "babbles", babbling_smtp_port(), "echo pw", None);
+    // Broken after `add`, which refuses an unusable CA file.
+    std::fs::remove_file(&missing).expect("remove");
+    std::fs::write(&empty, "").expect("empty");
+    let mut failures = Vec::new();
+    for (name, french, english) in CASES {
+        let before = failures.len();
+        let fr = check(&cfg, Lang::Fr, name);
+        let en = check(&cfg, Lang::En, name);
+        if !fr.contains(french) {
+            failures.push(format!("{name}: {french:?} missing"));
+        }
+        failures.extend(
+            problems(&fr, Lang::Fr)
+                .into_iter()
+                .map(|p| format!("{name}: {p}")),
+        );
+        for e in *english {
+            if fr.contains(e) {
+                failures.push(format!("{name}: English {e:?} in French"));
+            }
+        }
+        if en == fr || en.trim().is_empty() {
+            failures.push(format!("{name}: no English text"));
+        }
+        if failures.len() > before {
+            failures.push(format!("--- {name} (fr):\n{fr}\n--- (en):\n{en}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A client-id file that is not UTF-8, and one that cannot be read (a
+/// folder): named in French, without the English words of the core.
+#[test]
+fn client_file_errors_read_in_french() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cfg = dir.path().join("accounts.toml");
+    let system = dir.path().join("system");
+    std::fs::create_dir_all(system.join("oauth-clients.toml")).expect("a folder");
+    std::fs::write(
+        dir.path().join("oauth-clients.toml"),
+        b"[x]\nclient_id = \"\xff\"\n",
+    )
+    .expect("write");
+    let text = |lang: Lang| {
+        run(mailwiz(&cfg)
+            .args(["--lang", lang.code(), "oauth-clients"])
+            .env("MAILWIZ_SYSTEM_CONFIG_DIR", &system))
+    };
+    let (fr, en) = (text(Lang::Fr), text(Lang::En));
+    assert!(fr.contains("n'est pas du texte UTF-8"), "{fr}");
+    assert!(fr.contains("c'est un dossier"), "{fr}");
+    for e in [
+        "not UTF-8",
+        "Is a directory",
+        "is a directory",
+        "other error",
+    ] {
+        assert!(!fr.contains(e), "English {e:?} in French: {fr}");
+    }
+    assert!(problems(&fr, Lang::Fr).is_empty(), "{fr}");
+    assert!(en.contains("is not UTF-8 text"), "{en}");
+}
