@@ -60,6 +60,13 @@ impl BundleError {
     }
 }
 
+impl BundleError {
+    /// An I/O failure around the ticket (its folder, its file).
+    pub fn from_io(e: &std::io::Error) -> BundleError {
+        io(e)
+    }
+}
+
 fn io(e: &std::io::Error) -> BundleError {
     BundleError::Io {
         detail: e.to_string(),

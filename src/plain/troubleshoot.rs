@@ -98,11 +98,6 @@ impl Session<'_> {
     /// The choices once the diagnosis was said.
     fn diagnosis_menu(&mut self) -> bool {
         let lang = self.app.lang;
-        // The ticket goes next to the configuration file, which a first
-        // account has not created yet.
-        if let Some(dir) = self.app.config_path.parent() {
-            let _ = private_dir(dir);
-        }
         let item = |k: &str| t(lang, k).to_string();
         let answered = self.menu(vec![
             // The Test step's own rule picks the setting (the first failure).
@@ -275,16 +270,4 @@ pub(super) fn bundle_saved(app: &App, c: &mut Console) {
         }
         _ => {}
     }
-}
-
-/// Creates `dir` (and its parents) readable by the user only.
-fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if dir.as_os_str().is_empty() || dir.is_dir() {
-        return Ok(());
-    }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
 }

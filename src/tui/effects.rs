@@ -253,14 +253,21 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
         }
         Effect::SaveTranscript { id, path, text } => save_transcript(id, path, text),
         Effect::SaveBundle { id, path, bundle } => {
-            let result = crate::doctor::bundle::write(&bundle, &path).map_err(|e| {
-                let args = e.i18n_args();
-                let mut refs: Vec<(&str, &str)> =
-                    args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                let shown = path.display().to_string();
-                refs.push(("path", &shown));
-                crate::i18n::tf(lang, e.i18n_key(), &refs)
-            });
+            // Next to the configuration file, which a first account has
+            // not created yet: its folder, private, as the config store
+            // makes it.
+            let folder = path.parent().map_or(Ok(()), private_dir);
+            let result = folder
+                .map_err(|e| crate::doctor::bundle::BundleError::from_io(&e))
+                .and_then(|()| crate::doctor::bundle::write(&bundle, &path))
+                .map_err(|e| {
+                    let args = e.i18n_args();
+                    let mut refs: Vec<(&str, &str)> =
+                        args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    let shown = path.display().to_string();
+                    refs.push(("path", &shown));
+                    crate::i18n::tf(lang, e.i18n_key(), &refs)
+                });
             Msg::TranscriptSaved { id, path, result }
         }
         Effect::Detect { id, roots } => Msg::Detected {
@@ -379,4 +386,16 @@ mod tests;
 /// The test message's subject in `lang`, with its id.
 pub fn test_subject(lang: Lang, id: &str) -> String {
     crate::i18n::tf(lang, "common.test_subject", &[("id", id)])
+}
+
+/// Creates `dir` (and its parents) readable by the user only, if missing.
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
