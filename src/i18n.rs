@@ -97,6 +97,7 @@ areas!(
     "tui_layout",
     "bundle",
     "plain",
+    "cli_help",
     "trust",
 );
 

@@ -138,6 +138,11 @@ struct Family {
 
 const FAMILIES: &[Family] = &[
     Family {
+        // src/cli/help_text.rs: `cli_help.<command path>.<about|long_about|arg id>`.
+        builder: "format!(\"cli_help.{path}.{part}\")",
+        keys: cli_help_keys,
+    },
+    Family {
         // src/doctor/findings.rs: `doctor.<code>.<part>` (and a `_<variant>`
         // suffix when the table has one).
         builder: "format!(\"doctor.{}.{part}\", d.code.as_str())",
@@ -150,6 +155,25 @@ const FAMILIES: &[Family] = &[
         keys: net_advice_keys,
     },
 ];
+
+/// Every text of the clap command tree: each command's `about` (and the
+/// root's `long_about`), each argument with a help text.
+fn cli_help_keys() -> BTreeSet<String> {
+    use clap::CommandFactory;
+    fn walk(c: &clap::Command, path: &str, out: &mut BTreeSet<String>) {
+        out.insert(mailwiz::cli::help_text::key(path, "about"));
+        out.insert(mailwiz::cli::help_text::key(path, "long_about"));
+        for a in c.get_arguments() {
+            out.insert(mailwiz::cli::help_text::key(path, a.get_id().as_str()));
+        }
+        for s in c.get_subcommands() {
+            walk(s, &format!("{path}.{}", s.get_name()), out);
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&mailwiz::cli::Cli::command(), "mailwiz", &mut out);
+    out
+}
 
 fn net_advice_keys() -> BTreeSet<String> {
     table(Lang::En)

@@ -12,6 +12,7 @@ mod discover_cmd;
 mod doctor_cmd;
 mod doctor_replay;
 mod export_cmd;
+pub mod help_text;
 mod login_cmd;
 mod oauth_clients_cmd;
 mod output;
@@ -23,7 +24,7 @@ pub use output::clean_line;
 
 use crate::config::{self, Config, ConfigError};
 use crate::i18n::Lang;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::path::PathBuf;
 
 pub const EXIT_OK: i32 = 0;
@@ -47,7 +48,12 @@ impl Ctx {
 /// Parses the process arguments and runs; returns the exit code.
 pub fn main() -> i32 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = match Cli::try_parse_from(&args) {
+    // `--help` and its texts in the user's language.
+    let command = help_text::localized(Cli::command(), usage_error::lang_of(&args));
+    let parsed = command
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             if !e.use_stderr() {
