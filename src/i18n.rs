@@ -228,6 +228,17 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     fill(t(lang, key), args)
 }
 
+/// `tf` with arguments that came from outside (servers, files): each is
+/// cleaned of control characters before it goes into the text.
+pub fn tf_outside(lang: Lang, key: &str, args: Vec<(&str, String)>) -> String {
+    let cleaned: Vec<(&str, String)> = args
+        .into_iter()
+        .map(|(k, v)| (k, crate::net::clean_text(v.as_bytes())))
+        .collect();
+    let refs: Vec<(&str, &str)> = cleaned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    tf(lang, key, &refs)
+}
+
 /// Fills `{name}` placeholders in one left-to-right pass over the template:
 /// a value is copied as is, never searched again, so server text that
 /// contains `{text}` stays literal. Unknown placeholders stay as written.

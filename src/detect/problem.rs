@@ -94,12 +94,7 @@ impl DetectProblem {
     /// The problem in `lang`, evidence cleaned of control characters.
     pub fn localized(&self, lang: Lang) -> String {
         let (key, args) = self.key_args();
-        let args: Vec<(&str, String)> = args
-            .into_iter()
-            .map(|(k, v)| (k, crate::net::clean_text(v.as_bytes())))
-            .collect();
-        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        i18n::tf(lang, key, &args)
+        i18n::tf_outside(lang, key, args)
     }
 }
 

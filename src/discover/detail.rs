@@ -321,12 +321,7 @@ impl SourceDetail {
         if key.is_empty() {
             return String::new();
         }
-        let args: Vec<(&str, String)> = args
-            .into_iter()
-            .map(|(k, v)| (k, crate::net::clean_text(v.as_bytes())))
-            .collect();
-        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        i18n::tf(lang, key, &args)
+        i18n::tf_outside(lang, key, args)
     }
 }
 
