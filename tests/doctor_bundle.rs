@@ -18,32 +18,7 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bund
 /// `password`.
 fn account(env: &MailEnv, dir: &Path, password: &str) -> PathBuf {
     let cfg = dir.join("accounts.toml");
-    let pw = dir.join("pw");
-    std::fs::write(&pw, format!("{password}\n")).unwrap();
-    let out = mailwiz(&cfg)
-        .args(["add", "--email", &env.user("alice"), "--name", "t"])
-        .args([
-            "--incoming",
-            "imap",
-            "--in-host",
-            &env.host,
-            "--in-security",
-            "tls",
-        ])
-        .args(["--in-port", &env.imaps_port.to_string()])
-        .args(["--smtp-host", &env.host, "--smtp-security", "tls"])
-        .args(["--smtp-port", &env.smtps_port.to_string()])
-        .arg("--ca-file")
-        .arg(&env.ca)
-        .arg("--password-command")
-        .arg(format!("cat {}", pw.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "add: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::add_tls_account(env, &cfg, "t", password, env.smtps_port);
     cfg
 }
 

@@ -16,32 +16,7 @@ fn b_saves_a_ticket_from_the_troubleshooting_screen() {
     let env = mailenv();
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("accounts.toml");
-    let pw = dir.path().join("pw");
-    std::fs::write(&pw, "not-the-password\n").unwrap();
-    let out = mailwiz(&cfg)
-        .args(["add", "--email", &env.user("alice"), "--name", "work"])
-        .args([
-            "--incoming",
-            "imap",
-            "--in-host",
-            &env.host,
-            "--in-security",
-            "tls",
-        ])
-        .args(["--in-port", &env.imaps_port.to_string()])
-        .args(["--smtp-host", &env.host, "--smtp-security", "tls"])
-        .args(["--smtp-port", &env.closed_port.to_string()])
-        .arg("--ca-file")
-        .arg(&env.ca)
-        .arg("--password-command")
-        .arg(format!("cat {}", pw.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::add_tls_account(env, &cfg, "work", "not-the-password", env.closed_port);
     let mut cmd = Command::new("tmux");
     cmd.env_remove("DBUS_SESSION_BUS_ADDRESS");
     let vars = [(

@@ -321,6 +321,35 @@ pub fn mailwiz(cfg: &Path) -> Command {
     cmd
 }
 
+/// An account on the harness named `name`: IMAPS, and SMTP with implicit
+/// TLS at `smtp_port`, whose password command prints `password`.
+pub fn add_tls_account(env: &MailEnv, cfg: &Path, name: &str, password: &str, smtp_port: u16) {
+    let pw = cfg.with_file_name("pw");
+    fs::write(&pw, format!("{password}\n")).expect("password file");
+    let out = mailwiz(cfg)
+        .args(["add", "--email", &env.user("alice"), "--name", name])
+        .args(["--incoming", "imap", "--in-host", &env.host])
+        .args([
+            "--in-security",
+            "tls",
+            "--in-port",
+            &env.imaps_port.to_string(),
+        ])
+        .args(["--smtp-host", &env.host, "--smtp-security", "tls"])
+        .args(["--smtp-port", &smtp_port.to_string()])
+        .arg("--ca-file")
+        .arg(&env.ca)
+        .arg("--password-command")
+        .arg(format!("cat {}", pw.display()))
+        .output()
+        .expect("mailwiz runs");
+    assert!(
+        out.status.success(),
+        "add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `mailwiz add` of `user`'s account on the main instance, as the export
 /// tests use it: IMAPS and submission with STARTTLS on `host`, the
 /// harness's CA, and the password from a file beside `cfg` through a
