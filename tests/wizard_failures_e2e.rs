@@ -132,8 +132,10 @@ fn smtp_auth_unticked_is_not_claimed_and_the_send_names_the_switch() {
     to_outgoing(&mut w, env, "alice");
     w.t.keys(&["Tab", "Space"]); // untick "My server requires authentication"
     to_test(&mut w, env);
+    // Both sides finished: the footer offers R only once nothing runs
+    // (Enter while a side still runs is ignored).
     let s = w.t.wait_for_all(
-        &["non testé", "exige une", "Se connecte, mais"],
+        &["non testé", "exige une", "Se connecte, mais", "R réessayer"],
         Duration::from_secs(20),
     );
     let smtp_column: Vec<&str> = s.lines().map(|l| l.get(40..).unwrap_or("")).collect();
@@ -175,6 +177,7 @@ fn a_private_ca_trusted_at_the_failed_test_passes_without_a_pin() {
             "Certificat pour",
             "SHA-256",
             "faire confiance à un fichier d'AC",
+            "R réessayer", // both sides finished: keys are taken
         ],
         Duration::from_secs(20),
     );
