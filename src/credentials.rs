@@ -4,7 +4,7 @@
 //! both faces: the CLI's `check`, `send-test`, `doctor`, `token`, and the
 //! wizard's test, send and troubleshooting.
 
-use crate::account::{Account, AuthMethod, OAuth2Settings, Role};
+use crate::account::{Account, AuthMethod, Role};
 use crate::i18n::Lang;
 use crate::oauth::{self, OauthError};
 use crate::secret::Secret;
@@ -56,7 +56,6 @@ fn logs_in(acct: &Account, role: Role) -> bool {
 /// server refused it).
 pub fn secret_for(
     acct: &Account,
-    settings: &OAuth2Settings,
     role: Role,
     force_refresh: bool,
 ) -> Result<Option<Secret>, CredentialError> {
@@ -64,7 +63,7 @@ pub fn secret_for(
         if !logs_in(acct, role) {
             return Ok(None);
         }
-        return Ok(Some(oauth::access_token(acct, settings, force_refresh)?));
+        return Ok(Some(oauth::access_token(acct, force_refresh)?));
     }
     if !logs_in(acct, role) {
         return Ok(None);
@@ -121,13 +120,12 @@ pub fn smtp_shares_incoming(acct: &Account) -> bool {
 /// (one password-command run, one keyring session, one token).
 pub fn secrets_for(
     acct: &Account,
-    settings: &OAuth2Settings,
     roles: Roles,
     given: Secrets,
 ) -> Result<Secrets, CredentialError> {
     let incoming = match given.incoming {
         Some(s) if roles.incoming => Some(s),
-        _ if roles.incoming => secret_for(acct, settings, Role::Incoming, false)?,
+        _ if roles.incoming => secret_for(acct, Role::Incoming, false)?,
         _ => None,
     };
     let smtp = if !roles.smtp || !logs_in(acct, Role::Smtp) {
@@ -137,7 +135,7 @@ pub fn secrets_for(
     } else if let Some(shared) = incoming.as_ref().filter(|_| smtp_shares_incoming(acct)) {
         Some(shared.clone())
     } else {
-        secret_for(acct, settings, Role::Smtp, false)?
+        secret_for(acct, Role::Smtp, false)?
     };
     Ok(Secrets { incoming, smtp })
 }
@@ -145,20 +143,19 @@ pub fn secrets_for(
 /// After a server refused an access token: a fresh one, when mailwiz
 /// manages the tokens (an account with a `token_command`, or a password
 /// account, gets None: there is nothing to retry with).
-pub fn retry_token(
-    acct: &Account,
-    settings: &OAuth2Settings,
-) -> Result<Option<Secret>, CredentialError> {
-    if acct.incoming.auth != AuthMethod::Oauth2 || settings.token_command.is_some() {
+pub fn retry_token(acct: &Account) -> Result<Option<Secret>, CredentialError> {
+    if acct.incoming.auth != AuthMethod::Oauth2 || acct.oauth2_settings().token_command.is_some() {
         return Ok(None);
     }
-    Ok(Some(oauth::access_token(acct, settings, true)?))
+    Ok(Some(oauth::access_token(acct, true)?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::{IncomingServer, Protocol, SecretSource, Security, SmtpServer};
+    use crate::account::{
+        IncomingServer, OAuth2Settings, Protocol, SecretSource, Security, SmtpServer,
+    };
 
     fn account(auth: AuthMethod, smtp_auth: bool) -> Account {
         Account {
@@ -187,6 +184,7 @@ mod tests {
             },
             ca_file: None,
             secrets: SecretSource::default(),
+            oauth2: None,
         }
     }
 
@@ -194,37 +192,32 @@ mod tests {
     fn password_accounts_read_the_password_command() {
         let mut a = account(AuthMethod::Password, false);
         a.secrets.password_command = Some("echo pw-from-command".into());
-        let s = OAuth2Settings::default();
-        let pw = secret_for(&a, &s, Role::Incoming, false).unwrap();
+        let pw = secret_for(&a, Role::Incoming, false).unwrap();
         assert_eq!(pw.unwrap().expose(), "pw-from-command");
-        assert!(secret_for(&a, &s, Role::Smtp, false).unwrap().is_none());
-        assert!(retry_token(&a, &s).unwrap().is_none());
+        assert!(secret_for(&a, Role::Smtp, false).unwrap().is_none());
+        assert!(retry_token(&a).unwrap().is_none());
         let none = account(AuthMethod::None, false);
-        assert!(
-            secret_for(&none, &s, Role::Incoming, false)
-                .unwrap()
-                .is_none()
-        );
+        assert!(secret_for(&none, Role::Incoming, false).unwrap().is_none());
     }
 
     #[test]
     fn oauth_accounts_use_the_token_command_for_both_roles() {
-        let a = account(AuthMethod::Oauth2, true);
-        let s = OAuth2Settings {
+        let mut a = account(AuthMethod::Oauth2, true);
+        a.oauth2 = Some(OAuth2Settings {
             token_command: Some("echo token-from-command".into()),
             ..Default::default()
-        };
+        });
         for role in [Role::Incoming, Role::Smtp] {
-            let t = secret_for(&a, &s, role, false).unwrap().unwrap();
+            let t = secret_for(&a, role, false).unwrap().unwrap();
             assert_eq!(t.expose(), "token-from-command");
         }
         // A token command's token is not refreshed by mailwiz.
-        assert!(retry_token(&a, &s).unwrap().is_none());
-        let failing = OAuth2Settings {
+        assert!(retry_token(&a).unwrap().is_none());
+        a.oauth2 = Some(OAuth2Settings {
             token_command: Some("exit 4".into()),
             ..Default::default()
-        };
-        let e = secret_for(&a, &failing, Role::Incoming, false).unwrap_err();
+        });
+        let e = secret_for(&a, Role::Incoming, false).unwrap_err();
         assert!(matches!(
             e,
             CredentialError::Oauth(OauthError::Command { .. })
@@ -249,20 +242,19 @@ mod tests {
     fn a_shared_secret_is_fetched_once_for_both_roles() {
         let dir = tempfile::tempdir().unwrap();
         let count = dir.path().join("count");
-        let s = OAuth2Settings::default();
         let mut a = account(AuthMethod::Password, true);
         a.secrets.password_command = Some(counting_command(&count));
         for same_password in [true, false] {
             a.smtp.same_password = same_password;
             let before = runs(&count);
-            let both = secrets_for(&a, &s, Roles::BOTH, Secrets::default()).unwrap();
+            let both = secrets_for(&a, Roles::BOTH, Secrets::default()).unwrap();
             assert_eq!(both.incoming.unwrap().expose(), "pw-counted");
             assert_eq!(both.smtp.unwrap().expose(), "pw-counted");
             assert_eq!(runs(&count), before + 1, "same_password = {same_password}");
         }
         // Its own SMTP command: two different secrets, two runs.
         a.secrets.smtp_password_command = Some("echo smtp-pw".into());
-        let both = secrets_for(&a, &s, Roles::BOTH, Secrets::default()).unwrap();
+        let both = secrets_for(&a, Roles::BOTH, Secrets::default()).unwrap();
         assert_eq!(both.smtp.unwrap().expose(), "smtp-pw");
         // A typed secret is used as it is; a role not asked for is not read.
         let given = Secrets {
@@ -270,7 +262,7 @@ mod tests {
             smtp: None,
         };
         let before = runs(&count);
-        let only = secrets_for(&a, &s, Roles::INCOMING, given).unwrap();
+        let only = secrets_for(&a, Roles::INCOMING, given).unwrap();
         assert_eq!(only.incoming.unwrap().expose(), "typed");
         assert!(only.smtp.is_none());
         assert_eq!(runs(&count), before);

@@ -266,6 +266,7 @@ mod tests {
             },
             ca_file: None,
             secrets: SecretSource::default(),
+            oauth2: None,
         }
     }
 

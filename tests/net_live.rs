@@ -47,6 +47,7 @@ fn account(env: &MailEnv, user: &str) -> Account {
         },
         ca_file: Some(env.ca.display().to_string()),
         secrets: SecretSource::default(),
+        oauth2: None,
     }
 }
 

@@ -265,8 +265,8 @@ fn with_a_provided_client_the_wizard_asks_for_nothing() {
         // One key starts the sign-in, with the provided client.
         let effects = press(&mut a, KeyCode::Enter);
         match effects.as_slice() {
-            [Effect::SignIn { oauth2, flow, .. }] => {
-                assert_eq!(oauth2.client_id, "");
+            [Effect::SignIn { account, flow, .. }] => {
+                assert_eq!(account.oauth2_settings().client_id, "");
                 // No browser here: the code sign-in is the default.
                 assert_eq!(*flow, SignInFlow::Device);
             }
@@ -308,12 +308,12 @@ fn a_broker_found_here_is_one_key_away() {
     match effects.as_slice() {
         [
             Effect::CheckIncoming {
-                oauth2, password, ..
+                account, password, ..
             },
             Effect::CheckSmtp { .. },
         ] => {
             assert_eq!(
-                oauth2.token_command.as_deref(),
+                account.oauth2_settings().token_command.as_deref(),
                 Some("oama access bob@yahoo.com")
             );
             assert!(password.is_none(), "the runner asks the broker");

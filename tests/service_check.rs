@@ -8,11 +8,11 @@
 mod common;
 
 use common::{add_imaps_account, mailenv};
-use mailwiz::account::{Account, OAuth2Settings};
+use mailwiz::account::Account;
 use mailwiz::check::{CheckOptions, Progress, Side};
 use mailwiz::credentials::Secrets;
 use mailwiz::net::NetError;
-use mailwiz::service::{self, Hooks, Login};
+use mailwiz::service::{self, Hooks};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -83,18 +83,13 @@ impl Counters {
     }
 }
 
-fn login<'a>(account: &'a Account, oauth2: &'a OAuth2Settings) -> Login<'a> {
-    Login { account, oauth2 }
-}
-
 #[test]
 fn check_logs_in_to_both_servers_with_the_shared_password_fetched_once() {
     let a = Counted::new("alice");
-    let none = OAuth2Settings::default();
     assert!(a.account.smtp.same_password && a.account.smtp.auth_required);
     let counters = Counters::new();
     let report = counters
-        .with(|h| service::check_account(&login(&a.account, &none), Secrets::default(), &opts(), h))
+        .with(|h| service::check_account(&a.account, Secrets::default(), &opts(), h))
         .unwrap();
     assert!(report.ok(), "{report:#?}");
     assert_eq!(
@@ -107,7 +102,7 @@ fn check_logs_in_to_both_servers_with_the_shared_password_fetched_once() {
     // Each side on its own, as the wizard's Test step runs them.
     for side in [Side::Incoming, Side::Smtp] {
         let report = counters
-            .with(|h| service::check_side(&login(&a.account, &none), side, None, &opts(), h))
+            .with(|h| service::check_side(&a.account, side, None, &opts(), h))
             .unwrap();
         assert!(report.ok, "{side:?}: {report:#?}");
     }
@@ -117,14 +112,13 @@ fn check_logs_in_to_both_servers_with_the_shared_password_fetched_once() {
 #[test]
 fn a_refused_password_is_reported_for_both_sides_without_a_retry() {
     let a = Counted::new("alice");
-    let none = OAuth2Settings::default();
     let typed = Secrets {
         incoming: Some(mailwiz::secret::Secret::new("not-the-password")),
         smtp: None,
     };
     let counters = Counters::new();
     let report = counters
-        .with(|h| service::check_account(&login(&a.account, &none), typed, &opts(), h))
+        .with(|h| service::check_account(&a.account, typed, &opts(), h))
         .unwrap();
     for (side, r) in [("incoming", &report.incoming), ("smtp", &report.smtp)] {
         assert!(
@@ -141,26 +135,20 @@ fn a_refused_password_is_reported_for_both_sides_without_a_retry() {
 fn send_test_then_verify_finds_the_message_with_one_password_fetch() {
     let env = mailenv();
     let a = Counted::new("bob");
-    let none = OAuth2Settings::default();
-    let l = login(&a.account, &none);
+    let l = &a.account;
     let message = mailwiz::send::new_test_message(&a.account, None);
     let counters = Counters::new();
     let sent = counters
-        .with(|h| service::send_test(&l, &message, Secrets::default(), true, &opts(), h))
+        .with(|h| service::send_test(l, &message, Secrets::default(), true, &opts(), h))
         .unwrap();
     assert!(sent.report.ok, "{:#?}", sent.report);
     assert!(
         sent.incoming.is_some(),
         "no secret kept for the arrival check"
     );
-    let found = service::verify_arrival(
-        &l,
-        &message.id,
-        sent.incoming,
-        Duration::from_secs(15),
-        None,
-    )
-    .unwrap();
+    let found =
+        service::verify_arrival(l, &message.id, sent.incoming, Duration::from_secs(15), None)
+            .unwrap();
     assert!(found.found, "{found:#?}");
     assert_eq!(a.runs(), 1, "the password was fetched more than once");
     let on_disk = env.wait_for_message(&a.account.email, &message.id, Duration::from_secs(5));
@@ -172,10 +160,9 @@ fn a_missing_password_is_a_typed_error_not_a_report() {
     let a = Counted::new("alice");
     let mut account = a.account.clone();
     account.secrets.password_command = Some("exit 7".into());
-    let none = OAuth2Settings::default();
     let counters = Counters::new();
     let err = counters
-        .with(|h| service::check_account(&login(&account, &none), Secrets::default(), &opts(), h))
+        .with(|h| service::check_account(&account, Secrets::default(), &opts(), h))
         .unwrap_err();
     assert!(!err.needs_sign_in());
     assert!(

@@ -15,7 +15,7 @@ use common::oauth::oauthenv;
 use common::{KeyringSession, mailwiz};
 use mailwiz::check::{CheckOptions, Progress, Side};
 use mailwiz::credentials::Secrets;
-use mailwiz::service::{self, Hooks, Login};
+use mailwiz::service::{self, Hooks};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -126,11 +126,11 @@ fn a_refused_token_gets_one_retry_with_a_refreshed_one() {
 fn in_process(config: &Path, idp: &str, user: &str) {
     let cfg = mailwiz::config::load(config).unwrap();
     let account = cfg.find(user).unwrap().clone();
-    let oauth2 = cfg.oauth2_for(user).cloned().unwrap();
-    let login = Login {
-        account: &account,
-        oauth2: &oauth2,
-    };
+    assert!(
+        account.oauth2.is_some(),
+        "the account keeps its OAuth2 settings"
+    );
+    let login = &account;
     let opts = CheckOptions {
         timeout: Duration::from_secs(15),
         cancel: None,
@@ -149,11 +149,11 @@ fn in_process(config: &Path, idp: &str, user: &str) {
         retries.load(Ordering::Relaxed)
     };
     let before = expire();
-    let report = service::check_account(&login, Secrets::default(), &opts, &hooks).unwrap();
+    let report = service::check_account(login, Secrets::default(), &opts, &hooks).unwrap();
     assert!(report.ok(), "check_account: {report:#?}");
     assert_eq!(retries.load(Ordering::Relaxed), before + 1, "check_account");
     // Fresh again: no retry.
-    let report = service::check_account(&login, Secrets::default(), &opts, &hooks).unwrap();
+    let report = service::check_account(login, Secrets::default(), &opts, &hooks).unwrap();
     assert!(report.ok(), "{report:#?}");
     assert_eq!(
         retries.load(Ordering::Relaxed),
@@ -162,19 +162,19 @@ fn in_process(config: &Path, idp: &str, user: &str) {
     );
     for side in [Side::Incoming, Side::Smtp] {
         let before = expire();
-        let report = service::check_side(&login, side, None, &opts, &hooks).unwrap();
+        let report = service::check_side(login, side, None, &opts, &hooks).unwrap();
         assert!(report.ok, "check_side {side:?}: {report:#?}");
         assert_eq!(retries.load(Ordering::Relaxed), before + 1, "{side:?}");
     }
     let before = expire();
     let message = mailwiz::send::new_test_message(&account, None);
     let sent =
-        service::send_test(&login, &message, Secrets::default(), true, &opts, &hooks).unwrap();
+        service::send_test(login, &message, Secrets::default(), true, &opts, &hooks).unwrap();
     assert!(sent.report.ok, "send_test: {:#?}", sent.report);
     assert_eq!(retries.load(Ordering::Relaxed), before + 1, "send_test");
     // The arrival check logs in with the refreshed token the retry used.
     let found = service::verify_arrival(
-        &login,
+        login,
         &message.id,
         sent.incoming,
         Duration::from_secs(15),

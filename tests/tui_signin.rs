@@ -181,11 +181,11 @@ fn device_sign_in_prompt_then_tokens_then_the_test() {
     match effect {
         Effect::SignIn {
             account,
-            oauth2,
             client_secret,
             flow,
             ..
         } => {
+            let oauth2 = account.oauth2_settings();
             assert_eq!(flow, SignInFlow::Device);
             assert_eq!(account.name, "alice@outlook.com");
             assert_eq!(account.incoming.auth, AuthMethod::Oauth2);
@@ -223,7 +223,6 @@ fn device_sign_in_prompt_then_tokens_then_the_test() {
         [
             Effect::CheckIncoming {
                 password: Some(incoming),
-                oauth2,
                 account,
                 ..
             },
@@ -232,6 +231,7 @@ fn device_sign_in_prompt_then_tokens_then_the_test() {
                 ..
             },
         ] => {
+            let oauth2 = account.oauth2_settings();
             assert_eq!(incoming.expose(), ACCESS);
             assert_eq!(smtp.expose(), ACCESS);
             assert_eq!(oauth2.client_id, "my-client-id");
@@ -336,14 +336,11 @@ fn the_saved_account_has_its_settings_never_the_secret() {
     match effects.as_slice() {
         [
             Effect::SaveAccount {
-                account,
-                oauth2,
-                secrets,
-                ..
+                account, secrets, ..
             },
         ] => {
             assert_eq!(account.incoming.auth, AuthMethod::Oauth2);
-            let s = oauth2.as_ref().expect("OAuth2 settings saved");
+            let s = account.oauth2.as_ref().expect("OAuth2 settings saved");
             assert_eq!(s.client_id, "my-client-id");
             assert!(s.client_secret_in_keyring);
             assert!(!format!("{s:?}").contains(SECRET));
@@ -363,15 +360,12 @@ fn an_edited_account_keeps_its_sign_in() {
     let mut cfg = Config::default();
     let mut a = app(Lang::En);
     to_password(&mut a, "alice@outlook.com");
-    let account = a.form.account();
+    let mut account = a.form.account();
+    account.oauth2 = Some(mailwiz::account::OAuth2Settings {
+        client_id: "saved-id".into(),
+        ..Default::default()
+    });
     cfg.upsert(account.clone());
-    cfg.oauth2.insert(
-        account.name.clone(),
-        mailwiz::account::OAuth2Settings {
-            client_id: "saved-id".into(),
-            ..Default::default()
-        },
-    );
     let mut a = App::new(AppOptions::new(
         PathBuf::from("/x/accounts.toml"),
         Lang::En,
@@ -380,10 +374,10 @@ fn an_edited_account_keeps_its_sign_in() {
     // C: check the saved account: the runner gets its settings.
     match press(&mut a, KeyCode::Char('c')).as_slice() {
         [
-            Effect::CheckIncoming { oauth2, .. },
+            Effect::CheckIncoming { account, .. },
             Effect::CheckSmtp { .. },
         ] => {
-            assert_eq!(oauth2.client_id, "saved-id");
+            assert_eq!(account.oauth2_settings().client_id, "saved-id");
         }
         other => panic!("{other:?}"),
     }

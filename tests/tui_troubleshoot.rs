@@ -56,6 +56,7 @@ fn account() -> Account {
         },
         ca_file: None,
         secrets: SecretSource::default(),
+        oauth2: None,
     }
 }
 

@@ -31,6 +31,26 @@ pub struct OAuth2Settings {
     pub token_command: Option<String>,
 }
 
+impl OAuth2Settings {
+    /// Its texts, each with its field name, for the account's validation
+    /// (the token command, like the password command, is a command line:
+    /// not limited in length here).
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut texts = vec![("oauth2.client_id", self.client_id.as_str())];
+        for (field, value) in [
+            ("oauth2.auth_url", &self.auth_url),
+            ("oauth2.token_url", &self.token_url),
+            ("oauth2.device_url", &self.device_url),
+            ("oauth2.scope", &self.scope),
+        ] {
+            if let Some(v) = value {
+                texts.push((field, v.as_str()));
+            }
+        }
+        texts
+    }
+}
+
 /// Extra trust for one server, on top of the system roots.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trust {
@@ -101,7 +121,23 @@ pub struct Account {
     pub ca_file: Option<String>,
     #[serde(default, flatten)]
     pub secrets: SecretSource,
+    /// Its OAuth2 sign-in settings (`[account.oauth2]` in the file); None
+    /// for an account that signs in otherwise or uses the presets' own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth2: Option<OAuth2Settings>,
 }
+
+/// The settings of an account that has none of its own: the preset's
+/// endpoints and client are used.
+static NO_OAUTH2_SETTINGS: OAuth2Settings = OAuth2Settings {
+    client_id: String::new(),
+    client_secret_in_keyring: false,
+    auth_url: None,
+    token_url: None,
+    device_url: None,
+    scope: None,
+    token_command: None,
+};
 
 fn yes() -> bool {
     true
@@ -119,6 +155,12 @@ impl Account {
         } else {
             Role::Smtp
         }
+    }
+
+    /// Its OAuth2 settings, or empty ones (the preset's endpoints and
+    /// client apply) when it has none.
+    pub fn oauth2_settings(&self) -> &OAuth2Settings {
+        self.oauth2.as_ref().unwrap_or(&NO_OAUTH2_SETTINGS)
     }
 
     pub fn trust_for(&self, role: Role) -> Trust {
@@ -146,7 +188,10 @@ impl Account {
             ("incoming.username", self.incoming.username.as_str()),
             ("smtp.username", self.smtp.username.as_str()),
             ("ca_file", self.ca_file.as_deref().unwrap_or_default()),
-        ] {
+        ]
+        .into_iter()
+        .chain(self.oauth2.iter().flat_map(OAuth2Settings::texts))
+        {
             if let Err(e) = validate_text(text) {
                 errs.push((field, e));
             }

@@ -90,3 +90,24 @@ fn default_ports() {
     assert_eq!(Protocol::Pop3.default_port(Security::None), 110);
     assert_eq!(Security::Starttls.smtp_default_port(), 587);
 }
+
+#[test]
+fn oauth2_settings_are_validated_with_the_account() {
+    let mut a = crate::config::tests::sample();
+    assert_eq!(a.validate(), vec![]);
+    assert_eq!(a.oauth2_settings(), &OAuth2Settings::default());
+    a.oauth2 = Some(OAuth2Settings {
+        client_id: "id\u{1b}[31m".into(),
+        scope: Some("x".repeat(MAX_TEXT_CHARS + 1)),
+        token_command: Some(format!("oama access {}", "x".repeat(300))),
+        ..OAuth2Settings::default()
+    });
+    assert_eq!(
+        a.validate(),
+        vec![
+            ("oauth2.client_id", FieldError::ControlChar),
+            ("oauth2.scope", FieldError::TooLong),
+        ]
+    );
+    assert_eq!(a.oauth2_settings().client_id, "id\u{1b}[31m");
+}

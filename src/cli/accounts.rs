@@ -102,12 +102,11 @@ pub(super) fn show(ctx: &Ctx, name: Option<&str>, json: bool) -> i32 {
         Ok(a) => a.clone(),
         Err(code) => return code,
     };
-    let oauth = cfg.oauth2_for(&acct.name).cloned();
     if json {
         let mut value = serde_json::to_value(&acct).unwrap_or_default();
-        if let (Some(o), Some(map)) = (&oauth, value.as_object_mut()) {
+        if let (Some(o), Some(map)) = (&acct.oauth2, value.as_object_mut()) {
             // Where the client id in use comes from (null: none).
-            let source = crate::oauth::client_source(&acct, o);
+            let source = crate::oauth::client_source(&acct);
             let mut o = serde_json::to_value(o).unwrap_or_default();
             if let Some(obj) = o.as_object_mut() {
                 let source = serde_json::to_value(source).unwrap_or_default();
@@ -118,12 +117,9 @@ pub(super) fn show(ctx: &Ctx, name: Option<&str>, json: bool) -> i32 {
         output::json(&value);
         return EXIT_OK;
     }
-    let cfg_oauth: std::collections::BTreeMap<_, _> =
-        oauth.map(|o| (acct.name.clone(), o)).into_iter().collect();
     let text = config::to_toml(&Config {
         schema_version: config::SCHEMA_VERSION,
         accounts: vec![acct.clone()],
-        oauth2: cfg_oauth,
     });
     for l in text.lines().filter(|l| !l.starts_with('#')) {
         line(l);
@@ -141,10 +137,7 @@ pub(super) fn show(ctx: &Ctx, name: Option<&str>, json: bool) -> i32 {
     };
     line(&format!("# {secret_place}"));
     if acct.incoming.auth == AuthMethod::Oauth2 {
-        let place = match cfg
-            .oauth2_for(&acct.name)
-            .and_then(|o| o.token_command.as_deref())
-        {
+        let place = match acct.oauth2_settings().token_command.as_deref() {
             Some(cmd) => tf(ctx.lang, "oauth.show.token_command", &[("command", cmd)]),
             None => tf(
                 ctx.lang,

@@ -117,6 +117,7 @@ fn manual_account(lang: Lang, email: &str, a: &AddArgs) -> Result<Account, Strin
         },
         ca_file: None,
         secrets: SecretSource::default(),
+        oauth2: None,
     })
 }
 

@@ -84,7 +84,7 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let oauth_settings = match oauth_from_args(lang, &acct, &a) {
+    acct.oauth2 = match oauth_from_args(lang, &acct, &a) {
         Ok(o) => o,
         Err((msg, register)) => {
             output::error(&msg);
@@ -94,13 +94,17 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let wants_keyring =
-        a.password_stdin || (a.oauth_client_secret_stdin && oauth_settings.is_some());
+    // The OAuth2 texts are checked like every other value of the account.
+    if let Some((field, err)) = acct.validate().first() {
+        output::error(&format!("{field}: {}", t(lang, err.i18n_key())));
+        return EXIT_USAGE;
+    }
+    let wants_keyring = a.password_stdin || (a.oauth_client_secret_stdin && acct.oauth2.is_some());
     let keyring = match wants_keyring.then(|| open_keyring(lang)).transpose() {
         Ok(k) => k,
         Err(code) => return code,
     };
-    let new_secrets = match secrets_from_stdin(lang, &a, oauth_settings.as_ref()) {
+    let new_secrets = match secrets_from_stdin(lang, &a, acct.oauth2.as_ref()) {
         Ok(s) => s,
         Err(msg) => {
             output::error(&msg);
@@ -112,7 +116,6 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
     }
     let request = SaveRequest {
         account: acct.clone(),
-        oauth2: oauth_settings.clone(),
         secrets: new_secrets,
     };
     let saved = match service::save_account(&ctx.config_path, request, keyring.as_ref()) {
@@ -126,13 +129,7 @@ pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
-    print_saved(
-        ctx,
-        &acct,
-        origin.as_deref(),
-        &saved,
-        oauth_settings.as_ref(),
-    );
+    print_saved(ctx, &acct, origin.as_deref(), &saved);
     EXIT_OK
 }
 
@@ -143,7 +140,6 @@ fn print_saved(
     acct: &crate::account::Account,
     origin: Option<&str>,
     saved: &service::Saved,
-    oauth: Option<&OAuth2Settings>,
 ) {
     let lang = ctx.lang;
     let path = ctx.config_path.display().to_string();
@@ -167,7 +163,7 @@ fn print_saved(
             ],
         ));
     }
-    if let Some(o) = oauth {
+    if let Some(o) = &acct.oauth2 {
         if o.client_id.is_empty() && o.token_command.is_none() {
             output::hint(t(lang, "oauth.add.register"));
         } else if o.token_command.is_none() {

@@ -56,13 +56,13 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
         ));
         return EXIT_USAGE;
     }
-    let (acct, settings) = match load(ctx, a.name.as_deref()) {
+    let acct = match load(ctx, a.name.as_deref()) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let acct = &acct;
     // Without a secret the doctor still probes every layer up to the login.
-    let secrets = both_secrets(ctx, acct, &settings);
+    let secrets = both_secrets(ctx, acct);
     if !a.json {
         line(&tf(lang, "doctor.cli.start", &[("name", &acct.name)]));
     }

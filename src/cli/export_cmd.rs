@@ -43,19 +43,18 @@ fn mailwiz_command(ctx: &Ctx) -> String {
 
 pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
     let lang = ctx.lang;
-    let (acct, settings) = match super::credentials::load(ctx, args.name.as_deref()) {
+    let acct = match super::credentials::load(ctx, args.name.as_deref()) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let folders = if args.no_login || !args.format.names_folders() {
         None
     } else {
-        server_folders(lang, &acct, &settings)
+        server_folders(lang, &acct)
     };
     let opts = ExportOptions {
         mailwiz: mailwiz_command(ctx),
         maildir: args.maildir.clone(),
-        oauth2: Some(settings),
         folders,
     };
     let exported = match export::export(&acct, args.format, &opts) {
@@ -166,9 +165,8 @@ fn prepare_folders(lang: crate::i18n::Lang, folders: &[String], create: bool) ->
 fn server_folders(
     lang: crate::i18n::Lang,
     acct: &crate::account::Account,
-    settings: &crate::account::OAuth2Settings,
 ) -> Option<export::Folders> {
-    match export::look_up_folders(acct, settings) {
+    match export::look_up_folders(acct) {
         export::FolderLookup::Read { folders, created } => {
             for name in created {
                 output::hint(&tf(

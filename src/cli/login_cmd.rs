@@ -48,8 +48,7 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
         return EXIT_USAGE;
     }
     let deadline = Instant::now() + Duration::from_secs(a.timeout.max(1));
-    let settings = cfg.oauth2_for(&acct.name).cloned().unwrap_or_default();
-    if settings.token_command.is_some() {
+    if acct.oauth2_settings().token_command.is_some() {
         output::error(&tf(
             lang,
             "oauth.login.token_command",
@@ -65,7 +64,7 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
             return EXIT_FAILED;
         }
     };
-    let result = Client::for_account(&acct, &settings).and_then(|client| {
+    let result = Client::for_account(&acct).and_then(|client| {
         // No browser here (no display, or over SSH): the code sign-in,
         // unless the browser is asked for.
         let no_browser_here = !a.browser && !a.no_browser && !super::browser_here();
@@ -168,7 +167,7 @@ fn device_flow(
 /// `token NAME`: a current access token on stdout alone (refreshed first
 /// when it is about to expire), for other clients' token commands.
 pub(super) fn token(ctx: &Ctx, name: &str) -> i32 {
-    let (acct, settings) = match super::credentials::load(ctx, Some(name)) {
+    let acct = match super::credentials::load(ctx, Some(name)) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -180,7 +179,7 @@ pub(super) fn token(ctx: &Ctx, name: &str) -> i32 {
         ));
         return EXIT_USAGE;
     }
-    match crate::credentials::secret_for(&acct, &settings, crate::account::Role::Incoming, false) {
+    match crate::credentials::secret_for(&acct, crate::account::Role::Incoming, false) {
         Ok(Some(token)) => {
             line(token.expose());
             EXIT_OK

@@ -11,7 +11,7 @@ use crate::credentials::Secrets;
 use crate::i18n::{Lang, t, tf};
 use crate::secret::Secret;
 use crate::send::{self, VerifyReport};
-use crate::service::{self, Hooks, Login};
+use crate::service::{self, Hooks};
 use std::time::Duration;
 
 fn timeout(ctx: &Ctx, secs: f64) -> Result<Duration, i32> {
@@ -99,11 +99,7 @@ pub(super) fn check(ctx: &Ctx, a: CheckArgs) -> i32 {
 
 fn run_check(ctx: &Ctx, a: CheckArgs) -> Result<i32, i32> {
     let deadline = timeout(ctx, a.timeout)?;
-    let (acct, settings) = &load(ctx, a.name.as_deref())?;
-    let login = Login {
-        account: acct,
-        oauth2: settings,
-    };
+    let acct = &load(ctx, a.name.as_deref())?;
     if !a.json {
         line(&tf(ctx.lang, "cli.check.start", &[("name", &acct.name)]));
     }
@@ -119,7 +115,7 @@ fn run_check(ctx: &Ctx, a: CheckArgs) -> Result<i32, i32> {
         progress: &progress,
         retrying: &retrying,
     };
-    let report = service::check_account(&login, Secrets::default(), &opts, &hooks)
+    let report = service::check_account(acct, Secrets::default(), &opts, &hooks)
         .map_err(|e| report_credential(ctx, &acct.name, &e))?;
     if a.json {
         output::json(&report);
@@ -147,11 +143,7 @@ fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
         output::error(&format!("--to: {}", t(lang, e.i18n_key())));
         return Err(EXIT_USAGE);
     }
-    let (acct, settings) = &load(ctx, a.name.as_deref())?;
-    let login = Login {
-        account: acct,
-        oauth2: settings,
-    };
+    let acct = &load(ctx, a.name.as_deref())?;
     let opts = CheckOptions {
         timeout: deadline,
         cancel: None,
@@ -169,14 +161,14 @@ fn run_send_test(ctx: &Ctx, a: SendTestArgs) -> Result<i32, i32> {
             &[("to", &msg.to), ("subject", &msg.subject)],
         ));
     }
-    let sent = service::send_test(&login, &msg, Secrets::default(), a.verify, &opts, &hooks)
+    let sent = service::send_test(acct, &msg, Secrets::default(), a.verify, &opts, &hooks)
         .map_err(|e| report_credential(ctx, &acct.name, &e))?;
     let report = &sent.report;
     if !a.json {
         print_sent(lang, report);
     }
     let verify = if a.verify && report.ok {
-        Some(verify(ctx, &login, &msg, sent.incoming, deadline, a.json)?)
+        Some(verify(ctx, acct, &msg, sent.incoming, deadline, a.json)?)
     } else {
         None
     };
@@ -202,21 +194,20 @@ fn print_sent(lang: Lang, report: &send::SendReport) {
 /// The arrival check, printed as it starts and ends (silent for --json).
 fn verify(
     ctx: &Ctx,
-    login: &Login,
+    acct: &Account,
     msg: &send::TestMessage,
     incoming: Option<Secret>,
     deadline: Duration,
     json: bool,
 ) -> Result<VerifyReport, i32> {
     let lang = ctx.lang;
-    let acct = login.account;
     if !json {
         line(&tf(lang, "cli.verify.start", &[("mailbox", &acct.email)]));
         if !msg.to.eq_ignore_ascii_case(&acct.email) {
             line(&tf(lang, "cli.verify.other_recipient", &[("to", &msg.to)]));
         }
     }
-    let v = service::verify_arrival(login, &msg.id, incoming, deadline, None)
+    let v = service::verify_arrival(acct, &msg.id, incoming, deadline, None)
         .map_err(|e| report_credential(ctx, &acct.name, &e))?;
     if !json {
         let ms = v.elapsed_ms.to_string();

@@ -22,19 +22,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[serde(from = "ConfigFile", into = "ConfigFile")]
 pub struct Config {
     pub schema_version: u32,
+    /// Each with its OAuth2 settings (`[account.oauth2]` in the file).
     pub accounts: Vec<Account>,
-    /// OAuth2 settings per account name, for accounts whose auth method is
-    /// `oauth2`. In the file, each account's own `[account.oauth2]` table.
-    pub oauth2: BTreeMap<String, OAuth2Settings>,
-}
-
-/// One `[[account]]` of the file: the account and its OAuth2 settings.
-#[derive(Serialize, Deserialize)]
-struct AccountEntry {
-    #[serde(flatten)]
-    account: Account,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    oauth2: Option<OAuth2Settings>,
 }
 
 /// The file's shape. Files written before the OAuth2 settings moved into
@@ -45,45 +34,37 @@ struct AccountEntry {
 struct ConfigFile {
     schema_version: u32,
     #[serde(default, rename = "account")]
-    accounts: Vec<AccountEntry>,
+    accounts: Vec<Account>,
     #[serde(default, skip_serializing)]
     oauth2: BTreeMap<String, OAuth2Settings>,
 }
 
 impl From<ConfigFile> for Config {
     fn from(file: ConfigFile) -> Config {
-        let mut oauth2 = file.oauth2;
+        let mut side_table = file.oauth2;
         let accounts = file
             .accounts
             .into_iter()
-            .map(|entry| {
-                if let Some(s) = entry.oauth2 {
-                    oauth2.insert(entry.account.name.clone(), s);
+            .map(|mut account| {
+                let old = side_table.remove(&account.name);
+                if account.oauth2.is_none() {
+                    account.oauth2 = old;
                 }
-                entry.account
+                account
             })
             .collect();
         Config {
             schema_version: file.schema_version,
             accounts,
-            oauth2,
         }
     }
 }
 
 impl From<Config> for ConfigFile {
-    fn from(mut config: Config) -> ConfigFile {
-        let accounts = config
-            .accounts
-            .into_iter()
-            .map(|account| AccountEntry {
-                oauth2: config.oauth2.remove(&account.name),
-                account,
-            })
-            .collect();
+    fn from(config: Config) -> ConfigFile {
         ConfigFile {
             schema_version: config.schema_version,
-            accounts,
+            accounts: config.accounts,
             oauth2: BTreeMap::new(),
         }
     }
@@ -94,7 +75,6 @@ impl Default for Config {
         Config {
             schema_version: SCHEMA_VERSION,
             accounts: Vec::new(),
-            oauth2: BTreeMap::new(),
         }
     }
 }
@@ -284,13 +264,7 @@ impl Config {
 
     pub fn remove(&mut self, name: &str) -> Option<Account> {
         let i = self.accounts.iter().position(|a| a.name == name)?;
-        self.oauth2.remove(name);
         Some(self.accounts.remove(i))
-    }
-
-    /// The OAuth2 settings of the account NAME, if it has any.
-    pub fn oauth2_for(&self, name: &str) -> Option<&OAuth2Settings> {
-        self.oauth2.get(name)
     }
 }
 

@@ -41,7 +41,8 @@ fn an_old_file_loads_and_is_rewritten_in_the_new_shape_at_the_next_save() {
     std::fs::write(&path, OLD_FILE).expect("write");
     let cfg = load(&path).expect("the old file loads");
     let s = cfg
-        .oauth2_for("bob@outlook.com")
+        .find("bob@outlook.com")
+        .and_then(|a| a.oauth2.as_ref())
         .expect("settings migrated");
     assert_eq!(s.client_id, "old-side-table-id");
     assert_eq!(
@@ -82,7 +83,8 @@ fn the_account_s_own_table_wins_over_a_leftover_side_table() {
     std::fs::write(&path, text).expect("write");
     let cfg = load(&path).expect("loads");
     assert_eq!(
-        cfg.oauth2_for("bob@outlook.com")
+        cfg.find("bob@outlook.com")
+            .and_then(|a| a.oauth2.as_ref())
             .map(|s| s.client_id.as_str()),
         Some("own-id")
     );

@@ -189,6 +189,7 @@ pub fn account_from_settings(
             },
             ca_file: None,
             secrets: SecretSource::default(),
+            oauth2: None,
         }
     }
 }

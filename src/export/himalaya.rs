@@ -18,8 +18,8 @@ fn encryption(s: Security) -> &'static str {
 /// access token (himalaya's schema asks for the endpoints too).
 fn oauth_auth(t: &mut String, prefix: &str, a: &Account, o: &ExportOptions) {
     let preset = a.provider.as_deref().and_then(crate::providers::by_id);
-    let settings = o.oauth2.clone().unwrap_or_default();
-    let e = crate::oauth::Endpoints::resolve(&settings, preset);
+    let settings = a.oauth2_settings();
+    let e = crate::oauth::Endpoints::resolve(settings, preset);
     let q = |v: &str| toml_string(v);
     let _ = writeln!(t, "{prefix}.auth.type = \"oauth2\"");
     let _ = writeln!(t, "{prefix}.auth.method = \"xoauth2\"");

@@ -118,8 +118,6 @@ pub struct ExportOptions {
     pub mailwiz: String,
     /// mbsync's local Maildir folder (default `~/Mail/<account>/`).
     pub maildir: Option<String>,
-    /// The account's OAuth2 settings (himalaya names the endpoints).
-    pub oauth2: Option<crate::account::OAuth2Settings>,
     /// The special folders as the server names them (None: the preset's).
     pub folders: Option<Folders>,
 }
@@ -129,7 +127,6 @@ impl Default for ExportOptions {
         ExportOptions {
             mailwiz: "mailwiz".into(),
             maildir: None,
-            oauth2: None,
             folders: None,
         }
     }
@@ -239,7 +236,7 @@ fn exported_texts<'a>(a: &'a Account, o: &'a ExportOptions) -> Vec<(&'static str
         ("mailwiz", o.mailwiz.as_str()),
         ("maildir", o.maildir.as_deref().unwrap_or_default()),
     ];
-    if let Some(s) = &o.oauth2 {
+    if let Some(s) = &a.oauth2 {
         v.push(("oauth2.client_id", s.client_id.as_str()));
         v.push(("oauth2.auth_url", s.auth_url.as_deref().unwrap_or_default()));
         v.push((

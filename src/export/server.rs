@@ -4,7 +4,7 @@
 //! connection, the export uses the preset's names and says so.
 
 use super::folders::Folders;
-use crate::account::{Account, OAuth2Settings, Protocol, Role};
+use crate::account::{Account, Protocol, Role};
 use crate::check::Incoming;
 use crate::net::{Deadline, NetError, NoSteps};
 use std::time::Duration;
@@ -29,12 +29,11 @@ pub enum FolderLookup {
 }
 
 /// Logs in once, reads LIST/NAMESPACE, creates the missing folders.
-pub fn look_up_folders(account: &Account, settings: &OAuth2Settings) -> FolderLookup {
+pub fn look_up_folders(account: &Account) -> FolderLookup {
     if account.incoming.protocol != Protocol::Imap {
         return FolderLookup::NotImap;
     }
-    let Ok(secret) = crate::credentials::secret_for(account, settings, Role::Incoming, false)
-    else {
+    let Ok(secret) = crate::credentials::secret_for(account, Role::Incoming, false) else {
         return FolderLookup::NoCredential;
     };
     let deadline = Deadline::after(LOOKUP_LIMIT, None);

@@ -32,6 +32,7 @@ pub(crate) fn sample() -> Account {
             password_command: Some("pass show secret-password-command".into()),
             smtp_password_command: None,
         },
+        oauth2: None,
     }
 }
 
@@ -260,15 +261,13 @@ fn formats_parse_by_name() {
 fn oauth2_accounts_get_token_commands_in_every_client() {
     let mut a = sample();
     a.incoming.auth = AuthMethod::Oauth2;
-    let opts = ExportOptions {
-        oauth2: Some(OAuth2Settings {
-            client_id: "my-client".into(),
-            token_url: Some("https://idp.example.test/token".into()),
-            auth_url: Some("https://idp.example.test/auth".into()),
-            ..Default::default()
-        }),
+    a.oauth2 = Some(OAuth2Settings {
+        client_id: "my-client".into(),
+        token_url: Some("https://idp.example.test/token".into()),
+        auth_url: Some("https://idp.example.test/auth".into()),
         ..Default::default()
-    };
+    });
+    let opts = ExportOptions::default();
     let get = |f| export(&a, f, &opts).unwrap();
     let token = "mailwiz token alice@example.test";
     let msmtp = get(Format::Msmtp).text;

@@ -74,13 +74,13 @@ pub struct Client {
 impl Client {
     /// The client of this account (reads the client secret from the
     /// keyring when the settings say one is stored there).
-    pub fn for_account(acct: &Account, settings: &OAuth2Settings) -> Result<Client, OauthError> {
-        let client_secret = if settings.client_secret_in_keyring {
+    pub fn for_account(acct: &Account) -> Result<Client, OauthError> {
+        let client_secret = if acct.oauth2_settings().client_secret_in_keyring {
             Keyring::open()?.get_named(&client_secret_entry(&acct.name))?
         } else {
             None
         };
-        Client::with_secret(acct, settings, client_secret)
+        Client::with_secret(acct, client_secret)
     }
 
     /// The client of this account with a client secret held in memory (a
@@ -88,9 +88,9 @@ impl Client {
     /// read.
     pub fn with_secret(
         acct: &Account,
-        settings: &OAuth2Settings,
         client_secret: Option<Secret>,
     ) -> Result<Client, OauthError> {
+        let settings = acct.oauth2_settings();
         let preset = identity_provider(acct);
         let mut endpoints = Endpoints::resolve(settings, preset);
         let (client_id, client_secret) = if settings.client_id.trim().is_empty() {
@@ -221,8 +221,8 @@ impl Client {
 /// Where the account's client id comes from: its own settings, else the
 /// first source providing one for its provider (None: no client id, the
 /// account must use a token command or register one).
-pub fn client_source(acct: &Account, settings: &OAuth2Settings) -> Option<ClientSource> {
-    if !settings.client_id.trim().is_empty() {
+pub fn client_source(acct: &Account) -> Option<ClientSource> {
+    if !acct.oauth2_settings().client_id.trim().is_empty() {
         return Some(ClientSource::Account);
     }
     clients::provided(identity_provider(acct).map(|p| p.id.as_str())).map(|c| c.source)

@@ -10,7 +10,7 @@
 //! when the refused refresh token is still the stored one.
 
 use super::{Client, OauthError, TokenSet, now_secs};
-use crate::account::{Account, OAuth2Settings};
+use crate::account::Account;
 use crate::secret::Secret;
 use crate::secrets::Keyring;
 use std::collections::HashMap;
@@ -22,12 +22,9 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 /// from the keyring, refreshed first when it is about to expire (or when
 /// `force_refresh`, after a server refused it). A refused refresh token
 /// clears the stored tokens and asks to sign in again.
-pub fn access_token(
-    acct: &Account,
-    settings: &OAuth2Settings,
-    force_refresh: bool,
-) -> Result<Secret, OauthError> {
-    if let Some(cmd) = settings
+pub fn access_token(acct: &Account, force_refresh: bool) -> Result<Secret, OauthError> {
+    if let Some(cmd) = acct
+        .oauth2_settings()
         .token_command
         .as_deref()
         .filter(|c| !c.trim().is_empty())
@@ -39,7 +36,7 @@ pub fn access_token(
     if !force_refresh && tokens.fresh_at(now_secs()) {
         return Ok(tokens.access_token);
     }
-    refresh_once(acct, settings, &keyring, &tokens)
+    refresh_once(acct, &keyring, &tokens)
 }
 
 fn not_signed_in(acct: &Account) -> OauthError {
@@ -52,7 +49,6 @@ fn not_signed_in(acct: &Account) -> OauthError {
 /// thread or process already replaced it with a fresh token.
 fn refresh_once(
     acct: &Account,
-    settings: &OAuth2Settings,
     keyring: &Keyring,
     started_with: &TokenSet,
 ) -> Result<Secret, OauthError> {
@@ -68,7 +64,7 @@ fn refresh_once(
             account: acct.name.clone(),
         });
     };
-    let client = Client::for_account(acct, settings)?;
+    let client = Client::for_account(acct)?;
     match client.refresh(&current) {
         Ok(new) => {
             new.save(keyring, &acct.name)?;
@@ -166,6 +162,7 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::OAuth2Settings;
 
     #[test]
     fn one_mutex_per_account() {
@@ -174,7 +171,7 @@ mod tests {
         assert!(!Arc::ptr_eq(&a, &account_mutex("lock-b")));
     }
 
-    fn account(name: &str) -> Account {
+    fn account(name: &str, settings: &OAuth2Settings) -> Account {
         use crate::account::*;
         let incoming = IncomingServer {
             protocol: Protocol::Imap,
@@ -204,6 +201,7 @@ mod tests {
             smtp,
             ca_file: None,
             secrets: SecretSource::default(),
+            oauth2: Some(settings.clone()),
         }
     }
 
@@ -264,7 +262,7 @@ mod tests {
             token_url: Some(url),
             ..Default::default()
         };
-        let e = refresh_once(&account(name), &settings, &kr, &stale).unwrap_err();
+        let e = refresh_once(&account(name, &settings), &kr, &stale).unwrap_err();
         assert!(matches!(e, OauthError::SignInAgain { .. }), "{e:?}");
         assert_eq!(TokenSet::load(&kr, name).unwrap(), Some(newer));
 
@@ -275,7 +273,7 @@ mod tests {
             token_url: Some(refusing_endpoint(|| {})),
             ..settings
         };
-        let e = refresh_once(&account(name), &settings, &kr, &stale).unwrap_err();
+        let e = refresh_once(&account(name, &settings), &kr, &stale).unwrap_err();
         assert!(matches!(e, OauthError::SignInAgain { .. }), "{e:?}");
         assert_eq!(TokenSet::load(&kr, name).unwrap(), None);
     }

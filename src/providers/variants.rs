@@ -146,6 +146,7 @@ impl Provider {
             },
             ca_file: None,
             secrets: SecretSource::default(),
+            oauth2: None,
         }
     }
 }

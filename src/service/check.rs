@@ -3,7 +3,8 @@
 //! secrets are resolved once per check: a shared password or token is
 //! fetched once for both sides.
 
-use super::{Hooks, Login};
+use super::Hooks;
+use crate::account::Account;
 use crate::check::{self, CheckOptions, CheckReport, ServerReport, Side};
 use crate::credentials::{self, CredentialError, Roles, Secrets};
 use crate::net::NetError;
@@ -18,10 +19,10 @@ pub(super) fn refused(error: Option<&NetError>) -> bool {
 /// mailwiz manages the account's tokens (None: no retry). Err when the
 /// refresh itself was refused ("sign in again").
 pub(super) fn refreshed_token(
-    login: &Login,
+    acct: &Account,
     hooks: &Hooks,
 ) -> Result<Option<Secret>, CredentialError> {
-    let token = credentials::retry_token(login.account, login.oauth2)?;
+    let token = credentials::retry_token(acct)?;
     if token.is_some() {
         (hooks.retrying)();
     }
@@ -32,13 +33,12 @@ pub(super) fn refreshed_token(
 /// the password command or the token store. When either server refuses
 /// an access token, both are checked again with a refreshed one.
 pub fn check_account(
-    login: &Login,
+    acct: &Account,
     given: Secrets,
     opts: &CheckOptions,
     hooks: &Hooks,
 ) -> Result<CheckReport, CredentialError> {
-    let acct = login.account;
-    let secrets = credentials::secrets_for(acct, login.oauth2, Roles::BOTH, given)?;
+    let secrets = credentials::secrets_for(acct, Roles::BOTH, given)?;
     let report = check::check_account(
         acct,
         secrets.incoming.as_ref(),
@@ -49,7 +49,7 @@ pub fn check_account(
     if !refused(report.incoming.error.as_ref()) && !refused(report.smtp.error.as_ref()) {
         return Ok(report);
     }
-    let Some(token) = refreshed_token(login, hooks)? else {
+    let Some(token) = refreshed_token(acct, hooks)? else {
         return Ok(report);
     };
     let smtp_token = acct.smtp.auth_required.then_some(&token);
@@ -65,13 +65,12 @@ pub fn check_account(
 /// One server (the wizard checks each side on its own and shows both
 /// as they go), with the same retry rule.
 pub fn check_side(
-    login: &Login,
+    acct: &Account,
     side: Side,
     given: Option<Secret>,
     opts: &CheckOptions,
     hooks: &Hooks,
 ) -> Result<ServerReport, CredentialError> {
-    let acct = login.account;
     let (roles, given) = match side {
         Side::Incoming => (
             Roles::INCOMING,
@@ -88,7 +87,7 @@ pub fn check_side(
             },
         ),
     };
-    let secrets = credentials::secrets_for(acct, login.oauth2, roles, given)?;
+    let secrets = credentials::secrets_for(acct, roles, given)?;
     let run = |secret: Option<&Secret>| match side {
         Side::Incoming => check::check_incoming(acct, secret, opts, hooks.progress),
         Side::Smtp => check::check_smtp(acct, secret, opts, hooks.progress),
@@ -97,7 +96,7 @@ pub fn check_side(
     if !refused(report.error.as_ref()) {
         return Ok(report);
     }
-    Ok(match refreshed_token(login, hooks)? {
+    Ok(match refreshed_token(acct, hooks)? {
         Some(token) => run(Some(&token)),
         None => report,
     })

@@ -19,16 +19,7 @@ pub use remove::{Removed, remove_account};
 pub use save::{NewSecrets, SaveRequest, Saved, save_account};
 pub use send_test::{Sent, send_test, verify_arrival};
 
-use crate::account::{Account, OAuth2Settings};
 use crate::check::Progress;
-
-/// The account a use case works on, with its OAuth2 settings (empty for a
-/// password account).
-#[derive(Debug, Clone, Copy)]
-pub struct Login<'a> {
-    pub account: &'a Account,
-    pub oauth2: &'a OAuth2Settings,
-}
 
 /// What a running use case tells its face.
 #[derive(Clone, Copy)]

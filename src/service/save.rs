@@ -4,7 +4,7 @@
 
 use super::ServiceError;
 use super::journal::Journal;
-use crate::account::{Account, OAuth2Settings, Role};
+use crate::account::{Account, Role};
 use crate::config::{self, Config, ConfigError, Locked};
 use crate::oauth::TokenSet;
 use crate::secret::Secret;
@@ -52,9 +52,8 @@ impl NewSecrets {
 
 #[derive(Debug)]
 pub struct SaveRequest {
+    /// With its OAuth2 settings (None: it signs in otherwise).
     pub account: Account,
-    /// Its OAuth2 settings (None: it signs in otherwise).
-    pub oauth2: Option<OAuth2Settings>,
     pub secrets: NewSecrets,
 }
 
@@ -98,16 +97,8 @@ pub(super) fn save_with(
     // The lock first: a file that cannot be read or written means no
     // secret is touched.
     let mut locked = config::lock(path)?;
-    let SaveRequest {
-        account,
-        oauth2,
-        secrets,
-    } = request;
+    let SaveRequest { account, secrets } = request;
     let name = account.name.clone();
-    match oauth2 {
-        Some(s) => locked.config.oauth2.insert(name.clone(), s),
-        None => locked.config.oauth2.remove(&name),
-    };
     locked.config.upsert(account);
     let mut journal = keyring.map(Journal::new);
     if let Some(journal) = journal.as_mut() {

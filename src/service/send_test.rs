@@ -2,8 +2,9 @@
 //! server (with the token-retry rule of `check`), then, when asked, the
 //! incoming mailbox watched until it arrives.
 
+use super::Hooks;
 use super::check::{refreshed_token, refused};
-use super::{Hooks, Login};
+use crate::account::Account;
 use crate::check::CheckOptions;
 use crate::credentials::{self, CredentialError, Roles, Secrets};
 use crate::secret::Secret;
@@ -26,22 +27,21 @@ pub struct Sent {
 /// its recipient and subject first). `then_verify` also resolves the incoming secret now, so a secret both
 /// sides share is fetched once for the send and the arrival check.
 pub fn send_test(
-    login: &Login,
+    acct: &Account,
     message: &TestMessage,
     given: Secrets,
     then_verify: bool,
     opts: &CheckOptions,
     hooks: &Hooks,
 ) -> Result<Sent, CredentialError> {
-    let acct = login.account;
     let roles = Roles {
         incoming: then_verify,
         smtp: true,
     };
-    let mut secrets = credentials::secrets_for(acct, login.oauth2, roles, given)?;
+    let mut secrets = credentials::secrets_for(acct, roles, given)?;
     let mut report = send::send_test(acct, message, secrets.smtp.as_ref(), opts, hooks.progress);
     if refused(report.error.as_ref())
-        && let Some(token) = refreshed_token(login, hooks)?
+        && let Some(token) = refreshed_token(acct, hooks)?
     {
         report = send::send_test(acct, message, Some(&token), opts, hooks.progress);
         if then_verify {
@@ -57,7 +57,7 @@ pub fn send_test(
 /// Watches the incoming mailbox until the message whose subject holds
 /// `message_id` arrives, `deadline` passes, or `cancel` is raised.
 pub fn verify_arrival(
-    login: &Login,
+    acct: &Account,
     message_id: &str,
     given: Option<Secret>,
     deadline: Duration,
@@ -67,9 +67,9 @@ pub fn verify_arrival(
         incoming: given,
         smtp: None,
     };
-    let secrets = credentials::secrets_for(login.account, login.oauth2, Roles::INCOMING, given)?;
+    let secrets = credentials::secrets_for(acct, Roles::INCOMING, given)?;
     Ok(send::verify_arrival(
-        login.account,
+        acct,
         message_id,
         secrets.incoming.as_ref(),
         deadline,

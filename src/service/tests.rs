@@ -16,7 +16,6 @@ fn account(name: &str) -> crate::account::Account {
 fn request(name: &str, password: &str) -> SaveRequest {
     SaveRequest {
         account: account(name),
-        oauth2: None,
         secrets: NewSecrets {
             incoming: Some(Secret::new(password)),
             ..NewSecrets::default()

@@ -4,7 +4,7 @@
 //! work becomes `Msg::Failed`, so the screen never waits forever.
 
 use super::msg::{Effect, Msg, RequestId};
-use crate::account::{Account, OAuth2Settings};
+use crate::account::Account;
 use crate::check::{self, CheckOptions, Side};
 use crate::config;
 use crate::credentials::{self, CredentialError, Roles, Secrets};
@@ -12,7 +12,7 @@ use crate::discover::{self, DiscoverOptions};
 use crate::i18n::Lang;
 use crate::secrets::{Keyring, SecretsError};
 use crate::send;
-use crate::service::{self, Hooks, Login, NewSecrets, SaveRequest, ServiceError};
+use crate::service::{self, Hooks, NewSecrets, SaveRequest, ServiceError};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -132,32 +132,20 @@ fn mail_work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang
         progress: &progress,
         retrying: &|| {},
     };
-    let (account, oauth2) = match &effect {
-        Effect::CheckIncoming {
-            account, oauth2, ..
-        }
-        | Effect::CheckSmtp {
-            account, oauth2, ..
-        }
-        | Effect::SendTest {
-            account, oauth2, ..
-        }
-        | Effect::VerifyArrival {
-            account, oauth2, ..
-        } => (account.clone(), oauth2.clone()),
+    let account = match &effect {
+        Effect::CheckIncoming { account, .. }
+        | Effect::CheckSmtp { account, .. }
+        | Effect::SendTest { account, .. }
+        | Effect::VerifyArrival { account, .. } => account.clone(),
         _ => return Msg::Tick,
-    };
-    let login = Login {
-        account: &account,
-        oauth2: &oauth2,
     };
     let result = match effect {
         Effect::CheckIncoming { password, .. } => {
-            service::check_side(&login, Side::Incoming, password, &opts, &hooks)
+            service::check_side(&account, Side::Incoming, password, &opts, &hooks)
                 .map(|report| Msg::Checked { id, report })
         }
         Effect::CheckSmtp { password, .. } => {
-            service::check_side(&login, Side::Smtp, password, &opts, &hooks)
+            service::check_side(&account, Side::Smtp, password, &opts, &hooks)
                 .map(|report| Msg::Checked { id, report })
         }
         Effect::SendTest { to, password, .. } => {
@@ -169,7 +157,7 @@ fn mail_work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang
                 incoming: None,
                 smtp: password,
             };
-            service::send_test(&login, &message, given, false, &opts, &hooks).map(|sent| {
+            service::send_test(&account, &message, given, false, &opts, &hooks).map(|sent| {
                 Msg::Sent {
                     id,
                     message,
@@ -182,7 +170,7 @@ fn mail_work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang
             password,
             deadline,
             ..
-        } => service::verify_arrival(&login, &message_id, password, deadline, Some(flag))
+        } => service::verify_arrival(&account, &message_id, password, deadline, Some(flag))
             .map(|report| Msg::Arrived { id, report }),
         _ => return Msg::Tick,
     };
@@ -203,11 +191,10 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             id,
             path,
             account,
-            oauth2,
             secrets,
         } => Msg::ConfigWritten {
             id,
-            result: save_account(&path, *account, oauth2, *secrets),
+            result: save_account(&path, *account, *secrets),
         },
         Effect::RemoveAccount { id, path, name } => Msg::ConfigWritten {
             id,
@@ -231,26 +218,14 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             account,
             incoming,
             smtp,
-            oauth2,
             rcpt,
-        } => diagnose(
-            id,
-            &account,
-            &oauth2,
-            Secrets { incoming, smtp },
-            rcpt,
-            flag,
-            lang,
-        ),
+        } => diagnose(id, &account, Secrets { incoming, smtp }, rcpt, flag, lang),
         Effect::SignIn {
             id,
             account,
-            oauth2,
             client_secret,
             flow,
-        } => {
-            super::signin_runner::sign_in(id, &account, oauth2, client_secret, flow, tx, flag, lang)
-        }
+        } => super::signin_runner::sign_in(id, &account, client_secret, flow, tx, flag, lang),
         Effect::SaveTranscript { id, path, text } => save_transcript(id, path, text),
         Effect::SaveBundle { id, path, bundle } => {
             // Next to the configuration file, which a first account has
@@ -296,14 +271,9 @@ fn save_transcript(id: RequestId, path: std::path::PathBuf, text: String) -> Msg
 fn save_account(
     path: &std::path::Path,
     account: Account,
-    oauth2: Option<OAuth2Settings>,
     secrets: NewSecrets,
 ) -> Result<config::Config, ServiceError> {
-    let request = SaveRequest {
-        account,
-        oauth2,
-        secrets,
-    };
+    let request = SaveRequest { account, secrets };
     service::save_account(path, request, None).map(|saved| saved.config)
 }
 
@@ -314,7 +284,6 @@ fn save_account(
 fn diagnose(
     id: RequestId,
     account: &Account,
-    oauth2: &OAuth2Settings,
     given: Secrets,
     rcpt: Option<String>,
     flag: Arc<AtomicBool>,
@@ -322,10 +291,10 @@ fn diagnose(
 ) -> Msg {
     use crate::doctor::{self, DoctorOptions, Passwords};
     let (secrets, password_note) =
-        match credentials::secrets_for(account, oauth2, Roles::BOTH, given.clone()) {
+        match credentials::secrets_for(account, Roles::BOTH, given.clone()) {
             Ok(s) => (s, None),
             // One side's secret is missing: the other may still be had.
-            Err(_) => one_by_one(account, oauth2, given, lang),
+            Err(_) => one_by_one(account, given, lang),
         };
     let opts = DoctorOptions {
         cancel: Some(flag),
@@ -346,15 +315,10 @@ fn diagnose(
 }
 
 /// Each side's secret on its own, with a note for each one missing.
-fn one_by_one(
-    account: &Account,
-    oauth2: &OAuth2Settings,
-    given: Secrets,
-    lang: Lang,
-) -> (Secrets, Option<String>) {
+fn one_by_one(account: &Account, given: Secrets, lang: Lang) -> (Secrets, Option<String>) {
     let mut notes = Vec::new();
     let mut one = |roles: Roles, given: Secrets| {
-        credentials::secrets_for(account, oauth2, roles, given)
+        credentials::secrets_for(account, roles, given)
             .map_err(|e| notes.push(e.localized(lang)))
             .unwrap_or_default()
     };

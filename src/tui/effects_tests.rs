@@ -39,6 +39,7 @@ fn closed_port_account() -> Account {
         },
         ca_file: None,
         secrets: SecretSource::default(),
+        oauth2: None,
     }
 }
 
@@ -67,7 +68,6 @@ fn a_check_runs_its_use_case_and_reports_with_the_request_id() {
         id: 7,
         account: Box::new(closed_port_account()),
         password: Some(Secret::new("typed")),
-        oauth2: OAuth2Settings::default(),
     };
     assert!(runner.run(effect, Lang::En));
     match outcome(&rx) {
@@ -94,7 +94,6 @@ fn a_missing_password_fails_with_its_reason_before_any_server() {
         account: Box::new(account),
         to: "runner@example.test".into(),
         password: None,
-        oauth2: OAuth2Settings::default(),
     };
     assert!(runner.run(effect, Lang::Fr));
     match outcome(&rx) {

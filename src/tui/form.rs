@@ -424,6 +424,10 @@ impl Form {
                 password_command: (!command.is_empty()).then(|| command.to_string()),
                 smtp_password_command: None,
             },
+            oauth2: (auth == AuthMethod::Oauth2).then(|| {
+                self.oauth
+                    .settings(crate::tui::signin::identity_provider(self))
+            }),
         }
     }
 

@@ -2,7 +2,7 @@
 //! out (`Effect`: work for the background runner), and the small `Control`
 //! vocabulary keys are mapped to.
 
-use crate::account::{Account, OAuth2Settings};
+use crate::account::Account;
 use crate::check::{Progress, ServerReport};
 use crate::config::Config;
 use crate::discover::{DiscoverOptions, DiscoverReport, SourceEvent};
@@ -125,20 +125,17 @@ pub enum Effect {
         id: RequestId,
         account: Box<Account>,
         password: Option<Secret>,
-        oauth2: OAuth2Settings,
     },
     CheckSmtp {
         id: RequestId,
         account: Box<Account>,
         password: Option<Secret>,
-        oauth2: OAuth2Settings,
     },
     SendTest {
         id: RequestId,
         account: Box<Account>,
         to: String,
         password: Option<Secret>,
-        oauth2: OAuth2Settings,
     },
     VerifyArrival {
         id: RequestId,
@@ -146,16 +143,14 @@ pub enum Effect {
         message_id: String,
         password: Option<Secret>,
         deadline: Duration,
-        oauth2: OAuth2Settings,
     },
     /// config::load, upsert (removing `replaces` when the name changed),
     /// save. A file that does not load is never overwritten.
     SaveAccount {
         id: RequestId,
         path: PathBuf,
+        /// With its OAuth2 settings (None: it signs in otherwise).
         account: Box<Account>,
-        /// Its OAuth2 settings (None: it signs in otherwise).
-        oauth2: Option<OAuth2Settings>,
         /// Passwords typed in this run, written with the file as one step.
         secrets: Box<NewSecrets>,
     },
@@ -178,7 +173,6 @@ pub enum Effect {
         account: Box<Account>,
         incoming: Option<Secret>,
         smtp: Option<Secret>,
-        oauth2: OAuth2Settings,
         /// A recipient for MAIL FROM / RCPT TO (nothing is sent).
         rcpt: Option<String>,
     },
@@ -189,7 +183,6 @@ pub enum Effect {
     SignIn {
         id: RequestId,
         account: Box<Account>,
-        oauth2: OAuth2Settings,
         client_secret: Option<Secret>,
         flow: SignInFlow,
     },

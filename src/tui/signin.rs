@@ -204,17 +204,11 @@ pub fn access_token(app: &App) -> Option<Secret> {
     Some(tokens.access_token.clone())
 }
 
-/// The settings to save with the account: None when it does not sign in
-/// with OAuth2.
-pub fn saved_settings(app: &App) -> Option<OAuth2Settings> {
-    is_oauth(app).then(|| settings(app))
-}
-
 /// After the form was set to a saved account: its OAuth2 settings.
 pub fn load(app: &mut App) {
     let name = app.editing.clone().unwrap_or_else(|| app.form.name.clone());
     app.signin = SignInState::Idle;
-    if let Some(s) = app.config.oauth2_for(&name).cloned() {
+    if let Some(s) = app.config.find(&name).and_then(|a| a.oauth2.clone()) {
         app.form.oauth = OauthForm::from_settings(&s, identity_provider(&app.form));
     }
 }

@@ -7,7 +7,7 @@
 
 use super::msg::{Msg, RequestId};
 use super::signin::{SignInFlow, SignInPrompt};
-use crate::account::{Account, OAuth2Settings};
+use crate::account::Account;
 use crate::i18n::Lang;
 use crate::oauth::{self, BrowserSignIn, Client, DeviceSignIn};
 use crate::secret::Secret;
@@ -19,11 +19,9 @@ use std::time::{Duration, Instant};
 /// How long the browser sign-in waits for the redirect.
 pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(600);
 
-#[allow(clippy::too_many_arguments)]
 pub fn sign_in(
     id: RequestId,
     account: &Account,
-    settings: OAuth2Settings,
     client_secret: Option<Secret>,
     flow: SignInFlow,
     tx: &Sender<Msg>,
@@ -33,8 +31,8 @@ pub fn sign_in(
     let result = (|| {
         // A secret typed this run is used as is; else the saved one.
         let client = match client_secret {
-            Some(secret) => Client::with_secret(account, &settings, Some(secret))?,
-            None => Client::for_account(account, &settings)?,
+            Some(secret) => Client::with_secret(account, Some(secret))?,
+            None => Client::for_account(account)?,
         };
         let prompt = |prompt| {
             let _ = tx.send(Msg::SignInPrompt { id, prompt });

@@ -137,7 +137,6 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     let account = Box::new(app.form.account());
     let incoming = test_password(app, Role::Incoming);
     let smtp = test_password(app, Role::Smtp);
-    let oauth2 = super::signin::settings(app);
     let rcpt = app.troubleshoot.as_ref().and_then(|ts| ts.rcpt.clone());
     if let Some(ts) = app.troubleshoot.as_mut() {
         ts.id = Some(id);
@@ -155,7 +154,6 @@ pub fn start(app: &mut App) -> Vec<Effect> {
         account,
         incoming,
         smtp,
-        oauth2,
         rcpt,
     });
     effects

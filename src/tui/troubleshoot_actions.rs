@@ -75,7 +75,6 @@ pub(super) fn pin(app: &mut App, pins: Vec<(Side, String)>) -> Vec<Effect> {
             id,
             path: app.config_path.clone(),
             account: Box::new(app.form.account()),
-            oauth2: super::signin::saved_settings(app),
             secrets: Box::default(),
         });
         if let Some(ts) = app.troubleshoot.as_mut() {

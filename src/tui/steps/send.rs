@@ -64,7 +64,6 @@ fn send(app: &mut App) -> Vec<Effect> {
         account: Box::new(app.form.account()),
         to: app.form.to.value().trim().to_string(),
         password: super::test::password(app, Role::Smtp),
-        oauth2: crate::tui::signin::settings(app),
     }]
 }
 
@@ -147,7 +146,6 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
                 message_id,
                 password: super::test::password(app, Role::Incoming),
                 deadline: ARRIVAL_DEADLINE,
-                oauth2: crate::tui::signin::settings(app),
             }]
         }
         Control::Confirm if sent_ok(app) => match app.flow {

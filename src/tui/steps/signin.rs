@@ -157,10 +157,10 @@ fn start(app: &mut App, flow: SignInFlow) -> Vec<Effect> {
     let client_secret = (!secret.is_empty()).then(|| secret.secret().clone());
     let mut account = app.form.account();
     account.incoming.auth = AuthMethod::Oauth2;
+    account.oauth2 = Some(signin::settings(app));
     vec![Effect::SignIn {
         id,
         account: Box::new(account),
-        oauth2: signin::settings(app),
         client_secret,
         flow,
     }]

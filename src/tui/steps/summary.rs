@@ -24,7 +24,6 @@ pub fn save(app: &mut App) -> Vec<Effect> {
         id,
         path: app.config_path.clone(),
         account: Box::new(app.form.account()),
-        oauth2: crate::tui::signin::saved_settings(app),
         secrets: Box::new(typed_secrets(app)),
     }]
 }

@@ -87,18 +87,15 @@ pub fn start(app: &mut App) -> Vec<Effect> {
         tested_trust: Some(trust(app)),
         ..TestUi::default()
     };
-    let oauth2 = crate::tui::signin::settings(app);
     effects.push(Effect::CheckIncoming {
         id: a,
         account: account.clone(),
         password: password(app, Role::Incoming),
-        oauth2: oauth2.clone(),
     });
     effects.push(Effect::CheckSmtp {
         id: b,
         account,
         password: password(app, Role::Smtp),
-        oauth2,
     });
     effects
 }
