@@ -307,7 +307,7 @@ pub fn open_smtp(
         Ok(())
     } else if let Some(pw) = password {
         // An OAuth2 account signs in to SMTP with the same access token.
-        if acct.incoming.auth == AuthMethod::Oauth2 {
+        if acct.signs_in_with_oauth2() {
             s.login_oauth(&server.username, pw, t)
         } else {
             s.login(&server.username, pw, t)

@@ -59,7 +59,7 @@ pub fn secret_for(
     role: Role,
     force_refresh: bool,
 ) -> Result<Option<Secret>, CredentialError> {
-    if acct.incoming.auth == AuthMethod::Oauth2 {
+    if acct.signs_in_with_oauth2() {
         if !logs_in(acct, role) {
             return Ok(None);
         }
@@ -104,7 +104,7 @@ impl Roles {
 /// SMTP logs in with exactly what the incoming side does: the same access
 /// token, the shared keyring entry, or the same password command.
 pub fn smtp_shares_incoming(acct: &Account) -> bool {
-    if acct.incoming.auth == AuthMethod::Oauth2 {
+    if acct.signs_in_with_oauth2() {
         return true;
     }
     match acct.smtp_secret_role() {
@@ -144,7 +144,7 @@ pub fn secrets_for(
 /// manages the tokens (an account with a `token_command`, or a password
 /// account, gets None: there is nothing to retry with).
 pub fn retry_token(acct: &Account) -> Result<Option<Secret>, CredentialError> {
-    if acct.incoming.auth != AuthMethod::Oauth2 || acct.oauth2_settings().token_command.is_some() {
+    if !acct.signs_in_with_oauth2() || acct.oauth2_settings().token_command.is_some() {
         return Ok(None);
     }
     Ok(Some(oauth::access_token(acct, true)?))

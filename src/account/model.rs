@@ -157,6 +157,11 @@ impl Account {
         }
     }
 
+    /// It signs in with OAuth2 (both sides use the access token).
+    pub fn signs_in_with_oauth2(&self) -> bool {
+        self.incoming.auth == AuthMethod::Oauth2
+    }
+
     /// Its OAuth2 settings, or empty ones (the preset's endpoints and
     /// client apply) when it has none.
     pub fn oauth2_settings(&self) -> &OAuth2Settings {

@@ -3,7 +3,7 @@
 
 use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::account::{Account, AuthMethod, Role};
+use crate::account::{Account, Role};
 use crate::config::{self, Config};
 use crate::i18n::{t, tf};
 use crate::oauth;
@@ -136,7 +136,7 @@ pub(super) fn show(ctx: &Ctx, name: Option<&str>, json: bool) -> i32 {
         ),
     };
     line(&format!("# {secret_place}"));
-    if acct.incoming.auth == AuthMethod::Oauth2 {
+    if acct.signs_in_with_oauth2() {
         let place = match acct.oauth2_settings().token_command.as_deref() {
             Some(cmd) => tf(ctx.lang, "oauth.show.token_command", &[("command", cmd)]),
             None => tf(

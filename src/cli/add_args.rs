@@ -203,7 +203,7 @@ pub(super) fn oauth_from_args(
         ("--oauth-token-command", a.oauth_token_command.is_some()),
         ("--oauth-broker", a.oauth_broker.is_some()),
     ];
-    if acct.incoming.auth != AuthMethod::Oauth2 {
+    if !acct.signs_in_with_oauth2() {
         return match flags.iter().find(|(_, given)| *given) {
             Some((flag, _)) => Err((
                 tf(lang, "oauth.add.not_oauth_flag", &[("flag", flag)]),

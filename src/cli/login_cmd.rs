@@ -7,7 +7,6 @@ use super::accounts::{load_or_report, resolve};
 use super::args::LoginArgs;
 use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_SIGN_IN, EXIT_USAGE};
-use crate::account::AuthMethod;
 use crate::i18n::tf;
 use crate::oauth::{self, BrowserSignIn, Client, DeviceSignIn, OauthError};
 use crate::secrets::{self, Keyring};
@@ -39,7 +38,7 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
         Ok(acct) => acct.clone(),
         Err(code) => return code,
     };
-    if acct.incoming.auth != AuthMethod::Oauth2 {
+    if !acct.signs_in_with_oauth2() {
         output::error(&tf(
             lang,
             "oauth.login.not_oauth",
@@ -171,7 +170,7 @@ pub(super) fn token(ctx: &Ctx, name: &str) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    if acct.incoming.auth != AuthMethod::Oauth2 {
+    if !acct.signs_in_with_oauth2() {
         output::error(&tf(
             ctx.lang,
             "oauth.login.not_oauth",

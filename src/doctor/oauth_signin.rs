@@ -3,7 +3,7 @@
 //! (issue 15 §3). Never a token: only the provider's error and words.
 
 use super::{Code, Finding, Severity};
-use crate::account::{Account, AuthMethod};
+use crate::account::Account;
 use crate::check::Side;
 use crate::i18n::{Lang, t};
 use crate::oauth::last_error;
@@ -11,7 +11,7 @@ use crate::secrets::Keyring;
 
 /// The finding of the account's last OAuth2 refusal, if one is kept.
 pub fn oauth_sign_in_finding(acct: &Account, lang: Lang) -> Option<Finding> {
-    if acct.incoming.auth != AuthMethod::Oauth2 {
+    if !acct.signs_in_with_oauth2() {
         return None;
     }
     let keyring = Keyring::open().ok()?;

@@ -5,7 +5,7 @@
 
 use super::ServerProbe;
 use super::incoming::{other_login_form, trial};
-use crate::account::{Account, AuthMethod, Role};
+use crate::account::{Account, Role};
 use crate::check::Side;
 use crate::net::{
     Deadline, NetError, NoSteps, Phase, SmtpSession, Tap, TlsSetup, Transcript, Wire,
@@ -22,7 +22,7 @@ pub(super) fn probe(
 ) -> ServerProbe {
     let s = &acct.smtp;
     let mut p = ServerProbe::new(Side::Smtp, &s.host, s.port, s.security, Wire::Smtp);
-    p.oauth2 = acct.incoming.auth == AuthMethod::Oauth2;
+    p.oauth2 = acct.signs_in_with_oauth2();
     let start = Instant::now();
     if let Err(e) = run(acct, pw, rcpt, deadline, transcript.tap("smtp"), &mut p) {
         if let NetError::Rejected {
@@ -81,7 +81,7 @@ fn login(
         return Ok(());
     };
     p.login_needed = true;
-    if acct.incoming.auth == AuthMethod::Oauth2 {
+    if acct.signs_in_with_oauth2() {
         let r = session.login_oauth(&s.username, pw, &mut NoSteps);
         p.login = Some(trial(&s.username, &r));
         return r;
