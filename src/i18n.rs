@@ -99,6 +99,7 @@ areas!(
     "plain",
     "cli_help",
     "trust",
+    "plain_accounts",
 );
 
 type Table = BTreeMap<String, String>;

@@ -24,10 +24,7 @@ impl Session<'_> {
         let lang = self.app.lang;
         let item = |k: &str| t(lang, k).to_string();
         match self.app.step {
-            Step::Welcome => self.menu(vec![
-                (item("plain.menu.new_account"), press('n')),
-                (item("plain.menu.quit"), press('q')),
-            ]),
+            Step::Welcome => self.welcome_menu(),
             Step::SettingsFound => {
                 say::settings(self.app, self.console);
                 self.menu(vec![

@@ -11,6 +11,7 @@
 //! too (`troubleshoot`), and the OAuth2 sign-in says its address and code
 //! on lines of their own (`signin`).
 
+mod accounts;
 mod ask;
 mod io;
 mod say;
@@ -52,6 +53,9 @@ pub(crate) struct Session<'a> {
     rx: Receiver<Msg>,
     runner: Runner,
     announced: Option<Step>,
+    /// A saved account was checked, diagnosed or removed this run: quitting
+    /// from the list then is not an abandoned setup.
+    managed: bool,
 }
 
 impl<'a> Session<'a> {
@@ -63,6 +67,7 @@ impl<'a> Session<'a> {
             rx,
             runner: Runner::new(tx),
             announced: None,
+            managed: false,
         }
     }
 
@@ -73,6 +78,9 @@ impl<'a> Session<'a> {
         loop {
             self.settle();
             if self.app.quit {
+                if self.managed && self.app.step == Step::Welcome {
+                    return crate::cli::EXIT_OK;
+                }
                 return say::goodbye(self.app, self.console);
             }
             if self.announced != Some(self.app.step) {

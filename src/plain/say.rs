@@ -241,6 +241,8 @@ pub(super) fn event(app: &App, c: &mut Console, msg: &Msg) {
                 &[("error", &e.localized(lang))],
             ));
         }
+        // A removal asked for on the list: said by the list (its notice).
+        Msg::ConfigWritten { id, .. } if is_removal(app, *id) => {}
         Msg::ConfigWritten { result: Ok(_), .. } => {
             let name = app.form.account().name;
             let key = if crate::tui::is_oauth(app) {
@@ -260,6 +262,17 @@ pub(super) fn event(app: &App, c: &mut Console, msg: &Msg) {
         Msg::Discovered { .. } => c.line(t(lang, "plain.discovered")),
         _ => {}
     }
+}
+
+/// A write that is neither the wizard's save nor the pin's save of the
+/// account being diagnosed: the removal confirmed on the list.
+fn is_removal(app: &App, id: u64) -> bool {
+    let saving = matches!(app.save, SaveState::Saving(s) if s == id);
+    let pin_save = app
+        .troubleshoot
+        .as_ref()
+        .is_some_and(|ts| ts.pin_save == Some(id));
+    !saving && !pin_save
 }
 
 /// One server's test: works, or the findings, numbered, each with its fix.

@@ -48,7 +48,7 @@ impl Session<'_> {
             vec![
                 (item("plain.menu.continue"), enter()),
                 (item("plain.menu.retry"), press('r')),
-                (item("plain.menu.back"), vec![KeyCode::Esc]),
+                (item(back_key(self.app)), vec![KeyCode::Esc]),
             ]
         } else {
             // An unknown certificate: say it, then offer to trust it here,
@@ -69,7 +69,7 @@ impl Session<'_> {
                     (item("plain.trouble.fix"), press('f')),
                     (item("plain.trouble.diagnose"), press('d')),
                     (item("plain.trouble.continue_anyway"), enter()),
-                    (item("plain.menu.back"), vec![KeyCode::Esc]),
+                    (item(back_key(self.app)), vec![KeyCode::Esc]),
                 ])
                 .collect()
         };
@@ -117,6 +117,16 @@ impl Session<'_> {
             self.console.line(t(lang, "plain.trouble.diagnosing"));
         }
         answered
+    }
+}
+
+/// Esc on the Test step: back to the settings while setting up, back to
+/// the list for a saved account being checked.
+fn back_key(app: &App) -> &'static str {
+    if app.flow == crate::tui::Flow::Existing {
+        "plain_accounts.back"
+    } else {
+        "plain.menu.back"
     }
 }
 

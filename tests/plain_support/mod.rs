@@ -86,6 +86,18 @@ pub fn run_plain(env: &MailEnv, lang: &str, input: &str) -> Run {
 
 /// `run_plain` with more environment (after the defaults, so it wins).
 pub fn run_plain_with(env: &MailEnv, lang: &str, input: &str, vars: &[(&str, &str)]) -> Run {
+    run_plain_prepared(env, lang, input, vars, &|_| {})
+}
+
+/// `run_plain_with` after `prepare` was given the accounts file's path
+/// (e.g. to save an account first).
+pub fn run_plain_prepared(
+    env: &MailEnv,
+    lang: &str,
+    input: &str,
+    vars: &[(&str, &str)],
+    prepare: &dyn Fn(&Path),
+) -> Run {
     let dir = tempfile::Builder::new()
         .prefix("mwp")
         .tempdir_in("/tmp")
@@ -93,6 +105,7 @@ pub fn run_plain_with(env: &MailEnv, lang: &str, input: &str, vars: &[(&str, &st
     let home = dir.path().join("home");
     let keyring = KeyringSession::start(&home);
     let config = home.join(".config/mailwiz/accounts.toml");
+    prepare(&config);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailwiz"));
     keyring.apply(&mut cmd);
     offline(&mut cmd);
