@@ -58,3 +58,63 @@ fn a_saved_account_is_checked_diagnosed_and_removed_in_french() {
     let cfg = std::fs::read_to_string(&r.config).unwrap();
     assert!(!cfg.contains("name = \"bureau\""), "not removed:\n{cfg}");
 }
+
+/// An account found in another mail client is offered on the first list
+/// and imported into the wizard's form, as I does on the full screen.
+#[test]
+fn an_account_of_another_client_is_imported_from_the_list() {
+    let env = mailenv();
+    let prepare = |config: &std::path::Path| {
+        let home = config.ancestors().nth(3).unwrap();
+        std::fs::create_dir_all(home).unwrap();
+        let rc = "account work\nhost smtp.example.test\nport 587\ntls on\n\
+                  tls_starttls on\nauth on\nfrom bob@example.test\nuser bob\n";
+        std::fs::write(home.join(".msmtprc"), rc).unwrap();
+    };
+    let r = run_plain_prepared(env, "en", "2\n\n", &[], &prepare);
+    let text = &r.text;
+    assert!(text.contains("  1) Set up a new account"), "{text}");
+    assert!(
+        text.contains("  2) Import bob@example.test from msmtp"),
+        "{text}"
+    );
+    assert!(text.contains("[bob@example.test]"), "not imported:\n{text}");
+    assert_eq!(r.code, Some(1), "the input ended before a save:\n{text}");
+    assert!(!r.config.exists(), "nothing is saved");
+}
+
+/// Plain mode reads the same environment as the full screen for discovery
+/// (here a loopback ISPDB through `MAILWIZ_ISPDB_URL`): the settings it
+/// finds come from that server, not from the internet.
+#[test]
+fn plain_discovery_uses_the_ispdb_the_environment_names() {
+    use common::http::{Response, serve};
+    let env = mailenv();
+    let xml = "<clientConfig version=\"1.1\"><emailProvider id=\"isp.test\">\
+        <domain>isp.test</domain>\
+        <incomingServer type=\"imap\"><hostname>imap.loopback-ispdb.test</hostname>\
+        <port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username>\
+        <authentication>password-cleartext</authentication></incomingServer>\
+        <outgoingServer type=\"smtp\"><hostname>smtp.loopback-ispdb.test</hostname>\
+        <port>465</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username>\
+        <authentication>password-cleartext</authentication></outgoingServer>\
+        </emailProvider></clientConfig>";
+    let addr = serve(
+        std::sync::Arc::new(move |r: &common::http::Request| {
+            if r.path.ends_with("/isp.test") {
+                Response::ok("text/xml", xml)
+            } else {
+                Response::not_found()
+            }
+        }),
+        None,
+    );
+    let ispdb = format!("http://{addr}/v1.1/");
+    let vars = [("MAILWIZ_ISPDB_URL", ispdb.as_str())];
+    let r = run_plain_prepared(env, "en", "1\n\ncarol@isp.test\n", &vars, &|_| {});
+    assert!(
+        r.text.contains("imap.loopback-ispdb.test"),
+        "the ISPDB named by the environment was not used:\n{}",
+        r.text
+    );
+}

@@ -26,6 +26,9 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
+/// How long the first question waits for the other clients' accounts.
+const DETECTION_WAIT: Duration = Duration::from_secs(3);
+
 /// Whether `mailwiz` without a subcommand should be linear: asked for, or
 /// `TERM=dumb`, or no terminal on stdin or stdout.
 pub fn wanted(explicit: bool) -> bool {
@@ -40,7 +43,11 @@ pub fn wanted(explicit: bool) -> bool {
 pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
     let mut options = AppOptions::new(config_path.clone(), lang, crate::config::load(&config_path));
     options.no_color = true;
-    options.discover = Some(crate::discover::DiscoverOptions::default());
+    // The environment's overrides, as the full screen reads them (a test
+    // ISPDB, DNS server or source list), and the other clients' accounts.
+    options.discover =
+        Some(crate::discover::DiscoverOptions::default().with_overrides(|k| std::env::var(k).ok()));
+    options.detect_roots = crate::detect::ScanRoots::from_vars(|k| std::env::var_os(k));
     let mut app = App::new(options);
     let mut console = Console::stdio();
     Session::new(&mut app, &mut console).run()
@@ -74,6 +81,9 @@ impl<'a> Session<'a> {
     fn run(mut self) -> i32 {
         let start = self.app.start();
         self.effects(start);
+        // The other clients' accounts, for the first list (not waited for
+        // long: a slow disk only leaves them out of the first question).
+        self.wait_for_detection(DETECTION_WAIT);
         say::intro(self.app, self.console);
         loop {
             self.settle();
@@ -110,6 +120,18 @@ impl<'a> Session<'a> {
         for e in effects {
             if !self.runner.run(e, self.app.lang) {
                 self.app.quit = true;
+            }
+        }
+    }
+
+    /// Handles results until the other clients were read, or `limit`.
+    fn wait_for_detection(&mut self, limit: Duration) {
+        let until = std::time::Instant::now() + limit;
+        while self.app.detecting.is_some() {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(msg) => self.feed(msg),
+                Err(_) => return,
             }
         }
     }
