@@ -165,7 +165,6 @@ pub fn scan(roots: &ScanRoots) -> DetectReport {
     let mut s = Scan {
         report: DetectReport::default(),
     };
-
     let tb_roots = [
         home.join(".thunderbird"),
         home.join(".var/app/org.mozilla.Thunderbird/.thunderbird"),
@@ -177,30 +176,7 @@ pub fn scan(roots: &ScanRoots) -> DetectReport {
         .map(|p| p.join("prefs.js"))
         .collect();
     s.files(Client::Thunderbird, &profiles, super::thunderbird::parse);
-
-    let evo = cfg.join("evolution/sources");
-    let mut sources: Vec<PathBuf> = std::fs::read_dir(&evo)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "source"))
-                .take(MAX_ENTRIES)
-                .collect()
-        })
-        .unwrap_or_default();
-    sources.sort();
-    let mut texts = Vec::new();
-    for file in sources {
-        match read(&file) {
-            Ok(Some(t)) => texts.push((file, t)),
-            Ok(None) => {}
-            Err(e) => s.unreadable(Client::Evolution, &file, &e),
-        }
-    }
-    for (file, parsed) in super::evolution::parse(&texts) {
-        s.take(Client::Evolution, &file, parsed);
-    }
-
+    s.evolution(&cfg.join("evolution/sources"));
     s.files(
         Client::Msmtp,
         &[home.join(".msmtprc"), cfg.join("msmtp/config")],
@@ -211,34 +187,7 @@ pub fn scan(roots: &ScanRoots) -> DetectReport {
         &[home.join(".mbsyncrc"), cfg.join("isyncrc")],
         super::mbsync::parse,
     );
-
-    // A sourced file that cannot be read is reported like any other.
-    let source_errors = std::cell::RefCell::new(Vec::new());
-    let resolve = |path: &str| {
-        let p = roots.expand(path);
-        match read(&p) {
-            Ok(found) => found.map(|t| (p, t)),
-            Err(e) => {
-                source_errors.borrow_mut().push((p, e));
-                None
-            }
-        }
-    };
-    s.files(
-        Client::Mutt,
-        &[
-            home.join(".muttrc"),
-            home.join(".mutt/muttrc"),
-            cfg.join("mutt/muttrc"),
-            home.join(".neomuttrc"),
-            cfg.join("neomutt/neomuttrc"),
-        ],
-        |text, file| super::mutt::parse(text, file, &resolve),
-    );
-    for (file, e) in source_errors.into_inner() {
-        s.unreadable(Client::Mutt, &file, &e);
-    }
-
+    s.mutt(roots);
     s.files(
         Client::Aerc,
         &[cfg.join("aerc/accounts.conf")],
@@ -255,6 +204,65 @@ pub fn scan(roots: &ScanRoots) -> DetectReport {
         super::fetchmail::parse,
     );
     s.report
+}
+
+impl Scan {
+    /// Evolution's `*.source` files, read together (an account is spread
+    /// over several).
+    fn evolution(&mut self, dir: &Path) {
+        let mut sources: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "source"))
+                    .take(MAX_ENTRIES)
+                    .collect()
+            })
+            .unwrap_or_default();
+        sources.sort();
+        let mut texts = Vec::new();
+        for file in sources {
+            match read(&file) {
+                Ok(Some(t)) => texts.push((file, t)),
+                Ok(None) => {}
+                Err(e) => self.unreadable(Client::Evolution, &file, &e),
+            }
+        }
+        for (file, parsed) in super::evolution::parse(&texts) {
+            self.take(Client::Evolution, &file, parsed);
+        }
+    }
+
+    /// mutt's and neomutt's files, with the files they `source`.
+    fn mutt(&mut self, roots: &ScanRoots) {
+        let (home, cfg) = (&roots.home, &roots.config_home);
+        // A sourced file that cannot be read is reported like any other.
+        let source_errors = std::cell::RefCell::new(Vec::new());
+        let resolve = |path: &str| {
+            let p = roots.expand(path);
+            match read(&p) {
+                Ok(found) => found.map(|t| (p, t)),
+                Err(e) => {
+                    source_errors.borrow_mut().push((p, e));
+                    None
+                }
+            }
+        };
+        self.files(
+            Client::Mutt,
+            &[
+                home.join(".muttrc"),
+                home.join(".mutt/muttrc"),
+                cfg.join("mutt/muttrc"),
+                home.join(".neomuttrc"),
+                cfg.join("neomutt/neomuttrc"),
+            ],
+            |text, file| super::mutt::parse(text, file, &resolve),
+        );
+        for (file, e) in source_errors.into_inner() {
+            self.unreadable(Client::Mutt, &file, &e);
+        }
+    }
 }
 
 #[cfg(test)]

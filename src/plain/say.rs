@@ -181,21 +181,7 @@ pub(super) fn event(app: &App, c: &mut Console, msg: &Msg) {
         Msg::Progress {
             progress: Progress::Finished { side, step },
             ..
-        } => {
-            let args = [
-                ("side", side_name(app, *side)),
-                ("phase", step.phase.localized(lang).to_string()),
-                ("server", side_server(app, *side)),
-                ("ms", step.ms.to_string()),
-            ];
-            let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let key = if step.ok {
-                "plain.progress.done"
-            } else {
-                "plain.progress.failed"
-            };
-            c.line(&tf(lang, key, &refs));
-        }
+        } => progress(app, c, *side, step),
         Msg::Checked { id, report } => {
             let side = if app.incoming.id == Some(*id) {
                 Side::Incoming
@@ -204,27 +190,7 @@ pub(super) fn event(app: &App, c: &mut Console, msg: &Msg) {
             };
             checked(app, c, side, report);
         }
-        Msg::Sent { report, .. } => {
-            let reply = report
-                .reply
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            if report.ok {
-                c.line(&tf(
-                    lang,
-                    "plain.send.sent",
-                    &[("to", &report.to), ("reply", &reply)],
-                ));
-            } else {
-                let e = report
-                    .error
-                    .as_ref()
-                    .map(|e| e.localized(lang))
-                    .unwrap_or_default();
-                c.line(&tf(lang, "plain.send.failed", &[("error", &e)]));
-            }
-        }
+        Msg::Sent { report, .. } => sent(app, c, report),
         Msg::Arrived { report, .. } => {
             let ms = report.elapsed_ms.to_string();
             let key = if report.found {
@@ -243,15 +209,7 @@ pub(super) fn event(app: &App, c: &mut Console, msg: &Msg) {
         }
         // A removal asked for on the list: said by the list (its notice).
         Msg::ConfigWritten { id, .. } if is_removal(app, *id) => {}
-        Msg::ConfigWritten { result: Ok(_), .. } => {
-            let name = app.form.account().name;
-            let key = if crate::tui::is_oauth(app) {
-                "plain.saved_oauth"
-            } else {
-                "plain.saved"
-            };
-            c.line(&tf(lang, key, &[("name", &name)]));
-        }
+        Msg::ConfigWritten { result: Ok(_), .. } => c.line(&saved(app)),
         Msg::ConfigWritten { result: Err(e), .. } => {
             c.line(&tf(
                 lang,
@@ -262,6 +220,63 @@ pub(super) fn event(app: &App, c: &mut Console, msg: &Msg) {
         Msg::Discovered { .. } => c.line(t(lang, "plain.discovered")),
         _ => {}
     }
+}
+
+/// One step of a server test, ended.
+fn progress(app: &App, c: &mut Console, side: Side, step: &crate::check::StepRecord) {
+    let lang = app.lang;
+    let args = [
+        ("side", side_name(app, side)),
+        ("phase", step.phase.localized(lang).to_string()),
+        ("server", side_server(app, side)),
+        ("ms", step.ms.to_string()),
+    ];
+    let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let key = if step.ok {
+        "plain.progress.done"
+    } else {
+        "plain.progress.failed"
+    };
+    c.line(&tf(lang, key, &refs));
+}
+
+/// The test message: sent with the server's reply, or why not.
+fn sent(app: &App, c: &mut Console, report: &crate::send::SendReport) {
+    let lang = app.lang;
+    if report.ok {
+        let reply = report
+            .reply
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        c.line(&tf(
+            lang,
+            "plain.send.sent",
+            &[("to", &report.to), ("reply", &reply)],
+        ));
+    } else {
+        let e = report
+            .error
+            .as_ref()
+            .map(|e| e.localized(lang))
+            .unwrap_or_default();
+        c.line(&tf(lang, "plain.send.failed", &[("error", &e)]));
+    }
+}
+
+/// The account was saved: where its secret is (never in the file).
+fn saved(app: &App) -> String {
+    let account = app.form.account();
+    let key = if crate::tui::is_oauth(app) {
+        "plain.saved_oauth"
+    } else if account.secrets.password_command.is_some() {
+        "plain_accounts.saved_command"
+    } else if account.incoming.auth == crate::account::AuthMethod::None {
+        "plain_accounts.saved_no_login"
+    } else {
+        "plain.saved"
+    };
+    tf(app.lang, key, &[("name", &account.name)])
 }
 
 /// A write that is neither the wizard's save nor the pin's save of the
@@ -316,5 +331,33 @@ fn checked(app: &App, c: &mut Console, side: Side, report: &ServerReport) {
                 ("fix", &f.fix),
             ],
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::tui::{AppOptions, Form};
+
+    fn app_with(account: &crate::account::Account, lang: Lang) -> App {
+        let options = AppOptions::new("/x/accounts.toml".into(), lang, Ok(Default::default()));
+        let mut app = App::new(options);
+        app.form = Form::from_account(account);
+        app
+    }
+
+    #[test]
+    fn the_save_says_where_the_password_really_is() {
+        let mut a = crate::config::tests::sample();
+        a.secrets.password_command = None;
+        let keyring = saved(&app_with(&a, Lang::En));
+        assert!(keyring.contains("in the system keyring"), "{keyring}");
+        a.secrets.password_command = Some("pass show mail".into());
+        let command = saved(&app_with(&a, Lang::En));
+        assert!(command.contains("your password command"), "{command}");
+        assert!(!command.contains("keyring"), "{command}");
+        let fr = saved(&app_with(&a, Lang::Fr));
+        assert!(fr.contains("votre commande de mot de passe"), "{fr}");
     }
 }
