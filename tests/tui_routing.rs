@@ -119,8 +119,7 @@ fn a_result_nobody_waits_for_is_dropped_and_changes_nothing() {
     let (inc, smtp) = to_test(&mut a, "alice@free.fr");
     let before = format!("{a:?}");
     let stranger = 999;
-    let mut other = Config::default();
-    other.accounts = tui::saved_free_config().accounts;
+    let other = tui::saved_free_config();
     let results = vec![
         Msg::Checked {
             id: stranger,
