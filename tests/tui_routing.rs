@@ -19,7 +19,7 @@ use mailwiz::oauth::OauthError;
 use mailwiz::secrets::SecretsError;
 use mailwiz::tui::{
     App, AppOptions, Effect, Field, KeyringState, Msg, Purpose, SaveState, SignInPrompt,
-    SignInState, Step, Stopped, update,
+    SignInState, Step, Stopped, TranscriptState, update,
 };
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -419,4 +419,53 @@ fn quitting_cancels_every_pending_request_detection_included() {
     assert_eq!(cancelled, BTreeSet::from([detect, inc, smtp]));
     assert!(matches!(effects.last(), Some(Effect::Quit)));
     assert!(a.pending.is_empty());
+}
+
+#[test]
+fn a_dead_diagnosis_or_file_save_is_said_on_the_troubleshooting_screen() {
+    for lang in Lang::ALL {
+        let mut a = tui::app_with(lang, Ok(tui::saved_free_config()));
+        let id = match press(&mut a, KeyCode::Char('t')).as_slice() {
+            [Effect::Diagnose { id, .. }] => *id,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(a.pending.get(&id), Some(&Purpose::Diagnose));
+        update(&mut a, died(id));
+        let ts = a.troubleshoot.as_ref().unwrap();
+        assert!(!ts.running() && !a.busy());
+        assert_eq!(
+            ts.crashed.as_ref().map(|d| d.evidence.as_str()),
+            Some("boom at src/x.rs:1[31m")
+        );
+        let screen = words(&a);
+        assert!(screen.contains(died_words(lang)), "{lang:?}: {screen}");
+        assert!(screen.contains(report_advice(lang)), "{lang:?}: {screen}");
+        // A ticket and a transcript being written when their tasks died:
+        // each is said failed, with its own path (not left "saving").
+        let ticket_path = PathBuf::from("/home/alice/.config/mailwiz/ticket-x.json");
+        let ticket = a.request_id(Purpose::Bundle(ticket_path.clone()));
+        let text_path = PathBuf::from("/home/alice/.config/mailwiz/transcript-x.txt");
+        let transcript = a.request_id(Purpose::Transcript(text_path.clone()));
+        let ts = a.troubleshoot.as_mut().unwrap();
+        ts.bundle = Some(TranscriptState::Saving(ticket));
+        ts.transcript = Some(TranscriptState::Saving(transcript));
+        update(&mut a, died(ticket));
+        let ts = a.troubleshoot.as_ref().unwrap();
+        assert_eq!(ts.transcript, Some(TranscriptState::Saving(transcript)));
+        match &ts.bundle {
+            Some(TranscriptState::Failed { path, detail }) => {
+                assert_eq!(path, &ticket_path);
+                assert!(detail.contains(died_words(lang)), "{detail}");
+            }
+            other => panic!("{lang:?}: {other:?}"),
+        }
+        update(&mut a, died(transcript));
+        let ts = a.troubleshoot.as_ref().unwrap();
+        assert!(
+            matches!(&ts.transcript, Some(TranscriptState::Failed { path, .. }) if *path == text_path),
+            "{:?}",
+            ts.transcript
+        );
+        assert!(a.pending.is_empty());
+    }
 }
