@@ -467,5 +467,20 @@ fn a_dead_diagnosis_or_file_save_is_said_on_the_troubleshooting_screen() {
             ts.transcript
         );
         assert!(a.pending.is_empty());
+        // A ticket written: its own slot says so, the transcript's stays.
+        let again = a.request_id(Purpose::Bundle(ticket_path.clone()));
+        a.troubleshoot.as_mut().unwrap().bundle = Some(TranscriptState::Saving(again));
+        let before = a.troubleshoot.as_ref().unwrap().transcript.clone();
+        update(
+            &mut a,
+            Msg::TranscriptSaved {
+                id: again,
+                path: ticket_path.clone(),
+                result: Ok(()),
+            },
+        );
+        let ts = a.troubleshoot.as_ref().unwrap();
+        assert_eq!(ts.bundle, Some(TranscriptState::Done(ticket_path)));
+        assert_eq!(ts.transcript, before);
     }
 }
