@@ -94,18 +94,31 @@ pub fn on_enter(app: &mut App) -> Vec<Effect> {
 /// purpose asks for cannot come (the runner answers each effect with its
 /// own); it would be dropped.
 pub fn on_result(app: &mut App, purpose: Purpose, msg: Msg) -> Vec<Effect> {
-    if let Msg::Failed { id, detail } = msg {
-        return on_died(app, purpose, id, WorkerDied::new(&detail));
-    }
-    if let Msg::NoSecret { id, error, account } = msg {
-        let why = Stopped::NoSecret { error, account };
-        match purpose {
-            Purpose::Check(side) => test::on_stopped(app, side, id, why),
-            Purpose::SendTest | Purpose::Verify => send::on_stopped(app, id, why),
-            _ => {}
+    match msg {
+        Msg::Failed { id, detail } => on_died(app, purpose, id, WorkerDied::new(&detail)),
+        Msg::NoSecret { id, error, account } => {
+            let why = Stopped::NoSecret { error, account };
+            match purpose {
+                Purpose::Check(side) => test::on_stopped(app, side, id, why),
+                Purpose::SendTest | Purpose::Verify => send::on_stopped(app, id, why),
+                _ => {}
+            }
+            Vec::new()
         }
-        return Vec::new();
+        msg if troubleshoot_purpose(&purpose) => on_troubleshoot_result(app, purpose, msg),
+        msg => on_step_result(app, purpose, msg),
     }
+}
+
+fn troubleshoot_purpose(purpose: &Purpose) -> bool {
+    matches!(
+        purpose,
+        Purpose::PinSave | Purpose::Diagnose | Purpose::Transcript(_) | Purpose::Bundle(_)
+    )
+}
+
+/// The results of the wizard's steps' requests.
+fn on_step_result(app: &mut App, purpose: Purpose, msg: Msg) -> Vec<Effect> {
     match (purpose, msg) {
         (Purpose::KeyringProbe, Msg::KeyringProbed { id, result }) => {
             password::on_keyring_probed(app, id, result)
@@ -135,25 +148,6 @@ pub fn on_result(app: &mut App, purpose: Purpose, msg: Msg) -> Vec<Effect> {
             summary::on_removed(app, result);
             Vec::new()
         }
-        (Purpose::PinSave, Msg::ConfigWritten { result, .. }) => {
-            troubleshoot::on_written(app, result)
-        }
-        (
-            Purpose::Diagnose,
-            Msg::Diagnosed {
-                id,
-                report,
-                password_note,
-                oauth_finding,
-            },
-        ) => troubleshoot::on_diagnosed(app, id, report, password_note, oauth_finding),
-        (
-            p @ (Purpose::Transcript(_) | Purpose::Bundle(_)),
-            Msg::TranscriptSaved { id, path, result },
-        ) => {
-            troubleshoot::on_transcript_saved(app, &p, id, path, result);
-            Vec::new()
-        }
         (Purpose::Discover, Msg::Discovery { id, event }) => {
             crate::tui::discovery::on_event(app, id, event);
             Vec::new()
@@ -169,6 +163,32 @@ pub fn on_result(app: &mut App, purpose: Purpose, msg: Msg) -> Vec<Effect> {
         (Purpose::SignIn, Msg::SignedIn { id, result }) => signin::on_signed_in(app, id, result),
         (Purpose::Detect, Msg::Detected { id, accounts }) => {
             crate::tui::app::on_detected(app, id, accounts);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The results of the troubleshooting screen's requests.
+fn on_troubleshoot_result(app: &mut App, purpose: Purpose, msg: Msg) -> Vec<Effect> {
+    match (purpose, msg) {
+        (Purpose::PinSave, Msg::ConfigWritten { result, .. }) => {
+            troubleshoot::on_written(app, result)
+        }
+        (
+            Purpose::Diagnose,
+            Msg::Diagnosed {
+                id,
+                report,
+                password_note,
+                oauth_finding,
+            },
+        ) => troubleshoot::on_diagnosed(app, id, report, password_note, oauth_finding),
+        (
+            purpose @ (Purpose::Transcript(_) | Purpose::Bundle(_)),
+            Msg::TranscriptSaved { id, path, result },
+        ) => {
+            troubleshoot::on_transcript_saved(app, &purpose, id, path, result);
             Vec::new()
         }
         _ => Vec::new(),
