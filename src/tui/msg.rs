@@ -180,8 +180,9 @@ pub enum Msg {
         account: String,
     },
     /// The background work died (a panic); `detail` is the panic's own
-    /// words. `update` hands it to the request's purpose as a
-    /// `WorkerDied`, never as an error of the keyring, the file or OAuth2.
+    /// words and where it happened (file:line). `update` hands it to the
+    /// request's purpose as a `WorkerDied`, never as an error of the
+    /// keyring, the file or OAuth2.
     Failed {
         id: RequestId,
         detail: String,
