@@ -98,6 +98,7 @@ areas!(
     "bundle",
     "plain",
     "cli_help",
+    "tui_routing",
     "trust",
     "plain_accounts",
 );

@@ -461,7 +461,10 @@ fn a_crashed_search_is_shown_and_can_run_again() {
             detail: "boom".into(),
         },
     );
-    assert_eq!(app.discovery.crashed.as_deref(), Some("boom"));
+    assert_eq!(
+        app.discovery.crashed.as_ref().map(|d| d.evidence.as_str()),
+        Some("boom")
+    );
     assert!(!app.busy());
     assert!(matches!(
         press(&mut app, KeyCode::Char('r')).as_slice(),

@@ -207,7 +207,7 @@ fn device_sign_in_prompt_then_tokens_then_the_test() {
         },
     );
     assert!(matches!(&a.signin, SignInState::Waiting { id: w, .. } if *w == id));
-    assert!(a.pending.contains(&id), "the prompt is not the end");
+    assert!(a.pending.contains_key(&id), "the prompt is not the end");
     let effects = update(
         &mut a,
         Msg::SignedIn {

@@ -4,11 +4,13 @@
 use super::discovery::Discovery;
 use super::field::Field;
 use super::form::Form;
+use super::msg::{Purpose, RequestId, WorkerDied};
 use super::step::Step;
 use super::theme::Theme;
 use super::troubleshoot::Troubleshoot;
 use crate::check::{ServerReport, StepRecord};
 use crate::config::{Config, ConfigError};
+use crate::credentials::CredentialError;
 use crate::detect::DetectedAccount;
 use crate::discover::DiscoverOptions;
 use crate::i18n::Lang;
@@ -16,7 +18,7 @@ use crate::net::Phase;
 use crate::secrets::SecretsError;
 use crate::send::{SendReport, TestMessage, VerifyReport};
 use crate::service::ServiceError;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// What `App::new` needs; `run` reads the config file and the environment.
@@ -77,8 +79,23 @@ pub enum KeyringState {
     Storing(u64),
     Stored,
     Failed(SecretsError),
+    /// The probe's background task died (a bug, not the keyring's answer).
+    Died(WorkerDied),
     /// The user chose a password command instead.
     Command,
+}
+
+/// Why a mail request ended without its result; typed, the screen says it
+/// in its language.
+#[derive(Debug)]
+pub enum Stopped {
+    /// No secret for it (the keyring, the password command, the sign-in).
+    NoSecret {
+        error: CredentialError,
+        account: String,
+    },
+    /// Its background task died.
+    Died(WorkerDied),
 }
 
 /// One side of the test (incoming or SMTP), live.
@@ -89,7 +106,7 @@ pub struct SideRun {
     pub steps: Vec<StepRecord>,
     pub report: Option<ServerReport>,
     pub cancelled: bool,
-    pub crashed: Option<String>,
+    pub crashed: Option<Stopped>,
 }
 
 impl SideRun {
@@ -111,7 +128,7 @@ pub struct SendState {
     pub verify_id: Option<u64>,
     pub verify: Option<VerifyReport>,
     pub cancelled: bool,
-    pub crashed: Option<String>,
+    pub crashed: Option<Stopped>,
     /// Focus on the To field (else on the buttons).
     pub editing_to: bool,
 }
@@ -124,6 +141,8 @@ pub enum SaveState {
     Saved,
     /// The file or the keyring refused; nothing of the save was kept.
     Failed(ServiceError),
+    /// The save's background task died: what was written is unknown.
+    Died(WorkerDied),
 }
 
 #[derive(Debug)]
@@ -151,7 +170,9 @@ pub struct App {
     /// Something was entered that is not saved yet.
     pub dirty: bool,
     pub next_id: u64,
-    pub pending: BTreeSet<u64>,
+    /// Every request still awaited, with what it is for: its result goes
+    /// to that purpose's handler only; a result not here is dropped.
+    pub pending: BTreeMap<RequestId, Purpose>,
     pub spinner: usize,
     pub keyring: KeyringState,
     pub incoming: SideRun,
@@ -209,7 +230,7 @@ impl App {
             modal: None,
             dirty: false,
             next_id: 1,
-            pending: BTreeSet::new(),
+            pending: BTreeMap::new(),
             spinner: 0,
             keyring: KeyringState::Idle,
             incoming: SideRun::default(),
@@ -239,21 +260,24 @@ impl App {
         let Some(roots) = self.detect_roots.take() else {
             return Vec::new();
         };
-        let id = self.next_id;
-        self.next_id += 1;
+        let id = self.request_id(Purpose::Detect);
         self.detecting = Some(id);
         vec![super::msg::Effect::Detect { id, roots }]
     }
 
-    pub fn request_id(&mut self) -> u64 {
+    /// A new request's id, recorded as pending for `purpose`: the one
+    /// place ids are given out.
+    pub fn request_id(&mut self, purpose: Purpose) -> RequestId {
         let id = self.next_id;
         self.next_id += 1;
-        self.pending.insert(id);
+        self.pending.insert(id, purpose);
         id
     }
 
+    /// A request the user waits for is running (detection does not count:
+    /// it never holds the screen).
     pub fn busy(&self) -> bool {
-        !self.pending.is_empty()
+        self.pending.values().any(Purpose::awaited)
     }
 
     /// The focusable fields of the current step.

@@ -30,8 +30,8 @@ pub struct Discovery {
     pub stopped_early: bool,
     /// Esc stopped the run.
     pub cancelled: bool,
-    /// The run died (a panic); the detail is for the screen.
-    pub crashed: Option<String>,
+    /// The run's task died (a panic: a bug in mailwiz).
+    pub crashed: Option<super::msg::WorkerDied>,
     /// Show the list of candidates instead of the sources.
     pub list: bool,
     /// The user said no to following Autodiscover's redirect.
@@ -110,7 +110,7 @@ fn start_allowing(app: &mut App, allowed: Vec<String>) -> Vec<Effect> {
     let mut sources = options.sources.clone();
     sources.sort();
     sources.dedup();
-    let id = app.request_id();
+    let id = app.request_id(super::msg::Purpose::Discover);
     app.discovery = Discovery {
         id: Some(id),
         email: email.clone(),
@@ -189,8 +189,6 @@ pub fn on_event(app: &mut App, id: u64, event: SourceEvent) -> bool {
     if app.discovery.id != Some(id) {
         return false;
     }
-    // Progress is not the end of the run: keep waiting for it.
-    app.pending.insert(id);
     match event {
         SourceEvent::Started(s) => set(app, s, SourceState::Running),
         SourceEvent::Finished { report, .. } => set(app, report.source, SourceState::Done(report)),
@@ -223,10 +221,10 @@ pub fn on_report(app: &mut App, id: u64, report: DiscoverReport) {
 }
 
 /// The run died: say so; the form keeps what it shows.
-pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+pub fn on_died(app: &mut App, id: u64, died: super::msg::WorkerDied) {
     if app.discovery.id == Some(id) {
         app.discovery.id = None;
-        app.discovery.crashed = Some(detail.to_string());
+        app.discovery.crashed = Some(died);
     }
 }
 

@@ -1,7 +1,8 @@
 //! The effects runner: each effect runs on its own thread and its result
 //! comes back on the loop's channel as a `Msg` with the request's id. Each
 //! request has a cancel flag; `Effect::Cancel` raises it. A panic in the
-//! work becomes `Msg::Failed`, so the screen never waits forever.
+//! work becomes `Msg::Failed` (its words and place, `effects_panic.rs`),
+//! so the screen never waits forever.
 
 use super::msg::{Effect, Msg, RequestId};
 use crate::account::Account;
@@ -30,6 +31,7 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(tx: Sender<Msg>) -> Runner {
+        panic_report::install_hook();
         Runner {
             tx,
             flags: Arc::default(),
@@ -57,6 +59,15 @@ impl Runner {
 
     fn spawn(&self, effect: Effect, lang: Lang) {
         let id = effect_id(&effect);
+        self.spawn_task(id, move |tx, flag| work(effect, tx, flag, lang));
+    }
+
+    /// Runs `task` on its own thread with the request's cancel flag; its
+    /// message, or `Msg::Failed` when it panics, goes to the loop.
+    fn spawn_task<F>(&self, id: RequestId, task: F)
+    where
+        F: FnOnce(&Sender<Msg>, Arc<AtomicBool>) -> Msg + Send + 'static,
+    {
         let flag = Arc::new(AtomicBool::new(false));
         self.flags
             .lock()
@@ -65,14 +76,11 @@ impl Runner {
         let tx = self.tx.clone();
         let flags = self.flags.clone();
         std::thread::spawn(move || {
-            let out = catch_unwind(AssertUnwindSafe(|| work(effect, &tx, flag, lang)));
-            let msg = out.unwrap_or_else(|panic| {
-                let detail = panic
-                    .downcast_ref::<&str>()
-                    .map(std::string::ToString::to_string)
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Msg::Failed { id, detail }
+            panic_report::enter_task();
+            let out = catch_unwind(AssertUnwindSafe(|| task(&tx, flag)));
+            let msg = out.unwrap_or_else(|panic| Msg::Failed {
+                id,
+                detail: panic_report::evidence(panic.as_ref()),
             });
             flags
                 .lock()
@@ -342,6 +350,9 @@ fn one_by_one(account: &Account, given: Secrets, lang: Lang) -> (Secrets, Option
     let note = (!notes.is_empty()).then(|| notes.join(" "));
     (Secrets { incoming, smtp }, note)
 }
+
+#[path = "effects_panic.rs"]
+mod panic_report;
 
 #[cfg(test)]
 #[path = "effects_tests.rs"]

@@ -112,3 +112,26 @@ fn a_missing_password_fails_with_its_reason_before_any_server() {
         (steps, other) => panic!("progress {steps:?}, then {other:?}"),
     }
 }
+
+#[test]
+fn a_task_that_panics_comes_back_as_failed_with_its_words_and_place() {
+    let (tx, rx) = channel();
+    let runner = Runner::new(tx);
+    runner.spawn_task(7, |_, _| panic!("index out of range: boom"));
+    match rx.recv_timeout(Duration::from_secs(20)) {
+        Ok(Msg::Failed { id: 7, detail }) => {
+            assert!(detail.starts_with("index out of range: boom ("), "{detail}");
+            assert!(detail.contains("effects_tests.rs:"), "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A payload that is not text: the place alone.
+    runner.spawn_task(8, |_, _| std::panic::panic_any(42_u8));
+    match rx.recv_timeout(Duration::from_secs(20)) {
+        Ok(Msg::Failed { id: 8, detail }) => {
+            assert!(detail.contains("effects_tests.rs:"), "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(runner.flags.lock().unwrap().is_empty(), "flags released");
+}

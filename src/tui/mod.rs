@@ -24,12 +24,12 @@ mod url;
 mod view;
 mod widgets;
 
-pub use app::{App, AppOptions, Flow, KeyringState, Modal, SaveState, SendState, SideRun};
+pub use app::{App, AppOptions, Flow, KeyringState, Modal, SaveState, SendState, SideRun, Stopped};
 pub use discovery::{Discovery, SourceState};
 pub use effects::{Runner, test_subject};
 pub use field::{Field, PasswordField};
 pub use form::{Form, Source};
-pub use msg::{Control, Effect, Msg, RequestId, control, key};
+pub use msg::{Control, Effect, Msg, Purpose, RequestId, WorkerDied, control, key};
 pub use signin::{OauthForm, SignInFlow, SignInPrompt, SignInState};
 pub use signin::{identity_provider, is_oauth, provided_client};
 pub use step::Step;

@@ -20,6 +20,82 @@ use tui_input::InputRequest;
 
 pub type RequestId = u64;
 
+/// What a request is for: recorded when its id is given out
+/// (`App::request_id`), so its result goes to that purpose's handler only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// The Password step proves the keyring can take the password.
+    KeyringProbe,
+    /// One side of the Test step.
+    Check(crate::check::Side),
+    /// The Send step's test message.
+    SendTest,
+    /// The Send step's arrival check.
+    Verify,
+    /// The Summary step's save.
+    Save,
+    /// The removal asked for on the welcome screen.
+    Remove,
+    /// The troubleshooting screen's pin, written to the saved account.
+    PinSave,
+    /// The "Settings found" step's discovery.
+    Discover,
+    /// The troubleshooting screen's doctor run.
+    Diagnose,
+    /// The Sign-in step's OAuth2 sign-in.
+    SignIn,
+    /// The troubleshooting screen's transcript file.
+    Transcript(PathBuf),
+    /// The troubleshooting screen's ticket file.
+    Bundle(PathBuf),
+    /// The other mail clients' accounts, read when the wizard starts.
+    Detect,
+}
+
+impl Purpose {
+    /// The user waits for it (the spinner turns, plain mode waits);
+    /// detection runs behind the welcome screen without holding it.
+    pub fn awaited(&self) -> bool {
+        *self != Purpose::Detect
+    }
+}
+
+/// A background task died (a panic: a bug in mailwiz, not a refusal of
+/// the keyring, the server or the identity provider). `evidence` is the
+/// panic's own words, cleaned of control characters and bounded, for a
+/// bug report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerDied {
+    pub evidence: String,
+}
+
+impl WorkerDied {
+    pub fn new(panic_words: &str) -> WorkerDied {
+        // Control characters dropped, length bounded (`clean_text`).
+        let evidence = crate::net::clean_text(panic_words.as_bytes());
+        WorkerDied {
+            evidence: evidence.trim().replace('\t', " "),
+        }
+    }
+
+    /// What happened, in `lang`, with the panic's words quoted.
+    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
+        if self.evidence.is_empty() {
+            return crate::i18n::t(lang, "tui_routing.died.plain").to_string();
+        }
+        crate::i18n::tf(
+            lang,
+            "tui_routing.died.quoted",
+            &[("evidence", &self.evidence)],
+        )
+    }
+
+    /// What to do: try again, and report it if it happens again.
+    pub fn advice(lang: crate::i18n::Lang) -> &'static str {
+        crate::i18n::t(lang, "tui_routing.died.advice")
+    }
+}
+
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
@@ -103,8 +179,10 @@ pub enum Msg {
         error: crate::credentials::CredentialError,
         account: String,
     },
-    /// The background work died (a panic); its detail (the panic's own
-    /// words, evidence for a bug report) is for the screen.
+    /// The background work died (a panic); `detail` is the panic's own
+    /// words and where it happened (file:line). `update` hands it to the
+    /// request's purpose as a `WorkerDied`, never as an error of the
+    /// keyring, the file or OAuth2.
     Failed {
         id: RequestId,
         detail: String,

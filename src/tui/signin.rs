@@ -157,6 +157,9 @@ pub enum SignInState {
     /// Signed in: the tokens are in `OauthForm::tokens`.
     Done,
     Failed(OauthError),
+    /// The sign-in's background task died (a bug in mailwiz, not a
+    /// refusal of the identity provider).
+    Died(super::msg::WorkerDied),
     Cancelled,
 }
 

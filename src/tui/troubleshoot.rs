@@ -20,8 +20,7 @@ use std::path::PathBuf;
 
 use super::troubleshoot_actions::{fix, pin, save_transcript};
 pub use super::troubleshoot_actions::{
-    fix_target, jump, offers_sign_in, on_diagnosed, on_failed, on_transcript_saved, on_written,
-    owns_write,
+    fix_target, jump, offers_sign_in, on_diagnosed, on_died, on_transcript_saved, on_written,
 };
 
 /// What is shown: the checklist or the servers' details.
@@ -69,7 +68,8 @@ pub struct Troubleshoot {
     pub bundle: Option<Saved>,
     pub notice: Option<Notice>,
     pub cancelled: bool,
-    pub crashed: Option<String>,
+    /// The doctor's task died (a panic: a bug in mailwiz).
+    pub crashed: Option<super::msg::WorkerDied>,
     /// The recipient the runs try at RCPT TO (A sets it; None: none tried).
     pub rcpt: Option<String>,
     /// The recipient field, while it is open.
@@ -133,7 +133,7 @@ pub fn open(app: &mut App, from: Step) -> Vec<Effect> {
 /// result, no longer pending, will be dropped.
 pub fn start(app: &mut App) -> Vec<Effect> {
     let mut effects = stop(app);
-    let id = app.request_id();
+    let id = app.request_id(super::msg::Purpose::Diagnose);
     let account = Box::new(app.form.account());
     let incoming = test_password(app, Role::Incoming);
     let smtp = test_password(app, Role::Smtp);

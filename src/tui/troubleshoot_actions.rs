@@ -4,7 +4,7 @@
 
 use super::app::{App, Flow};
 use super::field::Field;
-use super::msg::Effect;
+use super::msg::{Effect, Purpose, RequestId, WorkerDied};
 use super::step::Step;
 use super::troubleshoot::{Notice, Saved, close, start};
 use super::update::goto;
@@ -70,7 +70,7 @@ pub(super) fn pin(app: &mut App, pins: Vec<(Side, String)>) -> Vec<Effect> {
     let mut effects = Vec::new();
     let saved = app.flow == Flow::Existing;
     if saved {
-        let id = app.request_id();
+        let id = app.request_id(Purpose::PinSave);
         effects.push(Effect::SaveAccount {
             id,
             path: app.config_path.clone(),
@@ -123,7 +123,7 @@ pub(super) fn save_transcript(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let path = transcript_path(app);
-    let id = app.request_id();
+    let id = app.request_id(Purpose::Transcript(path.clone()));
     if let Some(ts) = app.troubleshoot.as_mut() {
         ts.transcript = Some(Saved::Saving(id));
     }
@@ -146,7 +146,7 @@ pub(super) fn save_bundle(app: &mut App) -> Vec<Effect> {
         ),
         bundle.created_unix
     ));
-    let id = app.request_id();
+    let id = app.request_id(Purpose::Bundle(path.clone()));
     if let Some(ts) = app.troubleshoot.as_mut() {
         ts.bundle = Some(Saved::Saving(id));
     }
@@ -217,32 +217,27 @@ pub fn on_diagnosed(
     Vec::new()
 }
 
-pub fn on_transcript_saved(app: &mut App, id: u64, path: PathBuf, result: Result<(), String>) {
-    if let Some(ts) = app.troubleshoot.as_mut()
-        && ts.bundle == Some(Saved::Saving(id))
-    {
-        ts.bundle = Some(match result {
-            Ok(()) => Saved::Done(path),
-            Err(detail) => Saved::Failed { path, detail },
-        });
+/// The transcript or the ticket (`purpose` says which) was written, or not.
+pub fn on_transcript_saved(
+    app: &mut App,
+    purpose: &Purpose,
+    id: RequestId,
+    path: PathBuf,
+    result: Result<(), String>,
+) {
+    let Some(ts) = app.troubleshoot.as_mut() else {
         return;
-    }
-    if let Some(ts) = app.troubleshoot.as_mut()
-        && ts.transcript == Some(Saved::Saving(id))
-    {
-        ts.transcript = Some(match result {
+    };
+    let slot = match purpose {
+        Purpose::Bundle(_) => &mut ts.bundle,
+        _ => &mut ts.transcript,
+    };
+    if *slot == Some(Saved::Saving(id)) {
+        *slot = Some(match result {
             Ok(()) => Saved::Done(path),
             Err(detail) => Saved::Failed { path, detail },
         });
     }
-}
-
-/// True when this config write is the pin's save (the caller then does
-/// not treat it as anything else).
-pub fn owns_write(app: &App, id: u64) -> bool {
-    app.troubleshoot
-        .as_ref()
-        .is_some_and(|ts| ts.pin_save == Some(id))
 }
 
 pub fn on_written(app: &mut App, result: Result<Config, ServiceError>) -> Vec<Effect> {
@@ -262,22 +257,34 @@ pub fn on_written(app: &mut App, result: Result<Config, ServiceError>) -> Vec<Ef
     Vec::new()
 }
 
-pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+/// A task of this screen died: the one its purpose names says so, as a
+/// bug in mailwiz (never as an error of the file or the keyring).
+pub fn on_died(app: &mut App, purpose: &Purpose, id: RequestId, died: &WorkerDied) {
+    let what = super::steps::died_text(app, died);
     let Some(ts) = app.troubleshoot.as_mut() else {
         return;
     };
-    if ts.id == Some(id) {
-        ts.id = None;
-        ts.crashed = Some(detail.to_string());
-    }
-    if ts.transcript == Some(Saved::Saving(id)) {
-        ts.transcript = Some(Saved::Failed {
-            path: PathBuf::new(),
-            detail: detail.to_string(),
-        });
-    }
-    if ts.pin_save == Some(id) {
-        ts.pin_save = None;
-        ts.notice = Some(Notice::PinNotSaved(detail.to_string()));
+    match purpose {
+        Purpose::Diagnose if ts.id == Some(id) => {
+            ts.id = None;
+            ts.crashed = Some(died.clone());
+        }
+        Purpose::Transcript(path) if ts.transcript == Some(Saved::Saving(id)) => {
+            ts.transcript = Some(Saved::Failed {
+                path: path.clone(),
+                detail: what,
+            });
+        }
+        Purpose::Bundle(path) if ts.bundle == Some(Saved::Saving(id)) => {
+            ts.bundle = Some(Saved::Failed {
+                path: path.clone(),
+                detail: what,
+            });
+        }
+        Purpose::PinSave if ts.pin_save == Some(id) => {
+            ts.pin_save = None;
+            ts.notice = Some(Notice::PinNotSaved(what));
+        }
+        _ => {}
     }
 }

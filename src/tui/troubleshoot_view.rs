@@ -49,9 +49,10 @@ fn status(app: &App, ts: &Troubleshoot) -> Text<'static> {
         ));
     }
     let mut text = Text::default();
-    if let Some(detail) = &ts.crashed {
+    if let Some(died) = &ts.crashed {
+        let detail = super::steps::died_text(app, died);
         text.lines.push(Line::styled(
-            app.tf("tui.troubleshoot.crashed", &[("detail", detail)]),
+            app.tf("tui.troubleshoot.crashed", &[("detail", &detail)]),
             th.error(),
         ));
     } else if ts.cancelled && ts.report.is_none() {

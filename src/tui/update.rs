@@ -3,7 +3,7 @@
 
 use super::app::{App, Modal};
 use super::field::{Field, Kind};
-use super::msg::{Control, Effect, Msg, control};
+use super::msg::{Control, Effect, Msg, Purpose, control};
 use super::step::Step;
 use super::steps;
 use crate::account::{Protocol, Security};
@@ -33,24 +33,26 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Detected { id, accounts } => {
-            super::app::on_detected(app, id, accounts);
-            Vec::new()
-        }
-        // Detection died (a panic): stop saying it is running.
-        Msg::Failed { id, .. } if app.detecting == Some(id) => {
-            super::app::on_detected(app, id, Vec::new());
-            Vec::new()
-        }
-        other => {
-            let id = result_id(&other);
-            // A result nobody waits for any more (cancelled, superseded).
-            if !app.pending.remove(&id) {
-                return Vec::new();
-            }
-            steps::on_result(app, other)
-        }
+        result => route(app, result),
     }
+}
+
+/// A result goes to the handler of what its request was for. An id not
+/// pending (cancelled, superseded, or never asked) is dropped; a message
+/// that says the work goes on keeps it pending; a final one ends it.
+fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let id = result_id(&msg);
+    let Some(purpose) = app.pending.get(&id).cloned() else {
+        return Vec::new();
+    };
+    let goes_on = matches!(
+        msg,
+        Msg::Progress { .. } | Msg::Discovery { .. } | Msg::SignInPrompt { .. }
+    );
+    if !goes_on {
+        app.pending.remove(&id);
+    }
+    steps::on_result(app, purpose, msg)
 }
 
 fn result_id(msg: &Msg) -> u64 {
@@ -138,7 +140,7 @@ fn on_modal(app: &mut App, c: Control) -> Vec<Effect> {
         }
         Modal::ConfirmRemove(name) if yes => {
             app.modal = None;
-            let id = app.request_id();
+            let id = app.request_id(Purpose::Remove);
             vec![Effect::RemoveAccount {
                 id,
                 path: app.config_path.clone(),
@@ -156,7 +158,7 @@ fn on_modal(app: &mut App, c: Control) -> Vec<Effect> {
 fn quit(app: &mut App) -> Vec<Effect> {
     app.quit = true;
     app.modal = None;
-    let mut effects: Vec<Effect> = app.pending.iter().map(|id| Effect::Cancel(*id)).collect();
+    let mut effects: Vec<Effect> = app.pending.keys().map(|id| Effect::Cancel(*id)).collect();
     app.pending.clear();
     effects.push(Effect::Quit);
     effects

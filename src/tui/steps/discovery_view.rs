@@ -189,9 +189,10 @@ pub fn status(app: &App) -> Option<Line<'static>> {
     let d = &app.discovery;
     if d.running() {
         Some(Line::styled(app.t("tui.discovery.running"), th.muted()))
-    } else if let Some(detail) = &d.crashed {
+    } else if let Some(died) = &d.crashed {
+        let detail = super::died_text(app, died);
         Some(Line::styled(
-            app.tf("tui.discovery.crashed", &[("detail", detail)]),
+            app.tf("tui.discovery.crashed", &[("detail", &detail)]),
             th.error(),
         ))
     } else if d.cancelled {

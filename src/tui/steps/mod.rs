@@ -15,9 +15,9 @@ mod test_trust;
 mod test_view;
 mod welcome;
 
-use super::app::App;
+use super::app::{App, Stopped};
 use super::field::Field;
-use super::msg::{Control, Effect, Msg};
+use super::msg::{Control, Effect, Msg, Purpose, RequestId, WorkerDied};
 use super::step::Step;
 use super::troubleshoot;
 use ratatui::Frame;
@@ -89,71 +89,130 @@ pub fn on_enter(app: &mut App) -> Vec<Effect> {
     }
 }
 
-/// A result whose id was pending (the caller dropped the others).
-pub fn on_result(app: &mut App, msg: Msg) -> Vec<Effect> {
+/// A result for a pending request, given to the handler of what it was
+/// for (`update` dropped the others). A message of another kind than the
+/// purpose asks for cannot come (the runner answers each effect with its
+/// own); it would be dropped.
+pub fn on_result(app: &mut App, purpose: Purpose, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::KeyringProbed { id, result } => password::on_keyring_probed(app, id, result),
-        Msg::SignInPrompt { id, prompt } => {
-            signin::on_prompt(app, id, prompt);
+        Msg::Failed { id, detail } => on_died(app, purpose, id, WorkerDied::new(&detail)),
+        Msg::NoSecret { id, error, account } => {
+            let why = Stopped::NoSecret { error, account };
+            match purpose {
+                Purpose::Check(side) => test::on_stopped(app, side, id, why),
+                Purpose::SendTest | Purpose::Verify => send::on_stopped(app, id, why),
+                _ => {}
+            }
             Vec::new()
         }
-        Msg::SignedIn { id, result } => signin::on_signed_in(app, id, result),
-        Msg::Progress { id, progress } => {
-            // Progress is not the end of the request: keep waiting for it.
-            app.pending.insert(id);
+        msg if troubleshoot_purpose(&purpose) => on_troubleshoot_result(app, purpose, msg),
+        msg => on_step_result(app, purpose, msg),
+    }
+}
+
+fn troubleshoot_purpose(purpose: &Purpose) -> bool {
+    matches!(
+        purpose,
+        Purpose::PinSave | Purpose::Diagnose | Purpose::Transcript(_) | Purpose::Bundle(_)
+    )
+}
+
+/// The results of the wizard's steps' requests.
+fn on_step_result(app: &mut App, purpose: Purpose, msg: Msg) -> Vec<Effect> {
+    match (purpose, msg) {
+        (Purpose::KeyringProbe, Msg::KeyringProbed { id, result }) => {
+            password::on_keyring_probed(app, id, result)
+        }
+        (Purpose::Check(side), Msg::Progress { id, progress }) => {
+            test::on_progress(app, side, id, progress);
+            Vec::new()
+        }
+        (Purpose::Check(side), Msg::Checked { id, report }) => {
+            test::on_checked(app, side, id, report)
+        }
+        (Purpose::SendTest, Msg::Progress { id, progress }) => {
             send::on_progress(app, id, &progress);
-            test::on_progress(app, id, progress);
             Vec::new()
         }
-        Msg::Checked { id, report } => test::on_checked(app, id, report),
-        Msg::Sent {
-            id,
-            message,
-            report,
-        } => send::on_sent(app, id, message, report),
-        Msg::Arrived { id, report } => send::on_arrived(app, id, report),
-        Msg::ConfigWritten { id, result } if troubleshoot::owns_write(app, id) => {
-            troubleshoot::on_written(app, result)
-        }
-        Msg::ConfigWritten { id, result } => summary::on_written(app, id, result),
-        Msg::Diagnosed {
-            id,
-            report,
-            password_note,
-            oauth_finding,
-        } => troubleshoot::on_diagnosed(app, id, report, password_note, oauth_finding),
-        Msg::TranscriptSaved { id, path, result } => {
-            troubleshoot::on_transcript_saved(app, id, path, result);
+        (
+            Purpose::SendTest,
+            Msg::Sent {
+                id,
+                message,
+                report,
+            },
+        ) => send::on_sent(app, id, message, report),
+        (Purpose::Verify, Msg::Arrived { id, report }) => send::on_arrived(app, id, report),
+        (Purpose::Save, Msg::ConfigWritten { id, result }) => summary::on_written(app, id, result),
+        (Purpose::Remove, Msg::ConfigWritten { result, .. }) => {
+            summary::on_removed(app, result);
             Vec::new()
         }
-        Msg::Discovery { id, event } => {
+        (Purpose::Discover, Msg::Discovery { id, event }) => {
             crate::tui::discovery::on_event(app, id, event);
             Vec::new()
         }
-        Msg::Discovered { id, report } => {
+        (Purpose::Discover, Msg::Discovered { id, report }) => {
             crate::tui::discovery::on_report(app, id, *report);
             Vec::new()
         }
-        // Routed by `update` (detection is not a pending request).
-        Msg::Detected { .. } => Vec::new(),
-        Msg::NoSecret { id, error, account } => {
-            let detail = no_secret_text(app, &error, &account);
-            test::on_failed(app, id, &detail);
-            send::on_failed(app, id, &detail);
+        (Purpose::SignIn, Msg::SignInPrompt { id, prompt }) => {
+            signin::on_prompt(app, id, prompt);
             Vec::new()
         }
-        Msg::Failed { id, detail } => {
-            test::on_failed(app, id, &detail);
-            send::on_failed(app, id, &detail);
-            summary::on_failed(app, id, &detail);
-            password::on_failed(app, id, &detail);
-            signin::on_failed(app, id, &detail);
-            troubleshoot::on_failed(app, id, &detail);
-            crate::tui::discovery::on_failed(app, id, &detail);
+        (Purpose::SignIn, Msg::SignedIn { id, result }) => signin::on_signed_in(app, id, result),
+        (Purpose::Detect, Msg::Detected { id, accounts }) => {
+            crate::tui::app::on_detected(app, id, accounts);
             Vec::new()
         }
-        Msg::Key(_) | Msg::Tick => Vec::new(),
+        _ => Vec::new(),
     }
+}
+
+/// The results of the troubleshooting screen's requests.
+fn on_troubleshoot_result(app: &mut App, purpose: Purpose, msg: Msg) -> Vec<Effect> {
+    match (purpose, msg) {
+        (Purpose::PinSave, Msg::ConfigWritten { result, .. }) => {
+            troubleshoot::on_written(app, result)
+        }
+        (
+            Purpose::Diagnose,
+            Msg::Diagnosed {
+                id,
+                report,
+                password_note,
+                oauth_finding,
+            },
+        ) => troubleshoot::on_diagnosed(app, id, report, password_note, oauth_finding),
+        (
+            purpose @ (Purpose::Transcript(_) | Purpose::Bundle(_)),
+            Msg::TranscriptSaved { id, path, result },
+        ) => {
+            troubleshoot::on_transcript_saved(app, &purpose, id, path, result);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The request's background task died: its purpose says so (a bug in
+/// mailwiz, with the panic's words), and nothing else changes.
+fn on_died(app: &mut App, purpose: Purpose, id: RequestId, died: WorkerDied) -> Vec<Effect> {
+    match purpose {
+        Purpose::KeyringProbe => password::on_died(app, id, died),
+        Purpose::Check(side) => test::on_stopped(app, side, id, Stopped::Died(died)),
+        Purpose::SendTest | Purpose::Verify => send::on_stopped(app, id, Stopped::Died(died)),
+        Purpose::Save => summary::on_died(app, id, died),
+        Purpose::Remove => app.notice = Some("tui_routing.died.removal"),
+        Purpose::PinSave | Purpose::Diagnose | Purpose::Transcript(_) | Purpose::Bundle(_) => {
+            troubleshoot::on_died(app, &purpose, id, &died);
+        }
+        Purpose::Discover => crate::tui::discovery::on_died(app, id, died),
+        Purpose::SignIn => signin::on_died(app, id, died),
+        // Detection died: stop saying it is running.
+        Purpose::Detect => crate::tui::app::on_detected(app, id, Vec::new()),
+    }
+    Vec::new()
 }
 
 /// Why a mail test has no secret, and what to do here (an OAuth2 account
@@ -166,6 +225,33 @@ fn no_secret_text(app: &App, e: &crate::credentials::CredentialError, account: &
         e.advice(app.lang, account)
     };
     format!("{} {advice}", e.localized(app.lang))
+}
+
+/// What stopped a mail request, in the app's language, under "the test
+/// could not run": the no-secret text, or the dead task's.
+pub fn stopped_text(app: &App, why: &Stopped) -> String {
+    let detail = match why {
+        Stopped::NoSecret { error, account } => no_secret_text(app, error, account),
+        Stopped::Died(died) => died_text(app, died),
+    };
+    app.tf("tui.test.crashed", &[("detail", &detail)])
+}
+
+/// A dead task, in the app's language: what happened (the panic's words
+/// quoted) and what to do, to follow "… could not run:".
+pub fn died_text(app: &App, died: &WorkerDied) -> String {
+    format!(
+        "{}. {}",
+        died.localized(app.lang),
+        WorkerDied::advice(app.lang)
+    )
+}
+
+/// A dead task as a screen's own line (`key` takes `{died}`), with what
+/// to do.
+pub fn died_line(app: &App, key: &str, died: &WorkerDied) -> String {
+    let what = app.tf(key, &[("died", &died.localized(app.lang))]);
+    format!("{what} {}", WorkerDied::advice(app.lang))
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {

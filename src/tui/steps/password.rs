@@ -9,7 +9,7 @@
 use crate::secrets::SecretsError;
 use crate::tui::app::{App, KeyringState};
 use crate::tui::field::Field;
-use crate::tui::msg::{Control, Effect};
+use crate::tui::msg::{Control, Effect, Purpose, RequestId, WorkerDied};
 use crate::tui::step::Step;
 use crate::tui::update::{form_control, goto};
 use crate::tui::widgets::{block_text, form, spinner, split_top};
@@ -91,7 +91,7 @@ fn confirm(app: &mut App) -> Vec<Effect> {
         app.focus = usize::from(!app.form.password.is_empty());
         return Vec::new();
     }
-    let id = app.request_id();
+    let id = app.request_id(Purpose::KeyringProbe);
     app.keyring = KeyringState::Storing(id);
     vec![Effect::ProbeKeyring { id }]
 }
@@ -116,11 +116,11 @@ pub fn on_keyring_probed(app: &mut App, id: u64, result: Result<(), SecretsError
     }
 }
 
-pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+/// The probe's task died: said as a bug (Enter tries again), not as an
+/// answer of the keyring.
+pub fn on_died(app: &mut App, id: RequestId, died: WorkerDied) {
     if matches!(app.keyring, KeyringState::Storing(s) if s == id) {
-        app.keyring = KeyringState::Failed(SecretsError::Keyring {
-            detail: detail.to_string(),
-        });
+        app.keyring = KeyringState::Died(died);
     }
 }
 
@@ -194,6 +194,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .push(Line::styled(e.advice(app.lang), th.muted()));
             text.lines
                 .push(Line::styled(app.t("tui.password.use_command"), th.value()));
+        }
+        KeyringState::Died(died) => {
+            text.lines.push(Line::styled(
+                super::died_line(app, "tui_routing.died.keyring", died),
+                th.error(),
+            ));
         }
         KeyringState::Command => {
             text.lines

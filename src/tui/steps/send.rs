@@ -5,9 +5,9 @@ use crate::account::Role;
 use crate::check::Progress;
 use crate::doctor::{self, Finding};
 use crate::send::{SendReport, TestMessage, VerifyReport};
-use crate::tui::app::{App, Flow};
+use crate::tui::app::{App, Flow, Stopped};
 use crate::tui::field::Field;
-use crate::tui::msg::{Control, Effect};
+use crate::tui::msg::{Control, Effect, Purpose, RequestId};
 use crate::tui::step::Step;
 use crate::tui::update::{form_control, goto, validate};
 use crate::tui::widgets::{block_text, form, spinner, split_top};
@@ -52,7 +52,7 @@ fn send(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     app.send.editing_to = false;
-    let id = app.request_id();
+    let id = app.request_id(Purpose::SendTest);
     app.send.id = Some(id);
     app.send.report = None;
     app.send.message = None;
@@ -137,7 +137,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
             let Some(message_id) = app.send.message.as_ref().map(|m| m.id.clone()) else {
                 return Vec::new();
             };
-            let id = app.request_id();
+            let id = app.request_id(Purpose::Verify);
             app.send.verify_id = Some(id);
             app.send.verify = None;
             vec![Effect::VerifyArrival {
@@ -188,12 +188,14 @@ pub fn on_arrived(app: &mut App, id: u64, report: VerifyReport) -> Vec<Effect> {
     Vec::new()
 }
 
-pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+/// The send or the arrival check ended without a report: no secret, or
+/// its task died.
+pub fn on_stopped(app: &mut App, id: RequestId, why: Stopped) {
     if app.send.id == Some(id) || app.send.verify_id == Some(id) {
         app.send.id = None;
         app.send.verify_id = None;
         app.send.running = None;
-        app.send.crashed = Some(detail.to_string());
+        app.send.crashed = Some(why);
     }
 }
 
@@ -293,11 +295,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         text.lines
             .push(Line::styled(app.t("tui.test.cancelled"), th.warn()));
     }
-    if let Some(d) = &app.send.crashed {
-        text.lines.push(Line::styled(
-            app.tf("tui.test.crashed", &[("detail", d)]),
-            th.error(),
-        ));
+    if let Some(why) = &app.send.crashed {
+        text.lines
+            .push(Line::styled(super::stopped_text(app, why), th.error()));
     }
     if let Some(r) = &app.send.report {
         if r.ok {

@@ -16,7 +16,7 @@ use crate::oauth::Endpoints;
 use crate::providers::Provider;
 use crate::tui::app::App;
 use crate::tui::field::Field;
-use crate::tui::msg::{Control, Effect};
+use crate::tui::msg::{Control, Effect, Purpose, RequestId, WorkerDied};
 use crate::tui::signin::{self, SignInFlow, SignInPrompt, SignInState};
 use crate::tui::step::Step;
 use crate::tui::update::{form_control, goto, validate};
@@ -151,7 +151,7 @@ fn start(app: &mut App, flow: SignInFlow) -> Vec<Effect> {
     if !validate(app, &[Field::ClientId]) {
         return Vec::new();
     }
-    let id = app.request_id();
+    let id = app.request_id(Purpose::SignIn);
     app.signin = SignInState::Starting { id, flow };
     let secret = &app.form.oauth.client_secret;
     let client_secret = (!secret.is_empty()).then(|| secret.secret().clone());
@@ -168,8 +168,6 @@ fn start(app: &mut App, flow: SignInFlow) -> Vec<Effect> {
 
 pub fn on_prompt(app: &mut App, id: u64, prompt: SignInPrompt) {
     if app.signin.id() == Some(id) {
-        // The prompt is not the end of the request: keep waiting for it.
-        app.pending.insert(id);
         app.signin = SignInState::Waiting { id, prompt };
     }
 }
@@ -196,11 +194,11 @@ pub fn on_signed_in(
     Vec::new()
 }
 
-pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+/// The sign-in's task died: said as a bug (the user may start it again),
+/// not as a refusal of the identity provider.
+pub fn on_died(app: &mut App, id: RequestId, died: WorkerDied) {
     if app.signin.id() == Some(id) {
-        app.signin = SignInState::Failed(crate::oauth::OauthError::Listener {
-            detail: detail.to_string(),
-        });
+        app.signin = SignInState::Died(died);
     }
 }
 
@@ -300,6 +298,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 None => app.t("tui.signin.try_again").to_string(),
             };
             text.lines.push(Line::styled(next, th.muted()));
+        }
+        SignInState::Died(died) => {
+            text.lines.push(Line::styled(
+                super::died_line(app, "tui_routing.died.signin", died),
+                th.error(),
+            ));
         }
         SignInState::Cancelled => {
             text.lines

@@ -4,12 +4,12 @@
 //! the password.
 
 use crate::account::{Account, Role};
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::secrets::{SERVICE, entry_user};
 use crate::service::NewSecrets;
 use crate::service::ServiceError;
 use crate::tui::app::{App, KeyringState, SaveState, SideRun};
-use crate::tui::msg::{Control, Effect};
+use crate::tui::msg::{Control, Effect, Purpose, RequestId, WorkerDied};
 use crate::tui::step::Step;
 use crate::tui::update::{goto, on_control as global};
 use crate::tui::widgets::{block_text, protocol_label, security_label, spinner};
@@ -18,7 +18,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Text};
 
 pub fn save(app: &mut App) -> Vec<Effect> {
-    let id = app.request_id();
+    let id = app.request_id(Purpose::Save);
     app.save = SaveState::Saving(id);
     vec![Effect::SaveAccount {
         id,
@@ -52,43 +52,53 @@ fn typed_secrets(app: &App) -> NewSecrets {
     }
 }
 
-pub fn on_written(app: &mut App, id: u64, result: Result<Config, ServiceError>) -> Vec<Effect> {
-    let saving = matches!(app.save, SaveState::Saving(s) if s == id);
-    match (saving, result) {
-        (true, Ok(config)) => {
+pub fn on_written(
+    app: &mut App,
+    id: RequestId,
+    result: Result<Config, ServiceError>,
+) -> Vec<Effect> {
+    if !matches!(app.save, SaveState::Saving(s) if s == id) {
+        return Vec::new();
+    }
+    match result {
+        Ok(config) => {
             app.config = config;
             app.config_error = None;
             app.save = SaveState::Saved;
             app.dirty = false;
         }
-        (true, Err(e)) => app.save = SaveState::Failed(e),
-        // Not a save: the removal asked for on the welcome screen.
-        (false, Ok(config)) => {
+        Err(e) => app.save = SaveState::Failed(e),
+    }
+    Vec::new()
+}
+
+/// The removal asked for on the welcome screen was written (or not).
+pub fn on_removed(app: &mut App, result: Result<Config, ServiceError>) {
+    match result {
+        Ok(config) => {
             app.config = config;
             app.selected = app
                 .selected
                 .min(app.config.accounts.len().saturating_sub(1));
             app.notice = Some("tui.welcome.removed");
         }
-        (false, Err(_)) => app.notice = Some("tui.welcome.remove_failed"),
+        Err(_) => app.notice = Some("tui.welcome.remove_failed"),
     }
-    Vec::new()
 }
 
-pub fn on_failed(app: &mut App, id: u64, detail: &str) {
+/// The save's task died: said as a bug (R tries again), not as an error
+/// of the file.
+pub fn on_died(app: &mut App, id: RequestId, died: WorkerDied) {
     if matches!(app.save, SaveState::Saving(s) if s == id) {
-        app.save = SaveState::Failed(ServiceError::Config(ConfigError::Write {
-            path: app.config_path.clone(),
-            source: std::io::Error::other(detail.to_string()),
-        }));
+        app.save = SaveState::Died(died);
     }
 }
 
 pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
     match (&app.save, c) {
         (SaveState::Saving(_), _) => Vec::new(),
-        (SaveState::Failed(_), Control::Char('r')) => save(app),
-        (SaveState::Failed(_), Control::Back) => goto(app, Step::Send),
+        (SaveState::Failed(_) | SaveState::Died(_), Control::Char('r')) => save(app),
+        (SaveState::Failed(_) | SaveState::Died(_), Control::Back) => goto(app, Step::Send),
         (_, Control::Confirm) => {
             app.selected = 0;
             goto(app, Step::Welcome)
@@ -101,7 +111,9 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
 pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
     match app.save {
         SaveState::Saving(_) => Vec::new(),
-        SaveState::Failed(_) => vec![("R", "tui.summary.key_retry"), ("Esc", "tui.key.back")],
+        SaveState::Failed(_) | SaveState::Died(_) => {
+            vec![("R", "tui.summary.key_retry"), ("Esc", "tui.key.back")]
+        }
         _ => vec![("Enter", "tui.summary.key_home"), ("Q", "tui.key.quit")],
     }
 }
@@ -203,6 +215,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             if let Some(advice) = e.advice(app.lang) {
                 text.lines.push(Line::styled(advice, th.value()));
             }
+        }
+        SaveState::Died(died) => {
+            let line = super::died_line(app, "tui_routing.died.save", died);
+            text.lines.push(Line::styled(line, th.error()));
         }
         SaveState::Saved if tests_passed(app) => {
             text.lines.push(Line::styled(

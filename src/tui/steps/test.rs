@@ -10,9 +10,9 @@ use crate::check::{Progress, ServerReport};
 use crate::doctor::{self, Code, Context, Finding, Severity};
 use crate::net::{StepDetail, StepNote};
 use crate::secret::Secret;
-use crate::tui::app::{App, Flow, SideRun};
+use crate::tui::app::{App, Flow, SideRun, Stopped};
 use crate::tui::field::Field;
-use crate::tui::msg::{Control, Effect};
+use crate::tui::msg::{Control, Effect, Purpose, RequestId};
 use crate::tui::step::Step;
 use crate::tui::troubleshoot;
 use crate::tui::update::goto;
@@ -73,7 +73,8 @@ fn trust(app: &App) -> TrustSettings {
 pub fn start(app: &mut App) -> Vec<Effect> {
     let mut effects = cancel(app);
     let account = Box::new(app.form.account());
-    let (a, b) = (app.request_id(), app.request_id());
+    let a = app.request_id(Purpose::Check(Side::Incoming));
+    let b = app.request_id(Purpose::Check(Side::Smtp));
     app.incoming = SideRun {
         id: Some(a),
         ..SideRun::default()
@@ -127,14 +128,18 @@ pub fn running(app: &App) -> bool {
     app.incoming.id.is_some() || app.smtp.id.is_some()
 }
 
-fn side_mut(app: &mut App, id: u64) -> Option<&mut SideRun> {
-    [&mut app.incoming, &mut app.smtp]
-        .into_iter()
-        .find(|s| s.id == Some(id))
+/// The run of `side` when it is still the one that asked under `id` (the
+/// welcome screen resets the runs without waiting for their results).
+fn side_mut(app: &mut App, side: Side, id: RequestId) -> Option<&mut SideRun> {
+    let run = match side {
+        Side::Incoming => &mut app.incoming,
+        Side::Smtp => &mut app.smtp,
+    };
+    (run.id == Some(id)).then_some(run)
 }
 
-pub fn on_progress(app: &mut App, id: u64, progress: Progress) {
-    if let Some(side) = side_mut(app, id) {
+pub fn on_progress(app: &mut App, side: Side, id: RequestId, progress: Progress) {
+    if let Some(side) = side_mut(app, side, id) {
         match progress {
             Progress::Started { phase, .. } => side.running = Some(phase),
             Progress::Finished { step, .. } => {
@@ -145,8 +150,8 @@ pub fn on_progress(app: &mut App, id: u64, progress: Progress) {
     }
 }
 
-pub fn on_checked(app: &mut App, id: u64, report: ServerReport) -> Vec<Effect> {
-    if let Some(side) = side_mut(app, id) {
+pub fn on_checked(app: &mut App, side: Side, id: RequestId, report: ServerReport) -> Vec<Effect> {
+    if let Some(side) = side_mut(app, side, id) {
         side.id = None;
         side.running = None;
         side.steps = report.steps.clone();
@@ -155,11 +160,12 @@ pub fn on_checked(app: &mut App, id: u64, report: ServerReport) -> Vec<Effect> {
     Vec::new()
 }
 
-pub fn on_failed(app: &mut App, id: u64, detail: &str) {
-    if let Some(side) = side_mut(app, id) {
+/// The check ended without a report: no secret, or its task died.
+pub fn on_stopped(app: &mut App, side: Side, id: RequestId, why: Stopped) {
+    if let Some(side) = side_mut(app, side, id) {
         side.id = None;
         side.running = None;
-        side.crashed = Some(detail.to_string());
+        side.crashed = Some(why);
     }
 }
 

@@ -194,11 +194,9 @@ fn side_text(app: &App, side: &SideRun, which: Side, title: String) -> Text<'sta
         text.lines
             .push(Line::styled(app.t("tui.test.cancelled"), th.warn()));
     }
-    if let Some(detail) = &side.crashed {
-        text.lines.push(Line::styled(
-            app.tf("tui.test.crashed", &[("detail", detail)]),
-            th.error(),
-        ));
+    if let Some(why) = &side.crashed {
+        text.lines
+            .push(Line::styled(super::stopped_text(app, why), th.error()));
     }
     outcome_lines(app, side, which, &mut text);
     text
