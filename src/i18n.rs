@@ -101,6 +101,7 @@ areas!(
     "tui_routing",
     "trust",
     "plain_accounts",
+    "tui_renew",
 );
 
 type Table = BTreeMap<String, String>;

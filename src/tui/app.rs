@@ -96,6 +96,9 @@ pub enum Stopped {
     },
     /// Its background task died.
     Died(WorkerDied),
+    /// This run's sign-in could not be renewed (the Sign-in step's error
+    /// says why).
+    RenewalRefused,
 }
 
 /// One side of the test (incoming or SMTP), live.

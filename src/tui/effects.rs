@@ -105,6 +105,7 @@ fn effect_id(effect: &Effect) -> RequestId {
         | Effect::SaveTranscript { id, .. }
         | Effect::SaveBundle { id, .. }
         | Effect::SignIn { id, .. }
+        | Effect::RenewSignIn { id, .. }
         | Effect::Detect { id, .. } => *id,
         Effect::Cancel(id) => *id,
         Effect::Quit => 0,
@@ -234,6 +235,15 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             client_secret,
             flow,
         } => super::signin_runner::sign_in(id, &account, client_secret, flow, tx, flag, lang),
+        Effect::RenewSignIn {
+            id,
+            account,
+            tokens,
+            client_secret,
+        } => Msg::SignInRenewed {
+            id,
+            result: super::signin_runner::renew(&account, &tokens, client_secret),
+        },
         Effect::SaveTranscript { id, path, text } => save_transcript(id, path, text),
         Effect::SaveBundle { id, path, bundle } => {
             // Next to the configuration file, which a first account has

@@ -10,6 +10,7 @@ mod field;
 mod form;
 mod msg;
 mod signin;
+mod signin_renew;
 mod signin_runner;
 mod step;
 mod steps;

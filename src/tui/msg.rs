@@ -50,6 +50,8 @@ pub enum Purpose {
     Bundle(PathBuf),
     /// The other mail clients' accounts, read when the wizard starts.
     Detect,
+    /// This run's sign-in renewed before the work that waits for it.
+    RenewSignIn(crate::tui::signin_renew::AfterRenewal),
 }
 
 impl Purpose {
@@ -165,6 +167,12 @@ pub enum Msg {
         id: RequestId,
         result: Result<TokenSet, OauthError>,
     },
+    /// This run's sign-in was renewed (new tokens, kept in memory until
+    /// the save), or why not.
+    SignInRenewed {
+        id: RequestId,
+        result: Result<TokenSet, OauthError>,
+    },
     /// The other mail clients' accounts were read (in the background, so
     /// a hostile or slow file never delays the first frame).
     Detected {
@@ -263,6 +271,15 @@ pub enum Effect {
         account: Box<Account>,
         client_secret: Option<Secret>,
         flow: SignInFlow,
+    },
+    /// One refresh of this run's sign-in with its refresh token, in memory:
+    /// nothing is written to the keyring; the new tokens come back as
+    /// `Msg::SignInRenewed`.
+    RenewSignIn {
+        id: RequestId,
+        account: Box<Account>,
+        tokens: Box<TokenSet>,
+        client_secret: Option<Secret>,
     },
     /// Writes the (already redacted) transcript to `path`.
     SaveTranscript {

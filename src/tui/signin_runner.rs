@@ -16,6 +16,20 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
+/// One refresh of this run's sign-in (`Effect::RenewSignIn`), in memory:
+/// the client secret typed this run when given, else the saved one.
+pub fn renew(
+    account: &Account,
+    tokens: &oauth::TokenSet,
+    client_secret: Option<Secret>,
+) -> Result<oauth::TokenSet, oauth::OauthError> {
+    let client = match client_secret {
+        Some(secret) => Client::with_secret(account, Some(secret))?,
+        None => Client::for_account(account)?,
+    };
+    client.refresh(tokens)
+}
+
 /// How long the browser sign-in waits for the redirect.
 pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(600);
 

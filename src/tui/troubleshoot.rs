@@ -132,6 +132,11 @@ pub fn open(app: &mut App, from: Step) -> Vec<Effect> {
 /// (Re)starts the doctor; an earlier run still going is cancelled, and its
 /// result, no longer pending, will be dropped.
 pub fn start(app: &mut App) -> Vec<Effect> {
+    if let Some(effects) =
+        super::signin_renew::renew_first(app, super::signin_renew::AfterRenewal::Diagnose)
+    {
+        return effects;
+    }
     let mut effects = stop(app);
     let id = app.request_id(super::msg::Purpose::Diagnose);
     let account = Box::new(app.form.account());

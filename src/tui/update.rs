@@ -69,6 +69,7 @@ fn result_id(msg: &Msg) -> u64 {
         | Msg::Discovered { id, .. }
         | Msg::SignInPrompt { id, .. }
         | Msg::SignedIn { id, .. }
+        | Msg::SignInRenewed { id, .. }
         | Msg::Detected { id, .. }
         | Msg::NoSecret { id, .. }
         | Msg::Failed { id, .. } => *id,

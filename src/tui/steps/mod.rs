@@ -6,11 +6,11 @@ mod incoming;
 mod outgoing;
 mod password;
 mod protocol;
-mod send;
+pub(super) mod send;
 mod settings_found;
 pub mod signin;
 mod summary;
-mod test;
+pub(super) mod test;
 mod test_trust;
 mod test_view;
 mod welcome;
@@ -161,6 +161,9 @@ fn on_step_result(app: &mut App, purpose: Purpose, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         (Purpose::SignIn, Msg::SignedIn { id, result }) => signin::on_signed_in(app, id, result),
+        (Purpose::RenewSignIn(then), Msg::SignInRenewed { result, .. }) => {
+            crate::tui::signin_renew::on_renewed(app, then, result)
+        }
         (Purpose::Detect, Msg::Detected { id, accounts }) => {
             crate::tui::app::on_detected(app, id, accounts);
             Vec::new()
@@ -209,6 +212,7 @@ fn on_died(app: &mut App, purpose: Purpose, id: RequestId, died: WorkerDied) -> 
         }
         Purpose::Discover => crate::tui::discovery::on_died(app, id, died),
         Purpose::SignIn => signin::on_died(app, id, died),
+        Purpose::RenewSignIn(_) => app.signin = crate::tui::SignInState::Died(died),
         // Detection died: stop saying it is running.
         Purpose::Detect => crate::tui::app::on_detected(app, id, Vec::new()),
     }
@@ -233,6 +237,7 @@ pub fn stopped_text(app: &App, why: &Stopped) -> String {
     let detail = match why {
         Stopped::NoSecret { error, account } => no_secret_text(app, error, account),
         Stopped::Died(died) => died_text(app, died),
+        Stopped::RenewalRefused => crate::tui::signin_renew::refusal_text(app),
     };
     app.tf("tui.test.crashed", &[("detail", &detail)])
 }

@@ -8,6 +8,7 @@ use crate::send::{SendReport, TestMessage, VerifyReport};
 use crate::tui::app::{App, Flow, Stopped};
 use crate::tui::field::Field;
 use crate::tui::msg::{Control, Effect, Purpose, RequestId};
+use crate::tui::signin_renew::{AfterRenewal, renew_first};
 use crate::tui::step::Step;
 use crate::tui::update::{form_control, goto, validate};
 use crate::tui::widgets::{block_text, form, spinner, split_top};
@@ -46,7 +47,10 @@ fn cancel(app: &mut App) -> Vec<Effect> {
     effects
 }
 
-fn send(app: &mut App) -> Vec<Effect> {
+pub fn send(app: &mut App) -> Vec<Effect> {
+    if let Some(effects) = renew_first(app, AfterRenewal::SendTest) {
+        return effects;
+    }
     if !validate(app, &[Field::To]) {
         app.send.editing_to = true;
         return Vec::new();
@@ -64,6 +68,26 @@ fn send(app: &mut App) -> Vec<Effect> {
         account: Box::new(app.form.account()),
         to: app.form.to.value().trim().to_string(),
         password: super::test::password(app, Role::Smtp),
+    }]
+}
+
+/// The arrival check of the message just sent.
+pub fn verify(app: &mut App) -> Vec<Effect> {
+    let Some(message_id) = app.send.message.as_ref().map(|m| m.id.clone()) else {
+        return Vec::new();
+    };
+    if let Some(effects) = renew_first(app, AfterRenewal::Verify) {
+        return effects;
+    }
+    let id = app.request_id(Purpose::Verify);
+    app.send.verify_id = Some(id);
+    app.send.verify = None;
+    vec![Effect::VerifyArrival {
+        id,
+        account: Box::new(app.form.account()),
+        message_id,
+        password: super::test::password(app, Role::Incoming),
+        deadline: ARRIVAL_DEADLINE,
     }]
 }
 
@@ -133,21 +157,7 @@ pub fn on_control(app: &mut App, c: Control) -> Vec<Effect> {
         Control::Char('s') => send(app),
         Control::Char('f') if fix_target(app).is_some() => fix(app),
         Control::Char('d') if send_failed(app) => crate::tui::troubleshoot::open(app, Step::Send),
-        Control::Char('w') if sent_ok(app) => {
-            let Some(message_id) = app.send.message.as_ref().map(|m| m.id.clone()) else {
-                return Vec::new();
-            };
-            let id = app.request_id(Purpose::Verify);
-            app.send.verify_id = Some(id);
-            app.send.verify = None;
-            vec![Effect::VerifyArrival {
-                id,
-                account: Box::new(app.form.account()),
-                message_id,
-                password: super::test::password(app, Role::Incoming),
-                deadline: ARRIVAL_DEADLINE,
-            }]
-        }
+        Control::Char('w') if sent_ok(app) => verify(app),
         Control::Confirm if sent_ok(app) => match app.flow {
             Flow::Existing => goto(app, Step::Welcome),
             Flow::Setup => goto(app, Step::Summary),
@@ -289,6 +299,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.send.id.is_some() {
         let phase = app.send.running.map_or("", |p| p.localized(app.lang));
         let line = format!("{} {} {phase}", spinner(app), app.t("tui.send.sending"));
+        text.lines.push(Line::styled(line, th.value()));
+    } else if matches!(app.signin, crate::tui::SignInState::Renewing { .. }) {
+        let line = format!("{} {}", spinner(app), app.t("tui_renew.renewing"));
         text.lines.push(Line::styled(line, th.value()));
     }
     if app.send.cancelled {

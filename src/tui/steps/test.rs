@@ -72,6 +72,14 @@ fn trust(app: &App) -> TrustSettings {
 
 pub fn start(app: &mut App) -> Vec<Effect> {
     let mut effects = cancel(app);
+    let renewal = crate::tui::signin_renew::AfterRenewal::Test;
+    if let Some(renew) = crate::tui::signin_renew::renew_first(app, renewal) {
+        // Nothing of an earlier run stays on screen while it renews.
+        app.incoming = SideRun::default();
+        app.smtp = SideRun::default();
+        effects.extend(renew);
+        return effects;
+    }
     let account = Box::new(app.form.account());
     let a = app.request_id(Purpose::Check(Side::Incoming));
     let b = app.request_id(Purpose::Check(Side::Smtp));
