@@ -90,3 +90,16 @@ fn default_ports() {
     assert_eq!(Protocol::Pop3.default_port(Security::None), 110);
     assert_eq!(Security::Starttls.smtp_default_port(), 587);
 }
+
+#[test]
+fn field_errors_have_one_text_per_language() {
+    use crate::i18n::{Lang, t};
+    for e in FieldError::ALL {
+        crate::test_texts::assert_one_text_per_language(
+            &format!("{e:?}"),
+            &e.to_string(),
+            t(Lang::En, e.i18n_key()),
+            &e.localized(Lang::Fr),
+        );
+    }
+}

@@ -60,35 +60,12 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
     };
     let exported = match export::export(&acct, args.format, &opts) {
         Ok(e) => e,
-        Err(ExportError::NeedsImap { format }) => {
-            output::error(&tf(
-                lang,
-                "export.needs_imap",
-                &[("format", format.as_str()), ("name", &acct.name)],
-            ));
-            return EXIT_USAGE;
-        }
-        Err(ExportError::Qr(e)) => {
-            let text = match e {
-                crate::qr::QrError::NotAscii { field } => tf(
-                    lang,
-                    "export.qr.not_ascii",
-                    &[("field", t(lang, field.i18n_key()))],
-                ),
-                crate::qr::QrError::TooLong { bytes } => {
-                    tf(lang, "export.qr.too_long", &[("bytes", &bytes.to_string())])
-                }
+        Err(e) => {
+            output::error(&e.localized(lang));
+            return match e {
+                ExportError::NeedsImap { .. } => EXIT_USAGE,
+                ExportError::UnsafeValue { .. } | ExportError::Qr(_) => EXIT_FAILED,
             };
-            output::error(&text);
-            return EXIT_FAILED;
-        }
-        Err(ExportError::UnsafeValue { field }) => {
-            output::error(&tf(
-                lang,
-                "export.refused.unsafe_value",
-                &[("field", field), ("name", &acct.name)],
-            ));
-            return EXIT_FAILED;
         }
     };
     match &args.output {

@@ -23,6 +23,7 @@ mod server;
 mod thunderbird;
 
 use crate::account::{Account, Protocol};
+use crate::i18n::{Lang, tf_outside};
 
 pub use folders::{FolderSource, Folders, PresetFolders, ServerFolders};
 pub use quote::shell_word;
@@ -210,19 +211,57 @@ pub struct Exported {
     pub notes: Vec<Note>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why an account was not exported. The texts are `export.needs_imap`,
+/// `export.refused.*` and the QR code's (English and French); `Display` is
+/// the English one.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportError {
-    /// The client only reads mail over IMAP and the account uses POP3.
-    #[error("{format} reads mail over IMAP only; this account uses POP3")]
-    NeedsImap { format: Format },
+    /// The client only reads mail over IMAP and the account (named
+    /// `account`) uses POP3.
+    NeedsImap { format: Format, account: String },
     /// A value holds a character no client file can carry safely (a line
     /// break would start a new directive): the export is refused.
-    #[error("the account's {field} holds a control character; no export can carry it safely")]
-    UnsafeValue { field: &'static str },
+    UnsafeValue {
+        field: &'static str,
+        account: String,
+    },
     /// The account cannot be put in the phone's QR format.
-    #[error("{0}")]
-    Qr(#[from] crate::qr::QrError),
+    Qr(crate::qr::QrError),
 }
+
+impl From<crate::qr::QrError> for ExportError {
+    fn from(e: crate::qr::QrError) -> Self {
+        ExportError::Qr(e)
+    }
+}
+
+impl ExportError {
+    /// The refusal in `lang`; the account's name is cleaned of control
+    /// characters (it may be the very value that was refused).
+    pub fn localized(&self, lang: Lang) -> String {
+        match self {
+            ExportError::NeedsImap { format, account } => tf_outside(
+                lang,
+                "export.needs_imap",
+                vec![("format", format.to_string()), ("name", account.clone())],
+            ),
+            ExportError::UnsafeValue { field, account } => tf_outside(
+                lang,
+                "export.refused.unsafe_value",
+                vec![("field", (*field).to_string()), ("name", account.clone())],
+            ),
+            ExportError::Qr(e) => e.localized(lang),
+        }
+    }
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+impl std::error::Error for ExportError {}
 
 /// Every text an export writes, by the field name the error reports.
 fn exported_texts<'a>(a: &'a Account, o: &'a ExportOptions) -> Vec<(&'static str, &'a str)> {
@@ -258,7 +297,10 @@ fn refuse_unsafe(a: &Account, o: &ExportOptions) -> Result<(), ExportError> {
         .into_iter()
         .find(|(_, text)| text.chars().any(crate::account::is_forbidden_char))
     {
-        Some((field, _)) => Err(ExportError::UnsafeValue { field }),
+        Some((field, _)) => Err(ExportError::UnsafeValue {
+            field,
+            account: a.name.clone(),
+        }),
         None => Ok(()),
     }
 }
@@ -270,7 +312,10 @@ pub fn export(
     options: &ExportOptions,
 ) -> Result<Exported, ExportError> {
     if account.incoming.protocol == Protocol::Pop3 && !format.supports_pop3() {
-        return Err(ExportError::NeedsImap { format });
+        return Err(ExportError::NeedsImap {
+            format,
+            account: account.name.clone(),
+        });
     }
     refuse_unsafe(account, options)?;
     let mut out = match format {
