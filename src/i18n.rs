@@ -99,6 +99,7 @@ areas!(
     "plain",
     "cli_help",
     "trust",
+    "core_texts",
 );
 
 type Table = BTreeMap<String, String>;
