@@ -173,3 +173,41 @@ fn a_ticket_keeps_the_finding() {
     let title = v["findings"][0]["title"].as_str().unwrap();
     assert!(title.contains("does not exist"), "{title}");
 }
+
+/// The wizard's diagnosis ("D" on the saved account) in French, in a real
+/// terminal: the same finding, and F leads to the step holding the CA file.
+#[test]
+fn the_wizards_diagnosis_says_it_in_french() {
+    use common::tmux::Tmux;
+    use std::time::Duration;
+    let env = mailenv();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    let cfg = account(env, dir.path(), &ca);
+    std::fs::remove_file(&ca).unwrap();
+    let mut cmd = std::process::Command::new("tmux");
+    cmd.env_remove("DBUS_SESSION_BUS_ADDRESS");
+    let vars = [(
+        "MAILWIZ_DOCTOR_SMTP_PORTS".to_string(),
+        env.closed_port.to_string(),
+    )];
+    let mut t = Tmux::launch(cmd, "ca-file", &cfg, "fr", &vars, (140, 36));
+    t.wait_for_all(&["D dépanner"], Duration::from_secs(10));
+    t.keys(&["d"]);
+    let title = format!(
+        "Le fichier d'AC du serveur IMAP {}:{} n'existe pas",
+        env.host, env.imaps_port
+    );
+    let s = t.wait_for_all(
+        &[
+            &title,
+            "Problèmes trouvés\u{a0}: 2",
+            "à l'étape «\u{a0}Serveur entrant\u{a0}»",
+        ],
+        Duration::from_secs(16),
+    );
+    assert!(!s.contains("protocol"), "{s}");
+    for p in checks::problems(&s, Lang::Fr) {
+        panic!("{p}\n{s}");
+    }
+}
