@@ -6,6 +6,7 @@ use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::export::{self, ExportError, ExportOptions, Format};
 use crate::i18n::{t, tf};
+use crate::net::io_kind_words;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -76,7 +77,7 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
                 output::error(&tf(
                     lang,
                     "export.write_failed",
-                    &[("path", &p), ("detail", &e.to_string())],
+                    &[("path", &p), ("detail", &io_kind_words(lang, e.kind()))],
                 ));
                 return EXIT_FAILED;
             }
@@ -128,7 +129,7 @@ fn prepare_folders(lang: crate::i18n::Lang, folders: &[String], create: bool) ->
             output::error(&tf(
                 lang,
                 "export.write_failed",
-                &[("path", &shown), ("detail", &e.to_string())],
+                &[("path", &shown), ("detail", &io_kind_words(lang, e.kind()))],
             ));
             return Err(EXIT_FAILED);
         }
@@ -165,7 +166,7 @@ fn server_folders(
             output::hint(&tf(
                 lang,
                 "export.folders.lookup_failed",
-                &[("detail", &crate::net::clean_text(e.to_string().as_bytes()))],
+                &[("detail", &e.localized(lang))],
             ));
             None
         }

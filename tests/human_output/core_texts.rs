@@ -24,10 +24,11 @@ fn run(cfg: &Path, lang: Lang, args: &[&str]) -> (String, bool) {
 
 /// `mailwiz add NAME` of an account on made-up hosts, with `extra`.
 fn add_args<'a>(name: &'a str, protocol: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let host = if name == "latin" {
-        "latin.example.test"
-    } else {
-        "imap.example.test"
+    let host = match name {
+        "latin" => "latin.example.test",
+        // Nothing listens on port 1 of the loopback: the folder lookup fails.
+        "lookup" => "127.0.0.1",
+        _ => "imap.example.test",
     };
     let mut v = vec!["add", "--name", name, "--email", "alice@example.test"];
     v.extend(["--incoming", protocol, "--in-host", host]);
@@ -35,7 +36,7 @@ fn add_args<'a>(name: &'a str, protocol: &'a str, extra: &[&'a str]) -> Vec<&'a 
         "--smtp-host",
         "smtp.example.test",
         "--password-command",
-        "true",
+        "echo pw",
     ]);
     v.extend(extra);
     v
@@ -49,9 +50,9 @@ fn edit(cfg: &Path, from: &str, to: &str) {
     std::fs::write(cfg, text.replacen(from, to, 1)).expect("write");
 }
 
-/// (case, arguments, French words, English words of the same text, and
-/// the old thiserror texts that must not show).
-type Case<'a> = (&'a str, Vec<&'a str>, &'a str, &'a str, &'a [&'a str]);
+/// (case, arguments, whether mailwiz refuses, French words, English words
+/// of the same text, and the English texts that must not show).
+type Case<'a> = (&'a str, Vec<&'a str>, bool, &'a str, &'a str, &'a [&'a str]);
 
 #[test]
 fn core_refusals_read_in_french() {
@@ -71,6 +72,7 @@ fn core_refusals_read_in_french() {
         ("big", "imap", &big[..]),
         ("latin", "imap", &[][..]),
         ("bell", "imap", &[][..]),
+        ("lookup", "imap", &["--in-port", "1"][..]),
     ] {
         let (out, failed) = run(&cfg, Lang::En, &add_args(name, protocol, extra));
         assert!(!failed, "add {name}: {out}");
@@ -78,10 +80,12 @@ fn core_refusals_read_in_french() {
     edit(&cfg, "\"latin.example.test\"", "\"lätin.example.test\"");
     edit(&cfg, "name = \"bell\"", "name = \"be\\u0007ll\"");
     let bell = "be\u{7}ll";
+    let unwritable = dir.path().join("gone/lookup.rc").display().to_string();
     let cases: Vec<Case> = vec![
         (
             "bad port",
             add_args("x", "imap", &["--in-port", "0"]),
+            true,
             "Un port est un nombre de 1 à 65535",
             "A port is a number from 1 to 65535",
             &["a port is a number"],
@@ -89,6 +93,7 @@ fn core_refusals_read_in_french() {
         (
             "control character",
             add_args("a\tb", "imap", &[]),
+            true,
             "ne doit pas contenir de caractères de contrôle",
             "must not contain control characters",
             &["must not contain", "control characters"],
@@ -96,6 +101,7 @@ fn core_refusals_read_in_french() {
         (
             "export POP3 for mbsync",
             vec!["export", "pop", "--format", "mbsync"],
+            true,
             "mbsync ne lit le courrier qu'en IMAP, et pop utilise POP3",
             "mbsync reads mail over IMAP only, and pop uses POP3",
             &["reads mail over IMAP only", "this account uses POP3"],
@@ -103,6 +109,7 @@ fn core_refusals_read_in_french() {
         (
             "QR too large",
             vec!["export", "big", "--format", "qr"],
+            true,
             "ne tiennent pas dans un seul code QR",
             "do not fit in one QR code",
             &["do not fit in one QR code", "bytes)"],
@@ -110,6 +117,7 @@ fn core_refusals_read_in_french() {
         (
             "QR not ASCII",
             vec!["export", "latin", "--format", "qr"],
+            true,
             "n'accepte que l'ASCII dans le champ «\u{a0}serveur de réception\u{a0}»",
             "allows only ASCII in the incoming server",
             &["is not ASCII", "incoming host", "does not allow"],
@@ -117,17 +125,53 @@ fn core_refusals_read_in_french() {
         (
             "control character in a saved name",
             vec!["export", bell, "--format", "msmtp"],
+            true,
             "le champ name de bell contient un caractère de contrôle",
             "the name of bell holds a control character",
             &["holds a control character", "no export can carry it"],
         ),
+        (
+            "server folders not read",
+            vec![
+                "export",
+                "lookup",
+                "--format",
+                "mbsync",
+                "--maildir",
+                "/nonexistent/m",
+            ],
+            false,
+            "Impossible de lire les noms des dossiers du serveur (Le serveur a refusé la connexion",
+            "(The server refused the connection",
+            &[
+                "refused the connection",
+                "nothing listens",
+                "Connection refused",
+            ],
+        ),
+        (
+            "file not written",
+            vec![
+                "export",
+                "lookup",
+                "--format",
+                "mbsync",
+                "--no-login",
+                "-o",
+                &unwritable,
+            ],
+            true,
+            "Impossible d'écrire",
+            "Cannot write",
+            &["No such file", "os error"],
+        ),
     ];
     let mut failures = Vec::new();
-    for (case, args, french, english, old) in &cases {
+    for (case, args, refused, french, english, old) in &cases {
         let (fr, fr_failed) = run(&cfg, Lang::Fr, args);
         let (en, _) = run(&cfg, Lang::En, args);
-        if !fr_failed {
-            failures.push(format!("{case}: not refused"));
+        if fr_failed != *refused {
+            failures.push(format!("{case}: refused is {fr_failed}"));
         }
         if !fr.contains(french) {
             failures.push(format!("{case}: {french:?} missing"));
