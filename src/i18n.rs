@@ -102,6 +102,7 @@ areas!(
     "trust",
     "plain_accounts",
     "tui_renew",
+    "core_texts",
 );
 
 type Table = BTreeMap<String, String>;

@@ -25,5 +25,7 @@ pub mod secret;
 pub mod secrets;
 pub mod send;
 pub mod service;
+#[cfg(test)]
+mod test_texts;
 pub mod trust;
 pub mod tui;

@@ -10,6 +10,8 @@
 #[path = "human_output/checks.rs"]
 mod checks;
 mod common;
+#[path = "human_output/core_texts.rs"]
+mod core_texts;
 #[path = "human_output/typed_errors.rs"]
 mod typed_errors;
 

@@ -418,6 +418,16 @@ fn jump_targets_by_code() {
             S,
             Some((Step::Outgoing, Field::AuthRequired)),
         ),
+        (
+            Code::CaFileUnusable,
+            I,
+            Some((Step::Incoming, Field::CaFile)),
+        ),
+        (
+            Code::CaFileUnusable,
+            S,
+            Some((Step::Outgoing, Field::CaFile)),
+        ),
         (Code::TlsUntrusted, I, None),
         (Code::TlsExpired, I, None),
         (Code::SendingLimit, S, None),

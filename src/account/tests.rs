@@ -111,3 +111,16 @@ fn oauth2_settings_are_validated_with_the_account() {
     );
     assert_eq!(a.oauth2_settings().client_id, "id\u{1b}[31m");
 }
+
+#[test]
+fn field_errors_have_one_text_per_language() {
+    use crate::i18n::{Lang, t};
+    for e in FieldError::ALL {
+        crate::test_texts::assert_one_text_per_language(
+            &format!("{e:?}"),
+            &e.to_string(),
+            t(Lang::En, e.i18n_key()),
+            &e.localized(Lang::Fr),
+        );
+    }
+}

@@ -1,31 +1,38 @@
 //! Field validation shared by every face: text, address, host, port,
 //! certificate fingerprint. Each refusal is a kind with an i18n key.
 
+use crate::i18n::Lang;
+
 /// Why a field is not acceptable. Each kind has an i18n key
-/// (`field_error.<kind>`), so faces can explain it in the user's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+/// (`field_error.<kind>`), so faces can explain it in the user's language;
+/// `Display` is the English text of the same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldError {
-    #[error("must not be empty")]
     Empty,
-    #[error("an email address looks like name@example.com")]
     NoAt,
-    #[error("the part before @ is not valid")]
     BadLocalPart,
-    #[error("the domain is not valid")]
     BadDomain,
-    #[error("not a valid host name")]
     BadHost,
-    #[error("a port is a number from 1 to 65535")]
     BadPort,
-    #[error("a SHA-256 fingerprint has 64 hexadecimal digits")]
     BadFingerprint,
-    #[error("must not contain control characters (line breaks, tabs, NUL, escape sequences)")]
+    /// Line breaks, tabs, NUL, escape sequences.
     ControlChar,
-    #[error("is too long")]
     TooLong,
 }
 
 impl FieldError {
+    pub const ALL: [FieldError; 9] = [
+        FieldError::Empty,
+        FieldError::NoAt,
+        FieldError::BadLocalPart,
+        FieldError::BadDomain,
+        FieldError::BadHost,
+        FieldError::BadPort,
+        FieldError::BadFingerprint,
+        FieldError::ControlChar,
+        FieldError::TooLong,
+    ];
+
     pub fn i18n_key(self) -> &'static str {
         match self {
             FieldError::Empty => "field_error.empty",
@@ -39,7 +46,19 @@ impl FieldError {
             FieldError::TooLong => "field_error.too_long",
         }
     }
+
+    pub fn localized(self, lang: Lang) -> String {
+        crate::i18n::t(lang, self.i18n_key()).to_string()
+    }
 }
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+impl std::error::Error for FieldError {}
 
 /// The longest name, display name or login mailwiz accepts, in characters.
 pub const MAX_TEXT_CHARS: usize = 256;

@@ -6,6 +6,7 @@ use super::output::{self, line};
 use super::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::export::{self, ExportError, ExportOptions, Format};
 use crate::i18n::{t, tf};
+use crate::net::io_kind_words;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -59,35 +60,12 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
     };
     let exported = match export::export(&acct, args.format, &opts) {
         Ok(e) => e,
-        Err(ExportError::NeedsImap { format }) => {
-            output::error(&tf(
-                lang,
-                "export.needs_imap",
-                &[("format", format.as_str()), ("name", &acct.name)],
-            ));
-            return EXIT_USAGE;
-        }
-        Err(ExportError::Qr(e)) => {
-            let text = match e {
-                crate::qr::QrError::NotAscii { field } => tf(
-                    lang,
-                    "export.qr.not_ascii",
-                    &[("field", t(lang, field.i18n_key()))],
-                ),
-                crate::qr::QrError::TooLong { bytes } => {
-                    tf(lang, "export.qr.too_long", &[("bytes", &bytes.to_string())])
-                }
+        Err(e) => {
+            output::error(&e.localized(lang));
+            return match e {
+                ExportError::NeedsImap { .. } => EXIT_USAGE,
+                ExportError::UnsafeValue { .. } | ExportError::Qr(_) => EXIT_FAILED,
             };
-            output::error(&text);
-            return EXIT_FAILED;
-        }
-        Err(ExportError::UnsafeValue { field }) => {
-            output::error(&tf(
-                lang,
-                "export.refused.unsafe_value",
-                &[("field", field), ("name", &acct.name)],
-            ));
-            return EXIT_FAILED;
         }
     };
     match &args.output {
@@ -98,7 +76,7 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
                 output::error(&tf(
                     lang,
                     "export.write_failed",
-                    &[("path", &p), ("detail", &e.to_string())],
+                    &[("path", &p), ("detail", &io_kind_words(lang, e.kind()))],
                 ));
                 return EXIT_FAILED;
             }
@@ -150,7 +128,7 @@ fn prepare_folders(lang: crate::i18n::Lang, folders: &[String], create: bool) ->
             output::error(&tf(
                 lang,
                 "export.write_failed",
-                &[("path", &shown), ("detail", &e.to_string())],
+                &[("path", &shown), ("detail", &io_kind_words(lang, e.kind()))],
             ));
             return Err(EXIT_FAILED);
         }
@@ -186,7 +164,7 @@ fn server_folders(
             output::hint(&tf(
                 lang,
                 "export.folders.lookup_failed",
-                &[("detail", &crate::net::clean_text(e.to_string().as_bytes()))],
+                &[("detail", &e.localized(lang))],
             ));
             None
         }

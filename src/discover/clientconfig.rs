@@ -20,6 +20,9 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
+#[path = "clientconfig_error.rs"]
+mod error;
+pub use error::ConfigError;
 #[path = "clientconfig_server.rs"]
 mod server;
 use server::PartialServer;
@@ -124,24 +127,6 @@ pub struct OAuth2 {
 pub struct Enable {
     pub visit_url: String,
     pub instructions: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
-    #[error("not well-formed XML at byte {position}: {detail}")]
-    Xml { position: u64, detail: String },
-    #[error("not a clientConfig document (root element <{0}>)")]
-    NotClientConfig(String),
-    #[error("the document ends inside <{0}>")]
-    Truncated(String),
-    #[error("no emailProvider in the document")]
-    NoProvider,
-    #[error("the document is over {MAX_DOCUMENT_BYTES} bytes")]
-    TooLarge,
-    #[error("elements are nested over {MAX_DEPTH} deep")]
-    TooDeep,
-    #[error("the document has over {MAX_ELEMENTS} elements")]
-    TooManyElements,
 }
 
 fn attr(e: &BytesStart, name: &str) -> Result<Option<String>, ConfigError> {

@@ -165,30 +165,11 @@ impl Why {
 
 /// A document that could not be read, in `lang`.
 pub fn config_error(lang: Lang, e: &ConfigError) -> String {
-    let text = match e {
-        ConfigError::Xml { position, detail } => i18n::tf(
-            lang,
-            "discover.config_error.xml",
-            &[("position", &position.to_string()), ("said", detail)],
-        ),
-        ConfigError::NotClientConfig(root) => i18n::tf(
-            lang,
-            "discover.config_error.not_client_config",
-            &[("root", root)],
-        ),
-        ConfigError::Truncated(inside) => i18n::tf(
-            lang,
-            "discover.config_error.truncated",
-            &[("inside", inside)],
-        ),
-        ConfigError::NoProvider => i18n::t(lang, "discover.config_error.no_provider").to_string(),
-        ConfigError::TooLarge => i18n::t(lang, "discover.config_error.too_large").to_string(),
-        ConfigError::TooDeep => i18n::t(lang, "discover.config_error.too_deep").to_string(),
-        ConfigError::TooManyElements => {
-            i18n::t(lang, "discover.config_error.too_many_elements").to_string()
-        }
-    };
-    i18n::tf(lang, "discover.why.document", &[("reason", &text)])
+    i18n::tf(
+        lang,
+        "discover.why.document",
+        &[("reason", &e.localized(lang))],
+    )
 }
 
 fn failures(lang: Lang, list: &[Failure]) -> String {

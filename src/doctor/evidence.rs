@@ -19,6 +19,8 @@ pub(super) enum Evidence {
     Ports(Vec<(u16, PortOutcome)>),
     /// Per address family: "IPv6 [::1]:993: refused; IPv4 127.0.0.1:993: connected in 3 ms".
     Families(Vec<super::FamilyProbe>),
+    /// A file of the account's (its CA file), as it names it.
+    Path(String),
 }
 
 impl Evidence {
@@ -26,6 +28,7 @@ impl Evidence {
     pub(super) fn words(&self) -> Words {
         match self {
             Evidence::Error(e) => error_words(e.as_ref()),
+            Evidence::Path(path) => Words::said(path.clone()),
             Evidence::Ok { cert, user, rcpt } => {
                 let mut parts = Vec::new();
                 if let Some(c) = cert {

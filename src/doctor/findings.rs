@@ -47,10 +47,13 @@ pub enum Code {
     Oauth2NotOffered,
     /// IPv6 fails where IPv4 connects (issue 14.8); a warning.
     Ipv6Broken,
+    /// The account's CA file is missing, unreadable or holds no
+    /// certificate: the server was not tested.
+    CaFileUnusable,
 }
 
 impl Code {
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 25] = [
         Code::Ok,
         Code::DnsNotFound,
         Code::ConnectionRefused,
@@ -75,6 +78,7 @@ impl Code {
         Code::Oauth2ScopeMissing,
         Code::Oauth2NotOffered,
         Code::Ipv6Broken,
+        Code::CaFileUnusable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -103,6 +107,7 @@ impl Code {
             Code::Oauth2ScopeMissing => "oauth2_scope_missing",
             Code::Oauth2NotOffered => "oauth2_not_offered",
             Code::Ipv6Broken => "ipv6_broken",
+            Code::CaFileUnusable => "ca_file_unusable",
         }
     }
 }
@@ -309,8 +314,7 @@ fn diagnose(
             }
         }
         NetError::Tls(t) => tls(t, p, evidence),
-        // As before it was typed: the TLS step could not start.
-        NetError::CaFile(_) => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
+        NetError::CaFile(t) => ca_file::unusable(t),
         NetError::StarttlsNotOffered => Diag::new(Code::StarttlsUnavailable, evidence),
         NetError::LoginDisabled => match p.server {
             Side::Incoming => Diag::new(Code::LoginDisabled, evidence),
@@ -378,6 +382,9 @@ pub(super) mod oauth;
 
 #[path = "findings_family.rs"]
 mod family;
+
+#[path = "findings_ca_file.rs"]
+mod ca_file;
 
 #[cfg(test)]
 #[path = "findings_tests.rs"]

@@ -12,6 +12,7 @@
 //! so in a [`Note`] the face shows next to the file.
 
 mod aerc;
+mod error;
 mod folders;
 mod himalaya;
 mod himalaya2;
@@ -24,6 +25,7 @@ mod thunderbird;
 
 use crate::account::{Account, Protocol};
 
+pub use error::ExportError;
 pub use folders::{FolderSource, Folders, PresetFolders, ServerFolders};
 pub use quote::shell_word;
 pub use server::{FolderLookup, look_up_folders};
@@ -207,20 +209,6 @@ pub struct Exported {
     pub notes: Vec<Note>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ExportError {
-    /// The client only reads mail over IMAP and the account uses POP3.
-    #[error("{format} reads mail over IMAP only; this account uses POP3")]
-    NeedsImap { format: Format },
-    /// A value holds a character no client file can carry safely (a line
-    /// break would start a new directive): the export is refused.
-    #[error("the account's {field} holds a control character; no export can carry it safely")]
-    UnsafeValue { field: &'static str },
-    /// The account cannot be put in the phone's QR format.
-    #[error("{0}")]
-    Qr(#[from] crate::qr::QrError),
-}
-
 /// Every text an export writes, by the field name the error reports.
 fn exported_texts<'a>(a: &'a Account, o: &'a ExportOptions) -> Vec<(&'static str, &'a str)> {
     let mut v = vec![
@@ -255,7 +243,10 @@ fn refuse_unsafe(a: &Account, o: &ExportOptions) -> Result<(), ExportError> {
         .into_iter()
         .find(|(_, text)| text.chars().any(crate::account::is_forbidden_char))
     {
-        Some((field, _)) => Err(ExportError::UnsafeValue { field }),
+        Some((field, _)) => Err(ExportError::UnsafeValue {
+            field,
+            account: a.name.clone(),
+        }),
         None => Ok(()),
     }
 }
@@ -267,7 +258,10 @@ pub fn export(
     options: &ExportOptions,
 ) -> Result<Exported, ExportError> {
     if account.incoming.protocol == Protocol::Pop3 && !format.supports_pop3() {
-        return Err(ExportError::NeedsImap { format });
+        return Err(ExportError::NeedsImap {
+            format,
+            account: account.name.clone(),
+        });
     }
     refuse_unsafe(account, options)?;
     let mut out = match format {

@@ -157,7 +157,10 @@ fn imap_only_clients_refuse_pop3() {
     ] {
         assert_eq!(
             export(&a, f, &ExportOptions::default()),
-            Err(ExportError::NeedsImap { format: f })
+            Err(ExportError::NeedsImap {
+                format: f,
+                account: a.name.clone()
+            })
         );
     }
     for f in [Format::Thunderbird, Format::Msmtp, Format::Neomutt] {
@@ -318,5 +321,56 @@ fn oauth2_accounts_get_token_commands_in_every_client() {
     for f in Format::ALL {
         let e = get(f);
         assert!(!e.text.contains("mailwiz password"), "{f}: {}", e.text);
+    }
+}
+
+#[test]
+fn each_refusal_has_one_text_per_language() {
+    use crate::i18n::{Lang, fill, t};
+    let cases = [
+        (
+            ExportError::NeedsImap {
+                format: Format::Mbsync,
+                account: "pop".into(),
+            },
+            fill(
+                t(Lang::En, "export.needs_imap"),
+                &[("format", "mbsync"), ("name", "pop")],
+            ),
+        ),
+        (
+            ExportError::UnsafeValue {
+                field: "incoming.username",
+                account: "bob".into(),
+            },
+            fill(
+                t(Lang::En, "export.refused.unsafe_value"),
+                &[("field", "incoming.username"), ("name", "bob")],
+            ),
+        ),
+        (
+            ExportError::Qr(crate::qr::QrError::TooLong { bytes: 3000 }),
+            fill(t(Lang::En, "export.qr.too_long"), &[("bytes", "3000")]),
+        ),
+    ];
+    for (e, en) in cases {
+        crate::test_texts::assert_one_text_per_language(
+            &format!("{e:?}"),
+            &e.to_string(),
+            &en,
+            &e.localized(Lang::Fr),
+        );
+    }
+}
+
+#[test]
+fn a_refused_name_reaches_no_terminal_raw() {
+    let e = ExportError::UnsafeValue {
+        field: "name",
+        account: "evil\u{1b}]0;owned\u{7}\nname".into(),
+    };
+    for lang in crate::i18n::Lang::ALL {
+        let text = e.localized(lang);
+        assert!(!text.chars().any(char::is_control), "{lang:?}: {text:?}");
     }
 }

@@ -74,7 +74,8 @@ fn control_characters_are_refused_by_every_format() {
             assert_eq!(
                 export(&a, f, &ExportOptions::default()),
                 Err(ExportError::UnsafeValue {
-                    field: "incoming.username"
+                    field: "incoming.username",
+                    account: a.name.clone()
                 }),
                 "{f} {bad:?}"
             );

@@ -5,17 +5,41 @@
 //! OutgoingServerGroups]`, with the optional `Password` elements omitted.
 
 use crate::account::{Account, AuthMethod, Protocol, Security};
+use crate::i18n::{Lang, t, tf};
 use serde_json::{Value, json};
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why the account cannot be put in the phone's QR code. The texts are
+/// `export.qr.*` (English and French); `Display` is the English one.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QrError {
     /// The format allows ASCII host names and addresses only.
-    #[error("the {} is not ASCII, which the phone's import format does not allow", field.as_str())]
     NotAscii { field: QrField },
     /// More than a QR code can hold.
-    #[error("the account's settings ({bytes} bytes) do not fit in one QR code")]
     TooLong { bytes: usize },
 }
+
+impl QrError {
+    pub fn localized(&self, lang: Lang) -> String {
+        match self {
+            QrError::NotAscii { field } => tf(
+                lang,
+                "export.qr.not_ascii",
+                &[("field", t(lang, field.i18n_key()))],
+            ),
+            QrError::TooLong { bytes } => {
+                tf(lang, "export.qr.too_long", &[("bytes", &bytes.to_string())])
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for QrError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+impl std::error::Error for QrError {}
 
 /// The values the format wants in ASCII.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,14 +50,6 @@ pub enum QrField {
 }
 
 impl QrField {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QrField::IncomingHost => "incoming host",
-            QrField::SmtpHost => "SMTP host",
-            QrField::Email => "email address",
-        }
-    }
-
     pub fn i18n_key(self) -> &'static str {
         match self {
             QrField::IncomingHost => "export.qr.field.incoming_host",
@@ -175,5 +191,41 @@ mod tests {
                 field: QrField::IncomingHost
             })
         );
+    }
+
+    #[test]
+    fn each_error_has_one_text_per_language() {
+        use crate::i18n::fill;
+        let cases = [
+            (
+                QrError::NotAscii {
+                    field: QrField::SmtpHost,
+                },
+                fill(
+                    t(Lang::En, "export.qr.not_ascii"),
+                    &[("field", t(Lang::En, "export.qr.field.smtp_host"))],
+                ),
+            ),
+            (
+                QrError::TooLong { bytes: 4102 },
+                fill(t(Lang::En, "export.qr.too_long"), &[("bytes", "4102")]),
+            ),
+        ];
+        for (e, en) in cases {
+            crate::test_texts::assert_one_text_per_language(
+                &format!("{e:?}"),
+                &e.to_string(),
+                &en,
+                &e.localized(Lang::Fr),
+            );
+        }
+        for field in [QrField::IncomingHost, QrField::SmtpHost, QrField::Email] {
+            let e = QrError::NotAscii { field };
+            assert!(
+                e.localized(Lang::Fr)
+                    .contains(t(Lang::Fr, field.i18n_key())),
+                "{field:?}"
+            );
+        }
     }
 }

@@ -47,6 +47,7 @@ pub fn jump(f: &Finding) -> Option<(Step, Field)> {
             (Step::Password, Field::Password)
         }
         Code::AuthRequired | Code::RelayDenied => (Step::Outgoing, Field::AuthRequired),
+        Code::CaFileUnusable => (step, Field::CaFile),
         Code::Ok
         | Code::TlsExpired
         | Code::TlsUntrusted
