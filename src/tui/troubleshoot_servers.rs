@@ -8,7 +8,7 @@ use super::troubleshoot_view::server_name;
 use super::widgets::{paragraph, security_label, text_height, width};
 use crate::account::display_fingerprint;
 use crate::check::Side;
-use crate::doctor::DoctorReport;
+use crate::doctor::{DoctorReport, ServerProbe};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
@@ -34,88 +34,7 @@ pub fn servers(app: &App, report: &DoctorReport) -> Text<'static> {
     let th = app.theme;
     let mut text = Text::default();
     for side in [Side::Incoming, Side::Smtp] {
-        let p = probe(report, side);
-        let state = app.t(if p.error.is_none() {
-            "tui.troubleshoot.works"
-        } else {
-            "tui.troubleshoot.fails"
-        });
-        text.lines.push(Line::from(vec![
-            Span::styled(
-                format!(
-                    "{} {}:{} ({}) ",
-                    server_name(app, side),
-                    p.host,
-                    p.port,
-                    security_label(app, p.security)
-                ),
-                th.title(),
-            ),
-            Span::styled(
-                state,
-                if p.error.is_none() {
-                    th.ok()
-                } else {
-                    th.error()
-                },
-            ),
-        ]));
-        let none = || app.t("tui.troubleshoot.none").to_string();
-        let label = |k: &str| app.t(k).to_string();
-        text.lines.push(row(
-            th,
-            &label("tui.troubleshoot.greeting"),
-            p.greeting.clone().unwrap_or_else(none),
-        ));
-        let caps = if p.capabilities.is_empty() {
-            none()
-        } else {
-            p.capabilities.join(" ")
-        };
-        text.lines
-            .push(row(th, &label("tui.troubleshoot.capabilities"), caps));
-        match &p.cert {
-            Some(c) => {
-                text.lines.push(row(
-                    th,
-                    &label("tui.troubleshoot.cert_subject"),
-                    format!("{} [{}]", c.subject, c.sans.join(", ")),
-                ));
-                text.lines.push(row(
-                    th,
-                    &label("tui.troubleshoot.cert_issuer"),
-                    c.issuer.clone(),
-                ));
-                text.lines.push(row(
-                    th,
-                    &label("tui.troubleshoot.cert_valid"),
-                    format!("{} → {}", c.not_before, c.not_after),
-                ));
-                let [a, b] = fingerprint_halves(&c.sha256);
-                text.lines
-                    .push(row(th, &label("tui.troubleshoot.cert_sha256"), a));
-                text.lines.push(row(
-                    th,
-                    &" ".repeat(width(&label("tui.troubleshoot.cert_sha256"))),
-                    b,
-                ));
-            }
-            None => text
-                .lines
-                .push(row(th, &label("tui.troubleshoot.cert_subject"), none())),
-        }
-        for l in [&p.login, &p.other_login].into_iter().flatten() {
-            let state = app.t(if l.ok {
-                "tui.troubleshoot.works"
-            } else {
-                "tui.troubleshoot.fails"
-            });
-            text.lines.push(row(
-                th,
-                &label("tui.troubleshoot.login"),
-                format!("{} — {state}", l.user),
-            ));
-        }
+        server(app, side, probe(report, side), &mut text);
         text.lines.push(Line::default());
     }
     if !report.smtp_ports.is_empty() {
@@ -133,6 +52,87 @@ pub fn servers(app: &App, report: &DoctorReport) -> Text<'static> {
         ));
     }
     text
+}
+
+/// One server: its name and state, greeting, capabilities, certificate
+/// and logins.
+fn server(app: &App, side: Side, p: &ServerProbe, text: &mut Text<'static>) {
+    let th = app.theme;
+    let works = p.error.is_none();
+    let state = app.t(if works {
+        "tui.troubleshoot.works"
+    } else {
+        "tui.troubleshoot.fails"
+    });
+    let name = format!(
+        "{} {}:{} ({}) ",
+        server_name(app, side),
+        p.host,
+        p.port,
+        security_label(app, p.security)
+    );
+    text.lines.push(Line::from(vec![
+        Span::styled(name, th.title()),
+        Span::styled(state, if works { th.ok() } else { th.error() }),
+    ]));
+    let none = || app.t("tui.troubleshoot.none").to_string();
+    let label = |k: &str| app.t(k).to_string();
+    text.lines.push(row(
+        th,
+        &label("tui.troubleshoot.greeting"),
+        p.greeting.clone().unwrap_or_else(none),
+    ));
+    let caps = if p.capabilities.is_empty() {
+        none()
+    } else {
+        p.capabilities.join(" ")
+    };
+    text.lines
+        .push(row(th, &label("tui.troubleshoot.capabilities"), caps));
+    certificate(app, p, text);
+    for l in [&p.login, &p.other_login].into_iter().flatten() {
+        let state = app.t(if l.ok {
+            "tui.troubleshoot.works"
+        } else {
+            "tui.troubleshoot.fails"
+        });
+        text.lines.push(row(
+            th,
+            &label("tui.troubleshoot.login"),
+            format!("{} — {state}", l.user),
+        ));
+    }
+}
+
+/// The certificate's names, issuer, dates and SHA-256 (on two rows).
+fn certificate(app: &App, p: &ServerProbe, text: &mut Text<'static>) {
+    let th = app.theme;
+    let label = |k: &str| app.t(k).to_string();
+    let Some(c) = &p.cert else {
+        let none = app.t("tui.troubleshoot.none").to_string();
+        text.lines
+            .push(row(th, &label("tui.troubleshoot.cert_subject"), none));
+        return;
+    };
+    text.lines.push(row(
+        th,
+        &label("tui.troubleshoot.cert_subject"),
+        format!("{} [{}]", c.subject, c.sans.join(", ")),
+    ));
+    text.lines.push(row(
+        th,
+        &label("tui.troubleshoot.cert_issuer"),
+        c.issuer.clone(),
+    ));
+    text.lines.push(row(
+        th,
+        &label("tui.troubleshoot.cert_valid"),
+        format!("{} → {}", c.not_before, c.not_after),
+    ));
+    let [a, b] = fingerprint_halves(&c.sha256);
+    let sha = label("tui.troubleshoot.cert_sha256");
+    text.lines.push(row(th, &sha, a));
+    text.lines.push(row(th, &" ".repeat(width(&sha)), b));
 }
 
 pub fn confirm_pin(app: &App, frame: &mut Frame, area: Rect, pins: &[(Side, String)]) {

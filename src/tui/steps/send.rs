@@ -313,29 +313,43 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .push(Line::styled(super::stopped_text(app, why), th.error()));
     }
     if let Some(r) = &app.send.report {
-        if r.ok {
-            let to = app.send.message.as_ref().map_or("", |m| m.to.as_str());
+        sent_lines(app, r, &mut text);
+    }
+    arrival_lines(app, &mut text);
+    block_text(frame, rest, text, 0);
+}
+
+/// The test message: sent (with the server's reply), or why not; its
+/// subject.
+fn sent_lines(app: &App, r: &SendReport, text: &mut Text<'static>) {
+    let th = app.theme;
+    if r.ok {
+        let to = app.send.message.as_ref().map_or("", |m| m.to.as_str());
+        text.lines.push(Line::styled(
+            app.tf("tui.send.sent", &[("to", to)]),
+            th.ok(),
+        ));
+        if let Some(reply) = &r.reply {
+            let reply = reply.to_string();
             text.lines.push(Line::styled(
-                app.tf("tui.send.sent", &[("to", to)]),
-                th.ok(),
-            ));
-            if let Some(reply) = &r.reply {
-                let reply = reply.to_string();
-                text.lines.push(Line::styled(
-                    app.tf("tui.send.reply", &[("reply", &reply)]),
-                    th.muted(),
-                ));
-            }
-        } else {
-            failure_lines(app, r, &mut text);
-        }
-        if let Some(m) = &app.send.message {
-            text.lines.push(Line::styled(
-                app.tf("tui.send.subject", &[("subject", &m.subject)]),
+                app.tf("tui.send.reply", &[("reply", &reply)]),
                 th.muted(),
             ));
         }
+    } else {
+        failure_lines(app, r, text);
     }
+    if let Some(m) = &app.send.message {
+        text.lines.push(Line::styled(
+            app.tf("tui.send.subject", &[("subject", &m.subject)]),
+            th.muted(),
+        ));
+    }
+}
+
+/// The arrival check: waiting, arrived after so long, or not (and why).
+fn arrival_lines(app: &App, text: &mut Text<'static>) {
+    let th = app.theme;
     if app.send.verify_id.is_some() {
         let secs = ARRIVAL_DEADLINE.as_secs().to_string();
         let line = format!(
@@ -345,23 +359,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         );
         text.lines.push(Line::styled(line, th.value()));
     }
-    if let Some(v) = &app.send.verify {
-        let secs = crate::i18n::decimal(app.lang, v.elapsed_ms as f64 / 1000.0, 1);
-        if v.found {
-            text.lines.push(Line::styled(
-                app.tf("tui.send.arrived", &[("seconds", &secs)]),
-                th.ok(),
-            ));
-        } else {
-            text.lines.push(Line::styled(
-                app.tf("tui.send.not_arrived", &[("seconds", &secs)]),
-                th.error(),
-            ));
-            if let Some(e) = &v.error {
-                text.lines
-                    .push(Line::styled(e.localized(app.lang), th.error()));
-            }
-        }
+    let Some(v) = &app.send.verify else {
+        return;
+    };
+    let secs = crate::i18n::decimal(app.lang, v.elapsed_ms as f64 / 1000.0, 1);
+    if v.found {
+        text.lines.push(Line::styled(
+            app.tf("tui.send.arrived", &[("seconds", &secs)]),
+            th.ok(),
+        ));
+        return;
     }
-    block_text(frame, rest, text, 0);
+    text.lines.push(Line::styled(
+        app.tf("tui.send.not_arrived", &[("seconds", &secs)]),
+        th.error(),
+    ));
+    if let Some(e) = &v.error {
+        text.lines
+            .push(Line::styled(e.localized(app.lang), th.error()));
+    }
 }

@@ -133,8 +133,45 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
+    let (intro, source) = intro_and_source(app);
+    let mut rest = block_text(frame, area, Text::styled(intro, th.value()), 1);
+    let fields = fields(app);
+    if !fields.is_empty() {
+        let used = form(app, frame, rest, &fields);
+        rest = split_top(rest, used + 1).1;
+    }
+    let mut text = settings_rows(app, &source);
+    text.lines.extend(dv::provenance(app).lines);
+    let mut found = if app.discovery.list {
+        dv::list(app)
+    } else {
+        dv::sources(app, rest.width)
+    };
+    found.lines.extend(dv::status(app));
+    if !found.lines.is_empty() {
+        text.lines.push(Line::default());
+        text.lines.extend(found.lines);
+    }
+    let url = provider_notes(app, &mut text);
+    // The help page's URL: last, on rows of its own across the screen.
+    if let Some(url) = url {
+        let rows = url_height(frame.area().width, url);
+        let (top, bottom) = split_top(rest, rest.height.saturating_sub(rows + 1));
+        scrolled(app, frame, top, text, &app.scroll);
+        frame.render_widget(
+            Line::styled(app.t("tui.settings_found.help_url"), th.muted()),
+            bottom,
+        );
+        url_rows(app, frame, bottom.y + 1, url);
+    } else {
+        scrolled(app, frame, rest, text, &app.scroll);
+    }
+}
+
+/// The screen's first sentence, and where the values come from.
+fn intro_and_source(app: &App) -> (String, String) {
     let f = &app.form;
-    let (intro, source) = match f.source {
+    match f.source {
         _ if app.imported.is_some() => (
             app.tf(
                 "tui.settings_found.imported",
@@ -166,91 +203,67 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ),
             app.t("tui.source.guess").to_string(),
         ),
-    };
-    let mut rest = block_text(frame, area, Text::styled(intro, th.value()), 1);
-    let fields = fields(app);
-    if !fields.is_empty() {
-        let used = form(app, frame, rest, &fields);
-        rest = split_top(rest, used + 1).1;
     }
+}
+
+/// The incoming server, the outgoing one and the user name, each with
+/// where it came from.
+fn settings_rows(app: &App, source: &str) -> Text<'static> {
+    let th = app.theme;
+    let f = &app.form;
     let row = |label: &str, value: String, incoming: bool| {
-        let source = dv::row_source(app, incoming).unwrap_or(&source);
+        let source = dv::row_source(app, incoming).unwrap_or(source);
         Line::from(vec![
             Span::styled(app.tf("tui_layout.label", &[("label", label)]), th.label()),
             Span::styled(value, th.value()),
             Span::styled(format!("  ({source})"), th.muted()),
         ])
     };
-    let mut text = Text::default();
-    text.lines.push(row(
-        app.t("tui.settings_found.incoming"),
-        format!(
-            "{} {}:{} {}",
-            protocol_label(app, f.protocol),
-            f.in_host.value(),
-            f.in_port.value(),
-            security_label(app, f.in_security)
+    let incoming = format!(
+        "{} {}:{} {}",
+        protocol_label(app, f.protocol),
+        f.in_host.value(),
+        f.in_port.value(),
+        security_label(app, f.in_security)
+    );
+    let outgoing = format!(
+        "{}:{} {}",
+        f.out_host.value(),
+        f.out_port.value(),
+        security_label(app, f.out_security)
+    );
+    Text::from(vec![
+        row(app.t("tui.settings_found.incoming"), incoming, true),
+        row(app.t("tui.settings_found.outgoing"), outgoing, false),
+        row(
+            app.t("tui.field.username"),
+            f.in_user.value().to_string(),
+            true,
         ),
-        true,
-    ));
-    text.lines.push(row(
-        app.t("tui.settings_found.outgoing"),
-        format!(
-            "{}:{} {}",
-            f.out_host.value(),
-            f.out_port.value(),
-            security_label(app, f.out_security)
-        ),
-        false,
-    ));
-    text.lines.push(row(
-        app.t("tui.field.username"),
-        f.in_user.value().to_string(),
-        true,
-    ));
-    text.lines.extend(dv::provenance(app).lines);
-    let mut found = if app.discovery.list {
-        dv::list(app)
-    } else {
-        dv::sources(app, rest.width)
+    ])
+}
+
+/// The preset's notes (French spacing in French) added to `text`; its help
+/// page's URL, if it has one.
+fn provider_notes<'a>(app: &'a App, text: &mut Text<'static>) -> Option<&'a str> {
+    let th = app.theme;
+    let p = app.form.provider()?;
+    text.lines.push(Line::default());
+    if p.oauth2_only {
+        text.lines.push(Line::styled(
+            app.t("tui.settings_found.oauth2_only"),
+            th.warn(),
+        ));
+    }
+    // Provider notes are French text too: French spacing applies.
+    let notes = match app.lang {
+        crate::i18n::Lang::Fr => crate::i18n::french_spacing(p.notes(app.lang)),
+        crate::i18n::Lang::En => p.notes(app.lang).to_string(),
     };
-    found.lines.extend(dv::status(app));
-    if !found.lines.is_empty() {
-        text.lines.push(Line::default());
-        text.lines.extend(found.lines);
+    for note in notes.trim().lines() {
+        text.lines.push(Line::styled(note.to_string(), th.muted()));
     }
-    let mut url = None;
-    if let Some(p) = f.provider() {
-        text.lines.push(Line::default());
-        if p.oauth2_only {
-            text.lines.push(Line::styled(
-                app.t("tui.settings_found.oauth2_only"),
-                th.warn(),
-            ));
-        }
-        // Provider notes are French text too: French spacing applies.
-        let notes = match app.lang {
-            crate::i18n::Lang::Fr => crate::i18n::french_spacing(p.notes(app.lang)),
-            crate::i18n::Lang::En => p.notes(app.lang).to_string(),
-        };
-        for note in notes.trim().lines() {
-            text.lines.push(Line::styled(note.to_string(), th.muted()));
-        }
-        url = Some(p.help_url.as_str()).filter(|u| !u.is_empty());
-    }
-    // The help page's URL: last, on rows of its own across the screen.
-    if let Some(url) = url {
-        let rows = url_height(frame.area().width, url);
-        let (top, bottom) = split_top(rest, rest.height.saturating_sub(rows + 1));
-        scrolled(app, frame, top, text, &app.scroll);
-        frame.render_widget(
-            Line::styled(app.t("tui.settings_found.help_url"), th.muted()),
-            bottom,
-        );
-        url_rows(app, frame, bottom.y + 1, url);
-    } else {
-        scrolled(app, frame, rest, text, &app.scroll);
-    }
+    Some(p.help_url.as_str()).filter(|u| !u.is_empty())
 }
 
 /// Where the values on the server steps come from, truly: typed in this

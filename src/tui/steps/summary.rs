@@ -198,44 +198,7 @@ fn settings_lines(app: &App, account: &Account) -> Vec<Line<'static>> {
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let account = app.form.account();
-    let mut text = Text::default();
-    match &app.save {
-        SaveState::NotYet => {}
-        SaveState::Saving(_) => {
-            text.lines.push(Line::styled(
-                format!("{} {}", spinner(app), app.t("tui.summary.saving")),
-                th.value(),
-            ));
-        }
-        SaveState::Failed(e) => {
-            text.lines
-                .push(Line::styled(app.t("tui.summary.failed"), th.error()));
-            text.lines
-                .push(Line::styled(e.localized(app.lang), th.error()));
-            if let Some(advice) = e.advice(app.lang) {
-                text.lines.push(Line::styled(advice, th.value()));
-            }
-        }
-        SaveState::Died(died) => {
-            let line = super::died_line(app, "tui_routing.died.save", died);
-            text.lines.push(Line::styled(line, th.error()));
-        }
-        SaveState::Saved if tests_passed(app) => {
-            text.lines.push(Line::styled(
-                app.tf("tui.summary.saved", &[("name", &account.name)]),
-                th.ok(),
-            ));
-        }
-        SaveState::Saved => {
-            text.lines.push(Line::styled(
-                app.tf(
-                    "tui_test.summary.saved_untested",
-                    &[("name", &account.name)],
-                ),
-                th.warn(),
-            ));
-        }
-    }
+    let mut text = Text::from(save_state_lines(app, &account));
     text.lines.push(Line::default());
     text.lines.extend(settings_lines(app, &account));
     let path = app.config_path.display().to_string();
@@ -243,38 +206,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         app.tf("tui.summary.config_path", &[("path", &path)]),
         th.value(),
     ));
-    let oauth = account.incoming.auth == crate::account::AuthMethod::Oauth2;
-    match (&app.keyring, &account.secrets.password_command) {
-        _ if oauth => {
-            let mut entries = vec![crate::oauth::entry_user(&account.name)];
-            if app.form.oauth.secret_stored {
-                entries.push(crate::oauth::client_secret_entry(&account.name));
-            }
-            let line = app.tf(
-                "tui.summary.keyring",
-                &[("service", SERVICE), ("entries", &entries.join(", "))],
-            );
-            text.lines.push(Line::styled(line, th.value()));
-        }
-        (KeyringState::Command | KeyringState::Idle, Some(cmd)) => {
-            text.lines.push(Line::styled(
-                app.tf("tui.summary.command", &[("command", cmd)]),
-                th.value(),
-            ));
-        }
-        _ => {
-            let mut entries = vec![entry_user(&account.name, Role::Incoming)];
-            if account.smtp_secret_role() == Role::Smtp {
-                entries.push(entry_user(&account.name, Role::Smtp));
-            }
-            let entries = entries.join(", ");
-            let line = app.tf(
-                "tui.summary.keyring",
-                &[("service", SERVICE), ("entries", &entries)],
-            );
-            text.lines.push(Line::styled(line, th.value()));
-        }
-    }
+    text.lines
+        .push(Line::styled(secret_place(app, &account), th.value()));
     text.lines
         .push(Line::styled(app.t("tui.summary.no_password"), th.muted()));
     text.lines.push(Line::default());
@@ -283,4 +216,68 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         th.muted(),
     ));
     block_text(frame, area, text, 0);
+}
+
+/// Saving, saved (tested or not), or why not.
+fn save_state_lines(app: &App, account: &Account) -> Vec<Line<'static>> {
+    let th = app.theme;
+    match &app.save {
+        SaveState::NotYet => Vec::new(),
+        SaveState::Saving(_) => vec![Line::styled(
+            format!("{} {}", spinner(app), app.t("tui.summary.saving")),
+            th.value(),
+        )],
+        SaveState::Failed(e) => {
+            let mut lines = vec![
+                Line::styled(app.t("tui.summary.failed"), th.error()),
+                Line::styled(e.localized(app.lang), th.error()),
+            ];
+            if let Some(advice) = e.advice(app.lang) {
+                lines.push(Line::styled(advice, th.value()));
+            }
+            lines
+        }
+        SaveState::Died(died) => {
+            let line = super::died_line(app, "tui_routing.died.save", died);
+            vec![Line::styled(line, th.error())]
+        }
+        SaveState::Saved if tests_passed(app) => vec![Line::styled(
+            app.tf("tui.summary.saved", &[("name", &account.name)]),
+            th.ok(),
+        )],
+        SaveState::Saved => vec![Line::styled(
+            app.tf(
+                "tui_test.summary.saved_untested",
+                &[("name", &account.name)],
+            ),
+            th.warn(),
+        )],
+    }
+}
+
+/// Where the account's secret is: the keyring entries, or its command.
+fn secret_place(app: &App, account: &Account) -> String {
+    if account.signs_in_with_oauth2() {
+        let mut entries = vec![crate::oauth::entry_user(&account.name)];
+        if app.form.oauth.secret_stored {
+            entries.push(crate::oauth::client_secret_entry(&account.name));
+        }
+        return app.tf(
+            "tui.summary.keyring",
+            &[("service", SERVICE), ("entries", &entries.join(", "))],
+        );
+    }
+    if let (KeyringState::Command | KeyringState::Idle, Some(cmd)) =
+        (&app.keyring, &account.secrets.password_command)
+    {
+        return app.tf("tui.summary.command", &[("command", cmd)]);
+    }
+    let mut entries = vec![entry_user(&account.name, Role::Incoming)];
+    if account.smtp_secret_role() == Role::Smtp {
+        entries.push(entry_user(&account.name, Role::Smtp));
+    }
+    app.tf(
+        "tui.summary.keyring",
+        &[("service", SERVICE), ("entries", &entries.join(", "))],
+    )
 }
