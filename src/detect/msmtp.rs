@@ -3,7 +3,7 @@
 //! `password` and `passwordeval` are never read.
 
 use super::words;
-use super::{Client, DetectedAccount, OutgoingSetting, Parsed};
+use super::{Client, DetectProblem, DetectedAccount, OutgoingSetting, Parsed, Problem};
 use crate::account::Security;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -56,92 +56,115 @@ fn account(name: &str, s: &Settings, file: &Path) -> Option<DetectedAccount> {
     ))
 }
 
-pub fn parse(text: &str, file: &Path) -> Parsed {
-    let mut problems = Vec::new();
-    let mut defaults = Settings::new();
-    let mut done: Vec<(String, Settings)> = Vec::new();
-    // The block being read: None for `defaults`.
-    let mut current: Option<(String, Settings)> = None;
-    let mut in_defaults = false;
-    for (i, line) in text.lines().enumerate() {
+/// What has been read so far: the `defaults` block, the finished accounts
+/// and the one being read (None while in `defaults` or before any block).
+#[derive(Default)]
+struct Reader {
+    problems: Vec<Problem>,
+    defaults: Settings,
+    done: Vec<(String, Settings)>,
+    current: Option<(String, Settings)>,
+    in_defaults: bool,
+}
+
+impl Reader {
+    fn read_line(&mut self, number: usize, line: &str) {
         let w = match words::split(line) {
             Ok(w) => w,
             Err(e) => {
-                problems.push((Some(i + 1), e));
-                continue;
+                self.problems.push((Some(number), e));
+                return;
             }
         };
         let Some(cmd) = w.first().map(|c| c.to_ascii_lowercase()) else {
-            continue;
+            return;
         };
+        let rest = w[1..].join(" ");
         match cmd.as_str() {
             "defaults" => {
-                done.extend(current.take());
-                in_defaults = true;
+                self.done.extend(self.current.take());
+                self.in_defaults = true;
             }
-            "account" => {
-                done.extend(current.take());
-                in_defaults = false;
-                let rest = w[1..].join(" ");
-                let (name, parents) = match rest.split_once(':') {
-                    Some((n, p)) => (n.trim().to_string(), p),
-                    None => (rest.trim().to_string(), ""),
-                };
-                if name.is_empty() {
-                    problems.push((Some(i + 1), super::DetectProblem::AccountWithoutName));
-                    continue;
-                }
-                let mut settings = defaults.clone();
-                for parent in parents.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    match done.iter().rev().find(|(n, _)| n == parent) {
-                        Some((_, s)) => settings.extend(s.clone()),
-                        None => problems.push((
-                            Some(i + 1),
-                            super::DetectProblem::UnknownAccount {
-                                name: parent.to_string(),
-                            },
-                        )),
-                    }
-                }
-                current = Some((name, settings));
-            }
-            c if KEPT.contains(&c) => {
-                let value = w[1..].join(" ");
-                if c == "port" && value.parse::<u16>().map_or(true, |p| p == 0) {
-                    problems.push((Some(i + 1), super::DetectProblem::BadPort));
-                    continue;
-                }
-                match (&mut current, in_defaults) {
-                    (Some((_, s)), false) => {
-                        s.insert(c.to_string(), value);
-                    }
-                    _ => {
-                        defaults.insert(c.to_string(), value);
-                    }
-                }
-            }
+            "account" => self.start_account(number, &rest),
+            c if KEPT.contains(&c) => self.set(number, c, rest),
             _ => {}
         }
     }
-    done.extend(current.take());
-    let mut accounts = Vec::new();
-    for (name, settings) in &done {
-        // `account default : work` only chooses the default account.
-        if name == "default"
-            && let Some(a) = account(name, settings, file)
-            && accounts
-                .iter()
-                .any(|x: &DetectedAccount| x.outgoing == a.outgoing)
-        {
-            continue;
+
+    /// `account NAME [: PARENT, …]`: the defaults, then each parent's
+    /// settings, in order.
+    fn start_account(&mut self, number: usize, rest: &str) {
+        self.done.extend(self.current.take());
+        self.in_defaults = false;
+        let (name, parents) = match rest.split_once(':') {
+            Some((n, p)) => (n.trim().to_string(), p),
+            None => (rest.trim().to_string(), ""),
+        };
+        if name.is_empty() {
+            self.problems
+                .push((Some(number), DetectProblem::AccountWithoutName));
+            return;
         }
-        match account(name, settings, file) {
-            Some(a) => accounts.push(a),
-            None => problems.push((
-                None,
-                super::DetectProblem::AccountWithoutHost { name: name.clone() },
-            )),
+        let mut settings = self.defaults.clone();
+        for parent in parents.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match self.done.iter().rev().find(|(n, _)| n == parent) {
+                Some((_, s)) => settings.extend(s.clone()),
+                None => self.problems.push((
+                    Some(number),
+                    DetectProblem::UnknownAccount {
+                        name: parent.to_string(),
+                    },
+                )),
+            }
+        }
+        self.current = Some((name, settings));
+    }
+
+    /// One kept command, in the account being read or else in the defaults.
+    fn set(&mut self, number: usize, command: &str, value: String) {
+        if command == "port" && value.parse::<u16>().map_or(true, |p| p == 0) {
+            self.problems.push((Some(number), DetectProblem::BadPort));
+            return;
+        }
+        match (&mut self.current, self.in_defaults) {
+            (Some((_, s)), false) => s.insert(command.to_string(), value),
+            _ => self.defaults.insert(command.to_string(), value),
+        };
+    }
+
+    /// Every account read, in file order.
+    fn finish(mut self, file: &Path) -> Parsed {
+        self.done.extend(self.current.take());
+        let mut accounts = Vec::new();
+        for (name, settings) in &self.done {
+            // `account default : work` only chooses the default account.
+            if name == "default"
+                && let Some(a) = account(name, settings, file)
+                && accounts
+                    .iter()
+                    .any(|x: &DetectedAccount| x.outgoing == a.outgoing)
+            {
+                continue;
+            }
+            match account(name, settings, file) {
+                Some(a) => accounts.push(a),
+                None => self.problems.push((
+                    None,
+                    DetectProblem::AccountWithoutHost { name: name.clone() },
+                )),
+            }
+        }
+        Parsed {
+            accounts,
+            problems: self.problems,
         }
     }
-    Parsed { accounts, problems }
+}
+
+pub fn parse(text: &str, file: &Path) -> Parsed {
+    let mut reader = Reader::default();
+    for (i, line) in text.lines().enumerate() {
+        reader.read_line(i + 1, line);
+    }
+    reader.finish(file)
 }
