@@ -1,6 +1,7 @@
 //! msmtp (`~/.msmtprc`, `~/.config/msmtp/config`): `defaults` then
 //! `account NAME [: PARENT, …]` blocks of `command value` lines. SMTP only;
-//! `password` and `passwordeval` are never read.
+//! `password` and `passwordeval` are never read. As in msmtp, commands
+//! before any block, or in an account without a name, reach no account.
 
 use super::words;
 use super::{Client, DetectProblem, DetectedAccount, OutgoingSetting, Parsed, Problem};
@@ -56,15 +57,25 @@ fn account(name: &str, s: &Settings, file: &Path) -> Option<DetectedAccount> {
     ))
 }
 
-/// What has been read so far: the `defaults` block, the finished accounts
-/// and the one being read (None while in `defaults` or before any block).
+/// The block a command line belongs to.
+#[derive(Default)]
+enum Block {
+    /// Before any `defaults` or `account`, or in an account without a
+    /// name: msmtp gives these commands to no account.
+    #[default]
+    Outside,
+    Defaults,
+    Account(String, Settings),
+}
+
+/// What has been read so far: the defaults, the finished accounts and the
+/// block being read.
 #[derive(Default)]
 struct Reader {
     problems: Vec<Problem>,
     defaults: Settings,
     done: Vec<(String, Settings)>,
-    current: Option<(String, Settings)>,
-    in_defaults: bool,
+    block: Block,
 }
 
 impl Reader {
@@ -82,8 +93,8 @@ impl Reader {
         let rest = w[1..].join(" ");
         match cmd.as_str() {
             "defaults" => {
-                self.done.extend(self.current.take());
-                self.in_defaults = true;
+                self.close_block();
+                self.block = Block::Defaults;
             }
             "account" => self.start_account(number, &rest),
             c if KEPT.contains(&c) => self.set(number, c, rest),
@@ -94,8 +105,7 @@ impl Reader {
     /// `account NAME [: PARENT, …]`: the defaults, then each parent's
     /// settings, in order.
     fn start_account(&mut self, number: usize, rest: &str) {
-        self.done.extend(self.current.take());
-        self.in_defaults = false;
+        self.close_block();
         let (name, parents) = match rest.split_once(':') {
             Some((n, p)) => (n.trim().to_string(), p),
             None => (rest.trim().to_string(), ""),
@@ -117,24 +127,34 @@ impl Reader {
                 )),
             }
         }
-        self.current = Some((name, settings));
+        self.block = Block::Account(name, settings);
     }
 
-    /// One kept command, in the account being read or else in the defaults.
+    /// An account ends where the next block starts, or at the end of the file.
+    fn close_block(&mut self) {
+        if let Block::Account(name, settings) = std::mem::take(&mut self.block) {
+            self.done.push((name, settings));
+        }
+    }
+
+    /// One kept command, in the block being read. A bad port is reported
+    /// wherever it is.
     fn set(&mut self, number: usize, command: &str, value: String) {
         if command == "port" && value.parse::<u16>().map_or(true, |p| p == 0) {
             self.problems.push((Some(number), DetectProblem::BadPort));
             return;
         }
-        match (&mut self.current, self.in_defaults) {
-            (Some((_, s)), false) => s.insert(command.to_string(), value),
-            _ => self.defaults.insert(command.to_string(), value),
+        let settings = match &mut self.block {
+            Block::Account(_, s) => s,
+            Block::Defaults => &mut self.defaults,
+            Block::Outside => return,
         };
+        settings.insert(command.to_string(), value);
     }
 
     /// Every account read, in file order.
     fn finish(mut self, file: &Path) -> Parsed {
-        self.done.extend(self.current.take());
+        self.close_block();
         let mut accounts = Vec::new();
         for (name, settings) in &self.done {
             // `account default : work` only chooses the default account.
@@ -167,4 +187,56 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
         reader.read_line(i + 1, line);
     }
     reader.finish(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts(text: &str) -> (Vec<(String, String)>, Vec<Problem>) {
+        let p = parse(text, Path::new("f"));
+        let hosts = p.accounts.iter().map(|a| {
+            let host = a.outgoing.as_ref().map(|o| o.host.clone());
+            (a.name.clone(), host.unwrap_or_default())
+        });
+        (hosts.collect(), p.problems)
+    }
+
+    /// msmtp itself gives `work` no host here ("host not set"): a command
+    /// before any block is no default.
+    #[test]
+    fn a_command_before_any_block_is_given_to_no_account() {
+        let (accounts, problems) = hosts("host early.example\naccount work\nfrom a@b.example\n");
+        assert_eq!(accounts, []);
+        let without_host = DetectProblem::AccountWithoutHost {
+            name: "work".into(),
+        };
+        assert_eq!(problems, [(None, without_host)]);
+    }
+
+    /// msmtp refuses an account without a name; its commands must not
+    /// become defaults of the accounts after it. Its bad port still shows.
+    #[test]
+    fn the_commands_of_an_account_without_a_name_are_given_to_no_account() {
+        let text = "defaults\nport 587\naccount\nhost evil.example\nport 0\n\
+                    account work\nhost smtp.work.example\naccount home\nfrom a@b.example\n";
+        let (accounts, problems) = hosts(text);
+        assert_eq!(
+            accounts,
+            [("work".to_string(), "smtp.work.example".to_string())]
+        );
+        let without_host = DetectProblem::AccountWithoutHost {
+            name: "home".into(),
+        };
+        assert_eq!(
+            problems,
+            [
+                (Some(3), DetectProblem::AccountWithoutName),
+                (Some(5), DetectProblem::BadPort),
+                (None, without_host),
+            ]
+        );
+        let work = &parse(text, Path::new("f")).accounts[0];
+        assert_eq!(work.outgoing.as_ref().map(|o| o.port), Some(587));
+    }
 }
