@@ -4,8 +4,9 @@
 //! word after `password` is skipped unread.
 
 use super::words;
-use super::{Client, DetectedAccount, IncomingSetting, Parsed};
+use super::{Client, DetectProblem, DetectedAccount, IncomingSetting, Parsed, Problem};
 use crate::account::{Protocol, Security};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 #[derive(Clone, Default)]
@@ -58,9 +59,10 @@ fn account(
     ))
 }
 
-pub fn parse(text: &str, file: &Path) -> Parsed {
-    let mut problems = Vec::new();
-    let mut tokens: Vec<(usize, String)> = Vec::new();
+/// Every word of the file with its line number; `set` lines (global
+/// options, one per line) are left out.
+fn tokens(text: &str, problems: &mut Vec<Problem>) -> Vec<(usize, String)> {
+    let mut tokens = Vec::new();
     for (i, line) in text.lines().enumerate() {
         match words::split(line) {
             // `set daemon 300`, `set logfile …`: global options, one per line.
@@ -69,79 +71,126 @@ pub fn parse(text: &str, file: &Path) -> Parsed {
             Err(e) => problems.push((Some(i + 1), e)),
         }
     }
-    let mut defaults = Server::default();
-    let mut servers: Vec<Server> = Vec::new();
-    let mut in_defaults = false;
-    let mut it = tokens.into_iter();
-    while let Some((line, tok)) = it.next() {
-        let tok = tok.trim_end_matches([',', ';', ':']).to_ascii_lowercase();
-        let current = if in_defaults {
-            Some(&mut defaults)
+    tokens
+}
+
+type Tokens = std::vec::IntoIter<(usize, String)>;
+
+/// What has been read so far: the `defaults` entry and the servers.
+#[derive(Default)]
+struct Reader {
+    problems: Vec<Problem>,
+    defaults: Server,
+    servers: Vec<Server>,
+    in_defaults: bool,
+}
+
+impl Reader {
+    /// The entry the options apply to: `defaults`, or the last server.
+    fn current(&mut self) -> Option<&mut Server> {
+        if self.in_defaults {
+            Some(&mut self.defaults)
         } else {
-            servers.last_mut()
-        };
-        match tok.as_str() {
-            "poll" | "skip" | "server" => {
-                in_defaults = false;
-                let Some((_, host)) = it.next() else {
-                    problems.push((Some(line), super::DetectProblem::PollWithoutServer));
-                    break;
-                };
-                let mut s = defaults.clone();
-                s.users.clear();
-                s.host = host;
-                servers.push(s);
-            }
-            "defaults" => in_defaults = true,
+            self.servers.last_mut()
+        }
+    }
+
+    /// One keyword, and the word after it when it takes one. Breaks at a
+    /// `poll` without a server: nothing after it can be placed.
+    fn keyword(&mut self, line: usize, keyword: &str, tokens: &mut Tokens) -> ControlFlow<()> {
+        match keyword {
+            "poll" | "skip" | "server" => return self.start_server(line, tokens.next()),
+            "defaults" => self.in_defaults = true,
             "proto" | "protocol" => {
-                if let (Some(s), Some((_, p))) = (current, it.next()) {
+                let value = tokens.next();
+                if let (Some(s), Some((_, p))) = (self.current(), value) {
                     s.protocol = Some(p);
                 }
             }
-            "port" | "service" => {
-                let next = it.next();
-                match next.as_ref().and_then(|(_, p)| p.parse::<u16>().ok()) {
-                    Some(p) if p > 0 => {
-                        if let Some(s) = current {
-                            s.port = Some(p);
-                        }
-                    }
-                    _ => problems.push((Some(line), super::DetectProblem::BadPort)),
-                }
-            }
+            "port" | "service" => self.set_port(line, tokens.next()),
             "user" | "username" => {
-                if let (Some(s), Some((_, u))) = (current, it.next()) {
+                let value = tokens.next();
+                if let (Some(s), Some((_, u))) = (self.current(), value) {
                     s.users.push((u, false));
                 }
             }
             "pass" | "password" => {
-                it.next();
+                tokens.next();
             }
-            "ssl" => {
-                if let Some(s) = current {
-                    match s.users.last_mut() {
-                        Some(u) => u.1 = true,
-                        None => s.ssl = true,
-                    }
-                }
-            }
+            "ssl" => self.set_ssl(),
             _ => {}
         }
+        ControlFlow::Continue(())
     }
-    let mut accounts = Vec::new();
-    for s in &servers {
-        let local_login = [(String::new(), false)];
-        let users = if s.users.is_empty() {
-            &local_login[..]
-        } else {
-            &s.users[..]
+
+    /// `poll HOST`: a new server with the defaults' options but no users.
+    fn start_server(&mut self, line: usize, host: Option<(usize, String)>) -> ControlFlow<()> {
+        self.in_defaults = false;
+        let Some((_, host)) = host else {
+            self.problems
+                .push((Some(line), DetectProblem::PollWithoutServer));
+            return ControlFlow::Break(());
         };
-        for (user, ssl) in users {
-            match account(s, user, *ssl, file) {
-                Ok(a) => accounts.push(a),
-                Err(e) => problems.push((None, e)),
+        let mut s = self.defaults.clone();
+        s.users.clear();
+        s.host = host;
+        self.servers.push(s);
+        ControlFlow::Continue(())
+    }
+
+    fn set_port(&mut self, line: usize, value: Option<(usize, String)>) {
+        match value.as_ref().and_then(|(_, p)| p.parse::<u16>().ok()) {
+            Some(p) if p > 0 => {
+                if let Some(s) = self.current() {
+                    s.port = Some(p);
+                }
+            }
+            _ => self.problems.push((Some(line), DetectProblem::BadPort)),
+        }
+    }
+
+    /// `ssl` after a user is that user's; before any, the server's.
+    fn set_ssl(&mut self) {
+        if let Some(s) = self.current() {
+            match s.users.last_mut() {
+                Some(u) => u.1 = true,
+                None => s.ssl = true,
             }
         }
     }
-    Parsed { accounts, problems }
+
+    /// One account per user of each server (the local login when none).
+    fn finish(mut self, file: &Path) -> Parsed {
+        let mut accounts = Vec::new();
+        for s in &self.servers {
+            let local_login = [(String::new(), false)];
+            let users = if s.users.is_empty() {
+                &local_login[..]
+            } else {
+                &s.users[..]
+            };
+            for (user, ssl) in users {
+                match account(s, user, *ssl, file) {
+                    Ok(a) => accounts.push(a),
+                    Err(e) => self.problems.push((None, e)),
+                }
+            }
+        }
+        Parsed {
+            accounts,
+            problems: self.problems,
+        }
+    }
+}
+
+pub fn parse(text: &str, file: &Path) -> Parsed {
+    let mut reader = Reader::default();
+    let mut it = tokens(text, &mut reader.problems).into_iter();
+    while let Some((line, tok)) = it.next() {
+        let keyword = tok.trim_end_matches([',', ';', ':']).to_ascii_lowercase();
+        if reader.keyword(line, &keyword, &mut it).is_break() {
+            break;
+        }
+    }
+    reader.finish(file)
 }

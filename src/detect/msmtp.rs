@@ -1,9 +1,10 @@
 //! msmtp (`~/.msmtprc`, `~/.config/msmtp/config`): `defaults` then
 //! `account NAME [: PARENT, …]` blocks of `command value` lines. SMTP only;
-//! `password` and `passwordeval` are never read.
+//! `password` and `passwordeval` are never read. As in msmtp, commands
+//! before any block, or in an account without a name, reach no account.
 
 use super::words;
-use super::{Client, DetectedAccount, OutgoingSetting, Parsed};
+use super::{Client, DetectProblem, DetectedAccount, OutgoingSetting, Parsed, Problem};
 use crate::account::Security;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -56,92 +57,186 @@ fn account(name: &str, s: &Settings, file: &Path) -> Option<DetectedAccount> {
     ))
 }
 
-pub fn parse(text: &str, file: &Path) -> Parsed {
-    let mut problems = Vec::new();
-    let mut defaults = Settings::new();
-    let mut done: Vec<(String, Settings)> = Vec::new();
-    // The block being read: None for `defaults`.
-    let mut current: Option<(String, Settings)> = None;
-    let mut in_defaults = false;
-    for (i, line) in text.lines().enumerate() {
+/// The block a command line belongs to.
+#[derive(Default)]
+enum Block {
+    /// Before any `defaults` or `account`, or in an account without a
+    /// name: msmtp gives these commands to no account.
+    #[default]
+    Outside,
+    Defaults,
+    Account(String, Settings),
+}
+
+/// What has been read so far: the defaults, the finished accounts and the
+/// block being read.
+#[derive(Default)]
+struct Reader {
+    problems: Vec<Problem>,
+    defaults: Settings,
+    done: Vec<(String, Settings)>,
+    block: Block,
+}
+
+impl Reader {
+    fn read_line(&mut self, number: usize, line: &str) {
         let w = match words::split(line) {
             Ok(w) => w,
             Err(e) => {
-                problems.push((Some(i + 1), e));
-                continue;
+                self.problems.push((Some(number), e));
+                return;
             }
         };
         let Some(cmd) = w.first().map(|c| c.to_ascii_lowercase()) else {
-            continue;
+            return;
         };
+        let rest = w[1..].join(" ");
         match cmd.as_str() {
             "defaults" => {
-                done.extend(current.take());
-                in_defaults = true;
+                self.close_block();
+                self.block = Block::Defaults;
             }
-            "account" => {
-                done.extend(current.take());
-                in_defaults = false;
-                let rest = w[1..].join(" ");
-                let (name, parents) = match rest.split_once(':') {
-                    Some((n, p)) => (n.trim().to_string(), p),
-                    None => (rest.trim().to_string(), ""),
-                };
-                if name.is_empty() {
-                    problems.push((Some(i + 1), super::DetectProblem::AccountWithoutName));
-                    continue;
-                }
-                let mut settings = defaults.clone();
-                for parent in parents.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    match done.iter().rev().find(|(n, _)| n == parent) {
-                        Some((_, s)) => settings.extend(s.clone()),
-                        None => problems.push((
-                            Some(i + 1),
-                            super::DetectProblem::UnknownAccount {
-                                name: parent.to_string(),
-                            },
-                        )),
-                    }
-                }
-                current = Some((name, settings));
-            }
-            c if KEPT.contains(&c) => {
-                let value = w[1..].join(" ");
-                if c == "port" && value.parse::<u16>().map_or(true, |p| p == 0) {
-                    problems.push((Some(i + 1), super::DetectProblem::BadPort));
-                    continue;
-                }
-                match (&mut current, in_defaults) {
-                    (Some((_, s)), false) => {
-                        s.insert(c.to_string(), value);
-                    }
-                    _ => {
-                        defaults.insert(c.to_string(), value);
-                    }
-                }
-            }
+            "account" => self.start_account(number, &rest),
+            c if KEPT.contains(&c) => self.set(number, c, rest),
             _ => {}
         }
     }
-    done.extend(current.take());
-    let mut accounts = Vec::new();
-    for (name, settings) in &done {
-        // `account default : work` only chooses the default account.
-        if name == "default"
-            && let Some(a) = account(name, settings, file)
-            && accounts
-                .iter()
-                .any(|x: &DetectedAccount| x.outgoing == a.outgoing)
-        {
-            continue;
+
+    /// `account NAME [: PARENT, …]`: the defaults, then each parent's
+    /// settings, in order.
+    fn start_account(&mut self, number: usize, rest: &str) {
+        self.close_block();
+        let (name, parents) = match rest.split_once(':') {
+            Some((n, p)) => (n.trim().to_string(), p),
+            None => (rest.trim().to_string(), ""),
+        };
+        if name.is_empty() {
+            self.problems
+                .push((Some(number), DetectProblem::AccountWithoutName));
+            return;
         }
-        match account(name, settings, file) {
-            Some(a) => accounts.push(a),
-            None => problems.push((
-                None,
-                super::DetectProblem::AccountWithoutHost { name: name.clone() },
-            )),
+        let mut settings = self.defaults.clone();
+        for parent in parents.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match self.done.iter().rev().find(|(n, _)| n == parent) {
+                Some((_, s)) => settings.extend(s.clone()),
+                None => self.problems.push((
+                    Some(number),
+                    DetectProblem::UnknownAccount {
+                        name: parent.to_string(),
+                    },
+                )),
+            }
+        }
+        self.block = Block::Account(name, settings);
+    }
+
+    /// An account ends where the next block starts, or at the end of the file.
+    fn close_block(&mut self) {
+        if let Block::Account(name, settings) = std::mem::take(&mut self.block) {
+            self.done.push((name, settings));
         }
     }
-    Parsed { accounts, problems }
+
+    /// One kept command, in the block being read. A bad port is reported
+    /// wherever it is.
+    fn set(&mut self, number: usize, command: &str, value: String) {
+        if command == "port" && value.parse::<u16>().map_or(true, |p| p == 0) {
+            self.problems.push((Some(number), DetectProblem::BadPort));
+            return;
+        }
+        let settings = match &mut self.block {
+            Block::Account(_, s) => s,
+            Block::Defaults => &mut self.defaults,
+            Block::Outside => return,
+        };
+        settings.insert(command.to_string(), value);
+    }
+
+    /// Every account read, in file order.
+    fn finish(mut self, file: &Path) -> Parsed {
+        self.close_block();
+        let mut accounts = Vec::new();
+        for (name, settings) in &self.done {
+            // `account default : work` only chooses the default account.
+            if name == "default"
+                && let Some(a) = account(name, settings, file)
+                && accounts
+                    .iter()
+                    .any(|x: &DetectedAccount| x.outgoing == a.outgoing)
+            {
+                continue;
+            }
+            match account(name, settings, file) {
+                Some(a) => accounts.push(a),
+                None => self.problems.push((
+                    None,
+                    DetectProblem::AccountWithoutHost { name: name.clone() },
+                )),
+            }
+        }
+        Parsed {
+            accounts,
+            problems: self.problems,
+        }
+    }
+}
+
+pub fn parse(text: &str, file: &Path) -> Parsed {
+    let mut reader = Reader::default();
+    for (i, line) in text.lines().enumerate() {
+        reader.read_line(i + 1, line);
+    }
+    reader.finish(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts(text: &str) -> (Vec<(String, String)>, Vec<Problem>) {
+        let p = parse(text, Path::new("f"));
+        let hosts = p.accounts.iter().map(|a| {
+            let host = a.outgoing.as_ref().map(|o| o.host.clone());
+            (a.name.clone(), host.unwrap_or_default())
+        });
+        (hosts.collect(), p.problems)
+    }
+
+    /// msmtp itself gives `work` no host here ("host not set"): a command
+    /// before any block is no default.
+    #[test]
+    fn a_command_before_any_block_is_given_to_no_account() {
+        let (accounts, problems) = hosts("host early.example\naccount work\nfrom a@b.example\n");
+        assert_eq!(accounts, []);
+        let without_host = DetectProblem::AccountWithoutHost {
+            name: "work".into(),
+        };
+        assert_eq!(problems, [(None, without_host)]);
+    }
+
+    /// msmtp refuses an account without a name; its commands must not
+    /// become defaults of the accounts after it. Its bad port still shows.
+    #[test]
+    fn the_commands_of_an_account_without_a_name_are_given_to_no_account() {
+        let text = "defaults\nport 587\naccount\nhost evil.example\nport 0\n\
+                    account work\nhost smtp.work.example\naccount home\nfrom a@b.example\n";
+        let (accounts, problems) = hosts(text);
+        assert_eq!(
+            accounts,
+            [("work".to_string(), "smtp.work.example".to_string())]
+        );
+        let without_host = DetectProblem::AccountWithoutHost {
+            name: "home".into(),
+        };
+        assert_eq!(
+            problems,
+            [
+                (Some(3), DetectProblem::AccountWithoutName),
+                (Some(5), DetectProblem::BadPort),
+                (None, without_host),
+            ]
+        );
+        let work = &parse(text, Path::new("f")).accounts[0];
+        assert_eq!(work.outgoing.as_ref().map(|o| o.port), Some(587));
+    }
 }

@@ -202,90 +202,120 @@ impl Prefs {
     }
 }
 
-/// The mail accounts of one profile's `prefs.js`.
-pub fn parse(text: &str, file: &Path) -> Parsed {
-    let (map, problems) = prefs(text);
-    let prefs = Prefs(map);
-    let default_smtp = prefs.text("mail.smtp.defaultserver");
-    let mut accounts: Vec<String> = list(prefs.get("mail.accountmanager.accounts"));
-    // Accounts the list forgot (hand-written or partial files) still count.
-    for key in prefs.0.keys() {
-        if let Some(rest) = key.strip_prefix("mail.account.")
-            && let Some((id, "server")) = rest.split_once('.')
-            && !accounts.iter().any(|a| a == id)
-        {
-            accounts.push(id.to_string());
+/// The accounts of a profile, as Thunderbird ties them together.
+impl Prefs {
+    /// The account manager's list, then the accounts it forgot
+    /// (hand-written or partial files still count).
+    fn account_ids(&self) -> Vec<String> {
+        let mut ids = list(self.get("mail.accountmanager.accounts"));
+        for key in self.0.keys() {
+            if let Some(rest) = key.strip_prefix("mail.account.")
+                && let Some((id, "server")) = rest.split_once('.')
+                && !ids.iter().any(|a| a == id)
+            {
+                ids.push(id.to_string());
+            }
         }
+        ids
     }
-    let mut out = Vec::new();
-    let mut seen_servers = Vec::new();
-    for acct in &accounts {
-        let server = prefs.text(&format!("mail.account.{acct}.server"));
-        let Some(incoming) = prefs.incoming(&server) else {
-            continue;
-        };
-        seen_servers.push(server.clone());
-        let identity = list(prefs.get(&format!("mail.account.{acct}.identities")))
+
+    /// One account, with the id of its incoming server: the address and
+    /// SMTP server come from its first identity.
+    fn account(
+        &self,
+        acct: &str,
+        default_smtp: &str,
+        file: &Path,
+    ) -> Option<(String, DetectedAccount)> {
+        let server = self.text(&format!("mail.account.{acct}.server"));
+        let incoming = self.incoming(&server)?;
+        let identity = list(self.get(&format!("mail.account.{acct}.identities")))
             .into_iter()
             .next()
             .unwrap_or_default();
         let idp = format!("mail.identity.{identity}");
-        let mut email = prefs.text(&format!("{idp}.useremail"));
+        let mut email = self.text(&format!("{idp}.useremail"));
         if email.is_empty() && incoming.username.contains('@') {
             email = incoming.username.clone();
         }
-        let smtp = match prefs.text(&format!("{idp}.smtpServer")) {
-            s if s.is_empty() => default_smtp.clone(),
+        let smtp = match self.text(&format!("{idp}.smtpServer")) {
+            s if s.is_empty() => default_smtp.to_string(),
             s => s,
         };
-        let name = prefs.text(&format!("mail.server.{server}.name"));
-        let outgoing = prefs.outgoing(&smtp);
-        out.push(DetectedAccount::new(
+        let name = self.text(&format!("mail.server.{server}.name"));
+        let outgoing = self.outgoing(&smtp);
+        let detected = DetectedAccount::new(
             Client::Thunderbird,
             file,
             &name,
             &email,
             Some(incoming),
             outgoing,
-        ));
+        );
+        Some((server, detected))
     }
-    // Servers that no account names.
-    let mut servers: Vec<&str> = prefs
-        .0
-        .keys()
-        .filter_map(|k| k.strip_prefix("mail.server.")?.strip_suffix(".type"))
-        .collect();
-    servers.sort_by_key(|s| {
-        s.trim_start_matches("server")
-            .parse::<u32>()
-            .unwrap_or(u32::MAX)
-    });
-    for server in servers {
-        if seen_servers.iter().any(|s| s == server) {
-            continue;
+
+    /// Servers that no account names, in Thunderbird's order (`server1`,
+    /// `server2`, …; other ids last).
+    fn unlisted_servers(&self, seen: &[String]) -> Vec<&str> {
+        let mut servers: Vec<&str> = self
+            .0
+            .keys()
+            .filter_map(|k| k.strip_prefix("mail.server.")?.strip_suffix(".type"))
+            .collect();
+        servers.sort_by_key(|s| {
+            s.trim_start_matches("server")
+                .parse::<u32>()
+                .unwrap_or(u32::MAX)
+        });
+        servers.retain(|server| !seen.iter().any(|s| s == server));
+        servers
+    }
+
+    /// An incoming server on its own: the address is its user name when
+    /// that is one, the SMTP server the default.
+    fn server_alone(
+        &self,
+        server: &str,
+        default_smtp: &str,
+        file: &Path,
+    ) -> Option<DetectedAccount> {
+        let incoming = self.incoming(server)?;
+        let email = if incoming.username.contains('@') {
+            incoming.username.clone()
+        } else {
+            String::new()
+        };
+        let name = self.text(&format!("mail.server.{server}.name"));
+        let outgoing = self.outgoing(default_smtp);
+        Some(DetectedAccount::new(
+            Client::Thunderbird,
+            file,
+            &name,
+            &email,
+            Some(incoming),
+            outgoing,
+        ))
+    }
+}
+
+/// The mail accounts of one profile's `prefs.js`.
+pub fn parse(text: &str, file: &Path) -> Parsed {
+    let (map, problems) = prefs(text);
+    let prefs = Prefs(map);
+    let default_smtp = prefs.text("mail.smtp.defaultserver");
+    let mut accounts = Vec::new();
+    let mut seen_servers = Vec::new();
+    for acct in prefs.account_ids() {
+        if let Some((server, account)) = prefs.account(&acct, &default_smtp, file) {
+            seen_servers.push(server);
+            accounts.push(account);
         }
-        if let Some(incoming) = prefs.incoming(server) {
-            let email = if incoming.username.contains('@') {
-                incoming.username.clone()
-            } else {
-                String::new()
-            };
-            let name = prefs.text(&format!("mail.server.{server}.name"));
-            let outgoing = prefs.outgoing(&default_smtp);
-            out.push(DetectedAccount::new(
-                Client::Thunderbird,
-                file,
-                &name,
-                &email,
-                Some(incoming),
-                outgoing,
-            ));
-        }
     }
-    Parsed {
-        accounts: out,
-        problems,
+    for server in prefs.unlisted_servers(&seen_servers) {
+        accounts.extend(prefs.server_alone(server, &default_smtp, file));
     }
+    Parsed { accounts, problems }
 }
 
 #[cfg(test)]

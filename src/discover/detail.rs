@@ -172,127 +172,9 @@ pub fn config_error(lang: Lang, e: &ConfigError) -> String {
     )
 }
 
-fn failures(lang: Lang, list: &[Failure]) -> String {
-    list.iter()
-        .map(|f| {
-            i18n::tf(
-                lang,
-                "discover.detail.failure",
-                &[("at", &f.at), ("why", &f.why.localized(lang))],
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 impl SourceDetail {
     pub fn is_empty(&self) -> bool {
         matches!(self, SourceDetail::None)
-    }
-
-    /// The key under `discover.detail.` and its arguments.
-    fn key_args(&self, lang: Lang) -> (&'static str, Vec<(&'static str, String)>) {
-        use SourceDetail as D;
-        match self {
-            D::None => ("", Vec::new()),
-            D::Preset { name, id } => (
-                "discover.detail.preset",
-                vec![("name", name.clone()), ("id", id.clone())],
-            ),
-            D::NoPreset { domain } => (
-                "discover.detail.no_preset",
-                vec![("domain", domain.clone())],
-            ),
-            D::Document {
-                url,
-                incoming,
-                outgoing,
-                secure,
-            } => (
-                if *secure {
-                    "discover.detail.document"
-                } else {
-                    "discover.detail.document_plain"
-                },
-                vec![
-                    ("url", url.clone()),
-                    ("incoming", incoming.to_string()),
-                    ("outgoing", outgoing.to_string()),
-                ],
-            ),
-            D::NotInIspdb { url } => ("discover.detail.not_in_ispdb", vec![("url", url.clone())]),
-            D::MxPreset { mx, preset } => (
-                "discover.detail.mx_preset",
-                vec![("mx", mx.clone()), ("preset", preset.clone())],
-            ),
-            D::MxDocument { mx, url } => (
-                "discover.detail.mx_document",
-                vec![("mx", mx.clone()), ("url", url.clone())],
-            ),
-            D::NoMx { domain } => ("discover.detail.no_mx", vec![("domain", domain.clone())]),
-            D::MxInOwnDomain { mx, domain } => (
-                "discover.detail.mx_in_own_domain",
-                vec![("mx", mx.clone()), ("domain", domain.clone())],
-            ),
-            D::MxUnknown { mx, domains } => (
-                "discover.detail.mx_unknown",
-                vec![("mx", mx.clone()), ("domains", domains.join(", "))],
-            ),
-            D::MxFailed { mx, failures: f } => (
-                "discover.detail.mx_failed",
-                vec![("mx", mx.clone()), ("failures", failures(lang, f))],
-            ),
-            D::Srv { records } => ("discover.detail.srv", vec![("records", records.join(", "))]),
-            D::NoSrv { domain } => ("discover.detail.no_srv", vec![("domain", domain.clone())]),
-            D::Guessed {
-                servers,
-                failed,
-                probes,
-                not_needed,
-            } => (
-                if *not_needed {
-                    "discover.detail.guessed_not_needed"
-                } else {
-                    "discover.detail.guessed"
-                },
-                vec![
-                    ("servers", servers.join(", ")),
-                    ("failed", failed.to_string()),
-                    ("probes", probes.to_string()),
-                ],
-            ),
-            D::GuessNoTls { probes } => (
-                "discover.detail.guess_no_tls",
-                vec![("probes", probes.to_string())],
-            ),
-            D::GuessNoTime { probes } => (
-                "discover.detail.guess_no_time",
-                vec![("probes", probes.to_string())],
-            ),
-            D::NoDnsAnswer => ("discover.detail.no_dns_answer", Vec::new()),
-            D::NoTimeLeft => ("discover.detail.no_time_left", Vec::new()),
-            D::Cancelled => ("discover.detail.cancelled", Vec::new()),
-            D::Deadline { ms } => ("discover.detail.deadline", vec![("ms", ms.to_string())]),
-            D::StoppedEarly => ("discover.detail.stopped_early", Vec::new()),
-            D::CannotStart => ("discover.detail.cannot_start", Vec::new()),
-            D::Failed { failures: f } => (
-                "discover.detail.failed",
-                vec![("failures", failures(lang, f))],
-            ),
-            D::AutodiscoverNotNeeded => ("discover.detail.autodiscover_not_needed", Vec::new()),
-            D::ExchangeOnline { host } => (
-                "discover.detail.exchange_online",
-                vec![("host", host.clone())],
-            ),
-            D::ExchangeOnly { host } => (
-                "discover.detail.exchange_only",
-                vec![("host", host.clone())],
-            ),
-            D::RedirectNeedsConsent { host } => (
-                "discover.detail.redirect_needs_consent",
-                vec![("host", host.clone())],
-            ),
-        }
     }
 
     /// The detail in `lang`; empty for `None`. Evidence is cleaned of
@@ -318,6 +200,9 @@ impl Serialize for SourceDetail {
         s.serialize_str(&self.to_string())
     }
 }
+
+#[path = "detail_keys.rs"]
+mod keys;
 
 #[cfg(test)]
 #[path = "detail_tests.rs"]

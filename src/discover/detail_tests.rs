@@ -188,3 +188,148 @@ fn evidence_is_cleaned_of_control_characters() {
         assert!(!text.chars().any(char::is_control), "{text:?}");
     }
 }
+
+/// One of each detail, its evidence distinct from every other's.
+fn one_of_each() -> Vec<SourceDetail> {
+    use SourceDetail as D;
+    let s = |v: &str| v.to_string();
+    let f = |at: &str| vec![failure_at(at)];
+    vec![
+        D::None,
+        D::Preset {
+            name: s("e1"),
+            id: s("e2"),
+        },
+        D::NoPreset { domain: s("e3") },
+        D::Document {
+            url: s("e4"),
+            incoming: 41,
+            outgoing: 42,
+            secure: true,
+        },
+        D::Document {
+            url: s("e5"),
+            incoming: 51,
+            outgoing: 52,
+            secure: false,
+        },
+        D::NotInIspdb { url: s("e6") },
+        D::MxPreset {
+            mx: s("e7"),
+            preset: s("e8"),
+        },
+        D::MxDocument {
+            mx: s("e9"),
+            url: s("e10"),
+        },
+        D::NoMx { domain: s("e11") },
+        D::MxInOwnDomain {
+            mx: s("e12"),
+            domain: s("e13"),
+        },
+        D::MxUnknown {
+            mx: s("e14"),
+            domains: vec![s("e15")],
+        },
+        D::MxFailed {
+            mx: s("e16"),
+            failures: f("e17"),
+        },
+        D::Srv {
+            records: vec![s("e18")],
+        },
+        D::NoSrv { domain: s("e19") },
+        D::Guessed {
+            servers: vec![s("e20")],
+            failed: 201,
+            probes: 202,
+            not_needed: false,
+        },
+        D::Guessed {
+            servers: vec![s("e21")],
+            failed: 211,
+            probes: 212,
+            not_needed: true,
+        },
+        D::GuessNoTls { probes: 221 },
+        D::GuessNoTime { probes: 231 },
+        D::NoDnsAnswer,
+        D::NoTimeLeft,
+        D::Cancelled,
+        D::Deadline { ms: 241 },
+        D::StoppedEarly,
+        D::CannotStart,
+        D::Failed { failures: f("e25") },
+        D::AutodiscoverNotNeeded,
+        D::ExchangeOnline { host: s("e26") },
+        D::ExchangeOnly { host: s("e27") },
+        D::RedirectNeedsConsent { host: s("e28") },
+    ]
+}
+
+fn failure_at(at: &str) -> Failure {
+    Failure {
+        at: at.into(),
+        why: Why::Timeout,
+    }
+}
+
+/// Does not compile when a detail is added: add it to `one_of_each` too.
+fn _listed_in_one_of_each(d: &SourceDetail) {
+    use SourceDetail as D;
+    match d {
+        D::None
+        | D::Preset { .. }
+        | D::NoPreset { .. }
+        | D::Document { .. }
+        | D::NotInIspdb { .. }
+        | D::MxPreset { .. }
+        | D::MxDocument { .. }
+        | D::NoMx { .. }
+        | D::MxInOwnDomain { .. }
+        | D::MxUnknown { .. }
+        | D::MxFailed { .. }
+        | D::Srv { .. }
+        | D::NoSrv { .. }
+        | D::Guessed { .. }
+        | D::GuessNoTls { .. }
+        | D::GuessNoTime { .. }
+        | D::NoDnsAnswer
+        | D::NoTimeLeft
+        | D::Cancelled
+        | D::Deadline { .. }
+        | D::StoppedEarly
+        | D::CannotStart
+        | D::Failed { .. }
+        | D::AutodiscoverNotNeeded
+        | D::ExchangeOnline { .. }
+        | D::ExchangeOnly { .. }
+        | D::RedirectNeedsConsent { .. } => {}
+    }
+}
+
+/// Each detail has its own key, and its text shows every argument and
+/// fills every placeholder: no family helper answers for another's
+/// detail, no argument is lost.
+#[test]
+fn each_detail_has_its_own_key_and_shows_its_evidence() {
+    let mut keys = Vec::new();
+    for d in one_of_each() {
+        let (key, args) = d.key_args(Lang::En);
+        if d.is_empty() {
+            assert_eq!((key, args.len()), ("", 0));
+            continue;
+        }
+        assert!(key.starts_with("discover.detail."), "{d:?}: {key:?}");
+        assert!(!keys.contains(&key), "{d:?}: {key} given twice");
+        keys.push(key);
+        for lang in Lang::ALL {
+            let text = d.localized(lang);
+            assert!(!text.contains('{'), "{d:?}: a placeholder left in {text:?}");
+            for (name, value) in d.key_args(lang).1 {
+                assert!(text.contains(&value), "{d:?}: {name} not in {text:?}");
+            }
+        }
+    }
+    assert_eq!(keys.len(), one_of_each().len() - 1);
+}

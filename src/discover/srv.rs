@@ -6,8 +6,11 @@ use super::run::{Ctx, Outcome};
 use super::{Candidate, Failure, IncomingSetting, OutgoingSetting, Source, SourceDetail, Why};
 use crate::account::{Protocol, Security};
 
-/// (service, protocol or None for submission, security), in preference order.
-const SERVICES: [(&str, Option<Protocol>, Security); 6] = [
+/// (service, protocol or None for submission, security).
+type Service = (&'static str, Option<Protocol>, Security);
+
+/// Every service, in preference order.
+const SERVICES: [Service; 6] = [
     ("_submissions", None, Security::Tls),
     ("_submission", None, Security::Starttls),
     ("_imaps", Some(Protocol::Imap), Security::Tls),
@@ -38,9 +41,11 @@ pub(crate) fn order(records: Vec<Record>) -> Vec<(String, u16)> {
         .collect()
 }
 
-pub(crate) fn run(ctx: &Ctx) -> Outcome {
+/// Every service's SRV query at once; a query whose thread died is an
+/// answer without a server.
+fn ask_every_service(ctx: &Ctx) -> Vec<Result<Vec<Record>, dns::DnsError>> {
     let servers = dns::servers(ctx.opts.dns_server);
-    let answers: Vec<Result<Vec<Record>, dns::DnsError>> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = SERVICES
             .iter()
             .map(|(svc, _, _)| {
@@ -53,7 +58,35 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
             .into_iter()
             .map(|h| h.join().unwrap_or(Err(dns::DnsError::NoServer)))
             .collect()
-    });
+    })
+}
+
+/// One target as a server of the candidate: incoming for IMAP and POP3,
+/// outgoing for submission (`protocol` None).
+fn add_server(c: &mut Candidate, service: &Service, target: (String, u16), username: String) {
+    let (_, protocol, security) = *service;
+    let (host, port) = target;
+    match protocol {
+        Some(protocol) => c.incoming.push(IncomingSetting {
+            protocol,
+            host,
+            port,
+            security,
+            username,
+            auth: Vec::new(),
+        }),
+        None => c.outgoing.push(OutgoingSetting {
+            host,
+            port,
+            security,
+            username,
+            auth: Vec::new(),
+        }),
+    }
+}
+
+pub(crate) fn run(ctx: &Ctx) -> Outcome {
+    let answers = ask_every_service(ctx);
     let mut c = Candidate {
         source: Source::Srv,
         origin: String::new(),
@@ -65,8 +98,8 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
     };
     let (mut found, mut errors, mut timeouts) = (Vec::new(), Vec::new(), 0);
     let mut owners: Vec<String> = Vec::new();
-    for ((svc, protocol, security), answer) in SERVICES.iter().zip(answers) {
-        let name = format!("{svc}._tcp.{}", ctx.domain);
+    for (service, answer) in SERVICES.iter().zip(answers) {
+        let name = format!("{}._tcp.{}", service.0, ctx.domain);
         let targets = match answer {
             Ok(r) => order(r),
             Err(dns::DnsError::Timeout) => {
@@ -86,24 +119,7 @@ pub(crate) fn run(ctx: &Ctx) -> Outcome {
         }
         for (host, port) in targets {
             found.push(format!("{name} → {host}:{port}"));
-            let username = ctx.email.clone();
-            match protocol {
-                Some(protocol) => c.incoming.push(IncomingSetting {
-                    protocol: *protocol,
-                    host,
-                    port,
-                    security: *security,
-                    username,
-                    auth: Vec::new(),
-                }),
-                None => c.outgoing.push(OutgoingSetting {
-                    host,
-                    port,
-                    security: *security,
-                    username,
-                    auth: Vec::new(),
-                }),
-            }
+            add_server(&mut c, service, (host, port), ctx.email.clone());
         }
     }
     // Incoming: IMAP before POP3, each implicit TLS first (already in order).
