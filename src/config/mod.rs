@@ -216,12 +216,17 @@ fn io_words(lang: crate::i18n::Lang, e: &std::io::Error) -> String {
     crate::net::IoCause::of(e).localized(lang)
 }
 
-/// `--config PATH`, else `$MAILWIZ_CONFIG`, else the platform config folder.
-pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
+/// `--config PATH`, else `from_env` (the face's `$MAILWIZ_CONFIG`; the
+/// core reads no environment) when not empty, else the platform config
+/// folder.
+pub fn resolve_path(
+    explicit: Option<&Path>,
+    from_env: Option<&std::ffi::OsStr>,
+) -> Result<PathBuf, ConfigError> {
     if let Some(p) = explicit {
         return Ok(p.to_path_buf());
     }
-    if let Some(p) = std::env::var_os("MAILWIZ_CONFIG").filter(|p| !p.is_empty()) {
+    if let Some(p) = from_env.filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(p));
     }
     directories::ProjectDirs::from("", "", "mailwiz")

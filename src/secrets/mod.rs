@@ -2,9 +2,10 @@
 //! account and role) or come from the account's explicit
 //! `password_command`. Never from a file, never silently from anywhere else.
 //!
-//! The store is chosen with `$MAILWIZ_KEYRING`: `secret-service` (the
-//! default on Linux: GNOME Keyring, KeePassXC, KWallet through its Secret
-//! Service bridge) or `keyutils` (the kernel keyring, for headless
+//! The store is chosen with `$MAILWIZ_KEYRING` (read by the face, which
+//! hands its value over once with [`select_backend`]): `secret-service`
+//! (the default on Linux: GNOME Keyring, KeePassXC, KWallet through its
+//! Secret Service bridge) or `keyutils` (the kernel keyring, for headless
 //! machines; lost at reboot). Unit tests use an in-memory store that does
 //! not exist in the product.
 
@@ -30,9 +31,29 @@ pub enum Backend {
     Mock,
 }
 
+/// The store name the face was given (`$MAILWIZ_KEYRING`), recorded once
+/// at start-up; nothing recorded means the default store.
+static SELECTED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records, once, the store every later [`Keyring::open`] opens. The name
+/// is checked when a keyring is opened, so an unknown one is reported
+/// where a password was needed, in the user's language.
+pub fn select_backend(name: Option<String>) {
+    if let Some(name) = name {
+        let _ = SELECTED.set(name);
+    }
+}
+
 impl Backend {
-    pub fn from_env() -> Result<Backend, SecretsError> {
-        match std::env::var("MAILWIZ_KEYRING").ok().as_deref() {
+    /// The store the face selected (see [`select_backend`]).
+    pub fn selected() -> Result<Backend, SecretsError> {
+        Backend::from_name(SELECTED.get().map(String::as_str))
+    }
+
+    /// The store `name` means: `secret-service` (also when unset or
+    /// empty) or `keyutils`.
+    pub fn from_name(name: Option<&str>) -> Result<Backend, SecretsError> {
+        match name {
             None | Some("" | "secret-service") => Ok(Backend::SecretService),
             Some("keyutils") => Ok(Backend::Keyutils),
             Some(other) => Err(SecretsError::UnknownBackend(other.to_string())),
@@ -194,7 +215,7 @@ fn mock_store() -> Arc<CredentialStore> {
 
 impl Keyring {
     pub fn open() -> Result<Keyring, SecretsError> {
-        Self::open_backend(Backend::from_env()?)
+        Self::open_backend(Backend::selected()?)
     }
 
     pub fn open_backend(backend: Backend) -> Result<Keyring, SecretsError> {
