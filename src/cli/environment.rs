@@ -62,7 +62,15 @@ impl Environment {
 
     /// `--config`, else `$MAILWIZ_CONFIG`, else the platform folder's.
     pub fn config_path(&self, explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
-        config::resolve_path(explicit, self.var_os("MAILWIZ_CONFIG").as_deref())
+        // The platform folder comes from `$XDG_CONFIG_HOME` or `$HOME`
+        // (the `directories` crate reads them; nothing else does).
+        let platform =
+            directories::ProjectDirs::from("", "", "mailwiz").map(|d| d.config_dir().to_path_buf());
+        config::resolve_path(
+            explicit,
+            self.var_os("MAILWIZ_CONFIG").as_deref(),
+            platform.as_deref(),
+        )
     }
 
     /// `$MAILWIZ_DNS_SERVER` (`IP:PORT`), when it parses.
