@@ -11,7 +11,9 @@ use crate::account::{Trust, normalize_fingerprint};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    AlertDescription, CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use std::sync::{Arc, Mutex};
 
 pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TimedTcp>;
@@ -45,9 +47,9 @@ impl TlsSetup {
     pub fn server_name(&self) -> Result<ServerName<'static>, NetError> {
         ServerName::try_from(self.host.clone()).map_err(|_| {
             NetError::Tls(TlsError {
-                kind: TlsKind::Other,
+                kind: TlsKind::InvalidServerName,
                 cert: None,
-                detail: format!("'{}' is not a valid server name", self.host),
+                detail: super::clean_text(self.host.as_bytes()),
             })
         })
     }
@@ -69,9 +71,9 @@ impl TlsSetup {
     pub fn verify_chain(&self, chain: &[Vec<u8>]) -> Result<CertInfo, NetError> {
         let Some(ee) = chain.first() else {
             return Err(NetError::Tls(TlsError {
-                kind: TlsKind::Other,
+                kind: TlsKind::NoCertificate,
                 cert: None,
-                detail: "the server sent no certificate".into(),
+                detail: String::new(),
             }));
         };
         let info = CertInfo::from_der(ee);
@@ -228,12 +230,25 @@ pub fn classify(e: &rustls::Error, cert: Option<CertInfo>) -> TlsError {
             }
             _ => TlsKind::Other,
         },
+        rustls::Error::NoCertificatesPresented => TlsKind::NoCertificate,
+        // What arrived is no TLS record, or not the one a handshake
+        // begins with: plain text (a STARTTLS or unencrypted port).
+        rustls::Error::InvalidMessage(_)
+        | rustls::Error::InappropriateMessage { .. }
+        | rustls::Error::InappropriateHandshakeMessage { .. } => TlsKind::NotTls,
+        rustls::Error::PeerIncompatible(_)
+        | rustls::Error::AlertReceived(
+            AlertDescription::HandshakeFailure
+            | AlertDescription::ProtocolVersion
+            | AlertDescription::InsufficientSecurity,
+        ) => TlsKind::Incompatible,
         _ => TlsKind::Other,
     };
     TlsError {
         kind,
         cert: cert.map(Box::new),
-        detail: e.to_string(),
+        // The library's words, kept as evidence (quoted by the texts).
+        detail: super::clean_text(e.to_string().as_bytes()),
     }
 }
 
@@ -258,6 +273,87 @@ mod tests {
         assert_eq!(
             classify(&rustls::Error::HandshakeNotComplete, None).kind,
             TlsKind::Other
+        );
+    }
+
+    #[test]
+    fn handshake_failures_beyond_the_certificate_are_typed() {
+        let kind = |e: rustls::Error| classify(&e, None).kind;
+        assert_eq!(
+            kind(rustls::Error::NoCertificatesPresented),
+            TlsKind::NoCertificate
+        );
+        assert_eq!(
+            kind(rustls::Error::InvalidMessage(
+                rustls::InvalidMessage::InvalidContentType
+            )),
+            TlsKind::NotTls
+        );
+        assert_eq!(
+            kind(rustls::Error::PeerIncompatible(
+                rustls::PeerIncompatible::Tls12NotOffered
+            )),
+            TlsKind::Incompatible
+        );
+        assert_eq!(
+            kind(rustls::Error::AlertReceived(
+                AlertDescription::ProtocolVersion
+            )),
+            TlsKind::Incompatible
+        );
+        assert_eq!(
+            kind(rustls::Error::AlertReceived(AlertDescription::DecodeError)),
+            TlsKind::Other
+        );
+    }
+
+    /// Each typed cause reads in French without the English words the
+    /// core once built; the library's own words only inside « ».
+    #[test]
+    fn typed_causes_read_in_french() {
+        use crate::i18n::Lang;
+        let trust = Trust {
+            ca_file: None,
+            pinned_sha256: None,
+        };
+        let bad_name = TlsSetup::new("127.1", &trust).unwrap().server_name();
+        let Err(bad_name) = bad_name else {
+            panic!("127.1 is accepted as a server name");
+        };
+        let no_cert = TlsSetup::new("mail.example.test", &trust)
+            .unwrap()
+            .verify_chain(&[])
+            .expect_err("an empty chain is refused");
+        let other = NetError::Tls(classify(
+            &rustls::Error::AlertReceived(AlertDescription::DecodeError),
+            None,
+        ));
+        let cases = [
+            (
+                &bad_name,
+                "«\u{a0}127.1\u{a0}» ne peut pas servir de nom de serveur",
+            ),
+            (&no_cert, "Le serveur n'a présenté aucun certificat"),
+            (
+                &other,
+                "la bibliothèque TLS a dit\u{a0}: «\u{a0}received fatal alert",
+            ),
+        ];
+        for (e, french) in cases {
+            let fr = e.localized(Lang::Fr);
+            assert!(fr.contains(french), "{fr}");
+            for english in ["not a valid", "no certificate", "failed", "server"] {
+                let outside = fr.split('«').next().unwrap_or_default();
+                assert!(!outside.contains(english), "English {english:?} in {fr}");
+            }
+            assert_ne!(e.localized(Lang::En), fr);
+        }
+        let Err(NetError::Tls(t)) = TlsSetup::new("127.1", &trust).unwrap().server_name() else {
+            unreachable!()
+        };
+        assert_eq!(
+            (t.kind, t.detail.as_str()),
+            (TlsKind::InvalidServerName, "127.1")
         );
     }
 

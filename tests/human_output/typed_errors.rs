@@ -17,15 +17,21 @@ fn run(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&all).into_owned()
 }
 
-/// Adds an IMAP+SMTP account on `port` of 127.0.0.1 (TLS).
+/// Adds an IMAP+SMTP account on `port` of 127.0.0.1 (TLS), named
+/// `127.1` for "bad_name" (the system resolves it; TLS cannot use it).
 fn add(cfg: &Path, name: &str, port: u16, password_command: &str, ca: Option<&Path>) {
     let security = if name == "babbles" { "none" } else { "tls" };
+    let host = if name == "bad_name" {
+        "127.1"
+    } else {
+        "127.0.0.1"
+    };
     let port = port.to_string();
     let mut cmd = mailwiz(cfg);
     cmd.args(["add", "--name", name, "--email", "alice@example.test"])
-        .args(["--incoming", "imap", "--in-host", "127.0.0.1"])
+        .args(["--incoming", "imap", "--in-host", host])
         .args(["--in-port", &port, "--in-security", security])
-        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &port])
+        .args(["--smtp-host", host, "--smtp-port", &port])
         .args(["--smtp-security", security, "--password-command"])
         .arg(password_command);
     if let Some(ca) = ca {
@@ -116,6 +122,20 @@ const CASES: &[Case] = &[
         "le serveur a dit\u{a0}: «\u{a0}hello there, error ahead\u{a0}»",
         &["not an SMTP reply"],
     ),
+    (
+        "bad_name",
+        "«\u{a0}127.1\u{a0}» ne peut pas servir de nom de serveur",
+        &[
+            "not a valid server name",
+            "is not a valid",
+            "secure connection",
+        ],
+    ),
+    (
+        "plain_on_tls",
+        "Le serveur n'a pas répondu en TLS",
+        &["corrupt message", "InvalidContentType", "secure connection"],
+    ),
 ];
 
 #[test]
@@ -134,6 +154,8 @@ fn core_errors_read_in_french() {
     add(&cfg, "ca_empty", nothing, "echo pw", Some(&empty));
     add(&cfg, "closes", closing_port(), "echo pw", None);
     add(&cfg, "babbles", babbling_smtp_port(), "echo pw", None);
+    add(&cfg, "bad_name", closing_port(), "echo pw", None);
+    add(&cfg, "plain_on_tls", babbling_smtp_port(), "echo pw", None);
     // Broken after `add`, which refuses an unusable CA file.
     std::fs::remove_file(&missing).expect("remove");
     std::fs::write(&empty, "").expect("empty");
