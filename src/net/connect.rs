@@ -110,7 +110,7 @@ fn resolve_any(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketA
             }),
             Err(e) => Err(NetError::Dns {
                 host: host.to_string(),
-                cause: DnsCause::failed(&e.to_string()),
+                cause: DnsCause::Stub(e),
             }),
         };
     }

@@ -219,3 +219,52 @@ fn client_file_errors_read_in_french() {
     assert!(problems(&fr, Lang::Fr).is_empty(), "{fr}");
     assert!(en.contains("is not UTF-8 text"), "{en}");
 }
+
+/// A DNS server on loopback that answers every question SERVFAIL.
+fn servfail_dns() -> std::net::SocketAddr {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let addr = sock.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok((n, from)) = sock.recv_from(&mut buf) {
+            if n < 2 {
+                continue;
+            }
+            // The query's id; a response (QR), RCODE 2; no sections.
+            let reply = [buf[0], buf[1], 0x81, 0x82, 0, 0, 0, 0, 0, 0, 0, 0];
+            let _ = sock.send_to(&reply, from);
+        }
+    });
+    addr
+}
+
+/// With `$MAILWIZ_DNS_SERVER`, names go through mailwiz's own DNS client:
+/// its failures are typed too, and read in French.
+#[test]
+fn dns_failures_read_in_french() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cfg = dir.path().join("accounts.toml");
+    let out = mailwiz(&cfg)
+        .args(["add", "--name", "dns", "--email", "alice@example.test"])
+        .args(["--incoming", "imap", "--in-host", "mail.example.test"])
+        .args(["--in-port", "993", "--in-security", "tls"])
+        .args(["--smtp-host", "mail.example.test", "--smtp-port", "465"])
+        .args(["--smtp-security", "tls", "--password-command", "echo pw"])
+        .output()
+        .expect("mailwiz runs");
+    assert!(out.status.success(), "add: {out:?}");
+    let dns = servfail_dns().to_string();
+    let text = |lang: Lang| {
+        run(mailwiz(&cfg)
+            .args(["--lang", lang.code(), "check", "dns", "--timeout", "5"])
+            .env("MAILWIZ_DNS_SERVER", &dns))
+    };
+    let (fr, en) = (text(Lang::Fr), text(Lang::En));
+    assert!(fr.contains("le serveur DNS a échoué (SERVFAIL)"), "{fr}");
+    assert!(
+        !fr.contains("the DNS server failed"),
+        "English in French: {fr}"
+    );
+    assert!(problems(&fr, Lang::Fr).is_empty(), "{fr}");
+    assert!(en.contains("the DNS server failed (SERVFAIL)"), "{en}");
+}
