@@ -3,10 +3,12 @@
 //! `cli::Environment`) and hand the core values. These runs of the real
 //! binary check that the variables whose reads moved out of the core still
 //! work as the README documents: the locale named in the doctor's ticket,
-//! `MAILWIZ_DOCTOR_SMTP_PORTS`, and `DISPLAY` for opening the browser.
+//! `MAILWIZ_DOCTOR_SMTP_PORTS` (in the CLI and in the wizard), and
+//! `DISPLAY` for opening the browser.
 
 mod common;
 
+use common::tmux::Tmux;
 use common::{KeyringSession, mailwiz};
 use serde_json::Value;
 use std::net::TcpListener;
@@ -22,12 +24,9 @@ fn free_ports<const N: usize>() -> [u16; N] {
     std::array::from_fn(|i| held[i].local_addr().unwrap().port())
 }
 
-#[test]
-fn the_ticket_names_the_locale_and_the_doctor_probes_the_given_ports() {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("accounts.toml");
-    let [imap, smtp, extra] = free_ports();
-    let out = mailwiz(&cfg)
+/// An IMAP+SMTP account `t` on closed loopback ports `imap` and `smtp`.
+fn add_closed_account(cfg: &Path, imap: u16, smtp: u16) {
+    let out = mailwiz(cfg)
         .args(["add", "--name", "t", "--email", "alice@example.test"])
         .args(["--incoming", "imap", "--in-host", "127.0.0.1"])
         .args(["--in-port", &imap.to_string(), "--in-security", "tls"])
@@ -36,6 +35,24 @@ fn the_ticket_names_the_locale_and_the_doctor_probes_the_given_ports() {
         .output()
         .unwrap();
     assert!(out.status.success(), "add: {out:?}");
+}
+
+/// The ports a ticket says the doctor probed.
+fn probed_ports(ticket: &Value) -> Vec<u64> {
+    ticket["smtp_ports"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no smtp_ports: {ticket}"))
+        .iter()
+        .map(|p| p["port"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_ticket_names_the_locale_and_the_doctor_probes_the_given_ports() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("accounts.toml");
+    let [imap, smtp, extra] = free_ports();
+    add_closed_account(&cfg, imap, smtp);
     let ticket = dir.path().join("ticket.json");
     let ports = format!("{smtp},{extra}");
     let out = mailwiz(&cfg)
@@ -50,13 +67,41 @@ fn the_ticket_names_the_locale_and_the_doctor_probes_the_given_ports() {
     let b: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(b["locale"]["lang"], "fr", "{text}");
     assert_eq!(b["locale"]["env"], "fr_CA.UTF-8", "{text}");
-    let probed: Vec<u64> = b["smtp_ports"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no smtp_ports: {text}"))
-        .iter()
-        .map(|p| p["port"].as_u64().unwrap())
-        .collect();
-    assert_eq!(probed, vec![u64::from(smtp), u64::from(extra)], "{text}");
+    assert_eq!(probed_ports(&b), vec![u64::from(smtp), u64::from(extra)]);
+}
+
+/// The wizard's doctor (D, then B saves the ticket) gets the same values.
+#[test]
+fn the_wizard_ticket_names_the_locale_and_the_given_ports() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("accounts.toml");
+    let [imap, smtp, extra] = free_ports();
+    add_closed_account(&cfg, imap, smtp);
+    let mut cmd = std::process::Command::new("tmux");
+    cmd.env_remove("DBUS_SESSION_BUS_ADDRESS");
+    let vars = [
+        ("MAILWIZ_DOCTOR_SMTP_PORTS".to_string(), format!("{extra}")),
+        ("LC_MESSAGES".to_string(), "fr_BE.UTF-8".to_string()),
+    ];
+    let mut t = Tmux::launch(cmd, "faceenv", &cfg, "en", &vars, (140, 36));
+    t.wait_for_all(&["D diagnose"], Duration::from_secs(10));
+    t.keys(&["d"]);
+    t.wait_for_all(&["Problems found"], Duration::from_secs(16));
+    t.keys(&["b"]);
+    let s = t.wait_for_all(&["Ticket saved"], Duration::from_secs(5));
+    let ticket = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("ticket-t-"))
+        })
+        .unwrap_or_else(|| panic!("no ticket file next to the config:\n{s}"));
+    let b: Value = serde_json::from_str(&std::fs::read_to_string(ticket).unwrap()).unwrap();
+    assert_eq!(b["locale"]["lang"], "en", "{b}");
+    assert_eq!(b["locale"]["env"], "fr_BE.UTF-8", "{b}");
+    assert_eq!(probed_ports(&b), vec![u64::from(extra)]);
 }
 
 /// A folder with an `xdg-open` that writes the URL it is given to `seen`.
