@@ -9,8 +9,10 @@
 //! machines; lost at reboot). Unit tests use an in-memory store that does
 //! not exist in the product.
 
+mod backend;
 mod command;
 
+pub use backend::{Backend, select_backend};
 pub use command::{CommandFailure, run_password_command};
 
 use crate::account::{Account, Role};
@@ -21,54 +23,6 @@ use keyring_core::{CredentialStore, Entry};
 use std::sync::Arc;
 
 pub const SERVICE: &str = "mailwiz";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    SecretService,
-    Keyutils,
-    /// In memory, shared within the process: unit tests only.
-    #[cfg(test)]
-    Mock,
-}
-
-/// The store name the face was given (`$MAILWIZ_KEYRING`), recorded once
-/// at start-up; nothing recorded means the default store.
-static SELECTED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-/// Records, once, the store every later [`Keyring::open`] opens. The name
-/// is checked when a keyring is opened, so an unknown one is reported
-/// where a password was needed, in the user's language.
-pub fn select_backend(name: Option<String>) {
-    if let Some(name) = name {
-        let _ = SELECTED.set(name);
-    }
-}
-
-impl Backend {
-    /// The store the face selected (see [`select_backend`]).
-    pub fn selected() -> Result<Backend, SecretsError> {
-        Backend::from_name(SELECTED.get().map(String::as_str))
-    }
-
-    /// The store `name` means: `secret-service` (also when unset or
-    /// empty) or `keyutils`.
-    pub fn from_name(name: Option<&str>) -> Result<Backend, SecretsError> {
-        match name {
-            None | Some("" | "secret-service") => Ok(Backend::SecretService),
-            Some("keyutils") => Ok(Backend::Keyutils),
-            Some(other) => Err(SecretsError::UnknownBackend(other.to_string())),
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Backend::SecretService => "Secret Service",
-            Backend::Keyutils => "kernel keyring (keyutils)",
-            #[cfg(test)]
-            Backend::Mock => "in-memory mock",
-        }
-    }
-}
 
 /// Why a password could not be stored or read. Each kind says what to do.
 /// The texts are `secrets.error.*` (English and French); `Display` is the
