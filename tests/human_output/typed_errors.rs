@@ -268,3 +268,63 @@ fn dns_failures_read_in_french() {
     assert!(problems(&fr, Lang::Fr).is_empty(), "{fr}");
     assert!(en.contains("the DNS server failed (SERVFAIL)"), "{en}");
 }
+
+/// A server that speaks only TLS 1.0/1.1 (`tests/harness/old_tls.py`),
+/// killed when dropped.
+struct OldTlsServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl OldTlsServer {
+    fn start() -> OldTlsServer {
+        use std::io::{BufRead, BufReader};
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/harness/old_tls.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs the old TLS server (install python3 and openssl)");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the port");
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            panic!("old_tls.py printed {line:?}, not its port (is openssl installed?)")
+        });
+        OldTlsServer { child, port }
+    }
+}
+
+impl Drop for OldTlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// No TLS version in common with an old server: said in French, without
+/// rustls's English.
+#[test]
+fn an_old_tls_server_reads_in_french() {
+    let server = OldTlsServer::start();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cfg = dir.path().join("accounts.toml");
+    add(&cfg, "old_tls", server.port, "echo pw", None);
+    let fr = check(&cfg, Lang::Fr, "old_tls");
+    let en = check(&cfg, Lang::En, "old_tls");
+    assert!(
+        fr.contains("n'ont aucune version de TLS ni aucun chiffrement en commun"),
+        "{fr}"
+    );
+    for english in [
+        "received fatal alert",
+        "ProtocolVersion",
+        "secure connection",
+    ] {
+        assert!(!fr.contains(english), "English {english:?} in French: {fr}");
+    }
+    assert!(problems(&fr, Lang::Fr).is_empty(), "{fr}");
+    assert!(en.contains("no TLS version or cipher in common"), "{en}");
+}
