@@ -44,28 +44,33 @@ impl Lang {
         }
     }
 
-    /// `--lang` wins; else LC_ALL, LC_MESSAGES, LANG (POSIX order: the first
-    /// one set and non-empty decides); `fr*` means French, anything else
-    /// English.
-    pub fn detect(explicit: Option<&str>) -> Lang {
+    /// `--lang` wins; else MAILWIZ_LANG, LC_ALL, LC_MESSAGES, LANG (POSIX
+    /// order: the first one set and non-empty decides); `fr*` means French,
+    /// anything else English. `get` reads a variable (the face's
+    /// environment; the core reads none).
+    pub fn detect(explicit: Option<&str>, get: impl Fn(&str) -> Option<String>) -> Lang {
         if let Some(lang) = explicit.and_then(Lang::parse) {
             return lang;
         }
-        Self::from_env(|k| std::env::var(k).ok())
+        Self::from_env(get)
     }
 
     pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Lang {
-        for key in ["MAILWIZ_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Some(v) = get(key).filter(|v| !v.is_empty()) {
-                return if v.to_ascii_lowercase().starts_with("fr") {
-                    Lang::Fr
-                } else {
-                    Lang::En
-                };
-            }
+        match locale_variable(get) {
+            Some(v) if v.to_ascii_lowercase().starts_with("fr") => Lang::Fr,
+            _ => Lang::En,
         }
-        Lang::En
     }
+}
+
+/// The variables that name the user's language, in the order they win.
+pub const LOCALE_VARIABLES: [&str; 4] = ["MAILWIZ_LANG", "LC_ALL", "LC_MESSAGES", "LANG"];
+
+/// The value of the first of `LOCALE_VARIABLES` set and non-empty.
+pub fn locale_variable(get: impl Fn(&str) -> Option<String>) -> Option<String> {
+    LOCALE_VARIABLES
+        .iter()
+        .find_map(|k| get(k).filter(|v| !v.is_empty()))
 }
 
 /// The areas, one table file each per language.
@@ -372,6 +377,6 @@ mod tests {
         );
         assert_eq!(Lang::from_env(env(&[("LC_MESSAGES", "fr_CA")])), Lang::Fr);
         assert_eq!(Lang::from_env(env(&[])), Lang::En);
-        assert_eq!(Lang::detect(Some("fr")), Lang::Fr);
+        assert_eq!(Lang::detect(Some("fr"), env(&[("LANG", "en")])), Lang::Fr);
     }
 }

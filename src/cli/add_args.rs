@@ -16,6 +16,7 @@ use crate::providers;
 /// Also returns a line saying where the settings came from, if not from the flags.
 pub(super) fn account_from_args(
     lang: Lang,
+    env: &super::Environment,
     a: &AddArgs,
 ) -> Result<(Account, Option<String>), String> {
     let email = a.email.trim().to_string();
@@ -49,8 +50,7 @@ pub(super) fn account_from_args(
             Some(tf(lang, "cli.added_preset", &[("provider", &p.name)])),
         ),
         None if a.discover => {
-            let opts = crate::discover::DiscoverOptions::default()
-                .with_overrides(|k| std::env::var(k).ok());
+            let opts = crate::discover::DiscoverOptions::default().with_overrides(|k| env.var(k));
             let (acct, best) = crate::discover::best_account(&email, &opts)
                 .ok_or_else(|| tf(lang, "discover.add_nothing", &[("email", &email)]))?;
             let origin = [("origin", best.origin.as_str())];

@@ -77,7 +77,7 @@ fn open_keyring(lang: Lang) -> Result<Keyring, i32> {
 
 pub(super) fn add(ctx: &Ctx, a: AddArgs) -> i32 {
     let lang = ctx.lang;
-    let (mut acct, origin) = match account_from_args(lang, &a) {
+    let (mut acct, origin) = match account_from_args(lang, &ctx.env, &a) {
         Ok(x) => x,
         Err(msg) => {
             output::error(&msg);

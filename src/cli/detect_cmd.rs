@@ -50,7 +50,7 @@ fn print_warning(lang: Lang, w: &Warning) {
 
 pub(super) fn detect(ctx: &Ctx, args: DetectArgs) -> i32 {
     let lang = ctx.lang;
-    let Some(roots) = ScanRoots::from_vars(|k| std::env::var_os(k)) else {
+    let Some(roots) = ScanRoots::from_vars(|k| ctx.env.var_os(k)) else {
         output::error(t(lang, "detect.no_home"));
         return EXIT_USAGE;
     };

@@ -59,7 +59,7 @@ fn parse_port_map(s: &str) -> Result<(u16, u16), String> {
 
 impl DiscoverArgs {
     /// The options these arguments ask for, or the i18n'd usage error.
-    pub fn options(&self, lang: Lang) -> Result<DiscoverOptions, String> {
+    pub fn options(&self, lang: Lang, env: &super::Environment) -> Result<DiscoverOptions, String> {
         if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= 3600.0) {
             return Err(tf(
                 lang,
@@ -74,7 +74,7 @@ impl DiscoverArgs {
             stop_early: !self.all,
             ca_file: self.ca_file.clone(),
             guess_ports: self.guess_port.iter().copied().collect::<BTreeMap<_, _>>(),
-            ..DiscoverOptions::default().with_overrides(|k| std::env::var(k).ok())
+            ..DiscoverOptions::default().with_overrides(|k| env.var(k))
         };
         if !self.sources.is_empty() {
             o.sources = self.sources.clone();
@@ -226,7 +226,7 @@ pub(super) fn discover(ctx: &Ctx, args: DiscoverArgs) -> i32 {
         ));
         return EXIT_USAGE;
     }
-    let opts = match args.options(lang) {
+    let opts = match args.options(lang, &ctx.env) {
         Ok(o) => o,
         Err(e) => {
             output::error(&e);

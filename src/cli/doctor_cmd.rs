@@ -70,6 +70,7 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
         timeout: Duration::from_secs_f64(a.timeout),
         rcpt: a.rcpt.clone(),
         probe_ports: true,
+        smtp_ports: ctx.env.doctor_smtp_ports(),
         cancel: None,
     };
     let pw = Passwords {

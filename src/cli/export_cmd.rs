@@ -94,7 +94,7 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
         None => print!("{}", exported.text),
     }
     let folders = export::local_folders(&acct, args.format, &opts);
-    if let Err(code) = prepare_folders(lang, &folders, args.output.is_some()) {
+    if let Err(code) = prepare_folders(lang, &ctx.env, &folders, args.output.is_some()) {
         return code;
     }
     let ca = acct.ca_file.clone().unwrap_or_default();
@@ -109,10 +109,13 @@ pub(super) fn export(ctx: &Ctx, args: ExportArgs) -> i32 {
 
 /// The local folders the client needs before its first run: created when
 /// the export is written to a file, else the `mkdir -p` to run is shown.
-fn prepare_folders(lang: crate::i18n::Lang, folders: &[String], create: bool) -> Result<(), i32> {
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
+fn prepare_folders(
+    lang: crate::i18n::Lang,
+    env: &super::Environment,
+    folders: &[String],
+    create: bool,
+) -> Result<(), i32> {
+    let home = env.var_os("HOME").map(PathBuf::from).unwrap_or_default();
     for folder in folders {
         let path = export::expand_home(folder, &home);
         let shown = path.display().to_string();

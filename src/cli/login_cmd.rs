@@ -66,7 +66,7 @@ pub(super) fn login(ctx: &Ctx, a: LoginArgs) -> i32 {
     let result = Client::for_account(&acct).and_then(|client| {
         // No browser here (no display, or over SSH): the code sign-in,
         // unless the browser is asked for.
-        let no_browser_here = !a.browser && !a.no_browser && !super::browser_here();
+        let no_browser_here = !a.browser && !a.no_browser && !ctx.env.browser_here();
         if a.device || (no_browser_here && client.endpoints.device_url.is_some()) {
             device_flow(ctx, &client, deadline)
         } else {

@@ -11,6 +11,7 @@ mod detect_cmd;
 mod discover_cmd;
 mod doctor_cmd;
 mod doctor_replay;
+pub mod environment;
 mod export_cmd;
 pub mod help_text;
 mod login_cmd;
@@ -20,6 +21,7 @@ mod run_checks;
 mod usage_error;
 
 pub use args::{Cli, Command};
+pub use environment::Environment;
 pub use output::clean_line;
 
 use crate::config::{self, Config, ConfigError};
@@ -37,6 +39,8 @@ pub const EXIT_SIGN_IN: i32 = 3;
 pub struct Ctx {
     pub lang: Lang,
     pub config_path: PathBuf,
+    /// The variables, read once at start-up.
+    pub env: Environment,
 }
 
 impl Ctx {
@@ -48,8 +52,9 @@ impl Ctx {
 /// Parses the process arguments and runs; returns the exit code.
 pub fn main() -> i32 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let env = Environment::read();
     // `--help` and its texts in the user's language.
-    let command = help_text::localized(Cli::command(), usage_error::lang_of(&args));
+    let command = help_text::localized(Cli::command(), usage_error::lang_of(&args, &env));
     let parsed = command
         .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -60,28 +65,20 @@ pub fn main() -> i32 {
                 let _ = e.print();
                 return EXIT_OK;
             }
-            let text = usage_error::message(&e, usage_error::lang_of(&args));
+            let text = usage_error::message(&e, usage_error::lang_of(&args, &env));
             for l in text.lines().filter(|l| !l.is_empty()) {
                 output::error(l);
             }
             return EXIT_USAGE;
         }
     };
-    run(cli)
+    run(cli, env)
 }
 
-/// A browser can be opened from here: a display, and not over SSH.
-pub(crate) fn browser_here() -> bool {
-    let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
-    crate::oauth::browser_likely(
-        set("DISPLAY") || set("WAYLAND_DISPLAY"),
-        set("SSH_CONNECTION") || set("SSH_TTY"),
-    )
-}
-
-pub fn run(cli: Cli) -> i32 {
-    let lang = Lang::detect(cli.lang.as_deref());
-    let config_path = match config::resolve_path(cli.config.as_deref()) {
+/// Runs the parsed command with the variables `env`.
+pub fn run(cli: Cli, env: Environment) -> i32 {
+    let lang = env.lang(cli.lang.as_deref());
+    let config_path = match env.config_path(cli.config.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             output::error(&e.localized(lang));
@@ -90,16 +87,22 @@ pub fn run(cli: Cli) -> i32 {
     };
     // The client-id files: beside the configuration, and the system's
     // (its folder overridable, for tests and unusual installs).
-    let system_dir = std::env::var_os("MAILWIZ_SYSTEM_CONFIG_DIR").map(PathBuf::from);
+    let system_dir = env.var_os("MAILWIZ_SYSTEM_CONFIG_DIR").map(PathBuf::from);
     crate::oauth::clients::install(&crate::oauth::ClientFiles::new(&config_path, system_dir));
-    crate::oauth::set_browser_available(browser_here());
-    let path = std::env::var_os("PATH").unwrap_or_default();
+    env.hand_to_core();
+    let path = env.var_os("PATH").unwrap_or_default();
     crate::oauth::brokers::install(crate::oauth::brokers::detect(&path));
-    let ctx = Ctx { lang, config_path };
+    let ctx = Ctx {
+        lang,
+        config_path,
+        env,
+    };
     crate::net::force_family(cli.command.as_ref().and_then(Command::family));
     match cli.command {
-        None if crate::plain::wanted(cli.plain) => crate::plain::run(ctx.config_path, ctx.lang),
-        None => crate::tui::run(ctx.config_path, ctx.lang),
+        None if crate::plain::wanted(cli.plain, &ctx.env) => {
+            crate::plain::run(ctx.config_path, ctx.lang)
+        }
+        None => crate::tui::run(ctx.config_path, ctx.lang, &ctx.env),
         Some(Command::Add(a)) => add_cmd::add(&ctx, a),
         Some(Command::List { json }) => accounts::list(&ctx, json),
         Some(Command::Show { name, json }) => accounts::show(&ctx, name.as_deref(), json),

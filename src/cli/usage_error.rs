@@ -7,7 +7,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 /// The language for a parse error: `--lang X` / `--lang=X` among the raw
 /// arguments, else the environment (clap has not parsed anything yet).
-pub fn lang_of(args: &[std::ffi::OsString]) -> Lang {
+pub fn lang_of(args: &[std::ffi::OsString], env: &super::Environment) -> Lang {
     let mut explicit = None;
     for (i, a) in args.iter().enumerate() {
         let a = a.to_string_lossy();
@@ -17,7 +17,7 @@ pub fn lang_of(args: &[std::ffi::OsString]) -> Lang {
             explicit = args.get(i + 1).map(|v| v.to_string_lossy().into_owned());
         }
     }
-    Lang::detect(explicit.as_deref())
+    env.lang(explicit.as_deref())
 }
 
 fn context(e: &clap::Error, kind: ContextKind) -> String {

@@ -196,16 +196,22 @@ fn io_words(lang: crate::i18n::Lang, e: &std::io::Error) -> String {
     crate::net::IoCause::of(e).localized(lang)
 }
 
-/// `--config PATH`, else `$MAILWIZ_CONFIG`, else the platform config folder.
-pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
+/// `--config PATH`, else `from_env` (the face's `$MAILWIZ_CONFIG`) when not
+/// empty, else `accounts.toml` in the platform's configuration folder for
+/// mailwiz (which the face finds: the core reads no environment).
+pub fn resolve_path(
+    explicit: Option<&Path>,
+    from_env: Option<&std::ffi::OsStr>,
+    platform_folder: Option<&Path>,
+) -> Result<PathBuf, ConfigError> {
     if let Some(p) = explicit {
         return Ok(p.to_path_buf());
     }
-    if let Some(p) = std::env::var_os("MAILWIZ_CONFIG").filter(|p| !p.is_empty()) {
+    if let Some(p) = from_env.filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(p));
     }
-    directories::ProjectDirs::from("", "", "mailwiz")
-        .map(|d| d.config_dir().join("accounts.toml"))
+    platform_folder
+        .map(|d| d.join("accounts.toml"))
         .ok_or(ConfigError::NoConfigDir)
 }
 

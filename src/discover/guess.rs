@@ -97,7 +97,7 @@ fn probe(p: &Probe, ctx: &Ctx, d: &Deadline) -> Result<Vec<String>, NetError> {
             Err(e) => {
                 return Err(NetError::Dns {
                     host: p.host.clone(),
-                    cause: crate::net::DnsCause::failed(&e.to_string()),
+                    cause: crate::net::DnsCause::Stub(e),
                 });
             }
         },

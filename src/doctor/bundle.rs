@@ -19,6 +19,15 @@ use serde::{Deserialize, Serialize};
 /// The version of the document's shape; readers refuse newer ones.
 pub const SCHEMA: u32 = 1;
 
+/// The user's locale variable, recorded once by the face at start-up (the
+/// core reads no environment): see `crate::i18n::locale_variable`.
+static LOCALE_VARIABLE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Records, once, the locale variable every later ticket names.
+pub fn record_locale_variable(value: Option<String>) {
+    let _ = LOCALE_VARIABLE.set(value);
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Bundle {
     pub schema: u32,
@@ -136,9 +145,7 @@ impl Bundle {
                 .map_or(0, |d| d.as_secs()),
             locale: BundleLocale {
                 lang: lang.code().to_string(),
-                env: ["MAILWIZ_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
-                    .iter()
-                    .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty())),
+                env: LOCALE_VARIABLE.get().cloned().flatten(),
             },
             account: AccountSettings {
                 name: acct.name.clone(),

@@ -363,7 +363,11 @@ fn tls(t: &crate::net::TlsError, p: &ServerProbe, evidence: Evidence) -> Diag {
         TlsKind::Expired | TlsKind::NotYetValid => Diag::new(Code::TlsExpired, evidence),
         TlsKind::Untrusted => Diag::new(Code::TlsUntrusted, evidence),
         TlsKind::PinMismatch => Diag::new(Code::TlsUntrusted, evidence).variant("changed"),
-        TlsKind::Other => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
+        TlsKind::NotTls
+        | TlsKind::Incompatible
+        | TlsKind::NoCertificate
+        | TlsKind::InvalidServerName
+        | TlsKind::Other => Diag::new(Code::ProtocolMismatch, evidence).variant("tls"),
     };
     d.arg("names", names)
         .arg(

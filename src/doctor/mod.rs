@@ -24,7 +24,9 @@ pub use findings::{
 };
 pub use from_check::{findings_from_check, findings_from_send};
 pub use oauth_signin::oauth_sign_in_finding;
-pub use ports::{FamilyProbe, PORTS_ENV, PortOutcome, PortProbe, smtp_ports};
+pub use ports::{
+    FamilyProbe, PORTS_ENV, PortOutcome, PortProbe, SMTP_PORTS, parse_ports, record_smtp_ports,
+};
 
 use crate::account::{Account, Security};
 use crate::check::Side;
@@ -41,9 +43,12 @@ pub struct DoctorOptions {
     pub timeout: Duration,
     /// Optional recipient for MAIL FROM / RCPT TO / RSET (nothing is sent).
     pub rcpt: Option<String>,
-    /// Also probe SMTP ports 465, 587 and 25 on the SMTP host (see
-    /// `ports::smtp_ports` for the test override).
+    /// Also probe the `smtp_ports` on the SMTP host.
     pub probe_ports: bool,
+    /// The usual SMTP ports (`SMTP_PORTS`: 465, 587, 25), or the face's
+    /// replacement for tests on loopback (`PORTS_ENV`, see `parse_ports`;
+    /// the default is what the face recorded with `record_smtp_ports`).
+    pub smtp_ports: Vec<u16>,
     /// Raised by the user (the TUI's Esc): every probe stops at its next step.
     pub cancel: Option<Arc<AtomicBool>>,
 }
@@ -54,6 +59,7 @@ impl Default for DoctorOptions {
             timeout: Duration::from_secs(15),
             rcpt: None,
             probe_ports: true,
+            smtp_ports: ports::recorded_smtp_ports(),
             cancel: None,
         }
     }
@@ -184,7 +190,12 @@ pub fn run(acct: &Account, pw: Passwords<'_>, opts: &DoctorOptions) -> DoctorRep
         let smtp = scope.spawn(move || smtp::probe(acct, pw.smtp, opts.rcpt.as_deref(), d, t));
         let ports = scope.spawn(|| {
             if opts.probe_ports {
-                ports::probe(&acct.smtp.host, &ports_deadline, &transcript)
+                ports::probe(
+                    &acct.smtp.host,
+                    &opts.smtp_ports,
+                    &ports_deadline,
+                    &transcript,
+                )
             } else {
                 Vec::new()
             }

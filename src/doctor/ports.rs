@@ -1,9 +1,10 @@
 //! The usual SMTP ports on the SMTP host, all at once: an internet
 //! provider that blocks port 25 (or 465/587) shows here.
 //!
-//! Tests on loopback cannot own ports 465/587/25, so the environment
-//! variable `MAILWIZ_DOCTOR_SMTP_PORTS` (comma-separated, e.g.
-//! `10465,10587,10002`) replaces the list; anything unparsable is ignored.
+//! Tests on loopback cannot own ports 465/587/25, so the face may replace
+//! the list (`DoctorOptions::smtp_ports`, from the environment variable
+//! `MAILWIZ_DOCTOR_SMTP_PORTS`, comma-separated, e.g. `10465,10587,10002`,
+//! read by [`parse_ports`]; anything unparsable is ignored).
 
 use crate::net::{Deadline, Family, NetError, Transcript, connect_any, resolve};
 use serde::{Deserialize, Serialize};
@@ -11,15 +12,31 @@ use std::net::SocketAddr;
 
 pub const SMTP_PORTS: [u16; 3] = [465, 587, 25];
 
-/// Replaces `SMTP_PORTS` (for tests on loopback).
+/// The environment variable whose list replaces `SMTP_PORTS` (for tests
+/// on loopback); the face reads it.
 pub const PORTS_ENV: &str = "MAILWIZ_DOCTOR_SMTP_PORTS";
 
-/// The ports to probe: `SMTP_PORTS`, or the list in `PORTS_ENV`.
-pub fn smtp_ports() -> Vec<u16> {
-    parse_ports(std::env::var(PORTS_ENV).ok().as_deref()).unwrap_or_else(|| SMTP_PORTS.to_vec())
+/// The ports the face replaced `SMTP_PORTS` with, recorded once at
+/// start-up so every `DoctorOptions::default()` probes them (the core
+/// reads no environment).
+static RECORDED: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+
+/// Records, once, the ports every later doctor run probes by default.
+pub fn record_smtp_ports(ports: Vec<u16>) {
+    let _ = RECORDED.set(ports);
 }
 
-fn parse_ports(text: Option<&str>) -> Option<Vec<u16>> {
+/// The recorded ports, else `SMTP_PORTS`.
+pub(super) fn recorded_smtp_ports() -> Vec<u16> {
+    RECORDED
+        .get()
+        .cloned()
+        .unwrap_or_else(|| SMTP_PORTS.to_vec())
+}
+
+/// The ports a comma-separated list names (`PORTS_ENV`'s value); None when
+/// it names none, so the usual `SMTP_PORTS` are probed.
+pub fn parse_ports(text: Option<&str>) -> Option<Vec<u16>> {
     let ports: Vec<u16> = text?
         .split(',')
         .filter_map(|p| p.trim().parse().ok())
@@ -59,8 +76,12 @@ pub struct PortProbe {
     pub ms: u64,
 }
 
-pub(super) fn probe(host: &str, deadline: &Deadline, transcript: &Transcript) -> Vec<PortProbe> {
-    let ports = smtp_ports();
+pub(super) fn probe(
+    host: &str,
+    ports: &[u16],
+    deadline: &Deadline,
+    transcript: &Transcript,
+) -> Vec<PortProbe> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = ports
             .iter()

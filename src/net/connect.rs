@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::mpsc;
+use std::sync::{OnceLock, mpsc};
 use std::time::Duration;
 
 /// An address family (`--ipv4` / `--ipv6`, and the doctor's per-family probes).
@@ -57,10 +57,16 @@ pub fn forced_family() -> Option<Family> {
     }
 }
 
-/// `$MAILWIZ_DNS_SERVER` (`IP:PORT`): the DNS server discovery uses, and
-/// then also the one for every server name (A and AAAA through mailwiz's
-/// own stub client instead of the system resolver).
-const DNS_SERVER_ENV: &str = "MAILWIZ_DNS_SERVER";
+/// The DNS server the face was told to use (`$MAILWIZ_DNS_SERVER`,
+/// `IP:PORT`, for tests): then every server name is resolved (A and AAAA)
+/// through mailwiz's own stub client instead of the system resolver.
+static DNS_SERVER: OnceLock<SocketAddr> = OnceLock::new();
+
+/// Records, once at start-up, the DNS server every later `resolve` asks
+/// (the face reads it from the environment; the core reads none).
+pub fn use_dns_server(server: SocketAddr) {
+    let _ = DNS_SERVER.set(server);
+}
 
 /// Resolves `host` within the deadline (the lookup runs on a helper thread,
 /// since the system resolver has no timeout of its own), keeping only the
@@ -92,10 +98,7 @@ fn resolve_any(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketA
     {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
-    let configured = std::env::var(DNS_SERVER_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<SocketAddr>().ok());
-    if let Some(server) = configured {
+    if let Some(&server) = DNS_SERVER.get() {
         return match crate::discover::dns::addresses(&[server], host, deadline) {
             Ok(ips) if !ips.is_empty() => Ok(ips
                 .into_iter()
@@ -107,7 +110,7 @@ fn resolve_any(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketA
             }),
             Err(e) => Err(NetError::Dns {
                 host: host.to_string(),
-                cause: DnsCause::failed(&e.to_string()),
+                cause: DnsCause::Stub(e),
             }),
         };
     }

@@ -30,7 +30,32 @@ pub enum TlsKind {
     NotYetValid,
     /// A fingerprint was pinned and the server shows another certificate.
     PinMismatch,
+    /// The server's name cannot be checked against a certificate (say
+    /// `127.1`, which ends in a number); `detail` holds the name.
+    InvalidServerName,
+    /// The server presented no certificate at all.
+    NoCertificate,
+    /// The server's answer is not TLS (plain text, or STARTTLS expected).
+    NotTls,
+    /// No TLS version or cipher in common (a server of TLS 1.0/1.1 only).
+    Incompatible,
+    /// Anything else; `detail` is the TLS library's words, quoted.
     Other,
+}
+
+impl TlsKind {
+    pub const ALL: [TlsKind; 10] = [
+        TlsKind::Untrusted,
+        TlsKind::HostnameMismatch,
+        TlsKind::Expired,
+        TlsKind::NotYetValid,
+        TlsKind::PinMismatch,
+        TlsKind::InvalidServerName,
+        TlsKind::NoCertificate,
+        TlsKind::NotTls,
+        TlsKind::Incompatible,
+        TlsKind::Other,
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,7 +64,8 @@ pub struct TlsError {
     /// The server's certificate, when the handshake got that far (boxed:
     /// it is large and errors travel by value).
     pub cert: Option<Box<CertInfo>>,
-    /// The TLS library's words, for the curious.
+    /// The TLS library's words, shown quoted as what it said (`Other`);
+    /// for `InvalidServerName`, the name refused.
     pub detail: String,
 }
 
@@ -127,6 +153,10 @@ impl NetError {
                 TlsKind::Expired => "net.error.tls.expired",
                 TlsKind::NotYetValid => "net.error.tls.not_yet_valid",
                 TlsKind::PinMismatch => "net.error.tls.pin_mismatch",
+                TlsKind::InvalidServerName => "net.error.tls.invalid_server_name",
+                TlsKind::NoCertificate => "net.error.tls.no_certificate",
+                TlsKind::NotTls => "net.error.tls.not_tls",
+                TlsKind::Incompatible => "net.error.tls.incompatible",
                 TlsKind::Other => "net.error.tls.other",
             },
             NetError::CaFile(e) => e.i18n_in(Lang::En).0,

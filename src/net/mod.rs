@@ -23,7 +23,7 @@ mod tls;
 mod transcript;
 
 pub use cert::{CertInfo, sha256_hex};
-pub use connect::{Family, connect_any, force_family, forced_family, resolve};
+pub use connect::{Family, connect_any, force_family, forced_family, resolve, use_dns_server};
 pub use error::{
     DnsCause, IoCause, Limit, NetError, Problem, Reply, TlsError, TlsKind, Wire, io_kind_words,
 };

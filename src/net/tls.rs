@@ -11,7 +11,9 @@ use crate::account::{Trust, normalize_fingerprint};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    AlertDescription, CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use std::sync::{Arc, Mutex};
 
 pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TimedTcp>;
@@ -45,9 +47,9 @@ impl TlsSetup {
     pub fn server_name(&self) -> Result<ServerName<'static>, NetError> {
         ServerName::try_from(self.host.clone()).map_err(|_| {
             NetError::Tls(TlsError {
-                kind: TlsKind::Other,
+                kind: TlsKind::InvalidServerName,
                 cert: None,
-                detail: format!("'{}' is not a valid server name", self.host),
+                detail: super::clean_text(self.host.as_bytes()),
             })
         })
     }
@@ -69,9 +71,9 @@ impl TlsSetup {
     pub fn verify_chain(&self, chain: &[Vec<u8>]) -> Result<CertInfo, NetError> {
         let Some(ee) = chain.first() else {
             return Err(NetError::Tls(TlsError {
-                kind: TlsKind::Other,
+                kind: TlsKind::NoCertificate,
                 cert: None,
-                detail: "the server sent no certificate".into(),
+                detail: String::new(),
             }));
         };
         let info = CertInfo::from_der(ee);
@@ -228,70 +230,27 @@ pub fn classify(e: &rustls::Error, cert: Option<CertInfo>) -> TlsError {
             }
             _ => TlsKind::Other,
         },
+        rustls::Error::NoCertificatesPresented => TlsKind::NoCertificate,
+        // What arrived is no TLS record, or not the one a handshake
+        // begins with: plain text (a STARTTLS or unencrypted port).
+        rustls::Error::InvalidMessage(_)
+        | rustls::Error::InappropriateMessage { .. }
+        | rustls::Error::InappropriateHandshakeMessage { .. } => TlsKind::NotTls,
+        rustls::Error::PeerIncompatible(_)
+        | rustls::Error::AlertReceived(
+            AlertDescription::HandshakeFailure
+            | AlertDescription::ProtocolVersion
+            | AlertDescription::InsufficientSecurity,
+        ) => TlsKind::Incompatible,
         _ => TlsKind::Other,
     };
     TlsError {
         kind,
         cert: cert.map(Box::new),
-        detail: e.to_string(),
+        // The library's words, kept as evidence (quoted by the texts).
+        detail: super::clean_text(e.to_string().as_bytes()),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn err(c: CertificateError) -> TlsKind {
-        classify(&rustls::Error::InvalidCertificate(c), None).kind
-    }
-
-    #[test]
-    fn classification() {
-        assert_eq!(err(CertificateError::UnknownIssuer), TlsKind::Untrusted);
-        assert_eq!(
-            err(CertificateError::NotValidForName),
-            TlsKind::HostnameMismatch
-        );
-        assert_eq!(err(CertificateError::Expired), TlsKind::Expired);
-        assert_eq!(err(CertificateError::NotValidYet), TlsKind::NotYetValid);
-        assert_eq!(err(CertificateError::Revoked), TlsKind::Other);
-        assert_eq!(
-            classify(&rustls::Error::HandshakeNotComplete, None).kind,
-            TlsKind::Other
-        );
-    }
-
-    #[test]
-    fn pin_accepts_only_that_certificate() {
-        use rustls::pki_types::pem::PemObject;
-        let pem = include_bytes!("testdata/selfsigned.pem");
-        let der: Vec<u8> = CertificateDer::pem_slice_iter(pem)
-            .next()
-            .unwrap()
-            .unwrap()
-            .to_vec();
-        let trust = |pin: Option<String>| Trust {
-            ca_file: None,
-            pinned_sha256: pin,
-        };
-        let setup = TlsSetup::new("mail.example.test", &trust(None)).unwrap();
-        match setup.verify_chain(std::slice::from_ref(&der)) {
-            Err(NetError::Tls(t)) => {
-                assert_eq!(t.kind, TlsKind::Untrusted, "{}", t.detail);
-                assert_eq!(t.cert.unwrap().sha256, sha256_hex(&der));
-            }
-            other => panic!("{other:?}"),
-        }
-        let pinned = TlsSetup::new(
-            "other.name",
-            &trust(Some(crate::account::display_fingerprint(&sha256_hex(&der)))),
-        )
-        .unwrap();
-        assert!(pinned.verify_chain(std::slice::from_ref(&der)).is_ok());
-        let wrong = TlsSetup::new("mail.example.test", &trust(Some("ab".repeat(32)))).unwrap();
-        match wrong.verify_chain(&[der]) {
-            Err(NetError::Tls(t)) => assert_eq!(t.kind, TlsKind::PinMismatch),
-            other => panic!("{other:?}"),
-        }
-    }
-}
+mod tests;

@@ -223,13 +223,20 @@ fn page(lang: Lang, key: &str) -> String {
     )
 }
 
+/// Whether a graphical display is here (`$DISPLAY` or `$WAYLAND_DISPLAY`),
+/// recorded once by the face at start-up; the core reads no environment.
+static DISPLAY_HERE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Records, once, whether a graphical display is here.
+pub fn record_display(present: bool) {
+    let _ = DISPLAY_HERE.set(present);
+}
+
 /// Opens `url` in the user's browser with `xdg-open` (`open` on macOS);
-/// false when that is not possible (no desktop), so the face prints it.
+/// false when that is not possible (no display recorded), so the face
+/// prints it.
 pub fn open_browser(url: &str) -> bool {
-    if std::env::var_os("DISPLAY").is_none()
-        && std::env::var_os("WAYLAND_DISPLAY").is_none()
-        && !cfg!(target_os = "macos")
-    {
+    if !DISPLAY_HERE.get().copied().unwrap_or(false) && !cfg!(target_os = "macos") {
         return false;
     }
     let opener = if cfg!(target_os = "macos") {

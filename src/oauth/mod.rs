@@ -20,7 +20,7 @@ mod refresh;
 pub use crate::net::sasl;
 mod tokens;
 
-pub use browser::{BrowserSignIn, open_browser};
+pub use browser::{BrowserSignIn, open_browser, record_display};
 pub use client::{Client, Endpoints, client_source, identity_provider};
 pub use clients::{ClientFiles, ClientSource, Clients, ProvidedClient};
 pub use clients_file::ClientsFileError;
@@ -28,7 +28,7 @@ pub use device::DeviceSignIn;
 pub use http::{decode as url_decode, encode as url_encode, query_pairs};
 pub use idp_error::IdpFinding;
 pub use pkce::{challenge_s256, new_verifier};
-pub use refresh::access_token;
+pub use refresh::{access_token, use_lock_folder};
 pub use sasl::OauthMechanism;
 pub use tokens::{REFRESH_MARGIN_SECS, TokenSet, client_secret_entry, entry_user, now_secs};
 

@@ -129,17 +129,19 @@ impl Drop for FileLock {
     }
 }
 
+/// The folder of the refresh locks, recorded once by the face at start-up
+/// (the runtime folder, else the configuration's; the core reads no
+/// environment). Nothing recorded: the in-process lock only.
+static LOCK_FOLDER: OnceLock<PathBuf> = OnceLock::new();
+
+/// Records, once, where every later refresh takes its file lock.
+pub fn use_lock_folder(dir: PathBuf) {
+    let _ = LOCK_FOLDER.set(dir);
+}
+
 fn lock_path(account: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("XDG_RUNTIME_DIR")
-        .filter(|d| !d.is_empty())
-        .map(|d| PathBuf::from(d).join("mailwiz"))
-        .or_else(|| {
-            crate::config::resolve_path(None)
-                .ok()?
-                .parent()
-                .map(std::path::Path::to_path_buf)
-        })?;
-    create_private_dir(&dir).ok()?;
+    let dir = LOCK_FOLDER.get()?;
+    create_private_dir(dir).ok()?;
     let digest = ring::digest::digest(&ring::digest::SHA256, account.as_bytes());
     let hex: String = digest.as_ref()[..12]
         .iter()

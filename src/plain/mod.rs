@@ -31,9 +31,9 @@ const DETECTION_WAIT: Duration = Duration::from_secs(3);
 
 /// Whether `mailwiz` without a subcommand should be linear: asked for, or
 /// `TERM=dumb`, or no terminal on stdin or stdout.
-pub fn wanted(explicit: bool) -> bool {
+pub fn wanted(explicit: bool, env: &crate::cli::Environment) -> bool {
     explicit
-        || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+        || env.var("TERM").is_some_and(|t| t == "dumb")
         || !std::io::stdin().is_terminal()
         || !std::io::stdout().is_terminal()
 }

@@ -2,14 +2,17 @@
 //! account and role) or come from the account's explicit
 //! `password_command`. Never from a file, never silently from anywhere else.
 //!
-//! The store is chosen with `$MAILWIZ_KEYRING`: `secret-service` (the
-//! default on Linux: GNOME Keyring, KeePassXC, KWallet through its Secret
-//! Service bridge) or `keyutils` (the kernel keyring, for headless
+//! The store is chosen with `$MAILWIZ_KEYRING` (read by the face, which
+//! hands its value over once with [`select_backend`]): `secret-service`
+//! (the default on Linux: GNOME Keyring, KeePassXC, KWallet through its
+//! Secret Service bridge) or `keyutils` (the kernel keyring, for headless
 //! machines; lost at reboot). Unit tests use an in-memory store that does
 //! not exist in the product.
 
+mod backend;
 mod command;
 
+pub use backend::{Backend, select_backend};
 pub use command::{CommandFailure, run_password_command};
 
 use crate::account::{Account, Role};
@@ -20,34 +23,6 @@ use keyring_core::{CredentialStore, Entry};
 use std::sync::Arc;
 
 pub const SERVICE: &str = "mailwiz";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    SecretService,
-    Keyutils,
-    /// In memory, shared within the process: unit tests only.
-    #[cfg(test)]
-    Mock,
-}
-
-impl Backend {
-    pub fn from_env() -> Result<Backend, SecretsError> {
-        match std::env::var("MAILWIZ_KEYRING").ok().as_deref() {
-            None | Some("" | "secret-service") => Ok(Backend::SecretService),
-            Some("keyutils") => Ok(Backend::Keyutils),
-            Some(other) => Err(SecretsError::UnknownBackend(other.to_string())),
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Backend::SecretService => "Secret Service",
-            Backend::Keyutils => "kernel keyring (keyutils)",
-            #[cfg(test)]
-            Backend::Mock => "in-memory mock",
-        }
-    }
-}
 
 /// Why a password could not be stored or read. Each kind says what to do.
 /// The texts are `secrets.error.*` (English and French); `Display` is the
@@ -194,7 +169,7 @@ fn mock_store() -> Arc<CredentialStore> {
 
 impl Keyring {
     pub fn open() -> Result<Keyring, SecretsError> {
-        Self::open_backend(Backend::from_env()?)
+        Self::open_backend(Backend::selected()?)
     }
 
     pub fn open_backend(backend: Backend) -> Result<Keyring, SecretsError> {

@@ -60,15 +60,16 @@ const IDLE_WAIT: Duration = Duration::from_secs(3600);
 /// Runs the wizard; returns the exit code. The terminal is restored on
 /// every path: normal exit, error, and panic (ratatui's hook, plus the
 /// `catch_unwind` below).
-pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
+pub fn run(config_path: PathBuf, lang: Lang, env: &crate::cli::Environment) -> i32 {
     let mut options = AppOptions::new(config_path.clone(), lang, crate::config::load(&config_path));
-    options.no_color = !Theme::from_env().has_color();
+    // Colour unless `NO_COLOR` is set to anything non-empty.
+    options.no_color = env.is_set("NO_COLOR");
     options.discover =
-        Some(crate::discover::DiscoverOptions::default().with_overrides(|k| std::env::var(k).ok()));
+        Some(crate::discover::DiscoverOptions::default().with_overrides(|k| env.var(k)));
     // The accounts of the mail clients already set up here, for Import and
     // the POP/IMAP help: read in the background once the screen is up.
-    options.detect_roots = crate::detect::ScanRoots::from_vars(|k| std::env::var_os(k));
-    options.hyperlinks = widgets::hyperlinks_from_env(|k| std::env::var(k).ok());
+    options.detect_roots = crate::detect::ScanRoots::from_vars(|k| env.var_os(k));
+    options.hyperlinks = widgets::hyperlinks_from_env(|k| env.var(k));
     let mut app = App::new(options);
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,

@@ -13,11 +13,6 @@ impl Theme {
         Theme { color }
     }
 
-    /// Colour unless `NO_COLOR` is set to anything non-empty.
-    pub fn from_env() -> Theme {
-        Theme::new(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
-    }
-
     pub fn has_color(self) -> bool {
         self.color
     }

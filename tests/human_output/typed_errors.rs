@@ -17,15 +17,21 @@ fn run(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&all).into_owned()
 }
 
-/// Adds an IMAP+SMTP account on `port` of 127.0.0.1 (TLS).
+/// Adds an IMAP+SMTP account on `port` of 127.0.0.1 (TLS), named
+/// `127.1` for "bad_name" (the system resolves it; TLS cannot use it).
 fn add(cfg: &Path, name: &str, port: u16, password_command: &str, ca: Option<&Path>) {
     let security = if name == "babbles" { "none" } else { "tls" };
+    let host = if name == "bad_name" {
+        "127.1"
+    } else {
+        "127.0.0.1"
+    };
     let port = port.to_string();
     let mut cmd = mailwiz(cfg);
     cmd.args(["add", "--name", name, "--email", "alice@example.test"])
-        .args(["--incoming", "imap", "--in-host", "127.0.0.1"])
+        .args(["--incoming", "imap", "--in-host", host])
         .args(["--in-port", &port, "--in-security", security])
-        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &port])
+        .args(["--smtp-host", host, "--smtp-port", &port])
         .args(["--smtp-security", security, "--password-command"])
         .arg(password_command);
     if let Some(ca) = ca {
@@ -116,6 +122,20 @@ const CASES: &[Case] = &[
         "le serveur a dit\u{a0}: «\u{a0}hello there, error ahead\u{a0}»",
         &["not an SMTP reply"],
     ),
+    (
+        "bad_name",
+        "«\u{a0}127.1\u{a0}» ne peut pas servir de nom de serveur",
+        &[
+            "not a valid server name",
+            "is not a valid",
+            "secure connection",
+        ],
+    ),
+    (
+        "plain_on_tls",
+        "Le serveur n'a pas répondu en TLS",
+        &["corrupt message", "InvalidContentType", "secure connection"],
+    ),
 ];
 
 #[test]
@@ -134,6 +154,8 @@ fn core_errors_read_in_french() {
     add(&cfg, "ca_empty", nothing, "echo pw", Some(&empty));
     add(&cfg, "closes", closing_port(), "echo pw", None);
     add(&cfg, "babbles", babbling_smtp_port(), "echo pw", None);
+    add(&cfg, "bad_name", closing_port(), "echo pw", None);
+    add(&cfg, "plain_on_tls", babbling_smtp_port(), "echo pw", None);
     // Broken after `add`, which refuses an unusable CA file.
     std::fs::remove_file(&missing).expect("remove");
     std::fs::write(&empty, "").expect("empty");
@@ -196,4 +218,113 @@ fn client_file_errors_read_in_french() {
     }
     assert!(problems(&fr, Lang::Fr).is_empty(), "{fr}");
     assert!(en.contains("is not UTF-8 text"), "{en}");
+}
+
+/// A DNS server on loopback that answers every question SERVFAIL.
+fn servfail_dns() -> std::net::SocketAddr {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let addr = sock.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok((n, from)) = sock.recv_from(&mut buf) {
+            if n < 2 {
+                continue;
+            }
+            // The query's id; a response (QR), RCODE 2; no sections.
+            let reply = [buf[0], buf[1], 0x81, 0x82, 0, 0, 0, 0, 0, 0, 0, 0];
+            let _ = sock.send_to(&reply, from);
+        }
+    });
+    addr
+}
+
+/// With `$MAILWIZ_DNS_SERVER`, names go through mailwiz's own DNS client:
+/// its failures are typed too, and read in French.
+#[test]
+fn dns_failures_read_in_french() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cfg = dir.path().join("accounts.toml");
+    let out = mailwiz(&cfg)
+        .args(["add", "--name", "dns", "--email", "alice@example.test"])
+        .args(["--incoming", "imap", "--in-host", "mail.example.test"])
+        .args(["--in-port", "993", "--in-security", "tls"])
+        .args(["--smtp-host", "mail.example.test", "--smtp-port", "465"])
+        .args(["--smtp-security", "tls", "--password-command", "echo pw"])
+        .output()
+        .expect("mailwiz runs");
+    assert!(out.status.success(), "add: {out:?}");
+    let dns = servfail_dns().to_string();
+    let text = |lang: Lang| {
+        run(mailwiz(&cfg)
+            .args(["--lang", lang.code(), "check", "dns", "--timeout", "5"])
+            .env("MAILWIZ_DNS_SERVER", &dns))
+    };
+    let (fr, en) = (text(Lang::Fr), text(Lang::En));
+    assert!(fr.contains("le serveur DNS a échoué (SERVFAIL)"), "{fr}");
+    assert!(
+        !fr.contains("the DNS server failed"),
+        "English in French: {fr}"
+    );
+    assert!(problems(&fr, Lang::Fr).is_empty(), "{fr}");
+    assert!(en.contains("the DNS server failed (SERVFAIL)"), "{en}");
+}
+
+/// A server that speaks only TLS 1.0/1.1 (`tests/harness/old_tls.py`),
+/// killed when dropped.
+struct OldTlsServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl OldTlsServer {
+    fn start() -> OldTlsServer {
+        use std::io::{BufRead, BufReader};
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/harness/old_tls.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs the old TLS server (install python3 and openssl)");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the port");
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            panic!("old_tls.py printed {line:?}, not its port (is openssl installed?)")
+        });
+        OldTlsServer { child, port }
+    }
+}
+
+impl Drop for OldTlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// No TLS version in common with an old server: said in French, without
+/// rustls's English.
+#[test]
+fn an_old_tls_server_reads_in_french() {
+    let server = OldTlsServer::start();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cfg = dir.path().join("accounts.toml");
+    add(&cfg, "old_tls", server.port, "echo pw", None);
+    let fr = check(&cfg, Lang::Fr, "old_tls");
+    let en = check(&cfg, Lang::En, "old_tls");
+    assert!(
+        fr.contains("n'ont aucune version de TLS ni aucun chiffrement en commun"),
+        "{fr}"
+    );
+    for english in [
+        "received fatal alert",
+        "ProtocolVersion",
+        "secure connection",
+    ] {
+        assert!(!fr.contains(english), "English {english:?} in French: {fr}");
+    }
+    assert!(problems(&fr, Lang::Fr).is_empty(), "{fr}");
+    assert!(en.contains("no TLS version or cipher in common"), "{en}");
 }

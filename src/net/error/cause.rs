@@ -14,6 +14,8 @@ pub enum DnsCause {
     NoFamilyAddress(crate::net::Family),
     /// The resolver failed; `said` is its own words, kept as evidence.
     Failed { said: String },
+    /// mailwiz's own DNS client (with `$MAILWIZ_DNS_SERVER`) failed, typed.
+    Stub(crate::discover::dns::DnsError),
 }
 
 impl DnsCause {
@@ -32,6 +34,7 @@ impl DnsCause {
                 &[("family", family.name())],
             ),
             DnsCause::Failed { said } => i18n::tf(lang, "net.dns.failed", &[("said", said)]),
+            DnsCause::Stub(e) => e.localized(lang),
         }
     }
 }

@@ -154,15 +154,7 @@ fn every_error_has_both_texts() {
             greeting: "+OK".into(),
         },
     ];
-    let tls = [
-        TlsKind::Untrusted,
-        TlsKind::HostnameMismatch,
-        TlsKind::Expired,
-        TlsKind::NotYetValid,
-        TlsKind::PinMismatch,
-        TlsKind::Other,
-    ]
-    .map(|kind| {
+    let tls = TlsKind::ALL.map(|kind| {
         NetError::Tls(TlsError {
             kind,
             cert: None,
