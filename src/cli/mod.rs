@@ -100,7 +100,7 @@ pub fn run(cli: Cli, env: Environment) -> i32 {
     crate::net::force_family(cli.command.as_ref().and_then(Command::family));
     match cli.command {
         None if crate::plain::wanted(cli.plain, &ctx.env) => {
-            crate::plain::run(ctx.config_path, ctx.lang)
+            crate::plain::run(ctx.config_path, ctx.lang, &ctx.env)
         }
         None => crate::tui::run(ctx.config_path, ctx.lang, &ctx.env),
         Some(Command::Add(a)) => add_cmd::add(&ctx, a),

@@ -40,14 +40,14 @@ pub fn wanted(explicit: bool, env: &crate::cli::Environment) -> bool {
 
 /// Runs the linear wizard on stdin/stdout; returns the exit code (0 once an
 /// account is saved, 1 when the input ended first).
-pub fn run(config_path: PathBuf, lang: Lang) -> i32 {
+pub fn run(config_path: PathBuf, lang: Lang, env: &crate::cli::Environment) -> i32 {
     let mut options = AppOptions::new(config_path.clone(), lang, crate::config::load(&config_path));
     options.no_color = true;
     // The environment's overrides, as the full screen reads them (a test
     // ISPDB, DNS server or source list), and the other clients' accounts.
     options.discover =
-        Some(crate::discover::DiscoverOptions::default().with_overrides(|k| std::env::var(k).ok()));
-    options.detect_roots = crate::detect::ScanRoots::from_vars(|k| std::env::var_os(k));
+        Some(crate::discover::DiscoverOptions::default().with_overrides(|k| env.var(k)));
+    options.detect_roots = crate::detect::ScanRoots::from_vars(|k| env.var_os(k));
     let mut app = App::new(options);
     let mut console = Console::stdio();
     Session::new(&mut app, &mut console).run()
