@@ -6,7 +6,9 @@
 //!   `SSL_CERT_FILE`/`SSL_CERT_DIR`), read once per process;
 //! - the compiled-in Mozilla roots (`webpki-roots`) when the system store
 //!   is empty;
-//! - the account's (or the command's) CA file, on top;
+//! - the account's (or the command's) CA file, on top — for mail, tried
+//!   alone first, so the system store is read only when the CA file does
+//!   not verify the chain (`net::tls`; the same chains are accepted);
 //! - for mail, a pinned fingerprint (applied by `net::tls`, which owns the
 //!   handshake): HTTP has no pin.
 //!
@@ -111,14 +113,26 @@ pub fn root_store(ca_file: Option<&Path>) -> Result<Arc<RootCertStore>, TrustErr
     let Some(path) = ca_file else {
         return Ok(base_store().clone());
     };
-    let extra = read_ca_file(path)?;
-    let mut roots = RootCertStore::clone(base_store());
-    for cert in extra {
+    let extra = ca_file_store(path)?;
+    Ok(with_base(&extra))
+}
+
+/// The CA file's certificates alone, as roots (each one must parse).
+pub fn ca_file_store(path: &Path) -> Result<RootCertStore, TrustError> {
+    let mut roots = RootCertStore::empty();
+    for cert in read_ca_file(path)? {
         roots.add(cert).map_err(|_| TrustError::NotPem {
             path: path.display().to_string(),
         })?;
     }
-    Ok(Arc::new(roots))
+    Ok(roots)
+}
+
+/// The base roots (the system store, read once) plus `extra`.
+pub fn with_base(extra: &RootCertStore) -> Arc<RootCertStore> {
+    let mut roots = RootCertStore::clone(base_store());
+    roots.roots.extend(extra.roots.iter().cloned());
+    Arc::new(roots)
 }
 
 /// The same roots for ureq (discovery and OAuth2 HTTP).

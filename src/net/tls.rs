@@ -14,7 +14,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
     AlertDescription, CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TimedTcp>;
 
@@ -26,17 +26,22 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 #[derive(Clone)]
 pub struct TlsSetup {
     pub host: String,
-    pub(crate) roots: Arc<RootCertStore>,
+    /// The account's CA file's certificates alone (None: no CA file).
+    pub(crate) own: Option<Arc<RootCertStore>>,
     pub(crate) pin: Option<String>,
 }
 
 impl TlsSetup {
     pub fn new(host: &str, trust: &Trust) -> Result<TlsSetup, NetError> {
-        let ca_file = trust.ca_file.as_deref().map(std::path::Path::new);
-        let roots = crate::trust::root_store(ca_file).map_err(NetError::CaFile)?;
+        let own = trust
+            .ca_file
+            .as_deref()
+            .map(|p| crate::trust::ca_file_store(std::path::Path::new(p)).map(Arc::new))
+            .transpose()
+            .map_err(NetError::CaFile)?;
         Ok(TlsSetup {
             host: host.trim().to_string(),
-            roots,
+            own,
             pin: trust
                 .pinned_sha256
                 .as_deref()
@@ -54,16 +59,22 @@ impl TlsSetup {
         })
     }
 
-    fn webpki(&self) -> Result<Arc<WebPkiServerVerifier>, NetError> {
-        WebPkiServerVerifier::builder_with_provider(self.roots.clone(), provider())
-            .build()
-            .map_err(|e| {
+    fn webpki(&self) -> Result<Arc<ChainVerifier>, NetError> {
+        let own = match &self.own {
+            Some(roots) => Some(webpki_verifier(roots.clone()).map_err(|e| {
                 NetError::Tls(TlsError {
                     kind: TlsKind::Other,
                     cert: None,
-                    detail: e.to_string(),
+                    detail: super::clean_text(e.to_string().as_bytes()),
                 })
-            })
+            })?),
+            None => None,
+        };
+        Ok(Arc::new(ChainVerifier {
+            own,
+            own_roots: self.own.clone(),
+            full: OnceLock::new(),
+        }))
     }
 
     /// Checks a certificate chain as the handshake would: the pin, else
@@ -158,11 +169,100 @@ impl TlsSetup {
     }
 }
 
+fn webpki_verifier(roots: Arc<RootCertStore>) -> Result<Arc<WebPkiServerVerifier>, rustls::Error> {
+    WebPkiServerVerifier::builder_with_provider(roots, provider())
+        .build()
+        .map_err(|e| rustls::Error::General(e.to_string()))
+}
+
+/// Verifies a chain against the account's CA file alone first; only when
+/// that does not verify it, against the system store plus the CA file,
+/// read then (a bundle and a few hundred files: milliseconds saved on
+/// every login to a server the CA file covers). It accepts exactly the
+/// chains the union of both accepts.
+#[derive(Debug)]
+struct ChainVerifier {
+    own: Option<Arc<WebPkiServerVerifier>>,
+    own_roots: Option<Arc<RootCertStore>>,
+    full: OnceLock<Result<Arc<WebPkiServerVerifier>, rustls::Error>>,
+}
+
+impl ChainVerifier {
+    /// The system store's roots plus the CA file's, built on first use.
+    fn full(&self) -> Result<Arc<WebPkiServerVerifier>, rustls::Error> {
+        self.full
+            .get_or_init(|| {
+                let roots = match &self.own_roots {
+                    Some(own) => crate::trust::with_base(own),
+                    None => crate::trust::root_store(None)
+                        .map_err(|e| rustls::Error::General(e.to_string()))?,
+                };
+                webpki_verifier(roots)
+            })
+            .clone()
+    }
+
+    /// Checks signatures (the roots play no part in it).
+    fn signatures(&self) -> Result<Arc<WebPkiServerVerifier>, rustls::Error> {
+        match &self.own {
+            Some(own) => Ok(own.clone()),
+            None => self.full(),
+        }
+    }
+}
+
+impl ServerCertVerifier for ChainVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Some(own) = &self.own {
+            match own.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+                // Another root may still vouch for it: the full store decides.
+                Err(rustls::Error::InvalidCertificate(_)) => {}
+                result => return result,
+            }
+        }
+        self.full()?
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.signatures()?
+            .verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.signatures()?
+            .verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.signatures()
+            .map(|v| v.supported_verify_schemes())
+            .unwrap_or_default()
+    }
+}
+
 /// The usual verification, except that the pinned certificate is accepted;
 /// remembers the server's certificate so a failure can show it.
 #[derive(Debug)]
 struct PinningVerifier {
-    inner: Arc<WebPkiServerVerifier>,
+    inner: Arc<ChainVerifier>,
     pin: Option<String>,
     seen: Arc<Mutex<Option<Vec<u8>>>>,
 }
