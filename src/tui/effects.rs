@@ -209,19 +209,7 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             id,
             result: service::remove_account(&path, &name, None).map(|removed| removed.config),
         },
-        Effect::Discover { id, email, options } => {
-            let opts = DiscoverOptions {
-                cancel: Some(flag),
-                ..*options
-            };
-            let report = discover::discover(&email, &opts, &|event| {
-                let _ = tx.send(Msg::Discovery { id, event });
-            });
-            Msg::Discovered {
-                id,
-                report: Box::new(report),
-            }
-        }
+        Effect::Discover { id, email, options } => discover_for(id, &email, *options, tx, flag),
         Effect::Diagnose {
             id,
             account,
@@ -244,25 +232,8 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
             id,
             result: super::signin_runner::renew(&account, &tokens, client_secret),
         },
-        Effect::SaveTranscript { id, path, text } => save_transcript(id, path, text),
-        Effect::SaveBundle { id, path, bundle } => {
-            // Next to the configuration file, which a first account has
-            // not created yet: its folder, private, as the config store
-            // makes it.
-            let folder = path.parent().map_or(Ok(()), private_dir);
-            let result = folder
-                .map_err(|e| crate::doctor::bundle::BundleError::from_io(&e))
-                .and_then(|()| crate::doctor::bundle::write(&bundle, &path))
-                .map_err(|e| {
-                    let args = e.i18n_args();
-                    let mut refs: Vec<(&str, &str)> =
-                        args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                    let shown = path.display().to_string();
-                    refs.push(("path", &shown));
-                    crate::i18n::tf(lang, e.i18n_key(), &refs)
-                });
-            Msg::TranscriptSaved { id, path, result }
-        }
+        Effect::SaveTranscript { id, path, text } => save_transcript(id, path, text, lang),
+        Effect::SaveBundle { id, path, bundle } => save_bundle(id, path, &bundle, lang),
         Effect::Detect { id, roots } => Msg::Detected {
             id,
             accounts: crate::detect::scan(&roots).accounts,
@@ -276,13 +247,59 @@ fn work(effect: Effect, tx: &Sender<Msg>, flag: Arc<AtomicBool>, lang: Lang) -> 
     }
 }
 
-fn save_transcript(id: RequestId, path: std::path::PathBuf, text: String) -> Msg {
+/// Discovery for the address, its events sent as they come.
+fn discover_for(
+    id: RequestId,
+    email: &str,
+    options: DiscoverOptions,
+    tx: &Sender<Msg>,
+    flag: Arc<AtomicBool>,
+) -> Msg {
+    let opts = DiscoverOptions {
+        cancel: Some(flag),
+        ..options
+    };
+    let report = discover::discover(email, &opts, &|event| {
+        let _ = tx.send(Msg::Discovery { id, event });
+    });
+    Msg::Discovered {
+        id,
+        report: Box::new(report),
+    }
+}
+
+/// The doctor's ticket, next to the configuration file, which a first
+/// account has not created yet: its folder, private, as the config store
+/// makes it.
+fn save_bundle(
+    id: RequestId,
+    path: std::path::PathBuf,
+    bundle: &crate::doctor::bundle::Bundle,
+    lang: Lang,
+) -> Msg {
+    let folder = path.parent().map_or(Ok(()), private_dir);
+    let result = folder
+        .map_err(|e| crate::doctor::bundle::BundleError::from_io(&e))
+        .and_then(|()| crate::doctor::bundle::write(bundle, &path))
+        .map_err(|e| {
+            let args = e.i18n_args();
+            let mut refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let shown = path.display().to_string();
+            refs.push(("path", &shown));
+            crate::i18n::tf(lang, e.i18n_key(), &refs)
+        });
+    Msg::TranscriptSaved { id, path, result }
+}
+
+/// The transcript file; a failure in the user's language (the system's
+/// reason as words of that language, not the OS's English).
+fn save_transcript(id: RequestId, path: std::path::PathBuf, text: String, lang: Lang) -> Msg {
     let result = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .map_or(Ok(()), std::fs::create_dir_all)
         .and_then(|()| std::fs::write(&path, text))
-        .map_err(|e| e.to_string());
+        .map_err(|e| crate::net::IoCause::of(&e).localized(lang));
     Msg::TranscriptSaved { id, path, result }
 }
 

@@ -135,3 +135,25 @@ fn a_task_that_panics_comes_back_as_failed_with_its_words_and_place() {
     }
     assert!(runner.flags.lock().unwrap().is_empty(), "flags released");
 }
+
+#[test]
+fn a_transcript_that_cannot_be_written_says_why_in_the_users_language() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    // A folder that is a file: the transcript cannot be written there.
+    let path = file.join("transcript.txt");
+    match save_transcript(7, path, "text".into(), Lang::Fr) {
+        Msg::TranscriptSaved {
+            id: 7,
+            result: Err(why),
+            ..
+        } => {
+            assert!(!why.contains("os error"), "the OS's English: {why}");
+            assert!(!why.contains("directory"), "English: {why}");
+            // create_dir_all on a file: "it already exists", in French.
+            assert_eq!(why, crate::i18n::t(Lang::Fr, "net.io.already_exists"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
