@@ -87,16 +87,10 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
     let mut found: Vec<Finding> = ticket.findings.iter().map(|f| f.localized(lang)).collect();
     // Issue 15 §3: why the last OAuth2 sign-in or refresh was refused.
     found.splice(0..0, doctor::oauth_sign_in_finding(acct, lang));
-    if let Some(path) = &a.transcript
-        && let Err(e) = std::fs::write(path, report.transcript.render())
-    {
-        let p = path.display().to_string();
-        output::error(&tf(
-            lang,
-            "doctor.cli.transcript_error",
-            &[("path", &p), ("detail", &e.to_string())],
-        ));
-    }
+    let transcript_written = a
+        .transcript
+        .as_ref()
+        .map(|path| write_transcript(lang, path, &report.transcript.render()));
     if a.json {
         output::json(&serde_json::json!({
             "findings": found,
@@ -109,7 +103,7 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
         }));
     } else {
         print_text(lang, &ticket, &found);
-        if let Some(path) = &a.transcript {
+        if let (Some(path), Some(true)) = (&a.transcript, transcript_written) {
             let p = path.display().to_string();
             line(&tf(lang, "doctor.cli.transcript", &[("path", &p)]));
         }
@@ -117,7 +111,27 @@ pub(super) fn doctor(ctx: &Ctx, a: DoctorArgs) -> i32 {
     if let Some(path) = &a.bundle {
         save_bundle(lang, &ticket, path, a.json);
     }
+    if transcript_written == Some(false) {
+        return EXIT_FAILED;
+    }
     exit_code(&found)
+}
+
+/// Writes the transcript; false (and why, in `lang`) when it could not.
+fn write_transcript(lang: Lang, path: &std::path::Path, text: &str) -> bool {
+    let Err(e) = std::fs::write(path, text) else {
+        return true;
+    };
+    let p = path.display().to_string();
+    output::error(&tf(
+        lang,
+        "doctor.cli.transcript_error",
+        &[
+            ("path", &p),
+            ("detail", &crate::net::IoCause::of(&e).localized(lang)),
+        ],
+    ));
+    false
 }
 
 /// 1 when a finding is an error; warnings (`ipv6_broken`) are listed but

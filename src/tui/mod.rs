@@ -77,7 +77,11 @@ pub fn run(config_path: PathBuf, lang: Lang, env: &crate::cli::Environment) -> i
             ratatui::restore();
             eprintln!(
                 "{}",
-                tf(lang, "tui.error.terminal", &[("detail", &e.to_string())])
+                tf(
+                    lang,
+                    "tui.error.terminal",
+                    &[("detail", &crate::net::IoCause::of(&e).localized(lang))]
+                )
             );
             return 2;
         }
@@ -92,7 +96,7 @@ pub fn run(config_path: PathBuf, lang: Lang, env: &crate::cli::Environment) -> i
                 tf(
                     app.lang,
                     "tui.error.terminal",
-                    &[("detail", &e.to_string())]
+                    &[("detail", &crate::net::IoCause::of(&e).localized(app.lang))]
                 )
             );
             1

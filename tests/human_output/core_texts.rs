@@ -200,3 +200,49 @@ fn core_refusals_read_in_french() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `doctor --transcript` into a folder that does not exist: the reason in
+/// French (not the OS's English), no claim that the transcript was
+/// written, and a failed exit.
+#[test]
+fn a_transcript_that_cannot_be_written_is_said_so_in_french() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cfg = dir.path().join("accounts.toml");
+    let add = [
+        "add",
+        "--name",
+        "t",
+        "--email",
+        "alice@example.test",
+        "--incoming",
+        "imap",
+        "--in-host",
+        "127.0.0.1",
+        "--in-port",
+        "1",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        "1",
+        "--password-command",
+        "echo pw",
+    ];
+    let (out, failed) = run(&cfg, Lang::En, &add);
+    assert!(!failed, "{out}");
+    let gone = dir.path().join("gone/t.txt");
+    let gone = gone.to_str().expect("a UTF-8 path");
+    let (fr, failed) = run(&cfg, Lang::Fr, &["doctor", "t", "--transcript", gone]);
+    assert!(failed, "{fr}");
+    assert!(
+        fr.contains("Impossible d'écrire la transcription") && fr.contains("introuvable"),
+        "{fr}"
+    );
+    for english in ["No such file", "os error"] {
+        assert!(
+            !fr.contains(english),
+            "English {english:?} in French:\n{fr}"
+        );
+    }
+    assert!(!fr.contains("écrite dans"), "said written:\n{fr}");
+    assert!(!Path::new(gone).exists());
+}
