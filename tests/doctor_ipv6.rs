@@ -28,18 +28,35 @@ impl Drop for Dns {
 }
 
 /// dnsmasq on a free loopback port: `mail.example.test` in both families,
-/// its IPv6 address `aaaa`.
+/// its IPv6 address `aaaa`. The port is found by binding and releasing it,
+/// so another process may take it first: dnsmasq then exits at once, and
+/// it is started again on another port.
 fn dnsmasq_with(aaaa: &str) -> Dns {
     let bin = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"]
         .into_iter()
         .find(|p| Path::new(p).exists())
         .expect("dnsmasq is missing: install dnsmasq-base (scripts/install-test-deps.sh)");
+    // The socket the readiness queries come from, bound first so it can
+    // never be given dnsmasq's port.
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    for _ in 0..5 {
+        if let Some(dns) = try_dnsmasq(bin, aaaa, &sock) {
+            return dns;
+        }
+    }
+    panic!("dnsmasq did not start on a free loopback port in five tries");
+}
+
+/// One start of dnsmasq; None when it exited (its port was taken).
+fn try_dnsmasq(bin: &str, aaaa: &str, sock: &UdpSocket) -> Option<Dns> {
     let port = UdpSocket::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(bin)
+    let mut child = Command::new(bin)
         .args([
             "-k",
             "--conf-file=/dev/null",
@@ -59,23 +76,22 @@ fn dnsmasq_with(aaaa: &str) -> Dns {
         .expect("start dnsmasq");
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     // Ready when it answers (any answer) on UDP.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
-    sock.set_read_timeout(Some(Duration::from_millis(100)))
-        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
     let query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x04mail\x07example\x04test\x00\x00\x01\x00\x01";
     loop {
         sock.send_to(query, addr).unwrap();
         let mut buf = [0u8; 512];
         if sock.recv_from(&mut buf).is_ok() {
-            break;
+            return Some(Dns { child, addr });
+        }
+        if child.try_wait().unwrap().is_some() {
+            return None;
         }
         assert!(
             Instant::now() < deadline,
-            "dnsmasq did not answer within 5 s"
+            "dnsmasq did not answer within 10 s"
         );
     }
-    Dns { child, addr }
 }
 
 fn dnsmasq() -> Dns {
