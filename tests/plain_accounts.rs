@@ -118,3 +118,48 @@ fn plain_discovery_uses_the_ispdb_the_environment_names() {
         r.text
     );
 }
+
+/// A saved account whose password command fails: the check cannot run,
+/// and plain mode says why for each side (the full screen shows it under
+/// the side), in French, with the command's exit code.
+#[test]
+fn a_check_that_cannot_run_says_why_for_each_side_in_french() {
+    let env = mailenv();
+    let prepare = |config: &std::path::Path| {
+        std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+        let out = common::mailwiz(config)
+            .args(["add", "--email", &env.user("alice"), "--name", "cassé"])
+            .args(["--incoming", "imap", "--in-host", &env.host])
+            .args(["--in-security", "tls"])
+            .args(["--in-port", &env.imaps_port.to_string()])
+            .args(["--smtp-host", &env.host, "--smtp-security", "tls"])
+            .args(["--smtp-port", &env.smtps_port.to_string()])
+            .arg("--ca-file")
+            .arg(&env.ca)
+            .args(["--password-command", "exit 3"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let answers = [
+        "1", // the saved account
+        "1", // check both logins
+        "5", // it could not run: back to the list
+        "3", // quit
+    ];
+    let input = answers.join("\n") + "\n";
+    let r = run_plain_prepared(env, "fr", &input, &[], &prepare);
+    let text = &r.text;
+    for side in ["IMAP", "SMTP"] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{side}\u{a0}: Le test n'a pas pu")))
+            .unwrap_or_else(|| panic!("no reason for {side}:\n{text}"));
+        assert!(line.contains("code 3"), "{line}");
+    }
+    assert!(!text.contains("exit status"), "{text}");
+}

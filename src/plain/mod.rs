@@ -145,7 +145,9 @@ impl<'a> Session<'a> {
                     signin::event(self.app, self.console, &msg);
                     let diagnosed = matches!(msg, Msg::Diagnosed { .. });
                     let written = matches!(msg, Msg::TranscriptSaved { .. });
+                    let before = say::stopped_now(self.app);
                     self.feed(msg);
+                    say::newly_stopped(self.app, self.console, before);
                     if diagnosed {
                         troubleshoot::diagnosis(self.app, self.console);
                     }

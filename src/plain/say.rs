@@ -279,6 +279,39 @@ fn saved(app: &App) -> String {
     tf(app.lang, key, &[("name", &account.name)])
 }
 
+/// Which of the incoming test, the SMTP test and the test message are
+/// stopped (no secret, a dead task, a refused renewal of the sign-in).
+pub(super) fn stopped_now(app: &App) -> [bool; 3] {
+    [
+        app.incoming.crashed.is_some(),
+        app.smtp.crashed.is_some(),
+        app.send.crashed.is_some(),
+    ]
+}
+
+/// Says why each of them stopped since `before`, as the full screen shows
+/// it under the side (a test that could not run has no report to say).
+pub(super) fn newly_stopped(app: &App, c: &mut Console, before: [bool; 3]) {
+    let sides = [
+        (side_name(app, Side::Incoming), &app.incoming.crashed),
+        (side_name(app, Side::Smtp), &app.smtp.crashed),
+        (
+            t(app.lang, "plain_accounts.test_message").to_string(),
+            &app.send.crashed,
+        ),
+    ];
+    for ((what, stopped), was) in sides.into_iter().zip(before) {
+        if let (Some(why), false) = (stopped, was) {
+            let reason = crate::tui::stopped_text(app, why);
+            c.line(&tf(
+                app.lang,
+                "plain_accounts.stopped",
+                &[("what", &what), ("reason", &reason)],
+            ));
+        }
+    }
+}
+
 /// A write that is neither the wizard's save nor the pin's save of the
 /// account being diagnosed: the removal confirmed on the list.
 fn is_removal(app: &App, id: u64) -> bool {

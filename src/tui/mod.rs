@@ -35,6 +35,7 @@ pub use signin::{OauthForm, SignInFlow, SignInPrompt, SignInState};
 pub use signin::{identity_provider, is_oauth, provided_client};
 pub use step::Step;
 pub use steps::signin::broker_offered;
+pub use steps::stopped_text;
 pub use steps::{TestPrompt, TestUi, send_findings, test_context, test_findings, untrusted_certs};
 pub use theme::Theme;
 pub use troubleshoot::{
