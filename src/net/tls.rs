@@ -59,7 +59,7 @@ impl TlsSetup {
         })
     }
 
-    fn webpki(&self) -> Result<Arc<ChainVerifier>, NetError> {
+    fn webpki(&self) -> Result<ChainVerifier, NetError> {
         let own = match &self.own {
             Some(roots) => Some(webpki_verifier(roots.clone()).map_err(|e| {
                 NetError::Tls(TlsError {
@@ -70,11 +70,11 @@ impl TlsSetup {
             })?),
             None => None,
         };
-        Ok(Arc::new(ChainVerifier {
+        Ok(ChainVerifier {
             own,
             own_roots: self.own.clone(),
             full: OnceLock::new(),
-        }))
+        })
     }
 
     /// Checks a certificate chain as the handshake would: the pin, else
@@ -96,13 +96,10 @@ impl TlsSetup {
             .iter()
             .map(|c| CertificateDer::from(c.clone()))
             .collect();
-        match self.webpki()?.verify_server_cert(
-            &ee_der,
-            &inter,
-            &self.server_name()?,
-            &[],
-            UnixTime::now(),
-        ) {
+        match self
+            .webpki()?
+            .verify(&ee_der, &inter, &self.server_name()?, &[], UnixTime::now())
+        {
             Ok(_) => Ok(info),
             Err(e) => Err(NetError::Tls(self.classify_with_pin(&e, Some(info)))),
         }
@@ -209,10 +206,9 @@ impl ChainVerifier {
             None => self.full(),
         }
     }
-}
 
-impl ServerCertVerifier for ChainVerifier {
-    fn verify_server_cert(
+    /// The chain, against the CA file's roots, then the full store's.
+    fn verify(
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
@@ -230,39 +226,13 @@ impl ServerCertVerifier for ChainVerifier {
         self.full()?
             .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
     }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.signatures()?
-            .verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.signatures()?
-            .verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.signatures()
-            .map(|v| v.supported_verify_schemes())
-            .unwrap_or_default()
-    }
 }
 
 /// The usual verification, except that the pinned certificate is accepted;
 /// remembers the server's certificate so a failure can show it.
 #[derive(Debug)]
 struct PinningVerifier {
-    inner: Arc<ChainVerifier>,
+    inner: ChainVerifier,
     pin: Option<String>,
     seen: Arc<Mutex<Option<Vec<u8>>>>,
 }
@@ -285,7 +255,7 @@ impl ServerCertVerifier for PinningVerifier {
             return Ok(ServerCertVerified::assertion());
         }
         self.inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+            .verify(end_entity, intermediates, server_name, ocsp, now)
     }
 
     fn verify_tls12_signature(
@@ -294,7 +264,9 @@ impl ServerCertVerifier for PinningVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        self.inner
+            .signatures()?
+            .verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -303,11 +275,16 @@ impl ServerCertVerifier for PinningVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        self.inner
+            .signatures()?
+            .verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+        self.inner
+            .signatures()
+            .map(|v| v.supported_verify_schemes())
+            .unwrap_or_default()
     }
 }
 
