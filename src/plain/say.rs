@@ -5,7 +5,7 @@ use super::io::Console;
 use crate::account::{Protocol, Security};
 use crate::check::{Progress, ServerReport, Side};
 use crate::i18n::{t, tf};
-use crate::tui::{App, Field, Msg, SaveState, Step};
+use crate::tui::{App, Field, Msg, Purpose, SaveState, Step};
 
 pub(super) fn intro(app: &App, c: &mut Console) {
     c.line(t(app.lang, "plain.intro"));
@@ -183,12 +183,9 @@ pub(super) fn event(app: &App, c: &mut Console, msg: &Msg) {
             ..
         } => progress(app, c, *side, step),
         Msg::Checked { id, report } => {
-            let side = if app.incoming.id == Some(*id) {
-                Side::Incoming
-            } else {
-                Side::Smtp
-            };
-            checked(app, c, side, report);
+            if let Some(&Purpose::Check(side)) = purpose(app, *id) {
+                checked(app, c, side, report);
+            }
         }
         Msg::Sent { report, .. } => sent(app, c, report),
         Msg::Arrived { report, .. } => {
@@ -208,7 +205,7 @@ pub(super) fn event(app: &App, c: &mut Console, msg: &Msg) {
             ));
         }
         // A removal asked for on the list: said by the list (its notice).
-        Msg::ConfigWritten { id, .. } if is_removal(app, *id) => {}
+        Msg::ConfigWritten { id, .. } if purpose(app, *id) == Some(&Purpose::Remove) => {}
         Msg::ConfigWritten { result: Ok(_), .. } => c.line(&saved(app)),
         Msg::ConfigWritten { result: Err(e), .. } => {
             c.line(&tf(
@@ -312,15 +309,10 @@ pub(super) fn newly_stopped(app: &App, c: &mut Console, before: [bool; 3]) {
     }
 }
 
-/// A write that is neither the wizard's save nor the pin's save of the
-/// account being diagnosed: the removal confirmed on the list.
-fn is_removal(app: &App, id: u64) -> bool {
-    let saving = matches!(app.save, SaveState::Saving(s) if s == id);
-    let pin_save = app
-        .troubleshoot
-        .as_ref()
-        .is_some_and(|ts| ts.pin_save == Some(id));
-    !saving && !pin_save
+/// What the request `id` was for (the event is said before `update()`
+/// ends it).
+fn purpose(app: &App, id: u64) -> Option<&Purpose> {
+    app.pending.get(&id)
 }
 
 /// One server's test: works, or the findings, numbered, each with its fix.
