@@ -156,11 +156,6 @@ pub enum SignInState {
     },
     /// Signed in: the tokens are in `OauthForm::tokens`.
     Done,
-    /// Signed in; the access token is being renewed before the work that
-    /// waits for it.
-    Renewing {
-        id: u64,
-    },
     Failed(OauthError),
     /// The sign-in's background task died (a bug in mailwiz, not a
     /// refusal of the identity provider).

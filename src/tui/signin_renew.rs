@@ -34,7 +34,7 @@ pub fn renew_first(app: &mut App, then: AfterRenewal) -> Option<Vec<Effect>> {
     if tokens.fresh_at(crate::oauth::now_secs()) {
         return None;
     }
-    if matches!(app.signin, SignInState::Renewing { .. }) {
+    if renewing(app) {
         // One renewal at a time: the work starts when it ends.
         return Some(Vec::new());
     }
@@ -42,13 +42,19 @@ pub fn renew_first(app: &mut App, then: AfterRenewal) -> Option<Vec<Effect>> {
     let secret = &app.form.oauth.client_secret;
     let client_secret = (!secret.is_empty()).then(|| secret.secret().clone());
     let id = app.request_id(Purpose::RenewSignIn(then));
-    app.signin = SignInState::Renewing { id };
     Some(vec![Effect::RenewSignIn {
         id,
         account: Box::new(app.form.account()),
         tokens: Box::new(tokens),
         client_secret,
     }])
+}
+
+/// A renewal is running (its request is pending).
+pub fn renewing(app: &App) -> bool {
+    app.pending
+        .values()
+        .any(|p| matches!(p, Purpose::RenewSignIn(_)))
 }
 
 /// The renewal ended: the work starts with the new tokens (when its screen

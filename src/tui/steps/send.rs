@@ -300,7 +300,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let phase = app.send.running.map_or("", |p| p.localized(app.lang));
         let line = format!("{} {} {phase}", spinner(app), app.t("tui.send.sending"));
         text.lines.push(Line::styled(line, th.value()));
-    } else if matches!(app.signin, crate::tui::SignInState::Renewing { .. }) {
+    } else if crate::tui::signin_renew::renewing(app) {
         let line = format!("{} {}", spinner(app), app.t("tui_renew.renewing"));
         text.lines.push(Line::styled(line, th.value()));
     }

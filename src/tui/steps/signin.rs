@@ -286,7 +286,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             th.value(),
         )),
         SignInState::Waiting { prompt: p, .. } => return prompt::render(app, frame, p),
-        SignInState::Done | SignInState::Renewing { .. } => text
+        SignInState::Done => text
             .lines
             .push(Line::styled(app.t("tui.signin.done"), th.ok())),
         SignInState::Failed(e) => {

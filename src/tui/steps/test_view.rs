@@ -189,7 +189,7 @@ fn side_text(app: &App, side: &SideRun, which: Side, title: String) -> Text<'sta
             format!("{} {} ({left})", spinner(app), app.t("tui.test.starting")),
             th.value(),
         ));
-    } else if matches!(app.signin, crate::tui::SignInState::Renewing { .. }) {
+    } else if crate::tui::signin_renew::renewing(app) {
         text.lines.push(Line::styled(
             format!("{} {}", spinner(app), app.t("tui_renew.renewing")),
             th.value(),
