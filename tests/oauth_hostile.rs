@@ -10,8 +10,9 @@
 
 mod common;
 
+use common::oauth::agent;
 use common::oauth::oauthenv;
-use common::oauth::timed::{Machine, agent, finish, run};
+use common::oauth::timed::{Machine, finish, run};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::process::Child;

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::oauth::{OauthEnv, oauthenv};
+use common::oauth::{OauthEnv, agent, oauthenv};
 use common::tmux::Tmux;
 use common::{KeyringSession, mailwiz};
 use std::io::{BufRead, BufReader};
@@ -21,21 +21,8 @@ use std::time::Duration;
 /// binary: one test at a time.
 static IDP: Mutex<()> = Mutex::new(());
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
-}
-
 fn idp_post(env: &OauthEnv, path: &str, form: &[(&str, &str)]) {
-    let resp = agent()
-        .post(format!("{}{path}", env.idp()))
-        .send_form(form.iter().copied())
-        .expect("IdP answers");
-    assert_eq!(resp.status().as_u16(), 200, "{path}");
+    common::oauth::idp_post(env.idp(), path, form);
 }
 
 /// (refresh grants, refused refreshes) so far.

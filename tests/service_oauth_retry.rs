@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::oauth::oauthenv;
+use common::oauth::{agent, idp_post, oauthenv};
 use common::{KeyringSession, mailwiz};
 use mailwiz::check::{CheckOptions, Progress, Side};
 use mailwiz::credentials::Secrets;
@@ -27,23 +27,6 @@ const TEST: &str = "a_refused_token_gets_one_retry_with_a_refreshed_one";
 const CHILD_CONFIG: &str = "MAILWIZ_TEST_SERVICE_CONFIG";
 const CHILD_IDP: &str = "MAILWIZ_TEST_SERVICE_IDP";
 const CHILD_USER: &str = "MAILWIZ_TEST_SERVICE_USER";
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
-}
-
-fn idp_post(idp: &str, path: &str, form: &[(&str, &str)]) {
-    let resp = agent()
-        .post(format!("{idp}{path}"))
-        .send_form(form.iter().copied())
-        .expect("IdP answers");
-    assert_eq!(resp.status().as_u16(), 200, "{path}");
-}
 
 fn text(out: &Output) -> String {
     format!(

@@ -50,16 +50,11 @@ fn start_with(
 }
 
 fn approve(idp: &str, user_code: &str, user: &str) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
-    let resp = agent
-        .post(format!("{idp}/test/approve"))
-        .send_form([("user_code", user_code), ("user", user)])
-        .expect("the IdP answers");
-    assert_eq!(resp.status().as_u16(), 200);
+    common::oauth::idp_post(
+        idp,
+        "/test/approve",
+        &[("user_code", user_code), ("user", user)],
+    );
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -11,7 +11,7 @@ mod common;
 #[path = "common/tui.rs"]
 mod tui;
 
-use common::oauth::oauthenv;
+use common::oauth::{idp_post, oauthenv};
 use crossterm::event::KeyCode;
 use mailwiz::account::{
     Account, AuthMethod, IncomingServer, OAuth2Settings, Protocol, SecretSource, Security,
@@ -20,22 +20,9 @@ use mailwiz::account::{
 use mailwiz::i18n::Lang;
 use mailwiz::oauth::{Client, DeviceSignIn, TokenSet};
 use mailwiz::tui::{App, Effect, Form, Msg, OauthForm, Runner, SignInState, Step, update};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tui::{app, press, screen};
-
-fn idp_post(idp: &str, path: &str, form: &[(&str, &str)]) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
-    let resp = agent
-        .post(format!("{idp}{path}"))
-        .send_form(form.iter().copied())
-        .expect("the IdP answers");
-    assert_eq!(resp.status().as_u16(), 200, "{path}");
-}
 
 fn account(user: &str) -> Account {
     let (mail, env) = oauthenv();
@@ -103,7 +90,9 @@ fn wizard(acct: &Account, tokens: TokenSet, lang: Lang) -> App {
 
 /// Runs `effects` on the real runner and feeds every result back to
 /// `update()` until nothing is pending.
-fn drive(a: &mut App, runner: &Runner, rx: &Receiver<Msg>, effects: Vec<Effect>) {
+fn drive(a: &mut App, effects: Vec<Effect>) {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let runner = Runner::new(tx);
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut queue = effects;
     loop {
@@ -119,29 +108,31 @@ fn drive(a: &mut App, runner: &Runner, rx: &Receiver<Msg>, effects: Vec<Effect>)
     }
 }
 
-fn stale(mut tokens: TokenSet) -> TokenSet {
-    tokens.expires_at = Some(1);
-    tokens
+/// The wizard on the Test step of `local`'s account, signed in this run
+/// with tokens mailwiz takes for expired, after the IdP's test `hook` ran
+/// for the user; and the tokens of the sign-in.
+fn expired_sign_in(local: &str, hook: &str, lang: Lang) -> (App, TokenSet) {
+    let user = oauthenv().0.user(local);
+    let acct = account(&user);
+    let first = signed_in(&acct);
+    idp_post(oauthenv().1.idp(), hook, &[("user", &user)]);
+    let mut stale = first.clone();
+    stale.expires_at = Some(1);
+    (wizard(&acct, stale, lang), first)
 }
 
 #[test]
 fn an_expired_sign_in_is_renewed_in_memory_before_the_test() {
-    let user = oauthenv().0.user("renew-ok");
-    let acct = account(&user);
-    let first = signed_in(&acct);
     // The IdP no longer takes the first access token: only a renewed one
     // logs in.
-    idp_post(oauthenv().1.idp(), "/test/expire", &[("user", &user)]);
-    let mut a = wizard(&acct, stale(first.clone()), Lang::En);
-    let (tx, rx) = mpsc::channel();
-    let runner = Runner::new(tx);
+    let (mut a, first) = expired_sign_in("renew-ok", "/test/expire", Lang::En);
     let effects = press(&mut a, KeyCode::Char('r'));
     assert!(
         matches!(effects.as_slice(), [Effect::RenewSignIn { .. }]),
         "the renewal comes first, alone: {effects:?}"
     );
     assert!(screen(&a, 100, 30).contains("Renewing the sign-in"));
-    drive(&mut a, &runner, &rx, effects);
+    drive(&mut a, effects);
     let s = screen(&a, 100, 30);
     for side in [&a.incoming, &a.smtp] {
         let report = side.report.as_ref().unwrap_or_else(|| panic!("{s}"));
@@ -163,16 +154,10 @@ fn an_expired_sign_in_is_renewed_in_memory_before_the_test() {
 
 #[test]
 fn a_refused_renewal_stops_the_test_and_says_why_in_french() {
-    let user = oauthenv().0.user("renew-refused");
-    let acct = account(&user);
-    let first = signed_in(&acct);
     // Every token of the user is revoked: the refresh is refused.
-    idp_post(oauthenv().1.idp(), "/test/revoke", &[("user", &user)]);
-    let mut a = wizard(&acct, stale(first), Lang::Fr);
-    let (tx, rx) = mpsc::channel();
-    let runner = Runner::new(tx);
+    let (mut a, _) = expired_sign_in("renew-refused", "/test/revoke", Lang::Fr);
     let effects = press(&mut a, KeyCode::Char('r'));
-    drive(&mut a, &runner, &rx, effects);
+    drive(&mut a, effects);
     assert!(
         a.form.oauth.tokens.is_none(),
         "the refused tokens are dropped"

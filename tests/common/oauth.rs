@@ -7,6 +7,7 @@ use super::{MailEnv, mailenv};
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+use std::time::Duration;
 
 const HARNESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/harness/oauthenv.sh");
 
@@ -23,6 +24,26 @@ impl OauthEnv {
     pub fn port(&self, key: &str) -> u16 {
         self.vars[key].parse().unwrap()
     }
+}
+
+/// An HTTP client for the IdP: statuses as answers, no redirects, 10 s.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+/// POSTs a form to one of the IdP's test hooks (`/test/approve`,
+/// `/test/expire`, `/test/revoke`…), which must answer 200.
+pub fn idp_post(idp: &str, path: &str, form: &[(&str, &str)]) {
+    let resp = agent()
+        .post(format!("{idp}{path}"))
+        .send_form(form.iter().copied())
+        .expect("the IdP answers");
+    assert_eq!(resp.status().as_u16(), 200, "{path}");
 }
 
 pub fn oauthenv() -> (&'static MailEnv, &'static OauthEnv) {
@@ -64,15 +85,6 @@ pub mod timed {
 
     pub const MAX_RSS_KB: u64 = 64 * 1024;
     pub const SLACK: Duration = Duration::from_millis(500);
-
-    pub fn agent() -> ureq::Agent {
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(10)))
-            .build()
-            .into()
-    }
 
     /// A user's machine: a keyring and a config.
     pub struct Machine {
