@@ -8,7 +8,7 @@
 mod checks;
 mod common;
 
-use common::{MailEnv, mailenv, mailwiz};
+use common::{MailEnv, add_tls_account_with, mailenv, mailwiz, password_file_command};
 use mailwiz::i18n::Lang;
 use serde_json::Value;
 use std::path::Path;
@@ -17,23 +17,9 @@ use std::path::Path;
 /// good copy while it is added: `add` refuses an unusable one).
 fn account(env: &MailEnv, dir: &Path, ca: &Path) -> std::path::PathBuf {
     let cfg = dir.join("accounts.toml");
-    let pw = dir.join("pw");
-    std::fs::write(&pw, format!("{}\n", env.password)).unwrap();
     std::fs::copy(&env.ca, ca).unwrap();
-    let out = mailwiz(&cfg)
-        .args(["add", "--email", &env.user("alice"), "--name", "t"])
-        .args(["--incoming", "imap", "--in-host", &env.host])
-        .args(["--in-security", "tls"])
-        .args(["--in-port", &env.imaps_port.to_string()])
-        .args(["--smtp-host", &env.host, "--smtp-security", "tls"])
-        .args(["--smtp-port", &env.smtps_port.to_string()])
-        .arg("--ca-file")
-        .arg(ca)
-        .arg("--password-command")
-        .arg(format!("cat {}", pw.display()))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "add: {out:?}");
+    let command = password_file_command(&cfg, &env.password);
+    add_tls_account_with(env, &cfg, "t", env.smtps_port, ca, &command);
     cfg
 }
 

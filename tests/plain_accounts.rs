@@ -127,23 +127,7 @@ fn a_check_that_cannot_run_says_why_for_each_side_in_french() {
     let env = mailenv();
     let prepare = |config: &std::path::Path| {
         std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-        let out = common::mailwiz(config)
-            .args(["add", "--email", &env.user("alice"), "--name", "cassé"])
-            .args(["--incoming", "imap", "--in-host", &env.host])
-            .args(["--in-security", "tls"])
-            .args(["--in-port", &env.imaps_port.to_string()])
-            .args(["--smtp-host", &env.host, "--smtp-security", "tls"])
-            .args(["--smtp-port", &env.smtps_port.to_string()])
-            .arg("--ca-file")
-            .arg(&env.ca)
-            .args(["--password-command", "exit 3"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::add_tls_account_with(env, config, "cassé", env.smtps_port, &env.ca, "exit 3");
     };
     let answers = [
         "1", // the saved account

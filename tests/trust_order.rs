@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{MailEnv, mailenv, mailwiz};
+use common::{MailEnv, add_tls_account_with, mailenv, mailwiz, password_file_command};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -20,21 +20,8 @@ use std::time::{Duration, Instant};
 const OTHER_CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls/ca.pem");
 
 fn add(env: &MailEnv, cfg: &Path, ca_file: &str) {
-    let pw = cfg.with_file_name("pw");
-    std::fs::write(&pw, format!("{}\n", env.password)).unwrap();
-    let out = mailwiz(cfg)
-        .args(["add", "--email", &env.user("alice"), "--name", "t"])
-        .args(["--incoming", "imap", "--in-host", &env.host])
-        .args(["--in-security", "tls"])
-        .args(["--in-port", &env.imaps_port.to_string()])
-        .args(["--smtp-host", &env.host, "--smtp-security", "tls"])
-        .args(["--smtp-port", &env.smtps_port.to_string()])
-        .args(["--ca-file", ca_file])
-        .arg("--password-command")
-        .arg(format!("cat {}", pw.display()))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    let command = password_file_command(cfg, &env.password);
+    add_tls_account_with(env, cfg, "t", env.smtps_port, Path::new(ca_file), &command);
 }
 
 fn text(out: &Output) -> String {

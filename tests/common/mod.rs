@@ -324,8 +324,26 @@ pub fn mailwiz(cfg: &Path) -> Command {
 /// An account on the harness named `name`: IMAPS, and SMTP with implicit
 /// TLS at `smtp_port`, whose password command prints `password`.
 pub fn add_tls_account(env: &MailEnv, cfg: &Path, name: &str, password: &str, smtp_port: u16) {
+    let command = password_file_command(cfg, password);
+    add_tls_account_with(env, cfg, name, smtp_port, &env.ca, &command);
+}
+
+/// A password command printing `password` from a file beside `cfg`.
+pub fn password_file_command(cfg: &Path, password: &str) -> String {
     let pw = cfg.with_file_name("pw");
     fs::write(&pw, format!("{password}\n")).expect("password file");
+    format!("cat {}", pw.display())
+}
+
+/// `add_tls_account` with its CA file and password command given.
+pub fn add_tls_account_with(
+    env: &MailEnv,
+    cfg: &Path,
+    name: &str,
+    smtp_port: u16,
+    ca_file: &Path,
+    password_command: &str,
+) {
     let out = mailwiz(cfg)
         .args(["add", "--email", &env.user("alice"), "--name", name])
         .args(["--incoming", "imap", "--in-host", &env.host])
@@ -338,9 +356,8 @@ pub fn add_tls_account(env: &MailEnv, cfg: &Path, name: &str, password: &str, sm
         .args(["--smtp-host", &env.host, "--smtp-security", "tls"])
         .args(["--smtp-port", &smtp_port.to_string()])
         .arg("--ca-file")
-        .arg(&env.ca)
-        .arg("--password-command")
-        .arg(format!("cat {}", pw.display()))
+        .arg(ca_file)
+        .args(["--password-command", password_command])
         .output()
         .expect("mailwiz runs");
     assert!(
