@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::oauth::{OauthEnv, oauthenv};
+use common::oauth::{OauthEnv, agent, oauthenv};
 
 use common::{KeyringSession, mailwiz};
 use mailwiz::account::{IncomingServer, Protocol, Security, Trust};
@@ -20,15 +20,6 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
-}
 
 /// POST a form to the IdP; the JSON answer.
 fn idp_post(env: &OauthEnv, path: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
